@@ -1,0 +1,38 @@
+# Thin wrapper over meson + ninja.  `make demo` and `make check` install what
+# they need on a Debian 12 machine (as root) before building.
+BUILD ?= build
+MESON_OPTS ?=
+
+.PHONY: all deps build demo check bench fmt clean
+
+all: build
+
+deps:
+	@scripts/deps.sh build
+
+$(BUILD)/build.ninja:
+	meson setup $(BUILD) $(MESON_OPTS)
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	@scripts/link-bins.sh $(BUILD)
+
+demo: build
+	$(BUILD)/xsm-demo
+
+# The whole suite: normal build, the same suite under ASan+UBSan, and bounded
+# libFuzzer runs.  Ends with one line "N passed, N failed, N skipped".
+check:
+	@scripts/deps.sh test
+	@scripts/check.sh
+
+bench:
+	@scripts/deps.sh test
+	@$(MAKE) --no-print-directory build
+	$(BUILD)/bench-ss
+
+fmt:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan build-fuzz

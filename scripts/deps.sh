@@ -1,0 +1,26 @@
+#!/bin/sh
+# Install the Debian packages a target needs, only when some are missing.
+#   scripts/deps.sh build   - compiler, meson, ninja
+#   scripts/deps.sh test    - plus what the test suite uses
+set -eu
+build="gcc libc6-dev meson ninja-build pkg-config python3"
+test="$build gcc-multilib libxen-dev checkpolicy secilc libsepol-dev clang libclang-rt-14-dev selinux-policy-default selinux-policy-mls m4"
+case "${1:-build}" in
+build) want=$build ;;
+test) want=$test ;;
+*) echo "usage: $0 build|test" >&2; exit 2 ;;
+esac
+missing=""
+for p in $want; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing"
+if [ "$(id -u)" != 0 ]; then
+    echo "deps: not root; run as root: apt-get install --no-install-recommends$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null
