@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * openxsm: Xen Security Modules as an embeddable library.
+ *
+ * An xsm_ctx is one XSM instance: the ordered stack of active modules, their
+ * private state and the host interface.  There is no global state; a process
+ * may run any number of instances side by side.
+ *
+ * The host (a hypervisor model, a daemon, a VMM) owns the objects XSM
+ * mediates.  It embeds struct xsm_domain in its domains and struct xsm_evtchn
+ * in its event channels, so that modules can keep labels on them, and it
+ * answers look-ups through struct xsm_host_ops.
+ *
+ * Threading: an xsm_ctx is not internally locked.  A host that calls into one
+ * instance from several threads serialises those calls itself.
+ */
+#ifndef OPENXSM_XSM_H
+#define OPENXSM_XSM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct xsm_ctx xsm_ctx;
+typedef uint16_t xsm_domid_t;
+
+/* Xen's special domain ids (public xen.h). */
+#define XSM_DOMID_FIRST_RESERVED 0x7ff0U
+#define XSM_DOMID_SELF           0x7ff0U
+#define XSM_DOMID_IO             0x7ff1U
+#define XSM_DOMID_XEN            0x7ff2U
+#define XSM_DOMID_COW            0x7ff3U
+#define XSM_DOMID_INVALID        0x7ff4U
+#define XSM_DOMID_IDLE           0x7fffU
+
+/* At most this many modules can be stacked in one instance. */
+#define XSM_MAX_STACK 4
+
+/*
+ * What XSM sees of a domain.  The host fills the identity fields; modules own
+ * security[slot] for the slot they occupy in the stack.
+ */
+struct xsm_domain {
+    xsm_domid_t domid;
+    bool is_privileged;        /* control domain: Xen's is_control_domain() */
+    bool is_xenstore;          /* created with XEN_DOMCTL_CDF_xs_domain */
+    bool is_console;           /* may use console_io without privilege */
+    bool is_compat;            /* 32-bit guest: compat hypercall layouts */
+    struct xsm_domain *target; /* the domain this one is device model for */
+    void *security[XSM_MAX_STACK];
+};
+
+/* Event-channel states, Xen's ECS_* values. */
+enum xsm_evtchn_state {
+    XSM_ECS_FREE = 0,
+    XSM_ECS_RESERVED = 1,
+    XSM_ECS_UNBOUND = 2,
+    XSM_ECS_INTERDOMAIN = 3,
+    XSM_ECS_PIRQ = 4,
+    XSM_ECS_VIRQ = 5,
+    XSM_ECS_IPI = 6,
+};
+
+/* What XSM sees of an event channel.  label[slot] belongs to the module. */
+struct xsm_evtchn {
+    uint32_t port;
+    uint8_t state;                  /* enum xsm_evtchn_state */
+    struct xsm_domain *remote;      /* interdomain peer, or NULL */
+    uint32_t remote_port;           /* interdomain peer's port */
+    xsm_domid_t remote_domid;       /* unbound: who may bind */
+    uint32_t label[XSM_MAX_STACK];
+};
+
+/*
+ * Guest memory of the caller of a hypercall.  Either copy may fail: it then
+ * returns -EFAULT (Xen's value, 14) and must not have written anything it
+ * would not also write on success.  'compat' selects the 32-bit layouts.
+ */
+struct xsm_guest {
+    int (*copy_from)(void *opaque, void *dst, uint64_t gaddr, size_t len);
+    int (*copy_to)(void *opaque, uint64_t gaddr, const void *src, size_t len);
+    void *opaque;
+    bool compat;
+};
+
+/* Look-ups XSM needs from its host.  Any member may be NULL. */
+struct xsm_host_ops {
+    /* The domain with this id, or NULL.  Never called with DOMID_SELF. */
+    struct xsm_domain *(*domain_get)(void *host, xsm_domid_t domid);
+    /* d's event channel on this port, or NULL if the port is not valid. */
+    struct xsm_evtchn *(*evtchn_get)(void *host, struct xsm_domain *d, uint32_t port);
+    /* One line of log output, without a trailing newline. */
+    void (*log)(void *host, const char *line);
+};
+
+struct xsm_config {
+    /*
+     * Boot selection, Xen-style: "dummy", "silo", "flask", or a comma list
+     * such as "silo,flask" (stacking: every module runs, in order, and the
+     * first denial wins).  NULL means "dummy".
+     */
+    const char *modules;
+    /* FLASK boot mode: "enforcing" (default), "permissive", "late", "disabled". */
+    const char *flask_mode;
+    /* FLASK boot policy (a binary policy image), may be NULL. */
+    const void *policy;
+    size_t policy_len;
+
+    const struct xsm_host_ops *host_ops;
+    void *host;
+};
+
+/*
+ * Create an instance.  Returns 0 or a negative errno: -EINVAL for a module
+ * list that names an unknown or repeated module or is too long, -ENOMEM.
+ */
+int xsm_create(xsm_ctx **out, const struct xsm_config *cfg);
+void xsm_destroy(xsm_ctx *x);
+
+/* Number of active modules and their ids, in stacking order. */
+unsigned xsm_active_count(const xsm_ctx *x);
+uint16_t xsm_active_id(const xsm_ctx *x, unsigned i);
+
+/*
+ * The hypercall: __HYPERVISOR_xsm_op (27), native and compat alike.  Copies
+ * in exactly 40 bytes from op_gaddr, dispatches on the command, copies back
+ * 40 bytes only for commands that define output and only on success, and
+ * returns the command's (possibly positive) result or a negative errno.
+ */
+long xsm_do_op(xsm_ctx *x, struct xsm_domain *cur, const struct xsm_guest *g, uint64_t op_gaddr);
+
+/* Per-instance log line (goes to host_ops->log if set). */
+void xsm_log(const xsm_ctx *x, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+#ifdef __cplusplus
+}
+#endif
+
+#include <openxsm/hooks.h>
+
+#endif /* OPENXSM_XSM_H */
