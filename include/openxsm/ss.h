@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * openxsm security server: a FLASK policy engine.
+ *
+ * It reads binary kernel policies of both targets ("XenFlask" v24/v30 and
+ * "SE Linux" v15-33), validates them completely, and answers access,
+ * labelling and boolean queries.  It knows nothing of XSM; the FLASK module
+ * sits on top of it.
+ *
+ * Everything hangs off an ss_ctx; there is no global state.  An ss_ctx is not
+ * internally locked.  All exported symbols start with ss_ so that the library
+ * can be linked next to libsepol.
+ *
+ * Errors are negative errno values with Xen's numbering.  Before a policy is
+ * loaded every service returns -ENODATA.
+ */
+#ifndef OPENXSM_SS_H
+#define OPENXSM_SS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ss_ctx ss_ctx;
+typedef uint32_t ss_sid;
+
+/* Which security server the answers imitate (see docs/security-server.md). */
+enum ss_semantics {
+    SS_SEM_AUTO = 0, /* Xen for "XenFlask" policies, SELinux otherwise */
+    SS_SEM_XEN,      /* xen/xsm/flask/ss/services.c of Xen 4.17 */
+    SS_SEM_SELINUX,  /* libsepol 3.4 services.c */
+};
+
+enum ss_target { SS_TARGET_SELINUX = 0, SS_TARGET_XEN = 1 };
+
+enum ss_handle_unknown { SS_UNKNOWN_DENY = 0, SS_UNKNOWN_REJECT = 1, SS_UNKNOWN_ALLOW = 2 };
+
+/* One caller class: its name and permission names, bit i = perms[i]. */
+struct ss_class_map {
+    const char *name;
+    const char *const *perms; /* NULL-terminated, at most 32 */
+};
+
+struct ss_config {
+    enum ss_semantics semantics;
+    /* Optional caller class mapping; caller class value = index + 1. */
+    const struct ss_class_map *map;
+    unsigned nmap;
+    bool map_strict; /* Xen's validate_classes(): same class index and bits */
+    void (*log)(void *opaque, const char *line);
+    void *log_opaque;
+};
+
+int ss_create(ss_ctx **out, const struct ss_config *cfg); /* cfg may be NULL */
+void ss_destroy(ss_ctx *ss);
+
+/* Atomic: 0, or -EINVAL / -ENOMEM and nothing changed. */
+int ss_load_policy(ss_ctx *ss, const void *image, size_t len);
+/* Message of the last failed call ("" if none). */
+const char *ss_last_error(const ss_ctx *ss);
+bool ss_policy_loaded(const ss_ctx *ss);
+
+struct ss_policy_info {
+    enum ss_target target;
+    uint32_t version;
+    bool mls;
+    enum ss_handle_unknown handle_unknown;
+    uint32_t nclasses, nperms, ntypes, nattributes, nroles, nusers, nbools, nsens, ncats, navtab,
+        ncond_rules, nconstraints, nrole_trans, nrole_allow, nrange_trans, nfilename_trans,
+        ninitial_sids, nocontexts, npolicycaps;
+};
+int ss_get_info(const ss_ctx *ss, struct ss_policy_info *info);
+/* The semantics in effect for the loaded policy (AUTO resolved). */
+enum ss_semantics ss_semantics_in_use(const ss_ctx *ss);
+uint32_t ss_seqno(const ss_ctx *ss);
+
+struct ss_av_decision {
+    uint32_t allowed, auditallow, auditdeny, seqno, flags;
+};
+#define SS_AVD_FLAGS_PERMISSIVE 0x1
+
+/* Policy class values and permission bits. */
+int ss_compute_av(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass,
+                  struct ss_av_decision *avd);
+/* The caller's mapped class values and bits (struct ss_config.map). */
+int ss_compute_av_mapped(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t mclass,
+                         struct ss_av_decision *avd);
+
+int ss_transition_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass, ss_sid *out);
+int ss_member_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass, ss_sid *out);
+int ss_change_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass, ss_sid *out);
+int ss_transition_sid_mapped(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t mclass, ss_sid *out);
+int ss_member_sid_mapped(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t mclass, ss_sid *out);
+int ss_change_sid_mapped(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t mclass, ss_sid *out);
+
+/* 0 or -EPERM (also -EINVAL for bad SIDs/class). */
+int ss_validate_transition(ss_ctx *ss, ss_sid oldsid, ss_sid newsid, ss_sid tasksid,
+                           uint16_t tclass);
+
+/* len may or may not include a NUL; bytes after an embedded NUL -> -EINVAL. */
+int ss_context_to_sid(ss_ctx *ss, const char *str, size_t len, ss_sid *out);
+/* *len = strlen + 1 always; -ERANGE if size < *len (buf may be NULL then). */
+int ss_sid_to_context(ss_ctx *ss, ss_sid sid, char *buf, size_t size, size_t *len);
+
+uint16_t ss_class_value(const ss_ctx *ss, const char *name);                /* 0 = unknown */
+uint32_t ss_perm_bits(const ss_ctx *ss, uint16_t tclass, const char *perm); /* 0 = unknown */
+const char *ss_class_name(const ss_ctx *ss, uint16_t tclass);               /* NULL = unknown */
+/* Name of permission bit (0..31) of a policy class, NULL if undefined. */
+const char *ss_perm_name(const ss_ctx *ss, uint16_t tclass, unsigned bit);
+
+unsigned ss_bool_count(const ss_ctx *ss);
+const char *ss_bool_name(const ss_ctx *ss, unsigned idx);
+int ss_bool_index(const ss_ctx *ss, const char *name, size_t len); /* >= 0 or -ENOENT */
+int ss_bool_get(const ss_ctx *ss, unsigned idx, int *active, int *pending);
+int ss_bool_set_pending(ss_ctx *ss, unsigned idx, int value);
+/* Apply pending values, re-evaluate conditionals, bump seqno. */
+int ss_bool_commit(ss_ctx *ss);
+
+bool ss_mls_enabled(const ss_ctx *ss);
+enum ss_handle_unknown ss_handle_unknown(const ss_ctx *ss);
+
+/* Xen object contexts. */
+#define SS_OCON_PIRQ   1U
+#define SS_OCON_IOPORT 2U
+#define SS_OCON_IOMEM  3U
+#define SS_OCON_DEVICE 4U
+/* Initial SIDs used as defaults when no ocontext matches (Xen's numbers). */
+#define SS_SID_UNLABELED 6U
+#define SS_SID_IOPORT    8U
+#define SS_SID_IOMEM     9U
+#define SS_SID_IRQ       10U
+#define SS_SID_DEVICE    11U
+
+/* The labelled SID, or the default initial SID (irq 10, ioport 8, iomem 9, device 11). */
+int ss_ocontext_sid(ss_ctx *ss, unsigned ocon, uint64_t value, ss_sid *out);
+/* Xen FLASK_ADD_OCONTEXT rules: -EEXIST, -EINVAL. */
+int ss_ocontext_add(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high, ss_sid sid);
+int ss_ocontext_del(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high); /* -ENOENT */
+/*
+ * Ranged labels (ioport, iomem): call fn for each labelled sub-range of
+ * [lo, hi] and each unlabelled gap (default initial SID), in ascending order;
+ * stops at and returns the first non-zero result of fn.
+ */
+int ss_ocontext_iterate(ss_ctx *ss, unsigned ocon, uint64_t lo, uint64_t hi,
+                        int (*fn)(void *opaque, ss_sid sid, uint64_t lo, uint64_t hi),
+                        void *opaque);
+int ss_devicetree_sid(ss_ctx *ss, const char *path, ss_sid *out);
+/* sid 0 removes; -EEXIST / -ENOENT. */
+int ss_devicetree_setlabel(ss_ctx *ss, const char *path, ss_sid sid);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

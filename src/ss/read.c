@@ -1,0 +1,1409 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Binary policy reader.
+ *
+ * Design: one linear pass over the image builds the whole policy in an arena;
+ * every count is checked against the bytes that remain before anything is
+ * allocated for it, so a lying count costs nothing.  Cross references that
+ * need later sections (types named by roles, classes named by rules, ...) are
+ * checked afterwards by ss_policy_validate(), so the parser itself only
+ * checks what it needs to stay in bounds.  Any failure frees the arena.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ss_internal.h"
+
+#define SS_MAGIC 0xf97cff8cU
+
+struct rd {
+    const uint8_t *p;
+    size_t left;
+    size_t total;
+    struct ss_policy *pol;
+    uint32_t ver;
+    bool xen;
+    char *err;
+    size_t errlen;
+};
+
+static int bad(struct rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(struct rd *r, const char *fmt, ...)
+{
+    if (r->err && r->err[0] == 0) {
+        va_list ap;
+        int n = snprintf(r->err, r->errlen, "offset %zu: ", r->total - r->left);
+        if (n < 0)
+            n = 0;
+        va_start(ap, fmt);
+        if ((size_t)n < r->errlen)
+            vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    return -EINVAL;
+}
+
+static int nomem(struct rd *r)
+{
+    if (r->err && r->err[0] == 0)
+        snprintf(r->err, r->errlen, "out of memory");
+    return -ENOMEM;
+}
+
+#define TRY(x)                                                                                     \
+    do {                                                                                           \
+        int rc_ = (x);                                                                             \
+        if (rc_)                                                                                   \
+            return rc_;                                                                            \
+    } while (0)
+
+static int rd_u32(struct rd *r, uint32_t *v, const char *what)
+{
+    if (r->left < 4)
+        return bad(r, "truncated reading %s", what);
+    *v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+         (uint32_t)r->p[3] << 24;
+    r->p += 4;
+    r->left -= 4;
+    return 0;
+}
+
+static int rd_u32n(struct rd *r, uint32_t *v, size_t n, const char *what)
+{
+    if (r->left / 4 < n)
+        return bad(r, "truncated reading %s", what);
+    for (size_t i = 0; i < n; i++)
+        TRY(rd_u32(r, &v[i], what));
+    return 0;
+}
+
+static int rd_u64(struct rd *r, uint64_t *v, const char *what)
+{
+    uint32_t lo, hi;
+    TRY(rd_u32(r, &lo, what));
+    TRY(rd_u32(r, &hi, what));
+    *v = (uint64_t)hi << 32 | lo;
+    return 0;
+}
+
+static int rd_u16(struct rd *r, uint16_t *v, const char *what)
+{
+    if (r->left < 2)
+        return bad(r, "truncated reading %s", what);
+    *v = (uint16_t)(r->p[0] | r->p[1] << 8);
+    r->p += 2;
+    r->left -= 2;
+    return 0;
+}
+
+/* A count of records each at least minsz bytes long must fit in what is left. */
+static int rd_count(struct rd *r, uint32_t *n, size_t minsz, const char *what)
+{
+    TRY(rd_u32(r, n, what));
+    if (minsz && *n > r->left / minsz)
+        return bad(r, "%s count %u exceeds the remaining data", what, *n);
+    return 0;
+}
+
+static void *aalloc(struct rd *r, size_t n)
+{
+    return ss_arena_alloc(&r->pol->arena, n);
+}
+
+static void *aarray(struct rd *r, size_t n, size_t sz)
+{
+    if (sz && n > SIZE_MAX / sz)
+        return NULL;
+    return ss_arena_alloc(&r->pol->arena, n * sz);
+}
+
+static int rd_str(struct rd *r, uint32_t len, const char **out, const char *what)
+{
+    if (len == 0)
+        return bad(r, "empty %s name", what);
+    if (len > r->left)
+        return bad(r, "truncated %s name", what);
+    if (memchr(r->p, 0, len))
+        return bad(r, "%s name contains a NUL byte", what);
+    char *s = aalloc(r, (size_t)len + 1);
+    if (!s)
+        return nomem(r);
+    memcpy(s, r->p, len);
+    s[len] = 0;
+    r->p += len;
+    r->left -= len;
+    *out = s;
+    return 0;
+}
+
+static int rd_ebm(struct rd *r, struct ss_ebm *e, const char *what)
+{
+    uint32_t hdr[3];
+    TRY(rd_u32n(r, hdr, 3, what));
+    if (hdr[0] != 64)
+        return bad(r, "%s: bitmap map size %u is not 64", what, hdr[0]);
+    if (hdr[1] % 64)
+        return bad(r, "%s: bitmap high bit %u is not a multiple of 64", what, hdr[1]);
+    if (hdr[2] > r->left / 12)
+        return bad(r, "%s: bitmap node count %u exceeds the remaining data", what, hdr[2]);
+    if (hdr[1] && !hdr[2])
+        return bad(r, "%s: bitmap with high bit %u has no nodes", what, hdr[1]);
+    e->highbit = hdr[1];
+    e->n = hdr[2];
+    e->node = NULL;
+    if (!e->n)
+        return 0;
+    e->node = aarray(r, e->n, sizeof(*e->node));
+    if (!e->node)
+        return nomem(r);
+    for (uint32_t i = 0; i < e->n; i++) {
+        uint32_t start;
+        uint64_t map;
+        TRY(rd_u32(r, &start, what));
+        TRY(rd_u64(r, &map, what));
+        if (start % 64)
+            return bad(r, "%s: bitmap node start %u not aligned", what, start);
+        if (start >= e->highbit || e->highbit - start < 64)
+            return bad(r, "%s: bitmap node start %u beyond high bit %u", what, start, e->highbit);
+        if (i && start <= e->node[i - 1].start)
+            return bad(r, "%s: bitmap nodes out of order", what);
+        if (!map)
+            return bad(r, "%s: empty bitmap node", what);
+        e->node[i].start = start;
+        e->node[i].map = map;
+    }
+    if (e->node[e->n - 1].start + 64 != e->highbit)
+        return bad(r, "%s: bitmap high bit %u does not match its last node", what, e->highbit);
+    return 0;
+}
+
+static int rd_level(struct rd *r, struct ss_level *l, const char *what)
+{
+    TRY(rd_u32(r, &l->sens, what));
+    return rd_ebm(r, &l->cat, what);
+}
+
+static int rd_range(struct rd *r, struct ss_range *rg, const char *what)
+{
+    uint32_t n = 0, s[2] = {0, 0};
+    TRY(rd_u32(r, &n, what));
+    if (n < 1 || n > 2)
+        return bad(r, "%s: range with %u levels", what, n);
+    TRY(rd_u32n(r, s, n, what));
+    rg->l[0].sens = s[0];
+    rg->l[1].sens = n > 1 ? s[1] : s[0];
+    TRY(rd_ebm(r, &rg->l[0].cat, what));
+    if (n > 1)
+        TRY(rd_ebm(r, &rg->l[1].cat, what));
+    else
+        rg->l[1].cat = rg->l[0].cat; /* arena data is immutable: sharing is safe */
+    return 0;
+}
+
+static int rd_context(struct rd *r, struct ss_context *c, const char *what)
+{
+    uint32_t v[3];
+    TRY(rd_u32n(r, v, 3, what));
+    c->user = v[0];
+    c->role = v[1];
+    c->type = v[2];
+    memset(&c->range, 0, sizeof(c->range));
+    if (r->ver >= 19)
+        TRY(rd_range(r, &c->range, what));
+    return 0;
+}
+
+/* ---- symbol tables ---- */
+
+static int hash_init(struct rd *r, struct ss_strhash *h, uint32_t nel)
+{
+    uint32_t sz = 16;
+    while (sz < 2 * (uint64_t)nel + 2)
+        sz <<= 1;
+    h->ent = aarray(r, sz, sizeof(*h->ent));
+    if (!h->ent)
+        return nomem(r);
+    h->mask = sz - 1;
+    h->n = 0;
+    return 0;
+}
+
+static int hash_add(struct rd *r, struct ss_strhash *h, const char *name, uint32_t value,
+                    const char *what)
+{
+    size_t len = strlen(name);
+    uint32_t i = ss_hash_bytes(name, len) & h->mask;
+    while (h->ent[i].name) {
+        if (h->ent[i].len == len && memcmp(h->ent[i].name, name, len) == 0)
+            return bad(r, "duplicate %s name '%s'", what, name);
+        i = (i + 1) & h->mask;
+    }
+    if (h->n + 1 > h->mask / 2 + 1)
+        return bad(r, "too many %s names", what);
+    h->ent[i].name = name;
+    h->ent[i].len = (uint32_t)len;
+    h->ent[i].value = value;
+    h->n++;
+    return 0;
+}
+
+static int rd_perms(struct rd *r, const char **perm, uint32_t nprim, uint32_t nel, uint32_t base,
+                    const char *owner)
+{
+    for (uint32_t i = 0; i < nel; i++) {
+        uint32_t v[2];
+        const char *name;
+        TRY(rd_u32n(r, v, 2, "permission"));
+        TRY(rd_str(r, v[0], &name, "permission"));
+        if (v[1] < 1 || v[1] > nprim || v[1] > 32)
+            return bad(r, "%s: permission '%s' has value %u out of range", owner, name, v[1]);
+        if (v[1] <= base)
+            return bad(r, "%s: permission '%s' overlaps the common permissions", owner, name);
+        if (perm[v[1] - 1])
+            return bad(r, "%s: two permissions with value %u", owner, v[1]);
+        for (uint32_t b = 0; b < 32; b++)
+            if (perm[b] && strcmp(perm[b], name) == 0)
+                return bad(r, "%s: duplicate permission '%s'", owner, name);
+        perm[v[1] - 1] = name;
+    }
+    return 0;
+}
+
+static int rd_common(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t v[4];
+    const char *name;
+    TRY(rd_u32n(r, v, 4, "common"));
+    TRY(rd_str(r, v[0], &name, "common"));
+    if (v[1] < 1 || v[1] > p->nprim[SS_SYM_COMMONS])
+        return bad(r, "common '%s' value %u out of range", name, v[1]);
+    struct ss_common *c = &p->commons[v[1] - 1];
+    if (c->name)
+        return bad(r, "two commons with value %u", v[1]);
+    if (v[2] > 32)
+        return bad(r, "common '%s' has %u permissions", name, v[2]);
+    if (v[3] > v[2])
+        return bad(r, "common '%s' lists more permissions than it defines", name);
+    c->name = name;
+    c->value = v[1];
+    c->nperms = v[2];
+    TRY(rd_perms(r, c->perm, v[2], v[3], 0, name));
+    return hash_add(r, &p->names[SS_SYM_COMMONS], name, v[1], "common");
+}
+
+static int rd_constraints(struct rd *r, uint32_t n, struct ss_constraint *out, bool vt)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v[2];
+        TRY(rd_u32n(r, v, 2, "constraint"));
+        if (v[1] == 0)
+            return bad(r, "empty constraint expression");
+        if (v[1] > r->left / 12)
+            return bad(r, "constraint expression length %u exceeds the remaining data", v[1]);
+        out[i].perms = v[0];
+        out[i].nexpr = v[1];
+        out[i].expr = aarray(r, v[1], sizeof(struct ss_cexpr));
+        if (!out[i].expr)
+            return nomem(r);
+        int depth = 0;
+        for (uint32_t j = 0; j < v[1]; j++) {
+            struct ss_cexpr *e = &out[i].expr[j];
+            uint32_t x[3];
+            TRY(rd_u32n(r, x, 3, "constraint expression"));
+            e->type = x[0];
+            e->attr = x[1];
+            e->op = x[2];
+            switch (e->type) {
+            case SS_CEXPR_NOT:
+                if (depth < 1)
+                    return bad(r, "constraint 'not' on an empty stack");
+                break;
+            case SS_CEXPR_AND:
+            case SS_CEXPR_OR:
+                if (depth < 2)
+                    return bad(r, "constraint 'and/or' needs two operands");
+                depth--;
+                break;
+            case SS_CEXPR_ATTR:
+            case SS_CEXPR_NAMES:
+                if (depth == SS_CEXPR_MAXDEPTH)
+                    return bad(r, "constraint expression deeper than %d", SS_CEXPR_MAXDEPTH);
+                depth++;
+                break;
+            default:
+                return bad(r, "unknown constraint expression type %u", e->type);
+            }
+            if (e->type == SS_CEXPR_NAMES) {
+                TRY(rd_ebm(r, &e->names, "constraint names"));
+                if (r->ver >= 29) {
+                    TRY(rd_ebm(r, &e->ts_types, "constraint type set"));
+                    TRY(rd_ebm(r, &e->ts_negset, "constraint type set"));
+                    TRY(rd_u32(r, &e->ts_flags, "constraint type set"));
+                }
+            }
+            (void)vt;
+        }
+        if (depth != 1)
+            return bad(r, "unbalanced constraint expression");
+    }
+    return 0;
+}
+
+static int rd_class(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t v[6];
+    const char *name, *comname = NULL;
+    TRY(rd_u32n(r, v, 6, "class"));
+    TRY(rd_str(r, v[0], &name, "class"));
+    if (v[1])
+        TRY(rd_str(r, v[1], &comname, "class common"));
+    if (v[2] < 1 || v[2] > p->nprim[SS_SYM_CLASSES])
+        return bad(r, "class '%s' value %u out of range", name, v[2]);
+    struct ss_class *c = &p->classes[v[2] - 1];
+    if (c->name)
+        return bad(r, "two classes with value %u", v[2]);
+    if (v[3] > 32)
+        return bad(r, "class '%s' has %u permissions", name, v[3]);
+    if (v[4] > v[3])
+        return bad(r, "class '%s' lists more permissions than it defines", name);
+    c->name = name;
+    c->comname = comname;
+    c->nperms = v[3];
+    uint32_t base = 0;
+    if (comname) {
+        uint32_t cv = ss_strhash_get(&p->names[SS_SYM_COMMONS], comname, strlen(comname));
+        if (!cv)
+            return bad(r, "class '%s' inherits unknown common '%s'", name, comname);
+        c->com = &p->commons[cv - 1];
+        base = c->com->nperms;
+        if (base > c->nperms)
+            return bad(r, "class '%s' defines fewer permissions than its common", name);
+        for (uint32_t b = 0; b < base; b++)
+            c->perm[b] = c->com->perm[b];
+    }
+    TRY(rd_perms(r, c->perm, v[3], v[4], base, name));
+    if (v[5] > r->left / 8)
+        return bad(r, "class '%s' constraint count exceeds the remaining data", name);
+    c->ncons = v[5];
+    c->cons = aarray(r, v[5], sizeof(*c->cons));
+    if (v[5] && !c->cons)
+        return nomem(r);
+    TRY(rd_constraints(r, v[5], c->cons, false));
+    p->nconstraints += v[5];
+    if (r->ver >= 19) {
+        TRY(rd_count(r, &c->nvt, 8, "validatetrans"));
+        c->vt = aarray(r, c->nvt, sizeof(*c->vt));
+        if (c->nvt && !c->vt)
+            return nomem(r);
+        TRY(rd_constraints(r, c->nvt, c->vt, true));
+        p->nconstraints += c->nvt;
+    }
+    if (r->ver >= 27) {
+        uint32_t d[3];
+        TRY(rd_u32n(r, d, 3, "class defaults"));
+        c->default_user = d[0];
+        c->default_role = d[1];
+        c->default_range = d[2];
+        if (d[0] > 2 || d[1] > 2 || d[2] > 7 || (d[2] == 7 && r->ver < 32))
+            return bad(r, "class '%s' has an invalid default rule", name);
+    }
+    if (r->ver >= 28) {
+        TRY(rd_u32(r, &c->default_type, "class default_type"));
+        if (c->default_type > 2)
+            return bad(r, "class '%s' has an invalid default_type", name);
+    }
+    return hash_add(r, &p->names[SS_SYM_CLASSES], name, v[2], "class");
+}
+
+static int rd_role(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t v[3];
+    uint32_t n = r->ver >= 24 ? 3 : 2;
+    const char *name;
+    TRY(rd_u32n(r, v, n, "role"));
+    TRY(rd_str(r, v[0], &name, "role"));
+    if (v[1] < 1 || v[1] > p->nprim[SS_SYM_ROLES])
+        return bad(r, "role '%s' value %u out of range", name, v[1]);
+    struct ss_role *ro = &p->roles[v[1] - 1];
+    if (ro->name)
+        return bad(r, "two roles with value %u", v[1]);
+    ro->name = name;
+    ro->bounds = n == 3 ? v[2] : 0;
+    TRY(rd_ebm(r, &ro->dominates, "role dominates"));
+    TRY(rd_ebm(r, &ro->types, "role types"));
+    if ((strcmp(name, "object_r") == 0) != (v[1] == 1))
+        return bad(r, "role object_r must have value 1 (role '%s' has %u)", name, v[1]);
+    return hash_add(r, &p->names[SS_SYM_ROLES], name, v[1], "role");
+}
+
+static int rd_type(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t v[4];
+    uint32_t n = r->ver >= 24 ? 4 : 3;
+    const char *name;
+    TRY(rd_u32n(r, v, n, "type"));
+    TRY(rd_str(r, v[0], &name, "type"));
+    if (v[1] < 1 || v[1] > p->nprim[SS_SYM_TYPES])
+        return bad(r, "type '%s' value %u out of range", name, v[1]);
+    bool primary, attr = false;
+    uint32_t bounds = 0;
+    if (n == 4) {
+        if (v[2] & ~3u)
+            return bad(r, "type '%s' has unknown properties 0x%x", name, v[2]);
+        primary = v[2] & 1;
+        attr = v[2] & 2;
+        bounds = v[3];
+    } else {
+        primary = v[2] != 0;
+    }
+    struct ss_type *t = &p->types[v[1] - 1];
+    if (primary) {
+        if (t->defined)
+            return bad(r, "two types with value %u", v[1]);
+        t->defined = true;
+        t->name = name;
+        t->attr = attr;
+        t->props = n == 4 ? v[2] : 1;
+        t->bounds = bounds;
+        if (attr)
+            p->nattributes++;
+    }
+    return hash_add(r, &p->names[SS_SYM_TYPES], name, v[1], "type");
+}
+
+static int rd_user(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t v[3];
+    uint32_t n = r->ver >= 24 ? 3 : 2;
+    const char *name;
+    TRY(rd_u32n(r, v, n, "user"));
+    TRY(rd_str(r, v[0], &name, "user"));
+    if (v[1] < 1 || v[1] > p->nprim[SS_SYM_USERS])
+        return bad(r, "user '%s' value %u out of range", name, v[1]);
+    struct ss_user *u = &p->users[v[1] - 1];
+    if (u->name)
+        return bad(r, "two users with value %u", v[1]);
+    u->name = name;
+    u->bounds = n == 3 ? v[2] : 0;
+    TRY(rd_ebm(r, &u->roles, "user roles"));
+    if (r->ver >= 19) {
+        TRY(rd_range(r, &u->range, "user range"));
+        TRY(rd_level(r, &u->dfltlevel, "user default level"));
+    }
+    return hash_add(r, &p->names[SS_SYM_USERS], name, v[1], "user");
+}
+
+static int rd_bool(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t v[3];
+    const char *name;
+    TRY(rd_u32n(r, v, 3, "boolean"));
+    TRY(rd_str(r, v[2], &name, "boolean"));
+    if (v[0] < 1 || v[0] > p->nprim[SS_SYM_BOOLS])
+        return bad(r, "boolean '%s' value %u out of range", name, v[0]);
+    if (v[1] > 1)
+        return bad(r, "boolean '%s' has state %u", name, v[1]);
+    struct ss_bool *b = &p->bools[v[0] - 1];
+    if (b->name)
+        return bad(r, "two booleans with value %u", v[0]);
+    b->name = name;
+    b->state = v[1];
+    return hash_add(r, &p->names[SS_SYM_BOOLS], name, v[0], "boolean");
+}
+
+static int rd_sens(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t v[2];
+    const char *name;
+    struct ss_level l;
+    TRY(rd_u32n(r, v, 2, "sensitivity"));
+    TRY(rd_str(r, v[0], &name, "sensitivity"));
+    TRY(rd_level(r, &l, "sensitivity"));
+    if (l.sens < 1 || l.sens > p->nprim[SS_SYM_LEVELS])
+        return bad(r, "sensitivity '%s' value %u out of range", name, l.sens);
+    if (v[1] > 1)
+        return bad(r, "sensitivity '%s' has alias flag %u", name, v[1]);
+    if (!v[1]) {
+        struct ss_sens *s = &p->sens[l.sens - 1];
+        if (s->name)
+            return bad(r, "two sensitivities with value %u", l.sens);
+        s->name = name;
+        s->cats = l.cat;
+        if (l.sens > p->nsens)
+            p->nsens = l.sens;
+    }
+    return hash_add(r, &p->names[SS_SYM_LEVELS], name, l.sens, "sensitivity");
+}
+
+static int rd_cat(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t v[3];
+    const char *name;
+    TRY(rd_u32n(r, v, 3, "category"));
+    TRY(rd_str(r, v[0], &name, "category"));
+    if (v[1] < 1 || v[1] > p->nprim[SS_SYM_CATS])
+        return bad(r, "category '%s' value %u out of range", name, v[1]);
+    if (v[2] > 1)
+        return bad(r, "category '%s' has alias flag %u", name, v[2]);
+    if (!v[2]) {
+        if (p->catname[v[1] - 1])
+            return bad(r, "two categories with value %u", v[1]);
+        p->catname[v[1] - 1] = name;
+        if (v[1] > p->ncats)
+            p->ncats = v[1];
+    }
+    return hash_add(r, &p->names[SS_SYM_CATS], name, v[1], "category");
+}
+
+static const char *const symname[SS_SYM_NUM] = {
+    "commons", "classes", "roles", "types", "users", "booleans", "sensitivities", "categories"};
+/* smallest record of each table, for bounding nel */
+static const size_t symmin[SS_SYM_NUM] = {16, 24, 8 + 24, 12, 8 + 12, 12, 8 + 16, 12};
+
+static int rd_symtabs(struct rd *r, uint32_t nsym)
+{
+    struct ss_policy *p = r->pol;
+    static int (*const fn[SS_SYM_NUM])(struct rd *) = {rd_common, rd_class, rd_role, rd_type,
+                                                       rd_user,   rd_bool,  rd_sens, rd_cat};
+    static const size_t elsz[SS_SYM_NUM] = {sizeof(struct ss_common), sizeof(struct ss_class),
+                                            sizeof(struct ss_role),   sizeof(struct ss_type),
+                                            sizeof(struct ss_user),   sizeof(struct ss_bool),
+                                            sizeof(struct ss_sens),   sizeof(const char *)};
+    for (uint32_t i = 0; i < nsym; i++) {
+        uint32_t v[2];
+        TRY(rd_u32n(r, v, 2, symname[i]));
+        if (v[1] > r->left / symmin[i])
+            return bad(r, "%s: %u records exceed the remaining data", symname[i], v[1]);
+        /* values index 16-bit keys, ebitmaps and arrays; gaps allowed but bounded */
+        if (v[0] > 65535)
+            return bad(r, "%s: %u values is too many", symname[i], v[0]);
+        if (v[0] && !v[1])
+            return bad(r, "%s: %u values but no records", symname[i], v[0]);
+        p->nprim[i] = v[0];
+        p->nel[i] = v[1];
+        void *arr = aarray(r, v[0] + 1, elsz[i]);
+        if (!arr)
+            return nomem(r);
+        switch (i) {
+        case SS_SYM_COMMONS:
+            p->commons = arr;
+            break;
+        case SS_SYM_CLASSES:
+            p->classes = arr;
+            break;
+        case SS_SYM_ROLES:
+            p->roles = arr;
+            break;
+        case SS_SYM_TYPES:
+            p->types = arr;
+            break;
+        case SS_SYM_USERS:
+            p->users = arr;
+            break;
+        case SS_SYM_BOOLS:
+            p->bools = arr;
+            break;
+        case SS_SYM_LEVELS:
+            p->sens = arr;
+            break;
+        case SS_SYM_CATS:
+            p->catname = arr;
+            break;
+        }
+        TRY(hash_init(r, &p->names[i], v[1]));
+        for (uint32_t j = 0; j < v[1]; j++)
+            TRY(fn[i](r));
+    }
+    /* tables absent in old versions are empty but must exist */
+    for (uint32_t i = nsym; i < SS_SYM_NUM; i++) {
+        TRY(hash_init(r, &p->names[i], 0));
+        void *arr = aalloc(r, 64);
+        if (!arr)
+            return nomem(r);
+        if (i == SS_SYM_BOOLS)
+            p->bools = arr;
+        else if (i == SS_SYM_LEVELS)
+            p->sens = arr;
+        else if (i == SS_SYM_CATS)
+            p->catname = arr;
+    }
+    return 0;
+}
+
+/* ---- access vector tables ---- */
+
+static inline uint32_t key_hash(uint64_t k)
+{
+    k *= 0x9e3779b97f4a7c15ULL;
+    return (uint32_t)(k >> 32);
+}
+
+struct ss_aventry *ss_avtab_find(const struct ss_avtab *t, uint64_t key)
+{
+    if (!t->n)
+        return NULL;
+    uint32_t i = key_hash(key) & t->mask;
+    for (;;) {
+        uint32_t s = t->slot[i];
+        if (!s)
+            return NULL;
+        if (t->e[s - 1].key == key)
+            return &t->e[s - 1];
+        i = (i + 1) & t->mask;
+    }
+}
+
+static int avtab_grow(struct ss_avtab *t)
+{
+    uint32_t nslots = t->nslots ? t->nslots * 2 : 64;
+    uint32_t *slot = calloc(nslots, sizeof(*slot));
+    if (!slot)
+        return -ENOMEM;
+    uint32_t mask = nslots - 1;
+    for (uint32_t j = 0; j < t->nslots; j++) {
+        uint32_t s = t->slot[j];
+        if (!s)
+            continue;
+        /* only chain heads are in slots */
+        uint32_t i = key_hash(t->e[s - 1].key) & mask;
+        while (slot[i])
+            i = (i + 1) & mask;
+        slot[i] = s;
+    }
+    free(t->slot);
+    t->slot = slot;
+    t->nslots = nslots;
+    t->mask = mask;
+    return 0;
+}
+
+/* Append an entry; if chain, entries with an equal key are chained behind the head. */
+static struct ss_aventry *avtab_add(struct ss_avtab *t, uint64_t key, bool chain, bool *existed)
+{
+    *existed = false;
+    if (t->n + 1 > UINT32_MAX / 2)
+        return NULL;
+    if ((uint64_t)(t->n + 1) * 2 > t->nslots && avtab_grow(t))
+        return NULL;
+    if (t->n == t->cap) {
+        uint32_t cap = t->cap ? t->cap * 2 : 64;
+        struct ss_aventry *e = realloc(t->e, (size_t)cap * sizeof(*e));
+        if (!e)
+            return NULL;
+        t->e = e;
+        t->cap = cap;
+    }
+    uint32_t i = key_hash(key) & t->mask;
+    for (;;) {
+        uint32_t s = t->slot[i];
+        if (!s)
+            break;
+        if (t->e[s - 1].key == key) {
+            *existed = true;
+            if (!chain)
+                return &t->e[s - 1];
+            struct ss_aventry *h = &t->e[s - 1];
+            struct ss_aventry *ne = &t->e[t->n];
+            memset(ne, 0, sizeof(*ne));
+            ne->key = key;
+            ne->auditdeny = 0xffffffffU;
+            /* keep file order: append at the tail of the chain */
+            while (h->next)
+                h = &t->e[h->next - 1];
+            h->next = t->n + 1;
+            t->n++;
+            return ne;
+        }
+        i = (i + 1) & t->mask;
+    }
+    struct ss_aventry *ne = &t->e[t->n];
+    memset(ne, 0, sizeof(*ne));
+    ne->key = key;
+    ne->auditdeny = 0xffffffffU;
+    t->slot[i] = t->n + 1;
+    t->n++;
+    return ne;
+}
+
+struct avrule {
+    uint16_t s, t, c, spec;
+    uint32_t data;
+    bool enabled;
+    uint8_t xspec, driver;
+    uint32_t xperms[8];
+};
+
+typedef int (*avrule_fn)(struct rd *r, const struct avrule *a, void *opaque);
+
+static const uint16_t spec_order[] = {0x1, 0x4, 0x2, 0x10, 0x40, 0x20, 0x100, 0x200, 0x400};
+
+static int rd_avitem(struct rd *r, avrule_fn fn, void *opaque, uint32_t *nrules)
+{
+    struct avrule a;
+    memset(&a, 0, sizeof(a));
+    if (r->ver < 20) {
+        uint32_t n, w[8];
+        TRY(rd_u32(r, &n, "old avtab item"));
+        if (n < 5 || n > 8)
+            return bad(r, "old-format avtab item with %u words", n);
+        TRY(rd_u32n(r, w, n, "old avtab item"));
+        if (w[0] > 0xffff || w[1] > 0xffff || w[2] > 0xffff)
+            return bad(r, "avtab key out of 16-bit range");
+        a.s = (uint16_t)w[0];
+        a.t = (uint16_t)w[1];
+        a.c = (uint16_t)w[2];
+        uint32_t val = w[3];
+        a.enabled = (val & 0x80000000U) != 0;
+        if (!(val & (SS_AVTAB_AV | SS_AVTAB_TYPE)))
+            return bad(r, "avtab item with no rule kind");
+        if ((val & SS_AVTAB_AV) && (val & SS_AVTAB_TYPE))
+            return bad(r, "avtab item with both access and type rules");
+        uint32_t k = 4;
+        for (unsigned i = 0; i < 6; i++) {
+            if (!(val & spec_order[i]))
+                continue;
+            if (k >= n)
+                return bad(r, "old-format avtab item too short");
+            a.spec = spec_order[i];
+            a.data = w[k++];
+            TRY(fn(r, &a, opaque));
+            (*nrules)++;
+        }
+        if (k != n)
+            return bad(r, "old-format avtab item length mismatch");
+        return 0;
+    }
+    TRY(rd_u16(r, &a.s, "avtab key"));
+    TRY(rd_u16(r, &a.t, "avtab key"));
+    TRY(rd_u16(r, &a.c, "avtab key"));
+    TRY(rd_u16(r, &a.spec, "avtab key"));
+    a.enabled = (a.spec & SS_AVTAB_ENABLED) != 0;
+    a.spec &= (uint16_t)~SS_AVTAB_ENABLED;
+    unsigned set = 0;
+    for (unsigned i = 0; i < sizeof(spec_order) / sizeof(spec_order[0]); i++)
+        if (a.spec & spec_order[i])
+            set++;
+    if (set != 1 || (a.spec & ~0x777u))
+        return bad(r, "avtab entry with invalid kind 0x%x", a.spec);
+    if (a.spec & SS_AVTAB_XPERMS) {
+        if (r->xen || r->ver < 30)
+            return bad(r, "extended permission rule not supported by this policy version");
+        if (r->left < 2)
+            return bad(r, "truncated xperm entry");
+        a.xspec = r->p[0];
+        a.driver = r->p[1];
+        r->p += 2;
+        r->left -= 2;
+        if (a.xspec != 1 && a.xspec != 2)
+            return bad(r, "unknown xperm kind %u", a.xspec);
+        TRY(rd_u32n(r, a.xperms, 8, "xperm entry"));
+    } else {
+        TRY(rd_u32(r, &a.data, "avtab datum"));
+    }
+    (*nrules)++;
+    return fn(r, &a, opaque);
+}
+
+static int add_xperm(struct rd *r, const struct avrule *a)
+{
+    struct ss_policy *p = r->pol;
+    /* xperm rules are kept for completeness; decisions do not use them */
+    struct ss_xperm *nx = realloc(p->xperms, (p->nxperms + 1) * sizeof(*nx));
+    if (!nx)
+        return nomem(r);
+    p->xperms = nx;
+    struct ss_xperm *x = &nx[p->nxperms++];
+    x->stype = a->s;
+    x->ttype = a->t;
+    x->tclass = a->c;
+    x->specified = a->spec;
+    x->xspecified = a->xspec;
+    x->driver = a->driver;
+    memcpy(x->perms, a->xperms, sizeof(x->perms));
+    return 0;
+}
+
+static uint64_t av_key(const struct avrule *a)
+{
+    return (uint64_t)a->s << 32 | (uint64_t)a->t << 16 | a->c;
+}
+
+static int main_rule(struct rd *r, const struct avrule *a, void *opaque)
+{
+    struct ss_policy *p = r->pol;
+    bool ex;
+    (void)opaque;
+    if (a->spec & SS_AVTAB_XPERMS)
+        return add_xperm(r, a);
+    if (a->spec & SS_AVTAB_AV) {
+        struct ss_aventry *e = avtab_add(&p->te, av_key(a), false, &ex);
+        if (!e)
+            return nomem(r);
+        if (e->present & a->spec)
+            return bad(r, "duplicate access rule %u %u %u", a->s, a->t, a->c);
+        e->present |= a->spec;
+        if (a->spec == SS_AVTAB_ALLOWED)
+            e->allowed = a->data;
+        else if (a->spec == SS_AVTAB_AUDITALLOW)
+            e->auditallow = a->data;
+        else
+            e->auditdeny = a->data;
+        return 0;
+    }
+    struct ss_aventry *e = avtab_add(&p->tetype, av_key(a) | (uint64_t)a->spec << 48, false, &ex);
+    if (!e)
+        return nomem(r);
+    if (ex)
+        return bad(r, "duplicate type rule %u %u %u", a->s, a->t, a->c);
+    e->present = a->spec;
+    e->allowed = a->data;
+    return 0;
+}
+
+struct condlist {
+    uint32_t n, cap;
+    uint32_t *idx;          /* entry index | 0x80000000 for the type table */
+    struct condlist *other; /* the true list while reading the false list */
+};
+
+static bool in_list(const struct condlist *l, uint32_t v)
+{
+    for (uint32_t i = 0; l && i < l->n; i++)
+        if (l->idx[i] == v)
+            return true;
+    return false;
+}
+
+static int cond_rule(struct rd *r, const struct avrule *a, void *opaque)
+{
+    struct ss_policy *p = r->pol;
+    struct condlist *l = opaque;
+    bool ex;
+    if (a->spec & SS_AVTAB_XPERMS)
+        return bad(r, "extended permission rule inside a conditional");
+    uint32_t v;
+    if (a->spec & SS_AVTAB_TYPE) {
+        uint64_t key = av_key(a) | (uint64_t)a->spec << 48;
+        if (ss_avtab_find(&p->tetype, key))
+            return bad(r, "conditional type rule %u %u %u also exists unconditionally", a->s, a->t,
+                       a->c);
+        struct ss_aventry *old = ss_avtab_find(&p->condtype, key);
+        if (old) {
+            uint32_t oi = (uint32_t)(old - p->condtype.e) | 0x80000000U;
+            if (old->next || !l->other || !in_list(l->other, oi))
+                return bad(r, "conflicting conditional type rules %u %u %u", a->s, a->t, a->c);
+        }
+        struct ss_aventry *e = avtab_add(&p->condtype, key, true, &ex);
+        if (!e)
+            return nomem(r);
+        e->present = a->spec;
+        e->allowed = a->data;
+        e->cond = a->enabled;
+        v = (uint32_t)(e - p->condtype.e) | 0x80000000U;
+    } else {
+        struct ss_aventry *e = avtab_add(&p->cond, av_key(a), true, &ex);
+        if (!e)
+            return nomem(r);
+        e->present = a->spec;
+        if (a->spec == SS_AVTAB_ALLOWED)
+            e->allowed = a->data;
+        else if (a->spec == SS_AVTAB_AUDITALLOW)
+            e->auditallow = a->data;
+        else
+            e->auditdeny = a->data;
+        e->cond = a->enabled;
+        v = (uint32_t)(e - p->cond.e);
+    }
+    if (l->n == l->cap) {
+        uint32_t cap = l->cap ? l->cap * 2 : 8;
+        uint32_t *ni = realloc(l->idx, cap * sizeof(*ni));
+        if (!ni)
+            return nomem(r);
+        l->idx = ni;
+        l->cap = cap;
+    }
+    l->idx[l->n++] = v;
+    return 0;
+}
+
+static int rd_condlist(struct rd *r, struct condlist *l, uint32_t **out, uint32_t *nout)
+{
+    uint32_t n, dummy = 0;
+    TRY(rd_count(r, &n, r->ver < 20 ? 24 : 12, "conditional rule list"));
+    for (uint32_t i = 0; i < n; i++) {
+        int rc = rd_avitem(r, cond_rule, l, &dummy);
+        if (rc)
+            return rc;
+    }
+    r->pol->ncond_rules += dummy;
+    *nout = l->n;
+    *out = aarray(r, l->n ? l->n : 1, sizeof(uint32_t));
+    if (!*out)
+        return nomem(r);
+    if (l->n)
+        memcpy(*out, l->idx, l->n * sizeof(uint32_t));
+    return 0;
+}
+
+static int rd_cond(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t n;
+    TRY(rd_count(r, &n, 16, "conditional node"));
+    p->ncond = n;
+    p->condnodes = aarray(r, n ? n : 1, sizeof(*p->condnodes));
+    if (!p->condnodes)
+        return nomem(r);
+    for (uint32_t i = 0; i < n; i++) {
+        struct ss_condnode *c = &p->condnodes[i];
+        uint32_t v[2];
+        TRY(rd_u32n(r, v, 2, "conditional node"));
+        c->cur_state = v[0] ? 1 : 0;
+        if (v[0] > 1)
+            return bad(r, "conditional node state %u", v[0]);
+        if (v[1] == 0 || v[1] > r->left / 8)
+            return bad(r, "conditional expression length %u invalid", v[1]);
+        c->nexpr = v[1];
+        c->expr = aarray(r, v[1], sizeof(*c->expr));
+        if (!c->expr)
+            return nomem(r);
+        int depth = 0;
+        for (uint32_t j = 0; j < v[1]; j++) {
+            uint32_t x[2];
+            TRY(rd_u32n(r, x, 2, "conditional expression"));
+            c->expr[j].type = x[0];
+            c->expr[j].boolv = x[1];
+            switch (x[0]) {
+            case 1:
+                if (x[1] < 1 || x[1] > p->nprim[SS_SYM_BOOLS])
+                    return bad(r, "conditional expression names boolean %u", x[1]);
+                if (++depth > 10)
+                    return bad(r, "conditional expression deeper than 10");
+                break;
+            case 2:
+                if (depth < 1)
+                    return bad(r, "conditional 'not' on an empty stack");
+                break;
+            case 3:
+            case 4:
+            case 5:
+            case 6:
+            case 7:
+                if (depth < 2)
+                    return bad(r, "conditional operator needs two operands");
+                depth--;
+                break;
+            default:
+                return bad(r, "unknown conditional expression type %u", x[0]);
+            }
+        }
+        if (depth != 1)
+            return bad(r, "unbalanced conditional expression");
+        struct condlist tl = {0}, fl = {0};
+        int rc = rd_condlist(r, &tl, &c->truel, &c->ntrue);
+        if (!rc) {
+            fl.other = &tl;
+            rc = rd_condlist(r, &fl, &c->falsel, &c->nfalse);
+        }
+        free(tl.idx);
+        free(fl.idx);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* ---- the rest ---- */
+
+static int rd_ocontexts(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    for (uint32_t i = 0; i < p->ocon_num; i++) {
+        uint32_t n;
+        TRY(rd_count(r, &n, 16, "ocontext"));
+        p->nocon[i] = n;
+        p->ocon[i] = aarray(r, n ? n : 1, sizeof(struct ss_ocon));
+        if (!p->ocon[i])
+            return nomem(r);
+        for (uint32_t j = 0; j < n; j++) {
+            struct ss_ocon *o = &p->ocon[i][j];
+            uint32_t v[8];
+            int nctx = 1;
+            if (i == 0) {
+                TRY(rd_u32(r, &o->u[0], "initial SID"));
+                o->low = o->u[0];
+            } else if (r->xen) {
+                switch (i) {
+                case 1: /* pirq */
+                case 4: /* pcidevice */
+                    TRY(rd_u32(r, &v[0], "ocontext"));
+                    o->low = o->high = v[0];
+                    break;
+                case 2: /* ioport */
+                    TRY(rd_u32n(r, v, 2, "ioport ocontext"));
+                    o->low = v[0];
+                    o->high = v[1];
+                    break;
+                case 3: /* iomem */
+                    if (r->ver >= 30) {
+                        TRY(rd_u64(r, &o->low, "iomem ocontext"));
+                        TRY(rd_u64(r, &o->high, "iomem ocontext"));
+                    } else {
+                        TRY(rd_u32n(r, v, 2, "iomem ocontext"));
+                        o->low = v[0];
+                        o->high = v[1];
+                    }
+                    break;
+                case 5: /* devicetree */
+                    TRY(rd_u32(r, &v[0], "devicetree ocontext"));
+                    TRY(rd_str(r, v[0], &o->name, "devicetree path"));
+                    break;
+                }
+                if ((i == 2 || i == 3) && o->low > o->high)
+                    return bad(r, "ocontext range %llu-%llu is reversed",
+                               (unsigned long long)o->low, (unsigned long long)o->high);
+            } else {
+                switch (i) {
+                case 1: /* fs */
+                case 3: /* netif */
+                    TRY(rd_u32(r, &v[0], "ocontext name"));
+                    TRY(rd_str(r, v[0], &o->name, "ocontext"));
+                    nctx = 2;
+                    break;
+                case 2: /* port */
+                    TRY(rd_u32n(r, o->u, 3, "port ocontext"));
+                    if (o->u[1] > o->u[2] || o->u[2] > 0xffff)
+                        return bad(r, "invalid port range %u-%u", o->u[1], o->u[2]);
+                    break;
+                case 4: /* node */
+                    TRY(rd_u32n(r, o->u, 2, "node ocontext"));
+                    break;
+                case 5: /* fsuse */
+                    TRY(rd_u32n(r, v, 2, "fs_use ocontext"));
+                    o->u[0] = v[0];
+                    TRY(rd_str(r, v[1], &o->name, "fs_use"));
+                    break;
+                case 6: /* node6 */
+                    TRY(rd_u32n(r, o->u, 8, "node6 ocontext"));
+                    break;
+                case 7: /* ibpkey */
+                    TRY(rd_u32n(r, o->u, 4, "ibpkey ocontext"));
+                    if (o->u[2] > 0xffff || o->u[3] > 0xffff || o->u[2] > o->u[3])
+                        return bad(r, "invalid ibpkey range");
+                    break;
+                case 8: /* ibendport */
+                    TRY(rd_u32n(r, v, 2, "ibendport ocontext"));
+                    if (v[1] < 1 || v[1] > 255)
+                        return bad(r, "invalid ibendport port %u", v[1]);
+                    o->u[0] = v[1];
+                    TRY(rd_str(r, v[0], &o->name, "ibendport"));
+                    break;
+                }
+            }
+            for (int k = 0; k < nctx; k++)
+                TRY(rd_context(r, &o->ctx[k], "ocontext context"));
+        }
+    }
+    return 0;
+}
+
+static int rd_genfs(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t n;
+    TRY(rd_count(r, &n, 8, "genfs"));
+    p->ngenfs = n;
+    p->genfs = aarray(r, n ? n : 1, sizeof(*p->genfs));
+    if (!p->genfs)
+        return nomem(r);
+    for (uint32_t i = 0; i < n; i++) {
+        struct ss_genfs *g = &p->genfs[i];
+        uint32_t len;
+        TRY(rd_u32(r, &len, "genfs"));
+        TRY(rd_str(r, len, &g->fstype, "genfs fstype"));
+        for (uint32_t k = 0; k < i; k++)
+            if (strcmp(p->genfs[k].fstype, g->fstype) == 0)
+                return bad(r, "duplicate genfs fstype '%s'", g->fstype);
+        TRY(rd_count(r, &g->n, 24, "genfs entries"));
+        g->ent = aarray(r, g->n ? g->n : 1, sizeof(*g->ent));
+        if (!g->ent)
+            return nomem(r);
+        for (uint32_t j = 0; j < g->n; j++) {
+            TRY(rd_u32(r, &len, "genfs path"));
+            TRY(rd_str(r, len, &g->ent[j].path, "genfs path"));
+            TRY(rd_u32(r, &g->ent[j].sclass, "genfs class"));
+            TRY(rd_context(r, &g->ent[j].ctx, "genfs context"));
+        }
+    }
+    return 0;
+}
+
+static int rd_filetrans(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t n;
+    TRY(rd_count(r, &n, 20, "filename transition"));
+    p->filetrans = aarray(r, n ? n : 1, sizeof(*p->filetrans));
+    if (!p->filetrans)
+        return nomem(r);
+    for (uint32_t i = 0; i < n; i++) {
+        struct ss_filetrans *f = &p->filetrans[i];
+        uint32_t len, v[4];
+        TRY(rd_u32(r, &len, "filename transition"));
+        TRY(rd_str(r, len, &f->name, "filename transition"));
+        if (r->ver < 33) {
+            TRY(rd_u32n(r, v, 4, "filename transition"));
+            f->stype = v[0];
+            f->ttype = v[1];
+            f->tclass = v[2];
+            f->otype = v[3];
+            p->nfiletrans++;
+        } else {
+            uint32_t nd;
+            TRY(rd_u32n(r, v, 2, "filename transition"));
+            f->ttype = v[0];
+            f->tclass = v[1];
+            TRY(rd_count(r, &nd, 16, "filename transition data"));
+            if (nd == 0)
+                return bad(r, "filename transition without data");
+            /* keep the first datum in f; further ones are checked and counted */
+            for (uint32_t k = 0; k < nd; k++) {
+                struct ss_ebm st;
+                uint32_t ot;
+                TRY(rd_ebm(r, &st, "filename transition source types"));
+                TRY(rd_u32(r, &ot, "filename transition"));
+                if (!st.n)
+                    return bad(r, "filename transition with no source types");
+                if (ot < 1 || ot > p->nprim[SS_SYM_TYPES] || p->types[ot - 1].attr ||
+                    !p->types[ot - 1].defined)
+                    return bad(r, "filename transition to invalid type %u", ot);
+                if (st.highbit > p->nprim[SS_SYM_TYPES] + 63u)
+                    return bad(r, "filename transition source type out of range");
+                if (k == 0) {
+                    f->stypes = st;
+                    f->otype = ot;
+                }
+                p->nfiletrans += ss_ebm_count(&st);
+            }
+        }
+    }
+    /* info reports rules (one per source type), whatever the format */
+    p->nfiletrans_keys = n;
+    return 0;
+}
+
+static int rd_rangetrans(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t n;
+    TRY(rd_count(r, &n, 28, "range transition"));
+    p->nrangetrans = n;
+    p->rangetrans = aarray(r, n ? n : 1, sizeof(*p->rangetrans));
+    if (!p->rangetrans)
+        return nomem(r);
+    for (uint32_t i = 0; i < n; i++) {
+        struct ss_rangetrans *t = &p->rangetrans[i];
+        uint32_t v[3];
+        uint32_t k = r->ver >= 21 ? 3 : 2;
+        TRY(rd_u32n(r, v, k, "range transition"));
+        t->stype = v[0];
+        t->ttype = v[1];
+        t->tclass = k == 3 ? v[2] : 0; /* filled with the process class later */
+        TRY(rd_range(r, &t->range, "range transition"));
+    }
+    return 0;
+}
+
+int ss_policy_validate(struct ss_policy *p, char *err, size_t errlen);
+int ss_policy_finish(struct ss_policy *p, char *err, size_t errlen);
+
+static int rd_policy(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t v[4], len;
+    TRY(rd_u32(r, &v[0], "magic"));
+    if (v[0] != SS_MAGIC)
+        return bad(r, "bad magic 0x%08x (not a binary kernel policy)", v[0]);
+    TRY(rd_u32(r, &len, "target string length"));
+    if (len != 8 || r->left < 8)
+        return bad(r, "unknown policy target string (length %u)", len);
+    if (memcmp(r->p, "SE Linux", 8) == 0)
+        p->target = SS_TARGET_SELINUX;
+    else if (memcmp(r->p, "XenFlask", 8) == 0)
+        p->target = SS_TARGET_XEN;
+    else
+        return bad(r, "unknown policy target string");
+    r->p += 8;
+    r->left -= 8;
+    r->xen = p->target == SS_TARGET_XEN;
+    TRY(rd_u32n(r, v, 4, "policy header"));
+    r->ver = p->version = v[0];
+    p->config = v[1];
+    uint32_t sym, ocon;
+    if (r->xen) {
+        if (v[0] != 24 && v[0] != 30)
+            return bad(r, "XenFlask policy version %u not supported (24 or 30)", v[0]);
+        sym = 8;
+        ocon = v[0] == 24 ? 5 : 6;
+    } else {
+        if (v[0] < 15 || v[0] > 33)
+            return bad(r, "SE Linux policy version %u not supported (15-33)", v[0]);
+        sym = v[0] == 15 ? 5 : v[0] < 19 ? 6 : 8;
+        ocon = v[0] < 17 ? 6 : v[0] < 31 ? 7 : 9;
+    }
+    if (v[2] != sym || v[3] != ocon)
+        return bad(r, "symbol/ocontext table counts %u/%u do not match version %u", v[2], v[3],
+                   v[0]);
+    p->ocon_num = ocon;
+    p->mls = v[1] & 1;
+    if (p->mls && v[0] < 19)
+        return bad(r, "policy version %u cannot carry MLS", v[0]);
+    switch (v[1] & 6) {
+    case 0:
+        p->handle_unknown = SS_UNKNOWN_DENY;
+        break;
+    case 2:
+        p->handle_unknown = SS_UNKNOWN_REJECT;
+        break;
+    case 4:
+        p->handle_unknown = SS_UNKNOWN_ALLOW;
+        break;
+    default:
+        return bad(r, "invalid handle_unknown setting in config 0x%x", v[1]);
+    }
+    if (r->ver >= 22)
+        TRY(rd_ebm(r, &p->polcaps, "policy capabilities"));
+    if (r->ver >= 23)
+        TRY(rd_ebm(r, &p->permissive, "permissive map"));
+    TRY(rd_symtabs(r, sym));
+
+    uint32_t n, nr = 0;
+    TRY(rd_count(r, &n, r->ver < 20 ? 24 : 12, "avtab"));
+    if (n == 0)
+        return bad(r, "empty access vector table");
+    for (uint32_t i = 0; i < n; i++)
+        TRY(rd_avitem(r, main_rule, NULL, &nr));
+    p->navtab_rules = nr;
+    if (r->ver >= 16)
+        TRY(rd_cond(r));
+
+    TRY(rd_count(r, &n, r->ver >= 26 ? 16 : 12, "role transition"));
+    p->nroletrans = n;
+    p->roletrans = aarray(r, n ? n : 1, sizeof(*p->roletrans));
+    if (!p->roletrans)
+        return nomem(r);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t w[4] = {0};
+        TRY(rd_u32n(r, w, r->ver >= 26 ? 4 : 3, "role transition"));
+        p->roletrans[i] = (struct ss_roletrans){w[0], w[1], w[2], w[3]};
+    }
+    TRY(rd_count(r, &n, 8, "role allow"));
+    p->nroleallow = n;
+    p->roleallow = aarray(r, n ? n : 1, sizeof(*p->roleallow));
+    if (!p->roleallow)
+        return nomem(r);
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t w[2];
+        TRY(rd_u32n(r, w, 2, "role allow"));
+        p->roleallow[i] = (struct ss_roleallow){w[0], w[1]};
+    }
+    if (r->ver >= 25)
+        TRY(rd_filetrans(r));
+    TRY(rd_ocontexts(r));
+    TRY(rd_genfs(r));
+    if (r->ver >= 19)
+        TRY(rd_rangetrans(r));
+    uint32_t nt = p->nprim[SS_SYM_TYPES];
+    /* per type: the attributes it has (plus itself), as sorted u16 arrays */
+    struct ss_ebm *tam = aarray(r, nt + 1, sizeof(*tam));
+    if (!tam)
+        return nomem(r);
+    if (r->ver >= 20) {
+        for (uint32_t i = 0; i < nt; i++)
+            TRY(rd_ebm(r, &tam[i], "type attribute map"));
+    }
+    if (r->left)
+        return bad(r, "%zu trailing bytes after the policy", r->left);
+    /* stash the map in the src/tgt fields for the finishing pass */
+    for (uint32_t i = 0; i < nt; i++) {
+        struct ss_type *t = &p->types[i];
+        uint32_t cnt = ss_ebm_count(&tam[i]) + 1;
+        uint16_t *a = aarray(r, cnt, sizeof(uint16_t));
+        if (!a)
+            return nomem(r);
+        uint32_t k = 0;
+        bool self = false;
+        for (uint32_t b = ss_ebm_next(&tam[i], 0); b != UINT32_MAX;
+             b = ss_ebm_next(&tam[i], b + 1)) {
+            if (b >= nt)
+                return bad(r, "type attribute map of type %u names value %u", i + 1, b + 1);
+            if (b == i)
+                self = true;
+            else if (r->ver >= 24 && (!p->types[b].attr || !p->types[b].defined))
+                return bad(r, "type attribute map of type %u names non-attribute %u", i + 1, b + 1);
+            if (b > i && !self) {
+                a[k++] = (uint16_t)(i + 1);
+                self = true;
+            }
+            a[k++] = (uint16_t)(b + 1);
+        }
+        if (!self)
+            a[k++] = (uint16_t)(i + 1);
+        t->src = a;
+        t->nsrc = k;
+    }
+    return 0;
+}
+
+int ss_policy_read(struct ss_policy **out, const void *image, size_t len, char *err, size_t errlen)
+{
+    struct ss_policy *p = calloc(1, sizeof(*p));
+    if (!p) {
+        snprintf(err, errlen, "out of memory");
+        return -ENOMEM;
+    }
+    struct rd r = {.p = image, .left = len, .total = len, .pol = p, .err = err, .errlen = errlen};
+    if (errlen)
+        err[0] = 0;
+    int rc = image ? rd_policy(&r) : bad(&r, "no policy image");
+    if (!rc)
+        rc = ss_policy_validate(p, err, errlen);
+    if (!rc)
+        rc = ss_policy_finish(p, err, errlen);
+    if (rc) {
+        ss_policy_free(p);
+        return rc;
+    }
+    *out = p;
+    return 0;
+}
+
+void ss_policy_free(struct ss_policy *p)
+{
+    if (!p)
+        return;
+    struct ss_avtab *t[4] = {&p->te, &p->tetype, &p->cond, &p->condtype};
+    for (int i = 0; i < 4; i++) {
+        free(t[i]->slot);
+        free(t[i]->e);
+    }
+    free(p->xperms);
+    for (int i = 0; i < 6; i++) {
+        for (uint32_t j = 0; j < p->xo[i].n; j++)
+            free(p->xo[i].e[j].path);
+        free(p->xo[i].e);
+    }
+    free(p->map);
+    free(p->src_used);
+    ss_arena_free(&p->arena);
+    free(p);
+}

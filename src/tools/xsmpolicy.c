@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xsmpolicy: inspect and query binary FLASK policies with the openxsm
+ * security server.  See docs/xsmpolicy.md for the query protocol.
+ *
+ * Exit codes: 0 success, 1 policy unreadable or rejected, 2 usage error.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openxsm/ss.h>
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: xsmpolicy info FILE\n"
+               "       xsmpolicy query [--sem=auto|xen|selinux] FILE  (requests on stdin)\n"
+               "       xsmpolicy --help\n"
+               "query requests, one per line, one answer line each:\n"
+               "  av SCON TCON CLASS          -> ALLOWED AUDITALLOW AUDITDENY (hex)\n"
+               "  tr|mb|ch SCON TCON CLASS    -> new context\n"
+               "  vt OLDCON NEWCON TASKCON CLASS -> 0 or -1\n"
+               "  bool NAME 0|1               -> OK\n"
+               "  errors                      -> ERR <reason>\n"
+               "exit: 0 ok, 1 policy unreadable or rejected, 2 usage\n");
+}
+
+static void *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *b = malloc(cap);
+    while (b) {
+        size_t r = fread(b + n, 1, cap - n, f);
+        n += r;
+        if (n < cap)
+            break;
+        char *nb = realloc(b, cap * 2);
+        if (!nb) {
+            free(b);
+            b = NULL;
+            break;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+static ss_ctx *load(const char *path, enum ss_semantics sem)
+{
+    size_t len;
+    void *img = read_file(path, &len);
+    if (!img) {
+        fprintf(stderr, "xsmpolicy: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    struct ss_config cfg = {.semantics = sem};
+    ss_ctx *ss;
+    if (ss_create(&ss, &cfg)) {
+        free(img);
+        return NULL;
+    }
+    int rc = ss_load_policy(ss, img, len);
+    free(img);
+    if (rc) {
+        fprintf(stderr, "xsmpolicy: %s: %s\n", path, ss_last_error(ss));
+        ss_destroy(ss);
+        return NULL;
+    }
+    return ss;
+}
+
+static int cmd_info(const char *path)
+{
+    ss_ctx *ss = load(path, SS_SEM_AUTO);
+    if (!ss)
+        return 1;
+    struct ss_policy_info i;
+    ss_get_info(ss, &i);
+    static const char *const hu[] = {"deny", "reject", "allow"};
+    printf("target: %s\nversion: %u\nmls: %s\nhandle_unknown: %s\n",
+           i.target == SS_TARGET_XEN ? "XenFlask" : "SE Linux", i.version, i.mls ? "yes" : "no",
+           hu[i.handle_unknown]);
+    printf("classes: %u\npermissions: %u\ntypes: %u\nattributes: %u\nroles: %u\nusers: %u\n"
+           "booleans: %u\nsensitivities: %u\ncategories: %u\navtab rules: %u\n"
+           "cond rules: %u\nconstraints: %u\nrole transitions: %u\nrole allows: %u\n"
+           "range transitions: %u\nfilename transitions: %u\ninitial SIDs: %u\n"
+           "ocontexts: %u\npolicy capabilities: %u\n",
+           i.nclasses, i.nperms, i.ntypes, i.nattributes, i.nroles, i.nusers, i.nbools, i.nsens,
+           i.ncats, i.navtab, i.ncond_rules, i.nconstraints, i.nrole_trans, i.nrole_allow,
+           i.nrange_trans, i.nfilename_trans, i.ninitial_sids, i.nocontexts, i.npolicycaps);
+    ss_destroy(ss);
+    return 0;
+}
+
+static int sid_of(ss_ctx *ss, const char *s, ss_sid *sid)
+{
+    return ss_context_to_sid(ss, s, strlen(s), sid);
+}
+
+static void answer(ss_ctx *ss, char *line)
+{
+    char *tok[6];
+    int n = 0;
+    for (char *p = strtok(line, " \t\r\n"); p; p = strtok(NULL, " \t\r\n")) {
+        if (n == 6) {
+            puts("ERR too many fields");
+            return;
+        }
+        tok[n++] = p;
+    }
+    if (n == 0) {
+        puts("ERR empty request");
+        return;
+    }
+    if (strcmp(tok[0], "bool") == 0) {
+        if (n != 3 || (strcmp(tok[2], "0") && strcmp(tok[2], "1"))) {
+            puts("ERR usage: bool NAME 0|1");
+            return;
+        }
+        int idx = ss_bool_index(ss, tok[1], strlen(tok[1]));
+        if (idx < 0) {
+            puts("ERR unknown boolean");
+            return;
+        }
+        ss_bool_set_pending(ss, (unsigned)idx, tok[2][0] == '1');
+        ss_bool_commit(ss);
+        puts("OK");
+        return;
+    }
+    bool vt = strcmp(tok[0], "vt") == 0;
+    int want = vt ? 5 : 4;
+    if (n != want) {
+        puts("ERR wrong number of fields");
+        return;
+    }
+    uint16_t cls = ss_class_value(ss, tok[want - 1]);
+    if (!cls) {
+        puts("ERR unknown class");
+        return;
+    }
+    ss_sid sid[3];
+    for (int i = 0; i < want - 2; i++)
+        if (sid_of(ss, tok[1 + i], &sid[i])) {
+            puts("ERR invalid context");
+            return;
+        }
+    int rc;
+    if (strcmp(tok[0], "av") == 0) {
+        struct ss_av_decision d;
+        rc = ss_compute_av(ss, sid[0], sid[1], cls, &d);
+        if (rc)
+            printf("ERR compute_av failed (%d)\n", rc);
+        else
+            printf("%08x %08x %08x\n", d.allowed, d.auditallow, d.auditdeny);
+        return;
+    }
+    if (vt) {
+        rc = ss_validate_transition(ss, sid[0], sid[1], sid[2], cls);
+        if (rc && rc != -EPERM)
+            printf("ERR validate_transition failed (%d)\n", rc);
+        else
+            puts(rc ? "-1" : "0");
+        return;
+    }
+    ss_sid out;
+    if (strcmp(tok[0], "tr") == 0)
+        rc = ss_transition_sid(ss, sid[0], sid[1], cls, &out);
+    else if (strcmp(tok[0], "mb") == 0)
+        rc = ss_member_sid(ss, sid[0], sid[1], cls, &out);
+    else if (strcmp(tok[0], "ch") == 0)
+        rc = ss_change_sid(ss, sid[0], sid[1], cls, &out);
+    else {
+        puts("ERR unknown request");
+        return;
+    }
+    if (rc) {
+        printf("ERR compute_sid failed (%d)\n", rc);
+        return;
+    }
+    char buf[4096];
+    size_t len;
+    rc = ss_sid_to_context(ss, out, buf, sizeof(buf), &len);
+    if (rc)
+        printf("ERR sid_to_context failed (%d)\n", rc);
+    else
+        puts(buf);
+}
+
+static int cmd_query(const char *path, enum ss_semantics sem)
+{
+    ss_ctx *ss = load(path, sem);
+    if (!ss)
+        return 1;
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t r;
+    while ((r = getline(&line, &cap, stdin)) >= 0) {
+        if (memchr(line, 0, (size_t)r))
+            puts("ERR NUL byte in request");
+        else
+            answer(ss, line);
+        fflush(stdout);
+    }
+    free(line);
+    ss_destroy(ss);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc == 3 && strcmp(argv[1], "info") == 0)
+        return cmd_info(argv[2]);
+    if (argc >= 3 && strcmp(argv[1], "query") == 0) {
+        enum ss_semantics sem = SS_SEM_AUTO;
+        int i = 2;
+        if (strncmp(argv[i], "--sem=", 6) == 0) {
+            const char *s = argv[i] + 6;
+            if (strcmp(s, "auto") == 0)
+                sem = SS_SEM_AUTO;
+            else if (strcmp(s, "xen") == 0)
+                sem = SS_SEM_XEN;
+            else if (strcmp(s, "selinux") == 0)
+                sem = SS_SEM_SELINUX;
+            else {
+                usage(stderr);
+                return 2;
+            }
+            i++;
+        }
+        if (i + 1 != argc) {
+            usage(stderr);
+            return 2;
+        }
+        return cmd_query(argv[i], sem);
+    }
+    usage(stderr);
+    return 2;
+}

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Small policy for the security-server unit tests.  m4 defines:
+#   WITH_MLS  MLS variant, XEN_OCON  Xen object contexts, WITH_EXTRA  one more bool and rule
+define(`L', ifdef(`WITH_MLS', `:s0', `'))dnl
+class xen
+class domain
+class event
+
+sid xen
+sid dom0
+sid unlabeled
+
+class xen { settime readconsole }
+class domain { create transition getinfo }
+class event { bind send }
+
+ifdef(`WITH_MLS', `
+sensitivity s0;
+sensitivity s1 alias top;
+dominance { s0 s1 }
+category c0;
+category c1;
+category c2;
+category c3 alias cat3;
+level s0:c0.c3;
+level s1:c0.c3;
+mlsconstrain domain { create } l1 dom l2;
+')
+
+attribute domain_type;
+type xen_t, domain_type;
+type dom0_t, domain_type;
+type domU_t, domain_type;
+type unlabeled_t;
+bool guest_send false;
+ifdef(`WITH_EXTRA', `bool extra_bool true;')
+allow dom0_t xen_t:xen { settime readconsole };
+allow domain_type domain_type:event bind;
+allow dom0_t domU_t:domain { create getinfo transition };
+auditallow dom0_t domU_t:domain create;
+dontaudit domU_t xen_t:xen settime;
+if (guest_send) {
+    allow domU_t dom0_t:event send;
+}
+ifdef(`WITH_EXTRA', `if (extra_bool) { allow domU_t xen_t:xen readconsole; }')
+type_transition dom0_t domU_t:event domU_t;
+role system_r;
+role vm_r;
+role system_r types { xen_t dom0_t unlabeled_t domU_t };
+role vm_r types { domU_t };
+allow system_r vm_r;
+ifdef(`WITH_MLS', `user system_u roles { system_r vm_r } level s0 range s0 - s1:c0.c3;',
+             `user system_u roles { system_r vm_r };')
+constrain domain { transition } r1 == r2 or t2 == domU_t;
+sid xen system_u:system_r:xen_t`'L
+sid dom0 system_u:system_r:dom0_t`'L
+sid unlabeled system_u:object_r:unlabeled_t`'L
+ifdef(`XEN_OCON', `
+pirqcon 33 system_u:object_r:domU_t`'L
+ioportcon 0x60-0x64 system_u:object_r:domU_t`'L
+iomemcon 0x1000-0x1fff system_u:object_r:domU_t`'L
+pcidevicecon 0x300 system_u:object_r:domU_t`'L
+')
