@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The XSM context: boot selection of the module stack, instance lifetime,
+ * logging and host look-ups.  Nothing here is global except the constant
+ * table of built-in modules; every instance is independent.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/module.h"
+#include "core/ops.h"
+
+const struct xsm_module *const xsm_builtin_modules[] = {
+    &xsm_module_dummy,
+    &xsm_module_silo,
+#ifdef OPENXSM_HAVE_FLASK
+    &xsm_module_flask,
+#endif
+    NULL,
+};
+
+static const struct xsm_module *module_by_name(const char *name, size_t len)
+{
+    for (unsigned i = 0; xsm_builtin_modules[i] != NULL; i++) {
+        const char *n = xsm_builtin_modules[i]->name;
+        if (strlen(n) == len && memcmp(n, name, len) == 0)
+            return xsm_builtin_modules[i];
+    }
+    return NULL;
+}
+
+/*
+ * Decode the boot string into a module list without touching anything.
+ * Xen's xsm= takes one exact name; a comma list stacks.  Empty elements,
+ * unknown or repeated names and more than XSM_MAX_STACK entries are -EINVAL.
+ */
+static int parse_modules(const char *spec, const struct xsm_module *mods[XSM_MAX_STACK],
+                         unsigned *nr)
+{
+    unsigned n = 0;
+
+    if (spec == NULL || spec[0] == '\0')
+        spec = "dummy";
+
+    for (const char *p = spec;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+        const struct xsm_module *m = module_by_name(p, len);
+
+        if (m == NULL || n == XSM_MAX_STACK)
+            return -EINVAL;
+        for (unsigned i = 0; i < n; i++)
+            if (mods[i] == m)
+                return -EINVAL;
+        mods[n++] = m;
+        if (comma == NULL)
+            break;
+        p = comma + 1;
+    }
+    *nr = n;
+    return 0;
+}
+
+static void fini_instances(xsm_ctx *x)
+{
+    while (x->nr > 0) {
+        struct xsm_instance *mi = &x->inst[--x->nr];
+        if (mi->mod->fini != NULL)
+            mi->mod->fini(mi);
+    }
+}
+
+int xsm_create_stack(xsm_ctx **out, const struct xsm_module *const *mods, unsigned nr,
+                     const struct xsm_config *cfg)
+{
+    static const struct xsm_config defaults;
+    xsm_ctx *x;
+    int rc;
+
+    if (out == NULL || mods == NULL || nr == 0 || nr > XSM_MAX_STACK)
+        return -EINVAL;
+    for (unsigned i = 0; i < nr; i++) {
+        if (mods[i] == NULL)
+            return -EINVAL;
+        for (unsigned j = 0; j < i; j++)
+            if (mods[j] == mods[i] || mods[j]->id == mods[i]->id)
+                return -EINVAL;
+    }
+    if (cfg == NULL)
+        cfg = &defaults;
+
+    x = calloc(1, sizeof(*x));
+    if (x == NULL)
+        return -ENOMEM;
+    x->host_ops = cfg->host_ops;
+    x->host = cfg->host;
+
+    /*
+     * x->nr counts initialised instances, so a failure finis exactly those.
+     * An init that returns 1 declines (flask=disabled): the module is left
+     * out of the stack, as Xen falls back to the dummy module.  A stack that
+     * ends up empty runs the dummy module.
+     */
+    for (unsigned i = 0; i <= nr; i++) {
+        const struct xsm_module *m = i < nr ? mods[i] : &xsm_module_dummy;
+        struct xsm_instance *mi = &x->inst[x->nr];
+
+        if (i == nr && x->nr > 0)
+            break;
+        mi->ctx = x;
+        mi->mod = m;
+        mi->slot = x->nr;
+        mi->priv = NULL;
+        rc = m->init != NULL ? m->init(mi, cfg) : 0;
+        if (rc == 1) {
+            xsm_log(x, "XSM: module %s declined to start", m->name);
+            continue;
+        }
+        if (rc != 0) {
+            fini_instances(x);
+            free(x);
+            return rc < 0 ? rc : -EINVAL;
+        }
+        x->nr++;
+    }
+
+    *out = x;
+    return 0;
+}
+
+int xsm_create(xsm_ctx **out, const struct xsm_config *cfg)
+{
+    const struct xsm_module *mods[XSM_MAX_STACK];
+    unsigned nr = 0;
+    int rc;
+
+    if (out == NULL)
+        return -EINVAL;
+    rc = parse_modules(cfg != NULL ? cfg->modules : NULL, mods, &nr);
+    if (rc != 0)
+        return rc;
+    return xsm_create_stack(out, mods, nr, cfg);
+}
+
+void xsm_destroy(xsm_ctx *x)
+{
+    if (x == NULL)
+        return;
+    fini_instances(x);
+    free(x);
+}
+
+unsigned xsm_active_count(const xsm_ctx *x)
+{
+    return x != NULL ? x->nr : 0;
+}
+
+uint16_t xsm_active_id(const xsm_ctx *x, unsigned i)
+{
+    if (x == NULL || i >= x->nr)
+        return UINT16_MAX;
+    return x->inst[i].mod->id;
+}
+
+struct xsm_instance *xsm_find_active(xsm_ctx *x, uint16_t id)
+{
+    for (unsigned i = 0; x != NULL && i < x->nr; i++)
+        if (x->inst[i].mod->id == id)
+            return &x->inst[i];
+    return NULL;
+}
+
+struct xsm_domain *xsm_domain_lookup(xsm_ctx *x, struct xsm_domain *cur, xsm_domid_t domid)
+{
+    if (domid == XSM_DOMID_SELF)
+        return cur;
+    if (x == NULL || x->host_ops == NULL || x->host_ops->domain_get == NULL)
+        return NULL;
+    return x->host_ops->domain_get(x->host, domid);
+}
+
+void xsm_log(const xsm_ctx *x, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+
+    if (x == NULL || x->host_ops == NULL || x->host_ops->log == NULL)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    x->host_ops->log(x->host, line);
+}
