@@ -52,6 +52,18 @@ struct xsm_domain {
     bool is_compat;            /* 32-bit guest: compat hypercall layouts */
     struct xsm_domain *target; /* the domain this one is device model for */
     void *security[XSM_MAX_STACK];
+    uint8_t iommu; /* enum xsm_iommu: what protects devices assigned to it */
+};
+
+/*
+ * A domain's IOMMU situation, which FLASK turns into resource:use_iommu,
+ * use_iommu_nointremap or use_noiommu (Xen: is_iommu_enabled(d) and the
+ * global iommu_intremap).  Zero, the default, is "no IOMMU".
+ */
+enum xsm_iommu {
+    XSM_IOMMU_NONE = 0,
+    XSM_IOMMU_NOINTREMAP = 1, /* IOMMU without interrupt remapping */
+    XSM_IOMMU_INTREMAP = 2,   /* IOMMU with interrupt remapping */
 };
 
 /* Event-channel states, Xen's ECS_* values. */
@@ -132,6 +144,27 @@ uint16_t xsm_active_id(const xsm_ctx *x, unsigned i);
  * returns the command's (possibly positive) result or a negative errno.
  */
 long xsm_do_op(xsm_ctx *x, struct xsm_domain *cur, const struct xsm_guest *g, uint64_t op_gaddr);
+
+/*
+ * Discovery (the core module, docs/abi.md), the same answers as the
+ * XSM_MODULE_CORE commands of xsm_do_op and XEN_SYSCTL_xsm_info.
+ *
+ * xsm_list_modules: writes the ids of the active modules, in stacking order,
+ * to ids[0..min(count, max)-1] and returns count (so a short array is
+ * detected by count > max).  -EINVAL if x is NULL or ids is NULL with max > 0.
+ *
+ * xsm_get_module_info: describes module 'id' (built, active or not, or the
+ * core itself).  -ENODEV if this build has no such module, -EINVAL for NULL
+ * arguments; *out is written only on success.
+ *
+ * xsm_sysctl_xsm_info: fills the XEN_SYSCTL_xsm_info payload in place
+ * (errors as in <openxsm/xsm_op.h>; *io unchanged on error).
+ */
+struct xsm_module_info;
+struct xen_sysctl_xsm_info;
+int xsm_list_modules(const xsm_ctx *x, uint16_t *ids, unsigned max);
+int xsm_get_module_info(const xsm_ctx *x, uint16_t id, struct xsm_module_info *out);
+int xsm_sysctl_xsm_info(const xsm_ctx *x, struct xen_sysctl_xsm_info *io);
 
 /* Per-instance log line (goes to host_ops->log if set). */
 void xsm_log(const xsm_ctx *x, const char *fmt, ...)
