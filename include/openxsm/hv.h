@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A hypervisor model: a small, deterministic stand-in for Xen whose every
+ * guest-visible operation is mediated by XSM hooks, called the way Xen 4.17
+ * calls them.  See docs/hv-model.md.
+ *
+ * A struct hv holds an XSM instance, a control domain (dom0, created with
+ * the hypervisor), guests with their own memory, event channels, grant
+ * tables, Argo rings and a console.  Nothing is global: any number of hv
+ * instances can live side by side.  An hv is not internally locked.
+ *
+ * Two ways in:
+ *  - hv_hypercall(): Xen's hypercall numbers; arguments are guest addresses
+ *    in the calling domain's memory holding Xen's struct layouts;
+ *  - the direct C API below, one function per operation, with the same
+ *    checks, hooks and results, for tests, tools and hosts.
+ * Either way, 'caller' is the domain on whose behalf the call runs (Xen's
+ * current->domain).
+ *
+ * Results are Xen's: 0 or a positive value on success, a negative errno
+ * (Xen's values) on failure.  Grant-table operations report per-operation
+ * status codes (HV_GNTST_*) the way Xen does.  A failed or denied operation
+ * changes nothing.
+ */
+#ifndef OPENXSM_HV_H
+#define OPENXSM_HV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <openxsm/xsm.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct hv;
+
+#define HV_PAGE_SIZE 4096U
+
+/* Hypercall numbers (Xen public xen.h). */
+#define HV_HYPERCALL_xen_version      17
+#define HV_HYPERCALL_console_io       18
+#define HV_HYPERCALL_grant_table_op   20
+#define HV_HYPERCALL_xsm_op           27
+#define HV_HYPERCALL_event_channel_op 32
+#define HV_HYPERCALL_sysctl           35
+#define HV_HYPERCALL_domctl           36
+#define HV_HYPERCALL_argo_op          39
+
+/* Sub-operation numbers (Xen public headers, 4.17). */
+#define HV_EVTCHNOP_bind_interdomain 0
+#define HV_EVTCHNOP_close            3
+#define HV_EVTCHNOP_send             4
+#define HV_EVTCHNOP_status           5
+#define HV_EVTCHNOP_alloc_unbound    6
+#define HV_EVTCHNOP_reset            10
+
+#define HV_EVTCHNSTAT_closed      0
+#define HV_EVTCHNSTAT_unbound     1
+#define HV_EVTCHNSTAT_interdomain 2
+
+#define HV_GNTTABOP_map_grant_ref   0
+#define HV_GNTTABOP_unmap_grant_ref 1
+#define HV_GNTTABOP_setup_table     2
+#define HV_GNTTABOP_transfer        4
+#define HV_GNTTABOP_copy            5
+#define HV_GNTTABOP_query_size      6
+
+#define HV_GNTMAP_device_map 0x1U
+#define HV_GNTMAP_host_map   0x2U
+#define HV_GNTMAP_readonly   0x4U
+
+#define HV_GNTCOPY_source_gref 0x1U
+#define HV_GNTCOPY_dest_gref   0x2U
+
+/* Grant entry flags (v1 shared entries). */
+#define HV_GTF_invalid            0x0U
+#define HV_GTF_permit_access      0x1U
+#define HV_GTF_accept_transfer    0x2U
+#define HV_GTF_type_mask          0x3U
+#define HV_GTF_readonly           0x4U
+#define HV_GTF_reading            0x8U
+#define HV_GTF_writing            0x10U
+#define HV_GTF_transfer_committed 0x4U
+#define HV_GTF_transfer_completed 0x8U
+
+/* Grant status codes (Xen's GNTST_*). */
+#define HV_GNTST_okay              0
+#define HV_GNTST_general_error     (-1)
+#define HV_GNTST_bad_domain        (-2)
+#define HV_GNTST_bad_gntref        (-3)
+#define HV_GNTST_bad_handle        (-4)
+#define HV_GNTST_bad_virt_addr     (-5)
+#define HV_GNTST_permission_denied (-8)
+#define HV_GNTST_bad_page          (-9)
+#define HV_GNTST_bad_copy_arg      (-10)
+#define HV_GNTST_no_space          (-13)
+
+/* Grant entries per 4 KiB frame of a v1 table. */
+#define HV_GRANTS_PER_FRAME 512U
+
+#define HV_XENVER_version             0
+#define HV_XENVER_extraversion        1
+#define HV_XENVER_compile_info        2
+#define HV_XENVER_capabilities        3
+#define HV_XENVER_changeset           4
+#define HV_XENVER_platform_parameters 5
+#define HV_XENVER_get_features        6
+#define HV_XENVER_pagesize            7
+#define HV_XENVER_guest_handle        8
+#define HV_XENVER_commandline         9
+#define HV_XENVER_build_id            10
+
+#define HV_CONSOLEIO_write 0
+#define HV_CONSOLEIO_read  1
+
+#define HV_DOMCTL_INTERFACE_VERSION 0x15U
+#define HV_DOMCTL_createdomain      1
+#define HV_DOMCTL_destroydomain     2
+#define HV_DOMCTL_pausedomain       3
+#define HV_DOMCTL_unpausedomain     4
+#define HV_DOMCTL_getdomaininfo     5
+#define HV_DOMCTL_set_target        46
+
+#define HV_SYSCTL_INTERFACE_VERSION 0x15U
+#define HV_SYSCTL_readconsole       1
+#define HV_SYSCTL_physinfo          3
+
+#define HV_ARGO_OP_register_ring         1
+#define HV_ARGO_OP_unregister_ring       2
+#define HV_ARGO_OP_sendv                 3
+#define HV_ARGO_DOMID_ANY                XSM_DOMID_INVALID
+#define HV_ARGO_REGISTER_FLAG_FAIL_EXIST 0x1U
+#define HV_ARGO_MSG_SLOT_SIZE            16U
+#define HV_ARGO_MAX_RING_SIZE            0x1000000U
+#define HV_ARGO_MAXIOV                   8U
+
+/* XEN_DOMCTL_CDF_* flags understood by domain creation. */
+#define HV_CDF_hvm       0x1U
+#define HV_CDF_hap       0x2U
+#define HV_CDF_xs_domain 0x10U
+
+/* XEN_DOMINF_* flags reported by getdomaininfo. */
+#define HV_DOMINF_dying     0x1U
+#define HV_DOMINF_hvm_guest 0x2U
+#define HV_DOMINF_paused    0x8U
+#define HV_DOMINF_xs_domain 0x80U
+
+struct hv_config {
+    /*
+     * XSM boot selection, passed to xsm_create as struct xsm_config's
+     * fields of the same names ("dummy", "silo", "flask", "silo,flask";
+     * NULL = "dummy").  Only read during hv_create.
+     */
+    const char *modules;
+    const char *flask_mode;
+    const void *policy;
+    size_t policy_len;
+
+    /* Defaults for new domains; 0 picks the model's default. */
+    size_t guest_mem_size;     /* bytes of guest memory (default 64 KiB) */
+    uint32_t max_evtchn_port;  /* highest port number (default 127) */
+    uint32_t max_grant_frames; /* grant table frames (default 4) */
+
+    /* dom0's guest memory: NULL = the default private byte array. */
+    const struct xsm_guest *dom0_guest;
+
+    /* Xen's argo= boot option: argo=0 makes argo_op -EOPNOTSUPP. */
+    bool argo_disabled;
+    /* argo=mac-permissive: allows any-source (wildcard) rings. */
+    bool argo_mac_permissive;
+
+    /* Log sink (XSM log lines and model notes), may be NULL. */
+    void (*log)(void *opaque, const char *line);
+    void *log_opaque;
+};
+
+/*
+ * Create a hypervisor with its control domain, dom0 (privileged).  Returns 0
+ * or a negative errno (-EINVAL from xsm_create for a bad module list,
+ * -ENOMEM, or a hook's denial of dom0).
+ */
+int hv_create(struct hv **out, const struct hv_config *cfg);
+void hv_destroy(struct hv *h);
+
+/* The XSM instance (for discovery and module-specific inspection). */
+xsm_ctx *hv_xsm(struct hv *h);
+
+/* --- Domains ------------------------------------------------------------ */
+
+struct hv_domain_config {
+    xsm_domid_t domid; /* 0 or >= XSM_DOMID_FIRST_RESERVED: allocate */
+    uint32_t flags;    /* HV_CDF_* */
+    uint32_t ssidref;  /* passed to the domain_create hook */
+    uint8_t handle[16];
+    uint32_t max_evtchn_port;  /* 0: hv default */
+    uint32_t max_grant_frames; /* 0: hv default */
+    size_t mem_size;           /* 0: hv default */
+    bool is_compat;            /* 32-bit guest: compat hypercall layouts */
+    bool is_console;           /* may use console_io without privilege */
+    /* Guest memory callbacks; NULL = a private byte array of mem_size. */
+    const struct xsm_guest *guest;
+};
+
+struct hv_dominfo {
+    xsm_domid_t domid;
+    uint32_t flags; /* HV_DOMINF_* */
+    uint64_t tot_pages;
+    uint64_t max_pages;
+    uint32_t ssidref; /* filled by the security_domaininfo hook */
+    uint8_t handle[16];
+    xsm_domid_t target; /* XSM_DOMID_INVALID if none */
+};
+
+/*
+ * XEN_DOMCTL_* through the domctl hook (and the specific hooks Xen adds).
+ * New domains start paused, as in Xen.  *out may be NULL.
+ */
+int hv_domain_create(struct hv *h, xsm_domid_t caller, const struct hv_domain_config *cfg,
+                     xsm_domid_t *out);
+int hv_domain_destroy(struct hv *h, xsm_domid_t caller, xsm_domid_t domid);
+int hv_domain_pause(struct hv *h, xsm_domid_t caller, xsm_domid_t domid);
+int hv_domain_unpause(struct hv *h, xsm_domid_t caller, xsm_domid_t domid);
+int hv_domain_getinfo(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, struct hv_dominfo *out);
+/* Make 'domid' the device model of 'target'. */
+int hv_domain_set_target(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, xsm_domid_t target);
+
+/* Host-side look-ups (no hooks): the XSM view of a domain, or NULL. */
+struct xsm_domain *hv_domain_xsm(struct hv *h, xsm_domid_t domid);
+bool hv_domain_exists(const struct hv *h, xsm_domid_t domid);
+unsigned hv_domain_count(const struct hv *h);
+
+/* --- Guest memory (host side, no hooks) ------------------------------------ */
+
+/*
+ * Read or write a domain's memory through its xsm_guest callbacks, as the
+ * guest itself would.  Returns 0, -ESRCH or -EFAULT.
+ */
+int hv_guest_write(struct hv *h, xsm_domid_t domid, uint64_t gaddr, const void *src, size_t len);
+int hv_guest_read(struct hv *h, xsm_domid_t domid, uint64_t gaddr, void *dst, size_t len);
+
+/* The guest memory (callbacks and compat flag) hypercalls of domid use. */
+const struct xsm_guest *hv_guest(struct hv *h, xsm_domid_t domid);
+
+/*
+ * Fault injection for the default guest memory: accesses overlapping
+ * [gaddr, gaddr + len) fail with -EFAULT; 'reads'/'writes' say which kind.
+ * len 0 clears.  -ESRCH, or -EINVAL if the domain has custom callbacks.
+ */
+int hv_guest_set_fault(struct hv *h, xsm_domid_t domid, uint64_t gaddr, uint64_t len, bool reads,
+                       bool writes);
+
+/* --- Event channels ------------------------------------------------------- */
+
+struct hv_evtchn_status {
+    uint32_t status; /* HV_EVTCHNSTAT_* */
+    uint32_t vcpu;
+    xsm_domid_t dom; /* unbound: who may bind; interdomain: peer */
+    uint32_t port;   /* interdomain: peer port */
+};
+
+int hv_evtchn_alloc_unbound(struct hv *h, xsm_domid_t caller, xsm_domid_t dom,
+                            xsm_domid_t remote_dom, uint32_t *port);
+int hv_evtchn_bind_interdomain(struct hv *h, xsm_domid_t caller, xsm_domid_t remote_dom,
+                               uint32_t remote_port, uint32_t *local_port);
+int hv_evtchn_send(struct hv *h, xsm_domid_t caller, uint32_t port);
+int hv_evtchn_status(struct hv *h, xsm_domid_t caller, xsm_domid_t dom, uint32_t port,
+                     struct hv_evtchn_status *out);
+int hv_evtchn_close(struct hv *h, xsm_domid_t caller, uint32_t port);
+int hv_evtchn_reset(struct hv *h, xsm_domid_t caller, xsm_domid_t dom);
+
+/*
+ * Host side: 1 if the port has an event pending, 0 if not, -ESRCH/-EINVAL.
+ * hv_evtchn_consume clears the pending bit and returns what it was.
+ */
+int hv_evtchn_pending(const struct hv *h, xsm_domid_t domid, uint32_t port);
+int hv_evtchn_consume(struct hv *h, xsm_domid_t domid, uint32_t port);
+
+/* --- Grant tables --------------------------------------------------------- */
+
+/*
+ * The guest writing its own shared grant entry (no hypercall, no hook).
+ * flags: HV_GTF_permit_access [| HV_GTF_readonly], HV_GTF_accept_transfer,
+ * or HV_GTF_invalid to revoke (-EBUSY while mapped).  'frame' is a page
+ * number in the granting domain's memory.  -ESRCH, -EINVAL (ref beyond the
+ * table's current size, bad flags).
+ */
+int hv_gnttab_write_entry(struct hv *h, xsm_domid_t domid, uint32_t ref, uint16_t flags,
+                          xsm_domid_t grantee, uint32_t frame);
+/* Host side: read back an entry (flags show reading/writing/transfer bits). */
+int hv_gnttab_read_entry(const struct hv *h, xsm_domid_t domid, uint32_t ref, uint16_t *flags,
+                         xsm_domid_t *grantee, uint32_t *frame);
+
+/* The operations; each returns the GNTST_* status. */
+int hv_gnttab_map(struct hv *h, xsm_domid_t caller, xsm_domid_t granter, uint32_t ref,
+                  uint32_t flags, uint32_t *handle);
+int hv_gnttab_unmap(struct hv *h, xsm_domid_t caller, uint32_t handle);
+/* frames may be NULL; else receives nr_frames frame numbers. */
+int hv_gnttab_setup(struct hv *h, xsm_domid_t caller, xsm_domid_t dom, uint32_t nr_frames,
+                    uint64_t *frames);
+int hv_gnttab_query_size(struct hv *h, xsm_domid_t caller, xsm_domid_t dom, uint32_t *nr_frames,
+                         uint32_t *max_frames);
+
+struct hv_gnttab_copy_ptr {
+    uint32_t ref_or_gfn; /* grant ref (with the *_gref flag) or page number */
+    xsm_domid_t domid;
+    uint16_t offset;
+};
+int hv_gnttab_copy(struct hv *h, xsm_domid_t caller, const struct hv_gnttab_copy_ptr *src,
+                   const struct hv_gnttab_copy_ptr *dst, uint16_t len, uint16_t flags);
+/* Give page 'gfn' of the caller to 'domid' through its accept-transfer entry 'ref'. */
+int hv_gnttab_transfer(struct hv *h, xsm_domid_t caller, uint64_t gfn, xsm_domid_t domid,
+                       uint32_t ref);
+
+/* Read or write granted memory through a mapping handle of 'domid'. */
+int hv_gnttab_access(struct hv *h, xsm_domid_t domid, uint32_t handle, uint32_t offset, void *buf,
+                     size_t len, bool write);
+
+/* --- Argo ------------------------------------------------------------------ */
+
+/* partner: a domain id, or HV_ARGO_DOMID_ANY for an any-source ring. */
+int hv_argo_register_ring(struct hv *h, xsm_domid_t caller, uint32_t aport, xsm_domid_t partner,
+                          uint32_t len, uint32_t flags);
+int hv_argo_unregister_ring(struct hv *h, xsm_domid_t caller, uint32_t aport, xsm_domid_t partner);
+/* Returns the message length or a negative errno. */
+long hv_argo_send(struct hv *h, xsm_domid_t caller, uint32_t src_aport, xsm_domid_t dst_domid,
+                  uint32_t dst_aport, uint32_t message_type, const void *buf, size_t len);
+
+struct hv_argo_msg {
+    xsm_domid_t src_domid;
+    uint32_t src_aport;
+    uint32_t message_type;
+    uint32_t len;
+};
+/*
+ * Host side: take the oldest message from domid's ring (aport, partner).
+ * Copies min(len, cap) bytes, returns the message length; -ENODATA if the
+ * ring is empty, -ENOENT if there is no such ring.
+ */
+long hv_argo_recv(struct hv *h, xsm_domid_t domid, uint32_t aport, xsm_domid_t partner,
+                  struct hv_argo_msg *msg, void *buf, size_t cap);
+
+/* --- xen_version, console, sysctl -------------------------------------------- */
+
+/*
+ * XENVER_* as Xen: the result, with the sub-op's output (if any) written to
+ * buf (buf_len must be at least the sub-op's size, else -EINVAL; the
+ * platform_parameters and build_id layouts are the native ones here).
+ * Denied sub-ops give "<denied>" strings, zeroed data or -EPERM as Xen does.
+ */
+long hv_xen_version(struct hv *h, xsm_domid_t caller, unsigned cmd, void *buf, size_t buf_len);
+
+/* CONSOLEIO_write / CONSOLEIO_read (reads queued console input). */
+long hv_console_write(struct hv *h, xsm_domid_t caller, const char *buf, size_t len);
+long hv_console_read(struct hv *h, xsm_domid_t caller, char *buf, size_t len);
+/* Host side: queue console input; read the console log (NUL-terminated). */
+int hv_console_input(struct hv *h, const char *buf, size_t len);
+const char *hv_console_log(const struct hv *h, size_t *len);
+
+/*
+ * XEN_SYSCTL_readconsole: copies up to cap bytes of the log into buf,
+ * returns the number of bytes; clear empties the log afterwards.
+ */
+long hv_sysctl_readconsole(struct hv *h, xsm_domid_t caller, char *buf, size_t cap, bool clear);
+
+struct hv_physinfo {
+    uint32_t nr_cpus;
+    uint32_t nr_nodes;
+    uint32_t cpu_khz;
+    uint64_t total_pages;
+    uint64_t free_pages;
+};
+int hv_sysctl_physinfo(struct hv *h, xsm_domid_t caller, struct hv_physinfo *out);
+
+/* --- The hypercall entry ------------------------------------------------------ */
+
+/*
+ * Run hypercall 'nr' on behalf of 'caller' with Xen's register arguments.
+ * Pointer arguments are guest addresses in the caller's memory; structures
+ * use Xen's layouts (compat ones for 32-bit domains where they differ).
+ * Unknown hypercalls and sub-ops: -ENOSYS.  Unknown caller: -ESRCH.
+ */
+long hv_hypercall(struct hv *h, xsm_domid_t caller, unsigned nr, const uint64_t args[6]);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OPENXSM_HV_H */

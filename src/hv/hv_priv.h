@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internal state of the hypervisor model.  Every object hangs off struct
+ * hv; a domain embeds the struct xsm_domain that XSM modules label.
+ *
+ * Design rule (decode, then perform): each operation resolves and checks
+ * its arguments, calls its XSM hook(s) at the point where Xen does, and
+ * only then changes state.  Guest-memory output areas are probed (written
+ * with the bytes already there) before the state change, so a fault on the
+ * way out cannot leave a half-done operation behind.
+ */
+#ifndef OPENXSM_HV_PRIV_H
+#define OPENXSM_HV_PRIV_H
+
+#include <errno.h>
+#include <stdint.h>
+
+#include <openxsm/hv.h>
+#include <openxsm/hooks.h>
+
+/* The model returns Xen's errno values; the host's must coincide. */
+_Static_assert(EPERM == 1 && ENOENT == 2 && ESRCH == 3 && ENOMEM == 12 && EACCES == 13 &&
+                   EFAULT == 14 && EEXIST == 17 && EINVAL == 22 && ENOSYS == 38,
+               "host errno values differ from Xen's");
+_Static_assert(EAGAIN == 11 && EBUSY == 16 && ENOSPC == 28 && ENODATA == 61 && EOPNOTSUPP == 95 &&
+                   ECONNREFUSED == 111 && EMSGSIZE == 90 && EOVERFLOW == 75,
+               "host errno values differ from Xen's");
+
+#define HV_DEFAULT_MEM        (64U * 1024U)
+#define HV_DEFAULT_MAX_PORT   127U
+#define HV_MAX_PORTS          4096U
+#define HV_DEFAULT_GNT_FRAMES 4U
+#define HV_MAX_GNT_FRAMES     64U
+#define HV_MAPTRACK_SIZE      256U
+#define HV_MAX_RINGS          128U
+#define HV_CONSOLE_MAX        (64U * 1024U)
+#define HV_CONSOLE_IN_MAX     4096U
+#define HV_MAX_PAUSE          255
+
+/* Per-port state XSM does not see (parallel to the xsm_evtchn array). */
+struct hv_port {
+    bool pending;
+    uint32_t vcpu;
+};
+
+struct hv_grant {
+    uint16_t flags;
+    xsm_domid_t domid;
+    uint32_t frame;
+    uint32_t pin_ro, pin_rw;
+};
+
+struct hv_map {
+    bool used;
+    xsm_domid_t granter;
+    uint32_t ref;
+    bool readonly;
+};
+
+struct hv_argo_qmsg {
+    struct hv_argo_qmsg *next;
+    struct hv_argo_msg hdr;
+    uint32_t slot_bytes;
+    uint8_t data[];
+};
+
+struct hv_argo_ring {
+    struct hv_argo_ring *next;
+    uint32_t aport;
+    xsm_domid_t partner;
+    uint32_t len;
+    uint32_t used;
+    struct hv_argo_qmsg *head, *tail;
+};
+
+struct hv_dom {
+    struct xsm_domain x; /* first: the XSM view */
+    struct hv *h;
+    struct hv_dom *next;
+
+    uint32_t cdf;
+    uint32_t ssidref;
+    uint8_t handle[16];
+    int pause_count; /* Xen's controller_pause_count */
+    bool dying;
+    bool con_midline; /* console: inside a line of this domain's output */
+
+    /* Guest memory: either the default byte array or host callbacks. */
+    struct xsm_guest guest;
+    bool custom_guest;
+    uint8_t *mem;
+    size_t mem_size;
+    uint64_t fault_start, fault_len;
+    bool fault_reads, fault_writes;
+
+    /* Event channels: ports 0..nr_ports-1; port 0 is reserved. */
+    uint32_t nr_ports;
+    struct xsm_evtchn *chn;
+    struct hv_port *port;
+
+    /* Grant table (v1) and the maptrack of mappings this domain holds. */
+    uint32_t gnt_frames, gnt_max_frames;
+    struct hv_grant *gnt; /* gnt_max_frames * HV_GRANTS_PER_FRAME */
+    struct hv_map maptrack[HV_MAPTRACK_SIZE];
+
+    /* Argo rings this domain registered. */
+    struct hv_argo_ring *rings;
+    unsigned nr_rings;
+};
+
+struct hv {
+    xsm_ctx *xsm;
+    struct xsm_host_ops host_ops;
+    struct hv_config cfg;
+    struct xsm_domain idle; /* builds dom0, then demoted (set_system_active) */
+    bool idle_labelled;
+    struct hv_dom *doms;
+    unsigned nr_doms;
+    xsm_domid_t rover;
+
+    char *con; /* console log, NUL-terminated */
+    size_t con_len;
+    char con_in[HV_CONSOLE_IN_MAX];
+    size_t con_in_len;
+};
+
+/* hv.c */
+struct hv_dom *hv_dom_get(const struct hv *h, xsm_domid_t domid);
+/* Xen's rcu_lock_domain_by_any_id: DOMID_SELF means the caller. */
+struct hv_dom *hv_dom_any(const struct hv *h, struct hv_dom *cur, xsm_domid_t domid);
+void hv_note(struct hv *h, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+int hv_gcopy_from(struct hv_dom *d, void *dst, uint64_t gaddr, size_t len);
+int hv_gcopy_to(struct hv_dom *d, uint64_t gaddr, const void *src, size_t len);
+/* Check that [gaddr, gaddr+len) can be written, by rewriting what is there. */
+int hv_gprobe_to(struct hv_dom *d, uint64_t gaddr, size_t len);
+int hv_console_append(struct hv *h, const char *s, size_t len);
+/* A domain's console output, filtered and prefixed as Xen does. */
+int hv_console_emit(struct hv *h, struct hv_dom *d, const char *buf, size_t len);
+/* createdomain after the domctl hook (domain_create hooks still run). */
+int hv_dom_create(struct hv *h, struct xsm_domain *cur, const struct hv_domain_config *cfg,
+                  xsm_domid_t *out);
+/* Tear a domain down without checks (destroy, rollback, hv_destroy). */
+void hv_dom_kill(struct hv *h, struct hv_dom *d);
+/* XENVER_* core: io holds the input and receives *io_len output bytes. */
+long hv_xenver_core(struct hv *h, struct hv_dom *cur, unsigned cmd, bool compat, uint8_t *io,
+                    size_t *io_len, bool arg_null);
+
+/* evtchn.c */
+int hv_evtchn_init(struct hv_dom *d, uint32_t max_port);
+void hv_evtchn_destroy(struct hv_dom *d); /* closes every port */
+void hv_evtchn_final(struct hv_dom *d);   /* frees labels and arrays */
+/* Undo a just-done alloc_unbound / bind_interdomain (failed copy-back). */
+void hv_evtchn_unalloc(struct hv_dom *d, uint32_t port);
+void hv_evtchn_unbind(struct hv_dom *ld, uint32_t lport);
+
+/* gnttab.c */
+int hv_gnttab_init(struct hv_dom *d, uint32_t max_frames);
+void hv_gnttab_destroy(struct hv_dom *d);
+int hv_gnttab_setup_check(struct hv *h, struct hv_dom *cur, xsm_domid_t dom, uint32_t nr_frames,
+                          struct hv_dom **d);
+void hv_gnttab_setup_do(struct hv_dom *d, uint32_t nr_frames, uint64_t *frames);
+
+/* argo.c */
+void hv_argo_destroy(struct hv_dom *d);
+/* argo=0 check and the argo_enable hook, run first by every argo op. */
+int hv_argo_entry(struct hv *h, struct hv_dom *cur);
+/* Register-ring checks and hooks up to (not including) the state change. */
+int hv_argo_register_check(struct hv *h, struct hv_dom *cur, uint32_t aport, xsm_domid_t partner,
+                           uint32_t len, uint32_t flags, struct hv_argo_ring **existing);
+int hv_argo_register_do(struct hv_dom *cur, struct hv_argo_ring *existing, uint32_t aport,
+                        xsm_domid_t partner, uint32_t len);
+int hv_argo_unregister_do(struct hv_dom *cur, uint32_t aport, xsm_domid_t partner);
+/* Send with the payload already gathered from the guest. */
+long hv_argo_send_buf(struct hv *h, struct hv_dom *cur, uint32_t src_aport, xsm_domid_t src_dom,
+                      xsm_domid_t dst_domid, uint32_t dst_aport, uint32_t message_type,
+                      const void *buf, size_t len);
+
+/* hypercall.c helpers shared with hv.c */
+long hv_do_domctl(struct hv *h, struct hv_dom *cur, uint64_t gaddr);
+long hv_do_sysctl(struct hv *h, struct hv_dom *cur, uint64_t gaddr);
+
+/* Little-endian field access for guest-layout buffers. */
+static inline uint16_t hv_ld16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+static inline uint32_t hv_ld32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+static inline uint64_t hv_ld64(const uint8_t *p)
+{
+    return (uint64_t)hv_ld32(p) | ((uint64_t)hv_ld32(p + 4) << 32);
+}
+static inline void hv_st16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+static inline void hv_st32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+static inline void hv_st64(uint8_t *p, uint64_t v)
+{
+    hv_st32(p, (uint32_t)v);
+    hv_st32(p + 4, (uint32_t)(v >> 32));
+}
+
+#endif
