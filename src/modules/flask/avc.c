@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The access vector cache of one FLASK instance.
+ *
+ * Same geometry and accounting as Xen's avc.c so that the AVC_HASHSTATS and
+ * AVC_CACHESTATS commands report comparable numbers: 512 hash slots, a
+ * threshold (default 512) above which 16 nodes are reclaimed starting at a
+ * rotating slot, and one set of counters ("cpu 0": an instance is not
+ * internally concurrent).  The cache is flushed on every policy load,
+ * boolean commit and switch to enforcing, so a cached decision is always
+ * the security server's current answer (or a grant widened while
+ * permissive, which the switch to enforcing drops).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flask.h"
+
+#define AVC_CACHE_SLOTS   512
+#define AVC_DEF_THRESHOLD 512
+#define AVC_RECLAIM       16
+
+struct avc_node {
+    uint32_t ssid, tsid;
+    uint16_t tclass;
+    struct ss_av_decision avd;
+    struct avc_node *next;
+};
+
+struct flask_avc {
+    struct avc_node *slot[AVC_CACHE_SLOTS];
+    uint32_t active;
+    uint32_t threshold;
+    unsigned lru_hint;
+    struct flask_avc_stats stats;
+};
+
+static unsigned avc_hash(uint32_t ssid, uint32_t tsid, uint16_t tclass)
+{
+    return (ssid ^ (tsid << 2) ^ ((uint32_t)tclass << 4)) & (AVC_CACHE_SLOTS - 1);
+}
+
+int flask_avc_create(struct flask_avc **out)
+{
+    struct flask_avc *avc = calloc(1, sizeof(*avc));
+
+    if (avc == NULL)
+        return -ENOMEM;
+    avc->threshold = AVC_DEF_THRESHOLD;
+    *out = avc;
+    return 0;
+}
+
+static void avc_node_free(struct flask_avc *avc, struct avc_node *n)
+{
+    free(n);
+    avc->active--;
+    avc->stats.frees++;
+}
+
+void flask_avc_flush(struct flask_avc *avc)
+{
+    if (avc == NULL)
+        return;
+    for (unsigned i = 0; i < AVC_CACHE_SLOTS; i++) {
+        while (avc->slot[i] != NULL) {
+            struct avc_node *n = avc->slot[i];
+
+            avc->slot[i] = n->next;
+            avc_node_free(avc, n);
+        }
+    }
+}
+
+void flask_avc_destroy(struct flask_avc *avc)
+{
+    flask_avc_flush(avc);
+    free(avc);
+}
+
+uint32_t flask_avc_threshold(const struct flask_avc *avc)
+{
+    return avc->threshold;
+}
+
+void flask_avc_set_threshold(struct flask_avc *avc, uint32_t threshold)
+{
+    avc->threshold = threshold;
+}
+
+void flask_avc_hash_stats(const struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
+                          uint32_t *buckets_total, uint32_t *max_chain)
+{
+    uint32_t used = 0, longest = 0;
+
+    for (unsigned i = 0; i < AVC_CACHE_SLOTS; i++) {
+        uint32_t len = 0;
+
+        for (const struct avc_node *n = avc->slot[i]; n != NULL; n = n->next)
+            len++;
+        if (len > 0)
+            used++;
+        if (len > longest)
+            longest = len;
+    }
+    *entries = avc->active;
+    *buckets_used = used;
+    *buckets_total = AVC_CACHE_SLOTS;
+    *max_chain = longest;
+}
+
+void flask_avc_cache_stats(const struct flask_avc *avc, struct flask_avc_stats *out)
+{
+    *out = avc->stats;
+}
+
+/* Free up to AVC_RECLAIM nodes, oldest slots first from the rotating hint. */
+static void avc_reclaim(struct flask_avc *avc)
+{
+    unsigned freed = 0;
+
+    for (unsigned i = 0; i < AVC_CACHE_SLOTS && freed < AVC_RECLAIM; i++) {
+        unsigned s = avc->lru_hint++ & (AVC_CACHE_SLOTS - 1);
+
+        while (avc->slot[s] != NULL && freed < AVC_RECLAIM) {
+            struct avc_node *n = avc->slot[s];
+
+            avc->slot[s] = n->next;
+            avc_node_free(avc, n);
+            freed++;
+        }
+    }
+    avc->stats.reclaims += freed;
+}
+
+static struct avc_node *avc_lookup(struct flask_avc *avc, uint32_t ssid, uint32_t tsid,
+                                   uint16_t tclass)
+{
+    avc->stats.lookups++;
+    for (struct avc_node *n = avc->slot[avc_hash(ssid, tsid, tclass)]; n != NULL; n = n->next) {
+        if (n->ssid == ssid && n->tsid == tsid && n->tclass == tclass) {
+            avc->stats.hits++;
+            return n;
+        }
+    }
+    avc->stats.misses++;
+    return NULL;
+}
+
+/* Cache a decision.  Out of memory only costs the caching, not the answer. */
+static struct avc_node *avc_insert(struct flask_avc *avc, uint32_t ssid, uint32_t tsid,
+                                   uint16_t tclass, const struct ss_av_decision *avd)
+{
+    struct avc_node *n = malloc(sizeof(*n));
+    unsigned h;
+
+    if (n == NULL)
+        return NULL;
+    avc->stats.allocations++;
+    n->ssid = ssid;
+    n->tsid = tsid;
+    n->tclass = tclass;
+    n->avd = *avd;
+    h = avc_hash(ssid, tsid, tclass);
+    n->next = avc->slot[h];
+    avc->slot[h] = n;
+    if (++avc->active > avc->threshold)
+        avc_reclaim(avc);
+    return n;
+}
+
+static size_t append(char *buf, size_t size, size_t pos, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static size_t append(char *buf, size_t size, size_t pos, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (pos >= size)
+        return pos;
+    va_start(ap, fmt);
+    n = vsnprintf(buf + pos, size - pos, fmt, ap);
+    va_end(ap);
+    return n < 0 ? pos : pos + (size_t)n;
+}
+
+static void avc_audit(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
+                      uint32_t audited, bool denied, const struct flask_audit *ad)
+{
+    char line[1024];
+    size_t pos = 0;
+    const char *cname = flask_class_name(tclass);
+    char *scon, *tcon;
+
+    pos = append(line, sizeof(line), pos, "avc:  %s  {", denied ? "denied" : "granted");
+    for (unsigned bit = 0; bit < 32; bit++) {
+        const char *p;
+
+        if (!(audited & (1U << bit)))
+            continue;
+        p = flask_perm_name(tclass, bit);
+        if (p != NULL)
+            pos = append(line, sizeof(line), pos, " %s", p);
+        else
+            pos = append(line, sizeof(line), pos, " 0x%x", 1U << bit);
+    }
+    pos = append(line, sizeof(line), pos, " } for");
+    if (ad != NULL) {
+        if (ad->hook != NULL)
+            pos = append(line, sizeof(line), pos, " hook=%s", ad->hook);
+        if (ad->has_sdom)
+            pos = append(line, sizeof(line), pos, " source=%u", (unsigned)ad->sdom);
+        if (ad->has_tdom)
+            pos = append(line, sizeof(line), pos, " target=%u", (unsigned)ad->tdom);
+        if (ad->irq != 0)
+            pos = append(line, sizeof(line), pos, " irq=%u", (unsigned)ad->irq);
+        if (ad->range_lo != 0 || ad->range_hi != 0)
+            pos = append(line, sizeof(line), pos, " range=0x%llx-0x%llx",
+                         (unsigned long long)ad->range_lo, (unsigned long long)ad->range_hi);
+        if (ad->dtdev != NULL)
+            pos = append(line, sizeof(line), pos, " dtdevice=%s", ad->dtdev);
+    }
+    scon = flask_sid_to_context(mi, ssid);
+    tcon = flask_sid_to_context(mi, tsid);
+    if (scon != NULL)
+        pos = append(line, sizeof(line), pos, " scontext=%s", scon);
+    else
+        pos = append(line, sizeof(line), pos, " ssid=%u", (unsigned)ssid);
+    if (tcon != NULL)
+        pos = append(line, sizeof(line), pos, " tcontext=%s", tcon);
+    else
+        pos = append(line, sizeof(line), pos, " tsid=%u", (unsigned)tsid);
+    if (cname != NULL)
+        append(line, sizeof(line), pos, " tclass=%s", cname);
+    else
+        append(line, sizeof(line), pos, " tclass=%u", (unsigned)tclass);
+    free(scon);
+    free(tcon);
+    xsm_log(mi->ctx, "%s", line);
+}
+
+int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
+                       uint32_t requested, const struct flask_audit *ad)
+{
+    struct flask_state *st = flask_state(mi);
+    struct flask_avc *avc = st->avc;
+    struct ss_av_decision avd;
+    struct avc_node *n;
+    uint32_t denied, audited;
+    int rc = 0;
+
+    if (requested == 0)
+        return -EINVAL;
+
+    n = avc_lookup(avc, ssid, tsid, tclass);
+    if (n != NULL) {
+        avd = n->avd;
+    } else {
+        if (!ss_policy_loaded(st->ss)) {
+            /* Xen's security server before its first load: all allowed. */
+            avd = (struct ss_av_decision){.allowed = 0xffffffffU, .auditdeny = 0xffffffffU};
+        } else {
+            rc = ss_compute_av_mapped(st->ss, ssid, tsid, tclass, &avd);
+            if (rc != 0)
+                return rc;
+        }
+        n = avc_insert(avc, ssid, tsid, tclass, &avd);
+    }
+
+    denied = requested & ~avd.allowed;
+    if (denied != 0) {
+        /* Permissive: grant, and remember the grant so it is audited once. */
+        if (!st->enforcing || (avd.flags & SS_AVD_FLAGS_PERMISSIVE)) {
+            if (n != NULL)
+                n->avd.allowed |= requested;
+        } else {
+            rc = -EACCES;
+        }
+        audited = denied & avd.auditdeny;
+        if (audited != 0)
+            avc_audit(mi, ssid, tsid, tclass, audited, true, ad);
+    } else {
+        audited = requested & avd.auditallow;
+        if (audited != 0)
+            avc_audit(mi, ssid, tsid, tclass, audited, false, ad);
+    }
+    return rc;
+}

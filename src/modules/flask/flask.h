@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internal API of the FLASK module, shared by its files (flask.c, avc.c,
+ * classes.c, flask_op.c owned by flask-ops; hooks.c, label.c by
+ * flask-hooks).  Everything hangs off the module instance: mi->priv is the
+ * struct flask_state of that instance, so several contexts run FLASK side
+ * by side without sharing anything.
+ *
+ * Class and permission values used here are always Xen 4.17's (classes.h).
+ * The security server maps them onto whatever values the loaded policy
+ * uses, by name, so a policy only needs the same names, not the same order.
+ */
+#ifndef OPENXSM_FLASK_FLASK_H
+#define OPENXSM_FLASK_FLASK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <openxsm/ss.h>
+
+#include "classes.h"
+#include "core/module.h"
+#include "core/ops.h"
+
+/* Xen's initial SIDs (policy/initial_sids, 1-based). */
+#define SECINITSID_XENBOOT   1
+#define SECINITSID_XEN       2
+#define SECINITSID_DOM0      3
+#define SECINITSID_DOMIO     4
+#define SECINITSID_DOMXEN    5
+#define SECINITSID_UNLABELED 6
+#define SECINITSID_SECURITY  7
+#define SECINITSID_IOPORT    8
+#define SECINITSID_IOMEM     9
+#define SECINITSID_IRQ       10
+#define SECINITSID_DEVICE    11
+#define SECINITSID_DOMU      12
+#define SECINITSID_DOMDM     13
+#define SECINITSID_NUM       13
+
+/* Per-domain label, in xsm_domain.security[mi->slot]. */
+struct flask_domain_sec {
+    uint32_t sid;        /* current label */
+    uint32_t self_sid;   /* target when the domain acts on itself */
+    uint32_t target_sid; /* target when a device model acts on its target */
+};
+
+/* Optional audit data for an AVC check; any pointer argument may be NULL. */
+struct flask_audit {
+    const char *hook;
+    xsm_domid_t sdom, tdom;
+    int has_sdom, has_tdom;
+    uint32_t irq;
+    uint64_t range_lo, range_hi;
+    const char *dtdev;
+};
+
+struct flask_state;
+
+struct flask_state *flask_state(struct xsm_instance *mi);
+ss_ctx *flask_ss(struct xsm_instance *mi);
+bool flask_enforcing(struct xsm_instance *mi);
+bool flask_policy_loaded(struct xsm_instance *mi);
+
+/*
+ * AVC check: 0, or -EACCES when some requested bit is denied, the instance
+ * enforces and the source type is not permissive.  Before any policy every
+ * request is allowed.  Denials (and auditallow grants) are logged through
+ * xsm_log.  requested must be non-zero.
+ */
+int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
+                       uint32_t requested, const struct flask_audit *ad);
+
+/* Xen's avc_unknown_permission: 0 (logged) if permissive or the policy allows unknown, else -EPERM.
+ */
+int flask_unknown_permission(struct xsm_instance *mi, const char *what, int id);
+
+/* type_transition / type_member on Xen classes; before any policy: ssid for class domain, else
+ * tsid. */
+int flask_transition_sid(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
+                         uint32_t *out);
+int flask_member_sid(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
+                     uint32_t *out);
+
+/* Context string of a SID (malloc'd, caller frees) or NULL. */
+char *flask_sid_to_context(struct xsm_instance *mi, uint32_t sid);
+
+/* Label of a resource: ocon SS_OCON_PIRQ/IOPORT/IOMEM/DEVICE; default initial SIDs when unlabelled.
+ */
+int flask_resource_sid(struct xsm_instance *mi, unsigned ocon, uint64_t value, uint32_t *out);
+
+/*
+ * Calls fn for each labelled sub-range and each gap of [lo,hi] (gaps carry
+ * the default initial SID of the ocon), in ascending order; stops at and
+ * returns the first non-zero result of fn.
+ */
+int flask_resource_iterate(struct xsm_instance *mi, unsigned ocon, uint64_t lo, uint64_t hi,
+                           int (*fn)(void *opaque, uint32_t sid, uint64_t lo, uint64_t hi),
+                           void *opaque);
+
+int flask_devicetree_sid(struct xsm_instance *mi, const char *path, uint32_t *out);
+
+/* The hook table (hooks.c, flask-hooks). */
+extern const struct xsm_ops flask_ops;
+
+static inline struct flask_domain_sec *flask_dsec(struct xsm_instance *mi,
+                                                  const struct xsm_domain *d)
+{
+    return d ? (struct flask_domain_sec *)d->security[mi->slot] : NULL;
+}
+
+/* Implemented by flask-hooks (hooks.c or label.c). */
+uint32_t flask_domain_sid(struct xsm_instance *mi, const struct xsm_domain *d);
+uint32_t flask_domain_target_sid(struct xsm_instance *mi, const struct xsm_domain *src,
+                                 const struct xsm_domain *dst);
+
+/* ---- Internal to flask-ops' files (flask.c, avc.c, flask_op.c). ---- */
+
+/* The AVC of one instance. */
+struct flask_avc_stats {
+    uint32_t lookups, hits, misses, allocations, reclaims, frees;
+};
+struct flask_avc;
+int flask_avc_create(struct flask_avc **out);
+void flask_avc_destroy(struct flask_avc *avc);
+void flask_avc_flush(struct flask_avc *avc);
+uint32_t flask_avc_threshold(const struct flask_avc *avc);
+void flask_avc_set_threshold(struct flask_avc *avc, uint32_t threshold);
+void flask_avc_hash_stats(const struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
+                          uint32_t *buckets_total, uint32_t *max_chain);
+void flask_avc_cache_stats(const struct flask_avc *avc, struct flask_avc_stats *out);
+
+/* Permission check of the FLASK ops: caller's SID against SECINITSID_SECURITY, class security. */
+int flask_security_has_perm(struct xsm_instance *mi, struct xsm_domain *cur, uint32_t perm,
+                            const char *what);
+
+/* Load a policy image (atomic); flushes the AVC and drops pending booleans on success. */
+int flask_load_policy(struct xsm_instance *mi, const void *image, size_t len);
+/* After a boolean commit or a switch to enforcing. */
+void flask_policy_changed(struct xsm_instance *mi);
+void flask_set_enforcing(struct xsm_instance *mi, bool enforcing);
+struct flask_avc *flask_avc(struct xsm_instance *mi);
+
+/* Boot modes (Xen's flask= parameter). */
+enum flask_boot_mode {
+    FLASK_BOOT_PERMISSIVE = 0,
+    FLASK_BOOT_ENFORCING = 1,
+    FLASK_BOOT_LATE = 2,
+    FLASK_BOOT_DISABLED = 3,
+};
+
+/* Per-instance state (mi->priv).  Only flask-ops' files touch it directly. */
+struct flask_state {
+    ss_ctx *ss;
+    struct flask_avc *avc;
+    enum flask_boot_mode mode;
+    bool enforcing;
+    /* Xen's bool_pending_values: NULL until a SETBOOL without commit. */
+    int *bool_pending;
+    unsigned bool_num;
+    /* Xen's "dom0_t already handed out" for the domain_create singleton rule. */
+    bool dom0_created;
+};
+
+void flask_bools_drop_pending(struct flask_state *st);
+/* The instance's dom0 singleton flag (used by hooks.c's domain_create). */
+bool *flask_dom0_created(struct xsm_instance *mi);
+/* Name of an initial SID (0 is "null"), or NULL above SECINITSID_NUM. */
+const char *flask_initial_sid_name(uint32_t sid);
+/* Context of a SID with its length including the NUL (malloc'd); before any policy the initial-SID
+ * name. */
+int flask_context_of(struct xsm_instance *mi, uint32_t sid, char **out, size_t *len);
+
+/* The op handler (flask_op.c). */
+long flask_do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
+                 void *op, bool *copyback);
+
+/* The embedded default policy (generated from policy/). */
+extern const unsigned char flask_default_policy[];
+extern const size_t flask_default_policy_len;
+
+#endif /* OPENXSM_FLASK_FLASK_H */

@@ -1,0 +1,784 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * FLASK hooks against a small policy (hooks-policy.conf, compiled by the
+ * build with checkpolicy and passed as argv[1]).  The expectations come from
+ * the policy's rules and Xen 4.17's hook-to-permission mapping, written down
+ * here independently of src/modules/flask/hooks.c: each allowed case has a
+ * rule in the policy, each denied one is missing exactly the permission the
+ * mapping names.
+ */
+#include <stdint.h>
+
+#ifdef HAVE_XEN_HEADERS
+#define __XEN_TOOLS__ 1
+#include <xen/xen.h>
+
+#include <xen/domctl.h>
+#include <xen/grant_table.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/physdev.h>
+#include <xen/platform.h>
+#include <xen/pmu.h>
+#include <xen/sysctl.h>
+#include <xen/version.h>
+#else
+/* Xen 4.17 public ABI values, for hosts without libxen-dev. */
+#define XEN_DOMCTL_createdomain       1
+#define XEN_DOMCTL_pausedomain        3
+#define XEN_DOMCTL_getvcpuinfo        14
+#define XEN_DOMCTL_gethvmcontext      33
+#define XEN_DOMCTL_sethvmcontext      34
+#define XEN_DOMCTL_setvnumainfo       74
+#define XEN_DOMCTL_SCHEDOP_putinfo    0
+#define XEN_DOMCTL_SCHEDOP_getinfo    1
+#define XEN_SYSCTL_readconsole        1
+#define XEN_SYSCTL_physinfo           3
+#define XEN_SYSCTL_get_cpu_featureset 26
+#define XEN_SYSCTL_livepatch_op       27
+#define XEN_SYSCTL_SCHEDOP_putinfo    0
+#define XEN_SYSCTL_SCHEDOP_getinfo    1
+#define sysctl_page_offline           1
+#define sysctl_page_online            2
+#define sysctl_query_page_offline     3
+#define XENPF_settime64               62
+#define XENPF_add_memtype             31
+#define XENPF_cpu_online              56
+#define XENPF_resource_op             61
+#define XEN_DOMCTL_SHADOW_OP_OFF      0
+#define PHYSDEVOP_apic_read           8
+#define GNTMAP_readonly               (1 << 2)
+#define HVMOP_set_param               0
+#define XENPMU_mode_set               1
+#define XENPMU_init                   4
+#define XENVER_version                0
+#define XENVER_extraversion           1
+#define XENVER_get_features           6
+#define XENVER_pagesize               7
+#define XENVER_commandline            9
+#define CONSOLEIO_write               0
+#define CONSOLEIO_read                1
+#endif
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../check.h"
+#include "core/ops.h"
+#include "modules/flask/flask.h"
+
+/* ---- A tiny host ------------------------------------------------------ */
+
+enum { IDLE, DOM0, DOMU1, DOMU2, DM, OTHER, PERM, DOMXEN, DOMIO, DOM0B, NDOMS };
+
+struct world {
+    xsm_ctx *x;
+    struct xsm_instance *mi;
+    struct xsm_domain d[NDOMS];
+    unsigned nlog;
+    char lastlog[256];
+};
+
+static const xsm_domid_t ids[NDOMS] = {
+    XSM_DOMID_IDLE, 0, 1, 2, 3, 4, 5, XSM_DOMID_XEN, XSM_DOMID_IO, 6,
+};
+
+static struct xsm_domain *host_domain_get(void *host, xsm_domid_t domid)
+{
+    struct world *w = host;
+
+    for (unsigned i = 0; i < NDOMS; i++)
+        if (w->d[i].domid == domid)
+            return &w->d[i];
+    return NULL;
+}
+
+static void host_log(void *host, const char *line)
+{
+    struct world *w = host;
+
+    w->nlog++;
+    snprintf(w->lastlog, sizeof(w->lastlog), "%s", line);
+}
+
+static const struct xsm_host_ops host_ops = {
+    .domain_get = host_domain_get,
+    .log = host_log,
+};
+
+static const void *policy;
+static size_t policy_len;
+
+static int world_create(struct world *w, const char *modules, const char *mode, bool with_policy)
+{
+    struct xsm_config cfg = {
+        .modules = modules,
+        .flask_mode = mode,
+        .policy = with_policy ? policy : NULL,
+        .policy_len = with_policy ? policy_len : 0,
+        .host_ops = &host_ops,
+    };
+    int rc;
+
+    memset(w, 0, sizeof(*w));
+    cfg.host = w;
+    for (unsigned i = 0; i < NDOMS; i++)
+        w->d[i].domid = ids[i];
+    w->d[DOM0].is_privileged = true;
+    w->d[IDLE].is_privileged = true;
+    rc = xsm_create(&w->x, &cfg);
+    if (rc != 0)
+        return rc;
+    w->mi = xsm_find_active(w->x, XSM_MODULE_FLASK);
+    return w->mi != NULL ? 0 : -ENOENT;
+}
+
+static void world_destroy(struct world *w)
+{
+    for (unsigned i = 0; i < NDOMS; i++)
+        xsm_free_security_domain(w->x, NULL, &w->d[i]);
+    xsm_destroy(w->x);
+}
+
+static uint32_t sid_of(struct world *w, const char *type)
+{
+    char ctx[128];
+    uint32_t sid = 0;
+    /* Domains are system_r; objects, channels included, get object_r. */
+    const char *role = strcmp(type, "nic_t") == 0 || strstr(type, "channel") != NULL ||
+                               strncmp(type, "obj:", 4) == 0
+                           ? "object_r"
+                           : "system_r";
+
+    if (strncmp(type, "obj:", 4) == 0)
+        type += 4;
+
+    snprintf(ctx, sizeof(ctx), "system_u:%s:%s", role, type);
+    if (ss_context_to_sid(flask_ss(w->mi), ctx, strlen(ctx), &sid) != 0)
+        return 0;
+    return sid;
+}
+
+static struct flask_domain_sec *sec(struct world *w, unsigned i)
+{
+    return w->d[i].security[w->mi->slot];
+}
+
+/*
+ * Boot as Xen does: the idle domain labels itself, builds dom0 and a guest,
+ * goes live; dom0 then builds the rest with explicit labels.
+ */
+static void world_boot(struct world *w)
+{
+    struct xsm_domain *idle = &w->d[IDLE], *dom0 = &w->d[DOM0];
+
+    CHECK_EQ(xsm_alloc_security_domain(w->x, NULL, idle), 0);
+    CHECK_EQ(xsm_alloc_security_domain(w->x, NULL, &w->d[DOMXEN]), 0);
+    CHECK_EQ(xsm_alloc_security_domain(w->x, NULL, &w->d[DOMIO]), 0);
+    CHECK_EQ(xsm_alloc_security_domain(w->x, idle, dom0), 0);
+    CHECK_EQ(xsm_domain_create(w->x, idle, dom0, 0), 0);
+    CHECK_EQ(xsm_alloc_security_domain(w->x, idle, &w->d[DOMU1]), 0);
+    CHECK_EQ(xsm_domain_create(w->x, idle, &w->d[DOMU1], 0), 0);
+    CHECK_EQ(xsm_alloc_security_domain(w->x, idle, &w->d[DOM0B]), 0);
+    CHECK_EQ(xsm_set_system_active(w->x, idle), 0);
+
+    static const struct {
+        unsigned i;
+        const char *type;
+    } built[] = {{DOMU2, "domU_t"}, {DM, "dm_dom_t"}, {OTHER, "other_t"}, {PERM, "perm_t"}};
+    for (unsigned k = 0; k < sizeof(built) / sizeof(built[0]); k++) {
+        CHECK_EQ(xsm_alloc_security_domain(w->x, dom0, &w->d[built[k].i]), 0);
+        CHECK_EQ(xsm_domain_create(w->x, dom0, &w->d[built[k].i], sid_of(w, built[k].type)), 0);
+    }
+    w->d[DOMU1].iommu = XSM_IOMMU_INTREMAP;
+    w->d[DOMU2].iommu = XSM_IOMMU_NONE;
+}
+
+/* ---- Policy-free checks ----------------------------------------------- */
+
+static void test_ops_table(void)
+{
+    unsigned missing = 0, present = 0;
+
+    /* Xen 4.17's FLASK implements every hook; NULL would mean "dummy rule". */
+#define XSM_HOOK(name, ACTION, SRC, TGT, PARAMS, ARGS)                                             \
+    if (flask_ops.name == NULL) {                                                                  \
+        fprintf(stderr, "flask_ops." #name " is NULL\n");                                          \
+        missing++;                                                                                 \
+    } else                                                                                         \
+        present++;
+#define XSM_HOOK_OTHER(rtype, name, PARAMS, ARGS) XSM_HOOK(name, OTHER, 0, 0, PARAMS, ARGS)
+#include <openxsm/hook-defs.h>
+    CHECK_EQ(missing, 0);
+    CHECK_EQ(present, XSM_NR_XEN_HOOKS - 2); /* do_xsm_op/do_compat_op are the op handler */
+    CHECK(xsm_module_flask.ops == &flask_ops);
+}
+
+/* "late": no policy until one is loaded; everything is allowed, labels default. */
+static void test_late(void)
+{
+    struct world w;
+    struct xsm_evtchn chn = {.state = XSM_ECS_UNBOUND};
+
+    CHECK_EQ(world_create(&w, "flask", "late", false), 0);
+    if (w.mi == NULL)
+        return;
+    CHECK_EQ(xsm_alloc_security_domain(w.x, NULL, &w.d[IDLE]), 0);
+    CHECK_EQ(sec(&w, IDLE)->sid, SECINITSID_XENBOOT);
+    CHECK_EQ(xsm_alloc_security_domain(w.x, &w.d[IDLE], &w.d[DOM0]), 0);
+    CHECK_EQ(sec(&w, DOM0)->sid, SECINITSID_DOM0);
+    CHECK_EQ(xsm_alloc_security_domain(w.x, &w.d[IDLE], &w.d[DOMU1]), 0);
+    CHECK_EQ(sec(&w, DOMU1)->sid, SECINITSID_DOMU);
+    CHECK_EQ(xsm_alloc_security_domain(w.x, &w.d[DOMU1], &w.d[DOMU2]), 0);
+    CHECK_EQ(sec(&w, DOMU2)->sid, SECINITSID_UNLABELED);
+    /* Without policy the self label is the label itself (no transition rule). */
+    CHECK_EQ(xsm_domain_create(w.x, &w.d[DOM0], &w.d[DOMU2], 77), 0);
+    CHECK_EQ(sec(&w, DOMU2)->sid, 77);
+    CHECK_EQ(sec(&w, DOMU2)->self_sid, 77);
+    /* Anything goes, even what no rule would grant. */
+    CHECK_EQ(xsm_domctl(w.x, &w.d[DOMU1], &w.d[DOM0], XEN_DOMCTL_pausedomain), 0);
+    CHECK_EQ(xsm_kexec(w.x, &w.d[DOMU1]), 0);
+    CHECK_EQ(xsm_ioport_permission(w.x, &w.d[DOMU1], &w.d[DOMU2], 0, 0xffff, 1), 0);
+    /* Channel label: for class event the pre-policy rule takes the target's SID. */
+    CHECK_EQ(xsm_evtchn_unbound(w.x, &w.d[DOMU1], &w.d[DOMU1], &chn, 0), 0);
+    CHECK_EQ(chn.label[w.mi->slot], SECINITSID_DOM0);
+    /* Unknown sub-ops are still unknown: only permissive mode allows them. */
+    CHECK_EQ(xsm_xen_version(w.x, &w.d[DOMU1], 99), -EPERM);
+    world_destroy(&w);
+}
+
+/* ---- With the test policy --------------------------------------------- */
+
+static void test_labels(void)
+{
+    struct world w;
+    struct xsm_domaininfo info = {0};
+    struct xsm_domain spare = {.domid = 42};
+
+    CHECK_EQ(world_create(&w, "flask", "enforcing", true), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+
+    CHECK_EQ(sec(&w, IDLE)->sid, SECINITSID_XEN);
+    CHECK_EQ(sec(&w, IDLE)->self_sid, SECINITSID_XEN);
+    CHECK(!w.d[IDLE].is_privileged);
+    CHECK_EQ(sec(&w, DOMXEN)->sid, SECINITSID_DOMXEN);
+    CHECK_EQ(sec(&w, DOMIO)->sid, SECINITSID_DOMIO);
+    CHECK_EQ(sec(&w, DOM0)->sid, SECINITSID_DOM0);
+    CHECK_EQ(sec(&w, DOMU1)->sid, SECINITSID_DOMU);
+    /* domU_t acting on itself is domU_t_self (type_transition on class domain). */
+    CHECK_EQ(sec(&w, DOMU1)->self_sid, sid_of(&w, "domU_t_self"));
+    CHECK_EQ(sec(&w, DOMU2)->sid, sid_of(&w, "domU_t"));
+    CHECK_EQ(sec(&w, DOMU2)->self_sid, sid_of(&w, "domU_t_self"));
+    CHECK_EQ(sec(&w, OTHER)->self_sid, sid_of(&w, "other_t"));
+
+    /* After boot the idle domain is xen_t: new domains start unlabeled. */
+    CHECK_EQ(xsm_alloc_security_domain(w.x, &w.d[IDLE], &spare), 0);
+    CHECK_EQ(((struct flask_domain_sec *)spare.security[w.mi->slot])->sid, SECINITSID_UNLABELED);
+    CHECK_EQ(xsm_alloc_security_domain(w.x, &w.d[IDLE], &spare), -EEXIST);
+    /* A guest may not create domains; a denial changes nothing. */
+    CHECK_EQ(xsm_domain_create(w.x, &w.d[DOMU1], &spare, sid_of(&w, "other_t")), -EACCES);
+    CHECK_EQ(((struct flask_domain_sec *)spare.security[w.mi->slot])->sid, SECINITSID_UNLABELED);
+    /* dom0_t may only be created by xenboot_t. */
+    CHECK_EQ(xsm_domain_create(w.x, &w.d[DOM0], &spare, SECINITSID_DOM0), -EACCES);
+    CHECK_EQ(xsm_domain_create(w.x, NULL, &spare, 0), -EPERM);
+    xsm_free_security_domain(w.x, NULL, &spare);
+    CHECK(spare.security[w.mi->slot] == NULL);
+
+    /* The dom0 singleton: a second dom0_t is refused even to xenboot_t. */
+    sec(&w, IDLE)->sid = sec(&w, IDLE)->self_sid = SECINITSID_XENBOOT;
+    CHECK(*flask_dom0_created(w.mi));
+    CHECK_EQ(xsm_domain_create(w.x, &w.d[IDLE], &w.d[DOM0B], SECINITSID_DOM0), -EINVAL);
+    CHECK_EQ(sec(&w, DOM0B)->sid, SECINITSID_DOMU);
+    sec(&w, IDLE)->sid = sec(&w, IDLE)->self_sid = SECINITSID_XEN;
+
+    /* Bad input is refused and changes nothing. */
+    struct xsm_domain bare = {.domid = 43};
+    struct xsm_evtchn chn = {.state = XSM_ECS_UNBOUND};
+    CHECK_EQ(flask_domain_sid(w.mi, &bare), SECINITSID_UNLABELED);
+    CHECK_EQ(xsm_domain_create(w.x, &w.d[DOM0], &bare, sid_of(&w, "domU_t")), -EINVAL);
+    CHECK(bare.security[w.mi->slot] == NULL);
+    CHECK_EQ(xsm_getdomaininfo(w.x, &w.d[DOM0], &bare), -EACCES); /* seen as unlabeled_t */
+    CHECK_EQ(xsm_alloc_security_domain(w.x, NULL, NULL), -EINVAL);
+    CHECK_EQ(xsm_alloc_security_evtchns(w.x, NULL, NULL, 3), -EINVAL);
+    CHECK_EQ(xsm_evtchn_unbound(w.x, &w.d[DOMU1], &w.d[DOMU1], NULL, 0), -EINVAL);
+    CHECK_EQ(xsm_evtchn_unbound(w.x, NULL, &w.d[DOMU1], &chn, 0), -EPERM);
+    CHECK_EQ(chn.label[w.mi->slot], 0);
+    CHECK_EQ(xsm_set_target(w.x, &w.d[DOM0], &w.d[DM], NULL), -EPERM);
+    CHECK_EQ(xsm_kexec(w.x, NULL), -EPERM);
+
+    xsm_security_domaininfo(w.x, &w.d[DOM0], &w.d[DOMU2], &info);
+    CHECK_EQ(info.ssidref, sid_of(&w, "domU_t"));
+
+    /* Only the idle domain goes live. */
+    CHECK_EQ(xsm_set_system_active(w.x, &w.d[DOM0]), -EPERM);
+    CHECK_EQ(sec(&w, DOM0)->sid, SECINITSID_DOM0);
+
+    CHECK_EQ(xsm_init_hardware_domain(w.x, &w.d[DOM0], &w.d[DOMU1]), 0);
+    CHECK_EQ(xsm_init_hardware_domain(w.x, &w.d[DOMU1], &w.d[DOMU2]), -EACCES);
+    CHECK_EQ(xsm_getdomaininfo(w.x, &w.d[DOM0], &w.d[DOMU2]), 0);
+    CHECK_EQ(xsm_getdomaininfo(w.x, &w.d[DOMU1], &w.d[DOM0]), -EACCES);
+    CHECK_EQ(xsm_schedop_shutdown(w.x, &w.d[DOM0], &w.d[DOM0], &w.d[DOMU1]), -EACCES);
+    world_destroy(&w);
+}
+
+/* Self and device-model target SIDs. */
+static void test_target(void)
+{
+    struct world w;
+
+    CHECK_EQ(world_create(&w, "flask", "enforcing", true), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+
+    /* The plain view before any target relation. */
+    CHECK_EQ(flask_domain_target_sid(w.mi, &w.d[DM], &w.d[DOMU1]), sid_of(&w, "domU_t"));
+    CHECK_EQ(flask_domain_target_sid(w.mi, &w.d[DOMU1], &w.d[DOMU1]), sid_of(&w, "domU_t_self"));
+    CHECK_EQ(flask_domain_sid(w.mi, NULL), SECINITSID_UNLABELED);
+
+    /* A guest may not make itself a device model; nothing changes. */
+    uint32_t before = sec(&w, DM)->target_sid;
+    CHECK_EQ(xsm_set_target(w.x, &w.d[DOMU1], &w.d[DM], &w.d[DOMU1]), -EACCES);
+    CHECK_EQ(sec(&w, DM)->target_sid, before);
+    /* dom0 can pair dm with domU1 but not make other_t a target. */
+    CHECK_EQ(xsm_set_target(w.x, &w.d[DOM0], &w.d[DM], &w.d[OTHER]), -EACCES);
+    CHECK_EQ(sec(&w, DM)->target_sid, before);
+    CHECK_EQ(xsm_set_target(w.x, &w.d[DOM0], &w.d[DM], &w.d[DOMU1]), 0);
+    CHECK_EQ(sec(&w, DM)->target_sid, sid_of(&w, "domU_t_target"));
+    w.d[DM].target = &w.d[DOMU1];
+
+    CHECK_EQ(flask_domain_target_sid(w.mi, &w.d[DM], &w.d[DOMU1]), sid_of(&w, "domU_t_target"));
+    CHECK_EQ(flask_domain_target_sid(w.mi, &w.d[DM], &w.d[DOMU2]), sid_of(&w, "domU_t"));
+    CHECK_EQ(xsm_hvm_param(w.x, &w.d[DM], &w.d[DOMU1], HVMOP_set_param), 0);
+    CHECK_EQ(xsm_hvm_param(w.x, &w.d[DM], &w.d[DOMU2], HVMOP_set_param), -EACCES);
+    CHECK_EQ(xsm_hvm_param(w.x, &w.d[DM], &w.d[DOMU1], 99), -EACCES); /* hvmctl */
+    CHECK_EQ(xsm_dm_op(w.x, &w.d[DM], &w.d[DOMU1]), 0);
+    CHECK_EQ(xsm_dm_op(w.x, &w.d[DM], &w.d[DOMU2]), -EACCES);
+
+    /* Acting on itself a guest is domU_t_self, on a peer of its type domU_t. */
+    CHECK_EQ(xsm_memory_exchange(w.x, &w.d[DOMU1], &w.d[DOMU1]), 0);
+    CHECK_EQ(xsm_memory_exchange(w.x, &w.d[DOMU1], &w.d[DOMU2]), -EACCES);
+    world_destroy(&w);
+}
+
+static void test_evtchn(void)
+{
+    struct world w;
+    struct xsm_evtchn ch[6];
+    char *s;
+
+    CHECK_EQ(world_create(&w, "flask", "enforcing", true), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+    memset(ch, 0, sizeof(ch));
+    CHECK_EQ(xsm_alloc_security_evtchns(w.x, NULL, ch, 6), 0);
+    for (unsigned i = 0; i < 6; i++)
+        CHECK_EQ(ch[i].label[w.mi->slot], SECINITSID_UNLABELED);
+    unsigned slot = w.mi->slot;
+
+    /* domU1 offers a port to dom0: labelled domU_t_channel. */
+    ch[0].state = XSM_ECS_UNBOUND;
+    CHECK_EQ(xsm_evtchn_unbound(w.x, &w.d[DOMU1], &w.d[DOMU1], &ch[0], 0), 0);
+    CHECK_EQ(ch[0].label[slot], sid_of(&w, "domU_t_channel"));
+    s = xsm_show_security_evtchn(w.x, NULL, &w.d[DOMU1], &ch[0]);
+    CHECK(s != NULL && strcmp(s, "system_u:object_r:domU_t_channel") == 0);
+    free(s);
+    /* ... but not to another guest (no rule: the label would be domU_t). */
+    CHECK_EQ(xsm_evtchn_unbound(w.x, &w.d[DOMU1], &w.d[DOMU1], &ch[1], 2), -EACCES);
+    CHECK_EQ(ch[1].label[slot], SECINITSID_UNLABELED);
+    /* Unknown remote domain. */
+    CHECK_EQ(xsm_evtchn_unbound(w.x, &w.d[DOMU1], &w.d[DOMU1], &ch[1], 99), -EPERM);
+    /* The creator is the caller: other_t may not create domU_t_channel. */
+    CHECK_EQ(xsm_evtchn_unbound(w.x, &w.d[OTHER], &w.d[DOMU1], &ch[1], 0), -EACCES);
+
+    /* dom0 binds to it: its end is dom0_t_channel, the peer end re-checked. */
+    ch[2].state = XSM_ECS_INTERDOMAIN;
+    CHECK_EQ(xsm_evtchn_interdomain(w.x, &w.d[DOM0], &w.d[DOM0], &ch[2], &w.d[DOMU1], &ch[0]), 0);
+    CHECK_EQ(ch[2].label[slot], sid_of(&w, "dom0_t_channel"));
+    /* A closed (unlabeled) peer end no longer binds: nothing is labelled. */
+    xsm_evtchn_close_post(w.x, NULL, &ch[0]);
+    CHECK_EQ(ch[0].label[slot], SECINITSID_UNLABELED);
+    CHECK_EQ(xsm_evtchn_interdomain(w.x, &w.d[DOM0], &w.d[DOM0], &ch[3], &w.d[DOMU1], &ch[0]),
+             -EACCES);
+    CHECK_EQ(ch[3].label[slot], SECINITSID_UNLABELED);
+
+    /* Send: interdomain is checked, IPI and unbound are free, PIRQ unknown. */
+    CHECK_EQ(xsm_evtchn_send(w.x, &w.d[DOM0], &w.d[DOM0], &ch[2]), 0);
+    ch[4].state = XSM_ECS_INTERDOMAIN;
+    ch[4].label[slot] = sid_of(&w, "domU_t_channel");
+    CHECK_EQ(xsm_evtchn_send(w.x, &w.d[DOMU1], &w.d[DOMU1], &ch[4]), -EACCES);
+    ch[5].state = XSM_ECS_IPI;
+    CHECK_EQ(xsm_evtchn_send(w.x, &w.d[OTHER], &w.d[OTHER], &ch[5]), 0);
+    ch[5].state = XSM_ECS_PIRQ;
+    CHECK_EQ(xsm_evtchn_send(w.x, &w.d[OTHER], &w.d[OTHER], &ch[5]), -EPERM);
+
+    /* Status of the domain's own channel label. */
+    CHECK_EQ(xsm_evtchn_status(w.x, &w.d[DOMU1], &w.d[DOMU1], &ch[4]), 0);
+    CHECK_EQ(xsm_evtchn_status(w.x, &w.d[DOMU2], &w.d[OTHER], &ch[4]), -EACCES);
+    CHECK_EQ(xsm_evtchn_reset(w.x, &w.d[DOM0], &w.d[DOM0], &w.d[DOMU1]), 0);
+    CHECK_EQ(xsm_evtchn_reset(w.x, &w.d[DOMU1], &w.d[DOMU1], &w.d[DOM0]), -EACCES);
+
+    xsm_free_security_evtchns(w.x, NULL, ch, 6);
+    CHECK_EQ(ch[2].label[slot], SECINITSID_UNLABELED);
+    world_destroy(&w);
+}
+
+static void test_grant_memory(void)
+{
+    struct world w;
+    struct xsm_domain *dom0, *u1, *u2;
+
+    CHECK_EQ(world_create(&w, "flask", "enforcing", true), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+    dom0 = &w.d[DOM0], u1 = &w.d[DOMU1], u2 = &w.d[DOMU2];
+
+    CHECK_EQ(xsm_grant_mapref(w.x, u1, u1, dom0, GNTMAP_readonly), 0);
+    CHECK_EQ(xsm_grant_mapref(w.x, u1, u1, dom0, 0), -EACCES); /* map_write */
+    CHECK_EQ(xsm_grant_mapref(w.x, dom0, dom0, u1, 0), 0);
+    CHECK_EQ(xsm_grant_unmapref(w.x, u1, u1, dom0), 0);
+    CHECK_EQ(xsm_grant_copy(w.x, dom0, dom0, u1), 0);
+    CHECK_EQ(xsm_grant_copy(w.x, u1, u1, dom0), -EACCES);
+    CHECK_EQ(xsm_grant_setup(w.x, u1, u1, u1), 0);
+    CHECK_EQ(xsm_grant_setup(w.x, u1, u1, u2), -EACCES);
+    CHECK_EQ(xsm_grant_query_size(w.x, u1, u1, u1), 0);
+    CHECK_EQ(xsm_grant_transfer(w.x, dom0, dom0, u1), -EACCES);
+
+    CHECK_EQ(xsm_get_pod_target(w.x, dom0, u1), 0);
+    CHECK_EQ(xsm_set_pod_target(w.x, dom0, u1), -EACCES);
+    CHECK_EQ(xsm_memory_adjust_reservation(w.x, u1, u1, dom0), 0);
+    CHECK_EQ(xsm_memory_stat_reservation(w.x, u1, u1, dom0), -EACCES);
+    CHECK_EQ(xsm_map_gmfn_foreign(w.x, u1, u1, u1), 0);
+    CHECK_EQ(xsm_map_gmfn_foreign(w.x, dom0, dom0, u1), -EACCES);
+    CHECK_EQ(xsm_mmu_update(w.x, u1, u1, NULL, u1, XSM_MMU_UPDATE_READ | XSM_MMU_UPDATE_WRITE), 0);
+    CHECK_EQ(xsm_mmu_update(w.x, u1, u1, NULL, dom0, XSM_MMU_UPDATE_READ), -EACCES);
+    CHECK_EQ(xsm_mmu_update(w.x, u1, u1, u2, u1, 0), -EACCES); /* remote_remap */
+    CHECK_EQ(xsm_mmu_update(w.x, u1, u1, NULL, dom0, XSM_MMU_NORMAL_UPDATE), 0);
+    CHECK_EQ(xsm_update_va_mapping(w.x, u1, u1, dom0, 0), 0); /* not present */
+    CHECK_EQ(xsm_update_va_mapping(w.x, u1, u1, dom0, XSM_PTE_PRESENT), -EACCES);
+    CHECK_EQ(xsm_update_va_mapping(w.x, u1, u1, u1, XSM_PTE_PRESENT | XSM_PTE_RW), 0);
+    CHECK_EQ(xsm_machine_memory_map(w.x, dom0), 0);
+    CHECK_EQ(xsm_machine_memory_map(w.x, u1), -EACCES);
+    CHECK_EQ(xsm_claim_pages(w.x, dom0, u1), -EACCES);
+    world_destroy(&w);
+}
+
+static void test_resources(void)
+{
+    struct world w;
+    struct xsm_domain *dom0, *u1, *u2;
+    const struct xsm_irq_data nic_msi = {.sbdf = 0x300}, other_msi = {.sbdf = 0x500};
+    struct xsm_bind_pt_irq bind = {.machine_irq = 5, .irq = 33};
+    char *s;
+
+    CHECK_EQ(world_create(&w, "flask", "enforcing", true), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+    dom0 = &w.d[DOM0], u1 = &w.d[DOMU1], u2 = &w.d[DOMU2];
+
+    /* IRQ 33 is nic_t (pirqcon), 34 the default irq_t; an MSI is its device's label. */
+    CHECK_EQ(xsm_map_domain_irq(w.x, dom0, u1, 33, NULL), 0);
+    CHECK_EQ(xsm_map_domain_irq(w.x, dom0, u2, 33, NULL), -EACCES); /* use_noiommu */
+    CHECK_EQ(xsm_map_domain_irq(w.x, dom0, u1, 34, NULL), -EACCES);
+    CHECK_EQ(xsm_map_domain_irq(w.x, dom0, u1, 200, &nic_msi), 0);
+    CHECK_EQ(xsm_map_domain_irq(w.x, dom0, u1, 200, &other_msi), -EACCES);
+    CHECK_EQ(xsm_map_domain_irq(w.x, dom0, u1, -1, NULL), -EINVAL);
+    CHECK_EQ(xsm_unmap_domain_irq(w.x, dom0, u1, 33, NULL), 0);
+    CHECK_EQ(xsm_unmap_domain_irq(w.x, u1, u1, 33, NULL), -EACCES);
+    CHECK_EQ(xsm_map_domain_pirq(w.x, dom0, u1), 0);
+    CHECK_EQ(xsm_unmap_domain_pirq(w.x, u1, u2), -EACCES);
+    CHECK_EQ(xsm_irq_permission(w.x, dom0, u1, 5, 1), 0);
+    CHECK_EQ(xsm_irq_permission(w.x, u1, dom0, 5, 0), -EACCES);
+    s = xsm_show_irq_sid(w.x, NULL, 33);
+    CHECK(s != NULL && strcmp(s, "system_u:object_r:nic_t") == 0);
+    free(s);
+    s = xsm_show_irq_sid(w.x, NULL, 34);
+    CHECK(s != NULL && strcmp(s, "system_u:object_r:irq_t") == 0);
+    free(s);
+
+    CHECK_EQ(xsm_bind_pt_irq(w.x, dom0, u1, &bind), 0);
+    bind.irq = 34;
+    CHECK_EQ(xsm_bind_pt_irq(w.x, dom0, u1, &bind), -EACCES); /* hvm:bind_irq on irq_t */
+    bind.irq = -1;
+    CHECK_EQ(xsm_bind_pt_irq(w.x, dom0, u1, &bind), -EINVAL);
+    CHECK_EQ(xsm_unbind_pt_irq(w.x, dom0, u1, &bind), 0);
+    CHECK_EQ(xsm_unbind_pt_irq(w.x, u2, u1, &bind), -EACCES);
+
+    /* Ranges: every labelled piece and every gap is checked. */
+    CHECK_EQ(xsm_ioport_permission(w.x, dom0, u1, 0x3f8, 0x3ff, 1), 0);
+    CHECK_EQ(xsm_ioport_permission(w.x, dom0, u1, 0x3fa, 0x3fb, 0), 0);
+    CHECK_EQ(xsm_ioport_permission(w.x, dom0, u1, 0x3f0, 0x3ff, 1), -EACCES); /* gap: ioport_t */
+    CHECK_EQ(xsm_ioport_permission(w.x, dom0, u1, 0x3f8, 0x400, 1), -EACCES);
+    CHECK_EQ(xsm_ioport_permission(w.x, dom0, u2, 0x3f8, 0x3ff, 1), -EACCES); /* no IOMMU */
+    CHECK_EQ(xsm_ioport_permission(w.x, u1, u1, 0x3f8, 0x3ff, 1), -EACCES);
+    CHECK_EQ(xsm_ioport_mapping(w.x, dom0, u1, 0x3f8, 0x3f8, 1), 0);
+    CHECK_EQ(xsm_ioport_mapping(w.x, dom0, u1, 0x60, 0x60, 1), -EACCES);
+    CHECK_EQ(xsm_iomem_permission(w.x, dom0, u1, 0xfe000, 0xfe0ff, 1), 0);
+    CHECK_EQ(xsm_iomem_permission(w.x, dom0, u1, 0xfe010, 0xfe020, 0), 0);
+    CHECK_EQ(xsm_iomem_permission(w.x, dom0, u1, 0xfe000, 0xfe100, 1), -EACCES);
+    CHECK_EQ(xsm_iomem_mapping(w.x, dom0, u1, 0xfe0ff, 0xfe0ff, 1), 0);
+    CHECK_EQ(xsm_iomem_mapping(w.x, dom0, u1, 0xfdfff, 0xfe000, 1), -EACCES);
+
+    /* PCI: config writes to the BARs are setup, anything else is use. */
+    CHECK_EQ(xsm_pci_config_permission(w.x, NULL, u1, 0x300, 0x10, 0x13, 1), -EACCES);
+    CHECK_EQ(xsm_pci_config_permission(w.x, NULL, u1, 0x300, 0x24, 0x27, 1), -EACCES);
+    CHECK_EQ(xsm_pci_config_permission(w.x, NULL, u1, 0x300, 0x28, 0x2b, 1), 0);
+    CHECK_EQ(xsm_pci_config_permission(w.x, NULL, u1, 0x300, 0x10, 0x13, 0), 0);
+    CHECK_EQ(xsm_pci_config_permission(w.x, NULL, u2, 0x300, 0x40, 0x43, 0), -EACCES);
+    CHECK_EQ(xsm_assign_device(w.x, dom0, u1, 0x300), 0);
+    CHECK_EQ(xsm_assign_device(w.x, dom0, u1, 0x500), -EACCES); /* device_t */
+    CHECK_EQ(xsm_assign_device(w.x, dom0, u2, 0x300), -EACCES);
+    CHECK_EQ(xsm_assign_device(w.x, dom0, NULL, 0x300), 0); /* test_assign */
+    CHECK_EQ(xsm_assign_device(w.x, u1, NULL, 0x300), -EACCES);
+    CHECK_EQ(xsm_deassign_device(w.x, dom0, u1, 0x300), 0);
+    CHECK_EQ(xsm_deassign_device(w.x, dom0, u1, 0x500), -EACCES);
+    CHECK_EQ(xsm_get_device_group(w.x, dom0, 0x300), 0);
+    CHECK_EQ(xsm_get_device_group(w.x, u1, 0x300), -EACCES);
+    /* Device-tree nodes without a label are device_t. */
+    CHECK_EQ(xsm_assign_dtdevice(w.x, dom0, u1, "/soc/uart"), -EACCES);
+    CHECK_EQ(xsm_deassign_dtdevice(w.x, u1, u1, "/soc/uart"), -EACCES);
+
+    CHECK_EQ(xsm_resource_plug_core(w.x, dom0), 0);
+    CHECK_EQ(xsm_resource_unplug_core(w.x, dom0), -EACCES);
+    CHECK_EQ(xsm_page_offline(w.x, dom0, sysctl_query_page_offline), 0);
+    CHECK_EQ(xsm_page_offline(w.x, dom0, sysctl_page_online), 0);
+    CHECK_EQ(xsm_page_offline(w.x, dom0, sysctl_page_offline), -EACCES);
+    CHECK_EQ(xsm_page_offline(w.x, dom0, 9), -EPERM);
+    CHECK_EQ(xsm_resource_plug_pci(w.x, dom0, 0x300), 0);
+    CHECK_EQ(xsm_resource_unplug_pci(w.x, dom0, 0x300), -EACCES);
+    CHECK_EQ(xsm_resource_setup_pci(w.x, dom0, 0x300), 0);
+    CHECK_EQ(xsm_resource_setup_gsi(w.x, dom0, 33), 0);
+    CHECK_EQ(xsm_resource_setup_gsi(w.x, dom0, 34), -EACCES);
+    CHECK_EQ(xsm_resource_setup_misc(w.x, dom0), -EACCES);
+    world_destroy(&w);
+}
+
+static void test_subops(void)
+{
+    struct world w;
+    struct xsm_domain *dom0, *u1;
+    unsigned nlog;
+
+    CHECK_EQ(world_create(&w, "flask", "enforcing", true), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+    dom0 = &w.d[DOM0], u1 = &w.d[DOMU1];
+
+    nlog = w.nlog;
+    CHECK_EQ(xsm_domctl(w.x, dom0, u1, XEN_DOMCTL_pausedomain), 0);
+    CHECK_EQ(xsm_domctl(w.x, u1, dom0, XEN_DOMCTL_pausedomain), -EACCES);
+    CHECK(w.nlog > nlog); /* the denial was audited */
+    /* Sub-ops with their own hooks pass here. */
+    CHECK_EQ(xsm_domctl(w.x, u1, dom0, XEN_DOMCTL_createdomain), 0);
+    CHECK_EQ(xsm_domctl(w.x, dom0, u1, XEN_DOMCTL_sethvmcontext), 0);
+    CHECK_EQ(xsm_domctl(w.x, dom0, u1, XEN_DOMCTL_gethvmcontext), -EACCES);
+    CHECK_EQ(xsm_domctl(w.x, dom0, u1, XEN_DOMCTL_getvcpuinfo), 0);
+    /* Xen's quirk: setvnumainfo checks domain2's bit 12 in class domain (getvcpuinfo). */
+    CHECK_EQ(xsm_domctl(w.x, dom0, u1, XEN_DOMCTL_setvnumainfo), 0);
+    CHECK_EQ(xsm_domctl(w.x, dom0, &w.d[OTHER], XEN_DOMCTL_setvnumainfo), -EACCES);
+    CHECK_EQ(xsm_domctl(w.x, dom0, u1, 9999), -EPERM);
+    CHECK_EQ(xsm_domctl_scheduler_op(w.x, dom0, u1, XEN_DOMCTL_SCHEDOP_putinfo), 0);
+    CHECK_EQ(xsm_domctl_scheduler_op(w.x, dom0, u1, XEN_DOMCTL_SCHEDOP_getinfo), 0);
+    CHECK_EQ(xsm_domctl_scheduler_op(w.x, u1, dom0, XEN_DOMCTL_SCHEDOP_getinfo), -EACCES);
+    CHECK_EQ(xsm_domctl_scheduler_op(w.x, dom0, u1, 7), -EPERM);
+    CHECK_EQ(xsm_shadow_control(w.x, dom0, u1, XEN_DOMCTL_SHADOW_OP_OFF), -EACCES);
+    CHECK_EQ(xsm_shadow_control(w.x, dom0, u1, 99), -EPERM);
+
+    CHECK_EQ(xsm_sysctl(w.x, dom0, XEN_SYSCTL_physinfo), 0);
+    CHECK_EQ(xsm_sysctl(w.x, u1, XEN_SYSCTL_physinfo), -EACCES);
+    CHECK_EQ(xsm_sysctl(w.x, u1, XEN_SYSCTL_readconsole), 0);
+    CHECK_EQ(xsm_sysctl(w.x, dom0, XEN_SYSCTL_get_cpu_featureset), 0);
+    CHECK_EQ(xsm_sysctl(w.x, dom0, XEN_SYSCTL_livepatch_op), -EACCES);
+    CHECK_EQ(xsm_sysctl(w.x, dom0, 9999), -EPERM);
+    CHECK_EQ(xsm_sysctl_scheduler_op(w.x, dom0, XEN_SYSCTL_SCHEDOP_getinfo), 0);
+    CHECK_EQ(xsm_sysctl_scheduler_op(w.x, dom0, XEN_SYSCTL_SCHEDOP_putinfo), -EACCES);
+    CHECK_EQ(xsm_sysctl_scheduler_op(w.x, dom0, 5), -EPERM);
+    CHECK_EQ(xsm_readconsole(w.x, dom0, 0), 0);
+    CHECK_EQ(xsm_readconsole(w.x, dom0, 1), -EACCES); /* clearconsole */
+
+    CHECK_EQ(xsm_platform_op(w.x, dom0, XENPF_settime64), 0);
+    CHECK_EQ(xsm_platform_op(w.x, dom0, XENPF_add_memtype), -EACCES);
+    CHECK_EQ(xsm_platform_op(w.x, u1, XENPF_cpu_online), 0);
+    CHECK_EQ(xsm_platform_op(w.x, dom0, XENPF_resource_op), 0);
+    CHECK_EQ(xsm_platform_op(w.x, dom0, 9999), -EPERM);
+    CHECK_EQ(xsm_kexec(w.x, dom0), 0);
+    CHECK_EQ(xsm_kexec(w.x, u1), -EACCES);
+    CHECK_EQ(xsm_do_mca(w.x, dom0), 0);
+    CHECK_EQ(xsm_hypfs_op(w.x, dom0), -EACCES);
+    CHECK_EQ(xsm_apic(w.x, NULL, dom0, PHYSDEVOP_apic_read), -EACCES);
+    CHECK_EQ(xsm_apic(w.x, NULL, dom0, 77), -EPERM);
+    CHECK_EQ(xsm_profile(w.x, NULL, dom0, 0), -EACCES);
+    CHECK_EQ(xsm_profile(w.x, NULL, dom0, 15), -EPERM);
+    world_destroy(&w);
+}
+
+static void test_guest_services(void)
+{
+    struct world w;
+    struct xsm_domain *dom0, *u1, *u2, *oth;
+
+    CHECK_EQ(world_create(&w, "flask", "enforcing", true), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+    dom0 = &w.d[DOM0], u1 = &w.d[DOMU1], u2 = &w.d[DOMU2], oth = &w.d[OTHER];
+
+    CHECK_EQ(xsm_xen_version(w.x, oth, XENVER_version), 0);
+    CHECK_EQ(xsm_xen_version(w.x, oth, XENVER_get_features), 0);
+    CHECK_EQ(xsm_xen_version(w.x, u1, XENVER_extraversion), 0);
+    CHECK_EQ(xsm_xen_version(w.x, u1, XENVER_pagesize), 0);
+    CHECK_EQ(xsm_xen_version(w.x, oth, XENVER_pagesize), -EACCES);
+    CHECK_EQ(xsm_xen_version(w.x, u1, XENVER_commandline), -EACCES);
+    CHECK_EQ(xsm_xen_version(w.x, u1, 99), -EPERM);
+
+    CHECK_EQ(xsm_console_io(w.x, NULL, u1, CONSOLEIO_write), 0);
+    CHECK_EQ(xsm_console_io(w.x, NULL, u1, CONSOLEIO_read), -EACCES);
+    CHECK_EQ(xsm_console_io(w.x, NULL, u1, 7), -EPERM);
+
+    CHECK_EQ(xsm_argo_enable(w.x, NULL, u1), 0);
+    CHECK_EQ(xsm_argo_enable(w.x, NULL, oth), -EACCES);
+    CHECK_EQ(xsm_argo_register_any_source(w.x, NULL, u1), 0);
+    CHECK_EQ(xsm_argo_register_single_source(w.x, NULL, u1, dom0), 0);
+    CHECK_EQ(xsm_argo_register_single_source(w.x, NULL, u1, u2), -EACCES);
+    CHECK_EQ(xsm_argo_send(w.x, NULL, u1, dom0), 0);
+    CHECK_EQ(xsm_argo_send(w.x, NULL, u1, u2), -EACCES);
+
+    CHECK_EQ(xsm_pmu_op(w.x, NULL, u1, XENPMU_init), 0);
+    CHECK_EQ(xsm_pmu_op(w.x, NULL, u1, XENPMU_mode_set), -EACCES);
+    CHECK_EQ(xsm_pmu_op(w.x, NULL, u1, 99), -EPERM);
+    world_destroy(&w);
+}
+
+/* Permissive instance, and a permissive type inside an enforcing one. */
+static void test_permissive(void)
+{
+    struct world w;
+    struct xsm_evtchn chn = {.state = XSM_ECS_UNBOUND};
+    unsigned nlog;
+
+    CHECK_EQ(world_create(&w, "flask", "permissive", true), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+    nlog = w.nlog;
+    CHECK_EQ(xsm_domctl(w.x, &w.d[DOMU1], &w.d[DOM0], XEN_DOMCTL_pausedomain), 0);
+    CHECK(w.nlog > nlog); /* denied-but-allowed is still audited */
+    CHECK_EQ(xsm_domctl(w.x, &w.d[DOM0], &w.d[DOMU1], 9999), 0); /* unknown: allowed */
+    CHECK_EQ(xsm_evtchn_unbound(w.x, &w.d[DOMU1], &w.d[DOMU1], &chn, 2), 0);
+    CHECK_EQ(chn.label[w.mi->slot], sid_of(&w, "obj:domU_t"));
+    /* Hard-coded refusals do not depend on the mode. */
+    CHECK_EQ(xsm_xen_version(w.x, &w.d[DOMU1], 99), -EPERM);
+    CHECK_EQ(xsm_pmu_op(w.x, NULL, &w.d[DOMU1], 99), -EPERM);
+
+    /* An enforcing instance side by side shares nothing with the permissive one. */
+    struct world *w2 = calloc(1, sizeof(*w2));
+    CHECK(w2 != NULL);
+    if (w2 != NULL && world_create(w2, "flask", "enforcing", true) == 0) {
+        world_boot(w2);
+        CHECK_EQ(xsm_domctl(w2->x, &w2->d[DOMU1], &w2->d[DOM0], XEN_DOMCTL_pausedomain), -EACCES);
+        CHECK_EQ(xsm_domctl(w.x, &w.d[DOMU1], &w.d[DOM0], XEN_DOMCTL_pausedomain), 0);
+        world_destroy(w2);
+    }
+    free(w2);
+    world_destroy(&w);
+
+    CHECK_EQ(world_create(&w, "flask", "enforcing", true), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+    CHECK_EQ(xsm_kexec(w.x, &w.d[PERM]), 0);
+    CHECK_EQ(xsm_xen_version(w.x, &w.d[PERM], XENVER_commandline), 0);
+    CHECK_EQ(xsm_kexec(w.x, &w.d[OTHER]), -EACCES);
+    /* Unknown sub-ops are not AVC decisions: the permissive type does not help. */
+    CHECK_EQ(xsm_domctl(w.x, &w.d[PERM], &w.d[DOMU1], 9999), -EPERM);
+    world_destroy(&w);
+}
+
+/* "silo,flask": SILO's isolation check runs first, then FLASK. */
+static void test_stack(void)
+{
+    struct world w;
+    struct xsm_evtchn chn = {.state = XSM_ECS_UNBOUND};
+
+    CHECK_EQ(world_create(&w, "silo,flask", "enforcing", true), 0);
+    if (w.mi == NULL)
+        return;
+    CHECK_EQ(w.mi->slot, 1);
+    world_boot(&w);
+    /* Two guests: SILO's -EPERM, not FLASK's -EACCES. */
+    CHECK_EQ(xsm_grant_mapref(w.x, &w.d[DOMU1], &w.d[DOMU1], &w.d[DOMU2], 0), -EPERM);
+    /* With dom0 SILO passes and FLASK decides. */
+    CHECK_EQ(xsm_grant_mapref(w.x, &w.d[DOMU1], &w.d[DOMU1], &w.d[DOM0], 0), -EACCES);
+    CHECK_EQ(xsm_grant_mapref(w.x, &w.d[DOMU1], &w.d[DOMU1], &w.d[DOM0], GNTMAP_readonly), 0);
+    /* SILO resolves the remote domain first: -ESRCH rather than FLASK's -EPERM. */
+    CHECK_EQ(xsm_evtchn_unbound(w.x, &w.d[DOMU1], &w.d[DOMU1], &chn, 99), -ESRCH);
+    CHECK_EQ(xsm_evtchn_unbound(w.x, &w.d[DOMU1], &w.d[DOMU1], &chn, 0), 0);
+    CHECK_EQ(chn.label[1], sid_of(&w, "domU_t_channel"));
+    CHECK_EQ(xsm_argo_send(w.x, NULL, &w.d[DOMU1], &w.d[DOMU2]), -EPERM);
+    /* Hooks SILO does not implement are FLASK's alone. */
+    CHECK_EQ(xsm_kexec(w.x, &w.d[DOMU1]), -EACCES);
+    world_destroy(&w);
+}
+
+static void *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    void *buf = NULL;
+    long n;
+
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc((size_t)n);
+        if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+            free(buf);
+            buf = NULL;
+        }
+        *len = (size_t)n;
+    }
+    fclose(f);
+    return buf;
+}
+
+int main(int argc, char **argv)
+{
+    void *image = NULL;
+    int rc;
+
+    test_ops_table();
+    test_late();
+
+    if (argc < 2) {
+        rc = check_report("flask-hooks (policy-free part)");
+        if (rc != 0)
+            return rc;
+        printf("skipped: checkpolicy not found, the policy-based hook tests did not run\n");
+        return 77;
+    }
+    image = read_file(argv[1], &policy_len);
+    if (image == NULL) {
+        fprintf(stderr, "cannot read %s\n", argv[1]);
+        return 1;
+    }
+    policy = image;
+
+    test_labels();
+    test_target();
+    test_evtchn();
+    test_grant_memory();
+    test_resources();
+    test_subops();
+    test_guest_services();
+    test_permissive();
+    test_stack();
+
+    free(image);
+    return check_report("flask-hooks");
+}
