@@ -8,12 +8,12 @@ cd "$(dirname "$0")/.."
 status=0
 logs=""
 
-run() { # name, meson options, test args
-    name=$1; opts=$2; targs=$3
+run() { # name, meson options, test args, C compiler
+    name=$1; opts=$2; targs=$3; ccomp=${4:-cc}
     echo "== $name: configuring"
     if [ ! -f "$name/build.ninja" ]; then
         # shellcheck disable=SC2086
-        meson setup "$name" $opts >"$name.setup.log" 2>&1 || { cat "$name.setup.log"; status=1; return; }
+        CC=$ccomp meson setup "$name" $opts >"$name.setup.log" 2>&1 || { cat "$name.setup.log"; status=1; return; }
     fi
     echo "== $name: building"
     ninja -C "$name" >"$name.build.log" 2>&1 || { tail -50 "$name.build.log"; status=1; return; }
@@ -25,9 +25,9 @@ run() { # name, meson options, test args
 }
 
 run build "" ""
-run build-asan "-Db_sanitize=address,undefined -Db_lundef=false -Dbench=false -Ddiff_queries=20000" "--no-suite fuzz"
+run build-asan "-Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all -Db_lundef=false -Dbench=false -Ddiff_queries=20000" "--no-suite fuzz"
 if command -v clang >/dev/null 2>&1; then
-    CC=clang run build-fuzz "-Dfuzz=true -Dbench=false -Db_lundef=false" "--suite fuzz"
+    run build-fuzz "-Dfuzz=true -Dtests=false -Dbench=false -Db_lundef=false" "--suite fuzz" clang
 else
     echo "skipped: fuzz build (no clang)"
 fi
