@@ -17,7 +17,10 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 	@scripts/link-bins.sh $(BUILD)
 
-demo: build
+# The demo needs only the library and the demo program, not the test suite.
+demo: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD) src/tools/xsm-demo
+	@scripts/link-bins.sh $(BUILD)
 	$(BUILD)/xsm-demo
 
 # The whole suite: normal build, the same suite under ASan+UBSan, and bounded
