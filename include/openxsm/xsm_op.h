@@ -136,7 +136,9 @@ _Static_assert(__builtin_offsetof(struct xsm_module_info, name) == 16, "info.nam
  *   IN  query_id: a module to describe (XSM_MODULE_NONE: none); pad 0.
  *   OUT abi_version, nr_active, active[] (XSM_MODULE_NONE-padded), info
  *       (zeroed when query_id is XSM_MODULE_NONE).
- * Errors: -EINVAL pad != 0; -ENODEV query_id unknown.  Unprivileged.
+ * Errors: -EINVAL pad != 0; -ENODEV query_id unknown.  Like every sysctl
+ * it passes the sysctl hook first (dummy: control domain only; FLASK:
+ * xen:physinfo).  Guests use the unprivileged xsm_op core commands instead.
  */
 #define XEN_SYSCTL_xsm_info   0x4f580001U
 #define XSM_SYSCTL_ACTIVE_MAX 8

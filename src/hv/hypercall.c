@@ -407,8 +407,11 @@ long hv_do_sysctl(struct hv *h, struct hv_dom *cur, uint64_t a)
         return -EACCES;
     cmd = hv_ld32(b);
 
+    rc = xsm_sysctl(h->xsm, &cur->x, (int)cmd);
+    if (rc)
+        return rc;
     if (cmd == XEN_SYSCTL_xsm_info) {
-        /* Discovery is unprivileged (include/openxsm/xsm_op.h): no sysctl hook. */
+        /* Like every sysctl, checked by the sysctl hook first (toolstack only). */
         struct xen_sysctl_xsm_info io;
 
         _Static_assert(sizeof(io) <= SYSCTL_SIZE - 8, "xsm_info fits the sysctl union");
@@ -420,9 +423,6 @@ long hv_do_sysctl(struct hv *h, struct hv_dom *cur, uint64_t a)
         return hv_gcopy_to(cur, a, b, sizeof(b));
     }
 
-    rc = xsm_sysctl(h->xsm, &cur->x, (int)cmd);
-    if (rc)
-        return rc;
     switch (cmd) {
     case HV_SYSCTL_readconsole: {
         bool clear = u[0] != 0, incr = u[1] != 0;

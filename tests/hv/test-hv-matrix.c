@@ -23,8 +23,8 @@
  *   console_io PRIV for a domain without is_console; domctl PRIV except
  *   getdomaininfo XS_PRIV (the getdomaininfo hook itself is HOOK in 4.17);
  *   set_target HOOK after the PRIV domctl check; sysctl PRIV, readconsole
- *   HOOK after it.  openxsm's discovery (xsm_op core commands and
- *   XEN_SYSCTL_xsm_info) is open to every domain by design.
+ *   HOOK after it.  openxsm's discovery: the xsm_op core commands are open
+ *   to every domain by design; XEN_SYSCTL_xsm_info is a sysctl (PRIV).
  * SILO (xen/xsm/silo.c): evtchn_unbound, evtchn_interdomain, grant_mapref,
  *   grant_transfer, grant_copy, argo_register_single_source and argo_send
  *   are refused between two distinct domains of which neither is the
@@ -90,7 +90,7 @@ static const struct op ops[] = {
     {"domctl set_target d5->T", "ADDDD", "ADDDD"},
     {"sysctl readconsole", "ADDDD", "ADDDD"},
     {"sysctl physinfo", "ADDDD", "ADDDD"},
-    {"sysctl xsm_info", "AAAAA", "AAAAA"},
+    {"sysctl xsm_info", "ADDDD", "ADDDD"},
     {"xsm_op LIST_MODULES", "AAAAA", "AAAAA"},
     {"xsm_op MODULE_INFO silo", "AAAAA", "AAAAA"},
 };

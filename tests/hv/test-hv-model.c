@@ -564,8 +564,10 @@ static void test_hypercalls(void)
     put32(op + 4, HV_SYSCTL_INTERFACE_VERSION);
     put16(op + 8, XSM_MODULE_NONE);
     CHECK_EQ(hv_guest_write(h, a, OP, op, 136), 0);
-    CHECK_EQ(hc(h, a, HV_HYPERCALL_sysctl, OP, 0, 0, 0, 0), 0);
-    CHECK_EQ(hv_guest_read(h, a, OP, back, 136), 0);
+    CHECK_EQ(hc(h, a, HV_HYPERCALL_sysctl, OP, 0, 0, 0, 0), -X_EPERM); /* a sysctl */
+    CHECK_EQ(hv_guest_write(h, 0, OP, op, 136), 0);
+    CHECK_EQ(hc(h, 0, HV_HYPERCALL_sysctl, OP, 0, 0, 0, 0), 0);
+    CHECK_EQ(hv_guest_read(h, 0, OP, back, 136), 0);
     CHECK_EQ(get32(back + 8 + 8), 1); /* nr_active */
     CHECK_EQ(get16(back + 8 + 12), XSM_MODULE_DUMMY);
 

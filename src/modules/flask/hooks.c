@@ -559,6 +559,7 @@ static int flask_sysctl(struct xsm_instance *mi, struct xsm_domain *cur, int cmd
         perm = XEN__CPUPOOL_OP;
         break;
     case SYSCTL_physinfo:
+    case XEN_SYSCTL_xsm_info: /* openxsm's discovery: platform description */
     case SYSCTL_cputopoinfo:
     case SYSCTL_numainfo:
     case SYSCTL_pcitopoinfo:

@@ -593,6 +593,9 @@ static void test_subops(void)
 
     CHECK_EQ(xsm_sysctl(w.x, dom0, XEN_SYSCTL_physinfo), 0);
     CHECK_EQ(xsm_sysctl(w.x, u1, XEN_SYSCTL_physinfo), -EACCES);
+    /* openxsm's discovery sysctl is checked as xen:physinfo. */
+    CHECK_EQ(xsm_sysctl(w.x, dom0, (int)XEN_SYSCTL_xsm_info), 0);
+    CHECK_EQ(xsm_sysctl(w.x, u1, (int)XEN_SYSCTL_xsm_info), -EACCES);
     CHECK_EQ(xsm_sysctl(w.x, u1, XEN_SYSCTL_readconsole), 0);
     CHECK_EQ(xsm_sysctl(w.x, dom0, XEN_SYSCTL_get_cpu_featureset), 0);
     CHECK_EQ(xsm_sysctl(w.x, dom0, XEN_SYSCTL_livepatch_op), -EACCES);
