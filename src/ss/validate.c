@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ss_internal.h"
 
@@ -77,8 +78,9 @@ static bool range_ok(const struct ss_policy *p, const struct ss_range *r)
 
 bool ss_context_valid(const struct ss_policy *p, const struct ss_context *c)
 {
+    /* an attribute names a set of types, never a label */
     if (!role_ok(p, c->role) || !user_ok(p, c->user) || !type_ok(p, c->type) ||
-        !p->types[c->type - 1].defined)
+        !p->types[c->type - 1].defined || p->types[c->type - 1].attr)
         return false;
     if (c->role != 1) {
         if (!ss_ebm_get(&p->roles[c->role - 1].types, c->type - 1))
@@ -169,6 +171,17 @@ static int check_avtab(const struct ss_policy *p, const struct ss_avtab *t, bool
     return 0;
 }
 
+/*
+ * Names that are printed into context strings must read back: a ':' in a
+ * user, role or type name, or a range or category separator in an MLS name,
+ * would make the policy's own labels unparsable.  checkpolicy never emits such
+ * names; a crafted policy could.
+ */
+static bool label_name_ok(const char *name, const char *seps)
+{
+    return !name || !strpbrk(name, seps);
+}
+
 int ss_policy_validate(struct ss_policy *p, char *err, size_t errlen);
 int ss_policy_validate(struct ss_policy *p, char *err, size_t errlen)
 {
@@ -192,6 +205,12 @@ int ss_policy_validate(struct ss_policy *p, char *err, size_t errlen)
             if (!p->catname[i])
                 FAIL("category value %u undefined", i + 1);
         for (uint32_t i = 0; i < p->nsens; i++)
+            if (!label_name_ok(p->sens[i].name, ":-,."))
+                FAIL("sensitivity name '%s' contains a context separator", p->sens[i].name);
+        for (uint32_t i = 0; i < p->ncats; i++)
+            if (!label_name_ok(p->catname[i], ":-,."))
+                FAIL("category name '%s' contains a context separator", p->catname[i]);
+        for (uint32_t i = 0; i < p->nsens; i++)
             if (!ebm_within(&p->sens[i].cats, p->ncats))
                 FAIL("sensitivity %s names an undefined category", p->sens[i].name);
     } else if (p->nsens || p->ncats) {
@@ -213,6 +232,8 @@ int ss_policy_validate(struct ss_policy *p, char *err, size_t errlen)
         const struct ss_role *r = &p->roles[i];
         if (!r->name)
             continue;
+        if (!label_name_ok(r->name, ":"))
+            FAIL("role name '%s' contains ':'", r->name);
         if (!ebm_within(&r->dominates, nr) || !ebm_within(&r->types, nt))
             FAIL("role %s names an undefined role or type", r->name);
         if (r->bounds && !role_ok(p, r->bounds))
@@ -220,10 +241,18 @@ int ss_policy_validate(struct ss_policy *p, char *err, size_t errlen)
     }
     for (uint32_t i = 0; i < nt; i++) {
         const struct ss_type *t = &p->types[i];
+        if (t->defined && !label_name_ok(t->name, ":"))
+            FAIL("type name '%s' contains ':'", t->name);
         if (!t->defined || !t->bounds)
             continue;
         if (t->attr || !plain_type_ok(p, t->bounds) || t->bounds == i + 1)
             FAIL("type %s has an invalid bound", t->name);
+    }
+    /* Only once every bound is known to be in range may a chain be walked. */
+    for (uint32_t i = 0; i < nt; i++) {
+        const struct ss_type *t = &p->types[i];
+        if (!t->defined || !t->bounds)
+            continue;
         /* a bounds chain must end: services follow it recursively */
         uint32_t v = t->bounds, steps = 0;
         while (v && steps++ <= nt)
@@ -235,6 +264,8 @@ int ss_policy_validate(struct ss_policy *p, char *err, size_t errlen)
         const struct ss_user *u = &p->users[i];
         if (!u->name)
             continue;
+        if (!label_name_ok(u->name, ":"))
+            FAIL("user name '%s' contains ':'", u->name);
         if (!ebm_within(&u->roles, nr))
             FAIL("user %s names an undefined role", u->name);
         if (u->bounds && !user_ok(p, u->bounds))
