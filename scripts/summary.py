@@ -17,6 +17,10 @@ for path in sys.argv[1:]:
                 continue
             r = json.loads(line)
             res = r.get("result")
+            # Tests may publish headline figures as "report: ..." lines.
+            for l in (r.get("stdout") or "").splitlines():
+                if l.startswith(("report:", "diff:")):
+                    print(f"{r.get('name')} ({path.split('/')[0]}): {l}")
             if res in ("OK", "EXPECTEDFAIL"):
                 passed += 1
             elif res == "SKIP":
