@@ -80,20 +80,10 @@ static int rd_u32n(struct rd *r, uint32_t *v, size_t n, const char *what)
 
 static int rd_u64(struct rd *r, uint64_t *v, const char *what)
 {
-    uint32_t lo, hi;
+    uint32_t lo = 0, hi = 0;
     TRY(rd_u32(r, &lo, what));
     TRY(rd_u32(r, &hi, what));
     *v = (uint64_t)hi << 32 | lo;
-    return 0;
-}
-
-static int rd_u16(struct rd *r, uint16_t *v, const char *what)
-{
-    if (r->left < 2)
-        return bad(r, "truncated reading %s", what);
-    *v = (uint16_t)(r->p[0] | r->p[1] << 8);
-    r->p += 2;
-    r->left -= 2;
     return 0;
 }
 
@@ -641,97 +631,126 @@ static int rd_symtabs(struct rd *r, uint32_t nsym)
 
 /* ---- access vector tables ---- */
 
-static inline uint32_t key_hash(uint64_t k)
+static bool val_type_ok(const struct ss_policy *p, uint32_t v)
 {
-    k *= 0x9e3779b97f4a7c15ULL;
-    return (uint32_t)(k >> 32);
+    /* before v24 attributes have no type record, so rules may name undefined values */
+    return v >= 1 && v <= p->nprim[SS_SYM_TYPES] && (p->types[v - 1].defined || p->version < 24);
 }
 
-struct ss_aventry *ss_avtab_find(const struct ss_avtab *t, uint64_t key)
+static bool val_class_ok(const struct ss_policy *p, uint32_t v)
 {
-    if (!t->n)
-        return NULL;
-    uint32_t i = key_hash(key) & t->mask;
-    for (;;) {
-        uint32_t s = t->slot[i];
-        if (!s)
-            return NULL;
-        if (t->e[s - 1].key == key)
-            return &t->e[s - 1];
-        i = (i + 1) & t->mask;
-    }
+    return v >= 1 && v <= p->nprim[SS_SYM_CLASSES] && p->classes[v - 1].name;
+}
+
+static int avtab_alloc(struct ss_avtab *t, uint32_t expect)
+{
+    /* load factor at most 0.7 for the expected count; grown if exceeded */
+    uint64_t size = (uint64_t)expect * 10 / 7 + 16;
+    if (size > UINT32_MAX / 2)
+        return -ENOMEM;
+    t->e = calloc(size, sizeof(*t->e));
+    if (!t->e)
+        return -ENOMEM;
+    t->size = (uint32_t)size;
+    t->n = 0;
+    return 0;
+}
+
+static struct ss_aventry *avtab_place(struct ss_avtab *t, const struct ss_aventry *src)
+{
+    uint32_t i = ss_avtab_slot(t, src->s, src->t, src->c);
+    while (t->e[i].flags)
+        if (++i == t->size)
+            i = 0;
+    t->e[i] = *src;
+    return &t->e[i];
 }
 
 static int avtab_grow(struct ss_avtab *t)
 {
-    uint32_t nslots = t->nslots ? t->nslots * 2 : 64;
-    uint32_t *slot = calloc(nslots, sizeof(*slot));
-    if (!slot)
+    struct ss_avtab nt;
+    if (avtab_alloc(&nt, t->size + t->size / 2))
         return -ENOMEM;
-    uint32_t mask = nslots - 1;
-    for (uint32_t j = 0; j < t->nslots; j++) {
-        uint32_t s = t->slot[j];
-        if (!s)
-            continue;
-        /* only chain heads are in slots */
-        uint32_t i = key_hash(t->e[s - 1].key) & mask;
-        while (slot[i])
-            i = (i + 1) & mask;
-        slot[i] = s;
-    }
-    free(t->slot);
-    t->slot = slot;
-    t->nslots = nslots;
-    t->mask = mask;
+    for (uint32_t i = 0; i < t->size; i++)
+        if (t->e[i].flags)
+            avtab_place(&nt, &t->e[i]);
+    nt.n = t->n;
+    free(t->e);
+    *t = nt;
     return 0;
 }
 
-/* Append an entry; if chain, entries with an equal key are chained behind the head. */
-static struct ss_aventry *avtab_add(struct ss_avtab *t, uint64_t key, bool chain, bool *existed)
+/*
+ * Find the entry for (s, t, c) [with flags & mask == want], or add one with
+ * flags SS_AVE_USED | want.  New keys are validated here, so the table never
+ * holds an undefined type or class.
+ */
+static int avtab_get_or_add(struct rd *r, struct ss_avtab *t, uint16_t s, uint16_t tt, uint16_t c,
+                            uint16_t mask, uint16_t want, struct ss_aventry **out, bool *existed)
 {
-    *existed = false;
-    if (t->n + 1 > UINT32_MAX / 2)
-        return NULL;
-    if ((uint64_t)(t->n + 1) * 2 > t->nslots && avtab_grow(t))
-        return NULL;
-    if (t->n == t->cap) {
-        uint32_t cap = t->cap ? t->cap * 2 : 64;
-        struct ss_aventry *e = realloc(t->e, (size_t)cap * sizeof(*e));
-        if (!e)
-            return NULL;
-        t->e = e;
-        t->cap = cap;
-    }
-    uint32_t i = key_hash(key) & t->mask;
+    uint32_t i = ss_avtab_slot(t, s, tt, c);
     for (;;) {
-        uint32_t s = t->slot[i];
-        if (!s)
+        struct ss_aventry *e = &t->e[i];
+        if (!e->flags)
             break;
-        if (t->e[s - 1].key == key) {
+        if (e->s == s && e->t == tt && e->c == c && (e->flags & mask) == want) {
             *existed = true;
-            if (!chain)
-                return &t->e[s - 1];
-            struct ss_aventry *h = &t->e[s - 1];
-            struct ss_aventry *ne = &t->e[t->n];
-            memset(ne, 0, sizeof(*ne));
-            ne->key = key;
-            ne->auditdeny = 0xffffffffU;
-            /* keep file order: append at the tail of the chain */
-            while (h->next)
-                h = &t->e[h->next - 1];
-            h->next = t->n + 1;
-            t->n++;
-            return ne;
+            *out = e;
+            return 0;
         }
-        i = (i + 1) & t->mask;
+        if (++i == t->size)
+            i = 0;
     }
-    struct ss_aventry *ne = &t->e[t->n];
-    memset(ne, 0, sizeof(*ne));
-    ne->key = key;
-    ne->auditdeny = 0xffffffffU;
-    t->slot[i] = t->n + 1;
+    *existed = false;
+    struct ss_policy *p = r->pol;
+    if (!val_type_ok(p, s) || !val_type_ok(p, tt))
+        return bad(r, "rule %u %u %u names an undefined type", s, tt, c);
+    if (!val_class_ok(p, c))
+        return bad(r, "rule %u %u %u names an undefined class", s, tt, c);
+    struct ss_aventry ne = {.s = s, .t = tt, .c = c, .flags = (uint16_t)(SS_AVE_USED | want)};
+    if ((uint64_t)(t->n + 1) * 5 > (uint64_t)t->size * 4) {
+        if (avtab_grow(t))
+            return nomem(r);
+        *out = avtab_place(t, &ne);
+    } else {
+        t->e[i] = ne;
+        *out = &t->e[i];
+    }
     t->n++;
-    return ne;
+    return 0;
+}
+
+static int new_aux(struct rd *r, struct ss_aventry *e)
+{
+    struct ss_policy *p = r->pol;
+    if (e->aux)
+        return 0;
+    if ((p->naux & (p->naux - 1)) == 0) {
+        uint32_t cap = p->naux ? p->naux * 2 : 64;
+        struct ss_avaux *na = realloc(p->avaux, (size_t)cap * sizeof(*na));
+        if (!na)
+            return nomem(r);
+        p->avaux = na;
+    }
+    p->avaux[p->naux] = (struct ss_avaux){0, 0xffffffffU, 0};
+    e->aux = ++p->naux;
+    return 0;
+}
+
+static int new_condent(struct rd *r, struct ss_condent **arr, uint32_t *n, uint32_t *idx)
+{
+    if (*n >= 0x7fffffffU)
+        return nomem(r);
+    if ((*n & (*n - 1)) == 0) {
+        uint32_t cap = *n ? *n * 2 : 64;
+        struct ss_condent *na = realloc(*arr, (size_t)cap * sizeof(*na));
+        if (!na)
+            return nomem(r);
+        *arr = na;
+    }
+    *idx = (*n)++;
+    memset(&(*arr)[*idx], 0, sizeof(**arr));
+    return 0;
 }
 
 struct avrule {
@@ -742,16 +761,162 @@ struct avrule {
     uint32_t xperms[8];
 };
 
-typedef int (*avrule_fn)(struct rd *r, const struct avrule *a, void *opaque);
+struct condlist {
+    uint32_t n, cap;
+    uint32_t *idx;          /* condav index, or condty index | 0x80000000 */
+    struct condlist *other; /* the true list while reading the false list */
+};
 
 static const uint16_t spec_order[] = {0x1, 0x4, 0x2, 0x10, 0x40, 0x20, 0x100, 0x200, 0x400};
 
-static int rd_avitem(struct rd *r, avrule_fn fn, void *opaque, uint32_t *nrules)
+static int add_xperm(struct rd *r, const struct avrule *a)
+{
+    struct ss_policy *p = r->pol;
+    /* xperm rules are kept for completeness; decisions do not use them */
+    struct ss_xperm *nx = realloc(p->xperms, (p->nxperms + 1) * sizeof(*nx));
+    if (!nx)
+        return nomem(r);
+    p->xperms = nx;
+    struct ss_xperm *x = &nx[p->nxperms++];
+    x->stype = a->s;
+    x->ttype = a->t;
+    x->tclass = a->c;
+    x->specified = a->spec;
+    x->xspecified = a->xspec;
+    x->driver = a->driver;
+    memcpy(x->perms, a->xperms, sizeof(x->perms));
+    return 0;
+}
+
+static int type_target_ok(struct rd *r, const struct avrule *a)
+{
+    const struct ss_policy *p = r->pol;
+    uint32_t v = a->data;
+    if (!val_type_ok(p, v) || !p->types[v - 1].defined || p->types[v - 1].attr)
+        return bad(r, "type rule %u %u %u yields invalid type %u", a->s, a->t, a->c, v);
+    return 0;
+}
+
+static void mark_used(struct ss_policy *p, const struct avrule *a)
+{
+    uint64_t *row = p->clsmap + 2 * (size_t)(a->c - 1) * p->clsmap_words;
+    p->src_used[a->s] = 1;
+    p->tgt_used[a->t] = 1;
+    row[a->s >> 6] |= 1ULL << (a->s & 63);
+    row[p->clsmap_words + (a->t >> 6)] |= 1ULL << (a->t & 63);
+}
+
+static int main_rule(struct rd *r, const struct avrule *a)
+{
+    struct ss_policy *p = r->pol;
+    struct ss_aventry *e;
+    bool ex;
+    if (a->spec & SS_AVTAB_XPERMS)
+        return add_xperm(r, a);
+    if (a->spec & SS_AVTAB_AV) {
+        TRY(avtab_get_or_add(r, &p->te, a->s, a->t, a->c, 0, 0, &e, &ex));
+        if (!ex)
+            mark_used(p, a);
+        if (e->flags & a->spec)
+            return bad(r, "duplicate access rule %u %u %u", a->s, a->t, a->c);
+        e->flags |= a->spec;
+        if (a->spec == SS_AVTAB_ALLOWED) {
+            e->data = a->data;
+            return 0;
+        }
+        TRY(new_aux(r, e));
+        if (a->spec == SS_AVTAB_AUDITALLOW)
+            p->avaux[e->aux - 1].auditallow = a->data;
+        else
+            p->avaux[e->aux - 1].auditdeny = a->data;
+        return 0;
+    }
+    TRY(type_target_ok(r, a));
+    TRY(avtab_get_or_add(r, &p->tetype, a->s, a->t, a->c, SS_AVTAB_TYPE, a->spec, &e, &ex));
+    if (ex)
+        return bad(r, "duplicate type rule %u %u %u", a->s, a->t, a->c);
+    e->data = a->data;
+    return 0;
+}
+
+static bool in_list(const struct condlist *l, uint32_t v)
+{
+    for (uint32_t i = 0; l && i < l->n; i++)
+        if (l->idx[i] == v)
+            return true;
+    return false;
+}
+
+static int cond_rule(struct rd *r, const struct avrule *a, struct condlist *l)
+{
+    struct ss_policy *p = r->pol;
+    struct ss_aventry *e;
+    bool ex;
+    uint32_t v, k;
+    if (a->spec & SS_AVTAB_XPERMS)
+        return bad(r, "extended permission rule inside a conditional");
+    if (a->spec & SS_AVTAB_TYPE) {
+        TRY(avtab_get_or_add(r, &p->tetype, a->s, a->t, a->c, SS_AVTAB_TYPE, a->spec, &e, &ex));
+        if (ex && !(e->flags & SS_AVE_COND))
+            return bad(r, "conditional type rule %u %u %u also exists unconditionally", a->s, a->t,
+                       a->c);
+        if (ex) {
+            uint32_t oi = e->aux - 1;
+            if (p->condty[oi].next || !l->other || !in_list(l->other, oi | 0x80000000U))
+                return bad(r, "conflicting conditional type rules %u %u %u", a->s, a->t, a->c);
+        }
+        TRY(type_target_ok(r, a));
+        TRY(new_condent(r, &p->condty, &p->ncondty, &k));
+        struct ss_condent *c = &p->condty[k];
+        c->data = a->data;
+        c->spec = a->spec;
+        c->enabled = a->enabled;
+        /* keep file order: the first enabled rule of a chain decides */
+        if (ex)
+            p->condty[e->aux - 1].next = k + 1;
+        else {
+            e->flags |= SS_AVE_COND;
+            e->aux = k + 1;
+        }
+        v = k | 0x80000000U;
+    } else {
+        TRY(avtab_get_or_add(r, &p->te, a->s, a->t, a->c, 0, 0, &e, &ex));
+        if (!ex)
+            mark_used(p, a);
+        TRY(new_aux(r, e));
+        TRY(new_condent(r, &p->condav, &p->ncondav, &k));
+        struct ss_avaux *x = &p->avaux[e->aux - 1];
+        struct ss_condent *c = &p->condav[k];
+        c->data = a->data;
+        c->spec = a->spec;
+        c->enabled = a->enabled;
+        c->next = x->cond; /* access vectors combine in any order */
+        x->cond = k + 1;
+        v = k;
+    }
+    if (l->n == l->cap) {
+        uint32_t cap = l->cap ? l->cap * 2 : 8;
+        uint32_t *ni = realloc(l->idx, cap * sizeof(*ni));
+        if (!ni)
+            return nomem(r);
+        l->idx = ni;
+        l->cap = cap;
+    }
+    l->idx[l->n++] = v;
+    return 0;
+}
+
+static int dispatch(struct rd *r, const struct avrule *a, struct condlist *l)
+{
+    return l ? cond_rule(r, a, l) : main_rule(r, a);
+}
+
+static int rd_avitem(struct rd *r, struct condlist *l, uint32_t *nrules)
 {
     struct avrule a;
-    memset(&a, 0, sizeof(a));
     if (r->ver < 20) {
         uint32_t n, w[8];
+        memset(&a, 0, sizeof(a));
         TRY(rd_u32(r, &n, "old avtab item"));
         if (n < 5 || n > 8)
             return bad(r, "old-format avtab item with %u words", n);
@@ -775,24 +940,26 @@ static int rd_avitem(struct rd *r, avrule_fn fn, void *opaque, uint32_t *nrules)
                 return bad(r, "old-format avtab item too short");
             a.spec = spec_order[i];
             a.data = w[k++];
-            TRY(fn(r, &a, opaque));
+            TRY(dispatch(r, &a, l));
             (*nrules)++;
         }
         if (k != n)
             return bad(r, "old-format avtab item length mismatch");
         return 0;
     }
-    TRY(rd_u16(r, &a.s, "avtab key"));
-    TRY(rd_u16(r, &a.t, "avtab key"));
-    TRY(rd_u16(r, &a.c, "avtab key"));
-    TRY(rd_u16(r, &a.spec, "avtab key"));
+    if (r->left < 8)
+        return bad(r, "truncated reading avtab key");
+    const uint8_t *q = r->p;
+    a.s = (uint16_t)(q[0] | q[1] << 8);
+    a.t = (uint16_t)(q[2] | q[3] << 8);
+    a.c = (uint16_t)(q[4] | q[5] << 8);
+    a.spec = (uint16_t)(q[6] | q[7] << 8);
+    r->p += 8;
+    r->left -= 8;
     a.enabled = (a.spec & SS_AVTAB_ENABLED) != 0;
     a.spec &= (uint16_t)~SS_AVTAB_ENABLED;
-    unsigned set = 0;
-    for (unsigned i = 0; i < sizeof(spec_order) / sizeof(spec_order[0]); i++)
-        if (a.spec & spec_order[i])
-            set++;
-    if (set != 1 || (a.spec & ~0x777u))
+    /* exactly one known kind bit */
+    if (!a.spec || (a.spec & (a.spec - 1)) || (a.spec & ~0x777u))
         return bad(r, "avtab entry with invalid kind 0x%x", a.spec);
     if (a.spec & SS_AVTAB_XPERMS) {
         if (r->xen || r->ver < 30)
@@ -810,129 +977,32 @@ static int rd_avitem(struct rd *r, avrule_fn fn, void *opaque, uint32_t *nrules)
         TRY(rd_u32(r, &a.data, "avtab datum"));
     }
     (*nrules)++;
-    return fn(r, &a, opaque);
+    return dispatch(r, &a, l);
 }
 
-static int add_xperm(struct rd *r, const struct avrule *a)
+/* Counts the access and type rules of the main table ahead of parsing, to size the tables. */
+static void prescan_avtab(const struct rd *r, uint32_t n, uint32_t *nav, uint32_t *ntype)
 {
-    struct ss_policy *p = r->pol;
-    /* xperm rules are kept for completeness; decisions do not use them */
-    struct ss_xperm *nx = realloc(p->xperms, (p->nxperms + 1) * sizeof(*nx));
-    if (!nx)
-        return nomem(r);
-    p->xperms = nx;
-    struct ss_xperm *x = &nx[p->nxperms++];
-    x->stype = a->s;
-    x->ttype = a->t;
-    x->tclass = a->c;
-    x->specified = a->spec;
-    x->xspecified = a->xspec;
-    x->driver = a->driver;
-    memcpy(x->perms, a->xperms, sizeof(x->perms));
-    return 0;
-}
-
-static uint64_t av_key(const struct avrule *a)
-{
-    return (uint64_t)a->s << 32 | (uint64_t)a->t << 16 | a->c;
-}
-
-static int main_rule(struct rd *r, const struct avrule *a, void *opaque)
-{
-    struct ss_policy *p = r->pol;
-    bool ex;
-    (void)opaque;
-    if (a->spec & SS_AVTAB_XPERMS)
-        return add_xperm(r, a);
-    if (a->spec & SS_AVTAB_AV) {
-        struct ss_aventry *e = avtab_add(&p->te, av_key(a), false, &ex);
-        if (!e)
-            return nomem(r);
-        if (e->present & a->spec)
-            return bad(r, "duplicate access rule %u %u %u", a->s, a->t, a->c);
-        e->present |= a->spec;
-        if (a->spec == SS_AVTAB_ALLOWED)
-            e->allowed = a->data;
-        else if (a->spec == SS_AVTAB_AUDITALLOW)
-            e->auditallow = a->data;
-        else
-            e->auditdeny = a->data;
-        return 0;
+    const uint8_t *q = r->p;
+    size_t left = r->left;
+    *nav = *ntype = 0;
+    if (r->ver < 20) {
+        *nav = n;
+        *ntype = n / 8;
+        return;
     }
-    struct ss_aventry *e = avtab_add(&p->tetype, av_key(a) | (uint64_t)a->spec << 48, false, &ex);
-    if (!e)
-        return nomem(r);
-    if (ex)
-        return bad(r, "duplicate type rule %u %u %u", a->s, a->t, a->c);
-    e->present = a->spec;
-    e->allowed = a->data;
-    return 0;
-}
-
-struct condlist {
-    uint32_t n, cap;
-    uint32_t *idx;          /* entry index | 0x80000000 for the type table */
-    struct condlist *other; /* the true list while reading the false list */
-};
-
-static bool in_list(const struct condlist *l, uint32_t v)
-{
-    for (uint32_t i = 0; l && i < l->n; i++)
-        if (l->idx[i] == v)
-            return true;
-    return false;
-}
-
-static int cond_rule(struct rd *r, const struct avrule *a, void *opaque)
-{
-    struct ss_policy *p = r->pol;
-    struct condlist *l = opaque;
-    bool ex;
-    if (a->spec & SS_AVTAB_XPERMS)
-        return bad(r, "extended permission rule inside a conditional");
-    uint32_t v;
-    if (a->spec & SS_AVTAB_TYPE) {
-        uint64_t key = av_key(a) | (uint64_t)a->spec << 48;
-        if (ss_avtab_find(&p->tetype, key))
-            return bad(r, "conditional type rule %u %u %u also exists unconditionally", a->s, a->t,
-                       a->c);
-        struct ss_aventry *old = ss_avtab_find(&p->condtype, key);
-        if (old) {
-            uint32_t oi = (uint32_t)(old - p->condtype.e) | 0x80000000U;
-            if (old->next || !l->other || !in_list(l->other, oi))
-                return bad(r, "conflicting conditional type rules %u %u %u", a->s, a->t, a->c);
-        }
-        struct ss_aventry *e = avtab_add(&p->condtype, key, true, &ex);
-        if (!e)
-            return nomem(r);
-        e->present = a->spec;
-        e->allowed = a->data;
-        e->cond = a->enabled;
-        v = (uint32_t)(e - p->condtype.e) | 0x80000000U;
-    } else {
-        struct ss_aventry *e = avtab_add(&p->cond, av_key(a), true, &ex);
-        if (!e)
-            return nomem(r);
-        e->present = a->spec;
-        if (a->spec == SS_AVTAB_ALLOWED)
-            e->allowed = a->data;
-        else if (a->spec == SS_AVTAB_AUDITALLOW)
-            e->auditallow = a->data;
-        else
-            e->auditdeny = a->data;
-        e->cond = a->enabled;
-        v = (uint32_t)(e - p->cond.e);
+    for (uint32_t i = 0; i < n && left >= 12; i++) {
+        uint16_t spec = (uint16_t)(q[6] | q[7] << 8);
+        size_t sz = (spec & SS_AVTAB_XPERMS) ? 8 + 2 + 32 : 12;
+        if (spec & SS_AVTAB_AV)
+            (*nav)++;
+        else if (spec & SS_AVTAB_TYPE)
+            (*ntype)++;
+        if (sz > left)
+            break;
+        q += sz;
+        left -= sz;
     }
-    if (l->n == l->cap) {
-        uint32_t cap = l->cap ? l->cap * 2 : 8;
-        uint32_t *ni = realloc(l->idx, cap * sizeof(*ni));
-        if (!ni)
-            return nomem(r);
-        l->idx = ni;
-        l->cap = cap;
-    }
-    l->idx[l->n++] = v;
-    return 0;
 }
 
 static int rd_condlist(struct rd *r, struct condlist *l, uint32_t **out, uint32_t *nout)
@@ -940,7 +1010,7 @@ static int rd_condlist(struct rd *r, struct condlist *l, uint32_t **out, uint32_
     uint32_t n, dummy = 0;
     TRY(rd_count(r, &n, r->ver < 20 ? 24 : 12, "conditional rule list"));
     for (uint32_t i = 0; i < n; i++) {
-        int rc = rd_avitem(r, cond_rule, l, &dummy);
+        int rc = rd_avitem(r, l, &dummy);
         if (rc)
             return rc;
     }
@@ -1223,6 +1293,172 @@ static int rd_rangetrans(struct rd *r)
     return 0;
 }
 
+/*
+ * Per type, the attributes it has plus itself, filtered down to the values
+ * that occur as an access rule source (t->src) or target (t->tgt): that is
+ * all compute_av needs.  The lists are sorted, built in a heap buffer and
+ * moved into the arena in one piece.
+ */
+struct tamb {
+    uint16_t *buf, *tgt;
+    uint32_t *start;
+    size_t len, cap;
+};
+
+static int tam_begin(struct rd *r, struct tamb *b)
+{
+    uint32_t nt = r->pol->nprim[SS_SYM_TYPES];
+    b->len = 0;
+    b->cap = 4 * ((size_t)nt + 1) + 1024;
+    b->buf = malloc(b->cap * sizeof(uint16_t));
+    b->tgt = malloc(((size_t)nt + 1) * sizeof(uint16_t));
+    b->start = malloc(((size_t)nt + 1) * sizeof(uint32_t));
+    if (!b->buf || !b->tgt || !b->start)
+        return nomem(r);
+    return 0;
+}
+
+static void tam_end(struct tamb *b)
+{
+    free(b->buf);
+    free(b->tgt);
+    free(b->start);
+}
+
+/* Make room for one more type's lists. */
+static int tam_room(struct rd *r, struct tamb *b)
+{
+    size_t need = b->len + 2 * ((size_t)r->pol->nprim[SS_SYM_TYPES] + 1);
+    if (need <= b->cap)
+        return 0;
+    size_t cap = b->cap * 2 > need ? b->cap * 2 : need;
+    uint16_t *nb = realloc(b->buf, cap * sizeof(uint16_t));
+    if (!nb)
+        return nomem(r);
+    b->buf = nb;
+    b->cap = cap;
+    return 0;
+}
+
+static inline void tam_emit(const struct ss_policy *p, struct tamb *b, struct ss_type *t,
+                            uint32_t v)
+{
+    if (p->src_used[v])
+        b->buf[b->len + t->nsrc++] = (uint16_t)v;
+    if (p->tgt_used[v])
+        b->tgt[t->ntgt++] = (uint16_t)v;
+}
+
+static void tam_close(struct tamb *b, struct ss_type *t, uint32_t i)
+{
+    b->start[i] = (uint32_t)b->len;
+    memcpy(b->buf + b->len + t->nsrc, b->tgt, t->ntgt * sizeof(uint16_t));
+    b->len += t->nsrc + t->ntgt;
+}
+
+static int tam_finish(struct rd *r, struct tamb *b)
+{
+    struct ss_policy *p = r->pol;
+    uint16_t *all = aarray(r, b->len ? b->len : 1, sizeof(uint16_t));
+    if (!all)
+        return nomem(r);
+    memcpy(all, b->buf, b->len * sizeof(uint16_t));
+    for (uint32_t i = 0; i < p->nprim[SS_SYM_TYPES]; i++) {
+        struct ss_type *t = &p->types[i];
+        t->src = all + b->start[i];
+        t->tgt = t->src + t->nsrc;
+    }
+    return 0;
+}
+
+static int self_only_map(struct rd *r)
+{
+    struct ss_policy *p = r->pol;
+    struct tamb b;
+    int rc = tam_begin(r, &b);
+    for (uint32_t i = 0; !rc && i < p->nprim[SS_SYM_TYPES]; i++) {
+        struct ss_type *t = &p->types[i];
+        t->nsrc = t->ntgt = 0;
+        tam_emit(p, &b, t, i + 1);
+        tam_close(&b, t, i);
+    }
+    if (!rc)
+        rc = tam_finish(r, &b);
+    tam_end(&b);
+    return rc;
+}
+
+static int tam_one(struct rd *r, struct tamb *b, uint32_t i)
+{
+    struct ss_policy *p = r->pol;
+    uint32_t nt = p->nprim[SS_SYM_TYPES];
+    struct ss_type *t = &p->types[i];
+    const char *what = "type attribute map";
+    uint32_t hdr[3];
+    TRY(rd_u32n(r, hdr, 3, what));
+    if (hdr[0] != 64)
+        return bad(r, "%s: bitmap map size %u is not 64", what, hdr[0]);
+    if (hdr[1] % 64)
+        return bad(r, "%s: bitmap high bit %u is not a multiple of 64", what, hdr[1]);
+    if (hdr[2] > r->left / 12)
+        return bad(r, "%s: bitmap node count %u exceeds the remaining data", what, hdr[2]);
+    if (hdr[1] && !hdr[2])
+        return bad(r, "%s: bitmap with high bit %u has no nodes", what, hdr[1]);
+    TRY(tam_room(r, b));
+    t->nsrc = t->ntgt = 0;
+    bool self = false;
+    uint32_t prev = 0;
+    for (uint32_t k = 0; k < hdr[2]; k++) {
+        uint32_t start;
+        uint64_t map;
+        TRY(rd_u32(r, &start, what));
+        TRY(rd_u64(r, &map, what));
+        if (start % 64)
+            return bad(r, "%s: bitmap node start %u not aligned", what, start);
+        if (start >= hdr[1] || hdr[1] - start < 64)
+            return bad(r, "%s: bitmap node start %u beyond high bit %u", what, start, hdr[1]);
+        if (k && start <= prev)
+            return bad(r, "%s: bitmap nodes out of order", what);
+        if (!map)
+            return bad(r, "%s: empty bitmap node", what);
+        if (k == hdr[2] - 1 && start + 64 != hdr[1])
+            return bad(r, "%s: bitmap high bit %u does not match its last node", what, hdr[1]);
+        prev = start;
+        for (; map; map &= map - 1) {
+            uint32_t bit = start + (uint32_t)__builtin_ctzll(map);
+            if (bit >= nt)
+                return bad(r, "type attribute map of type %u names value %u", i + 1, bit + 1);
+            if (bit == i) {
+                self = true;
+            } else if (r->ver >= 24 && (!p->types[bit].attr || !p->types[bit].defined)) {
+                return bad(r, "type attribute map of type %u names non-attribute %u", i + 1,
+                           bit + 1);
+            }
+            if (bit > i && !self) {
+                tam_emit(p, b, t, i + 1);
+                self = true;
+            }
+            tam_emit(p, b, t, bit + 1);
+        }
+    }
+    if (!self)
+        tam_emit(p, b, t, i + 1);
+    tam_close(b, t, i);
+    return 0;
+}
+
+static int rd_typeattr_map(struct rd *r)
+{
+    struct tamb b;
+    int rc = tam_begin(r, &b);
+    for (uint32_t i = 0; !rc && i < r->pol->nprim[SS_SYM_TYPES]; i++)
+        rc = tam_one(r, &b, i);
+    if (!rc)
+        rc = tam_finish(r, &b);
+    tam_end(&b);
+    return rc;
+}
+
 int ss_policy_validate(struct ss_policy *p, char *err, size_t errlen);
 int ss_policy_finish(struct ss_policy *p, char *err, size_t errlen);
 
@@ -1290,8 +1526,20 @@ static int rd_policy(struct rd *r)
     TRY(rd_count(r, &n, r->ver < 20 ? 24 : 12, "avtab"));
     if (n == 0)
         return bad(r, "empty access vector table");
+    uint32_t nav, ntype, nt = p->nprim[SS_SYM_TYPES];
+    prescan_avtab(r, n, &nav, &ntype);
+    if (avtab_alloc(&p->te, nav) || avtab_alloc(&p->tetype, ntype))
+        return nomem(r);
+    p->src_used = aalloc(r, 2 * ((size_t)nt + 1));
+    if (!p->src_used)
+        return nomem(r);
+    p->tgt_used = p->src_used + nt + 1;
+    p->clsmap_words = (nt + 1 + 63) / 64;
+    p->clsmap = aarray(r, 2 * (size_t)p->nprim[SS_SYM_CLASSES] * p->clsmap_words, sizeof(uint64_t));
+    if (!p->clsmap)
+        return nomem(r);
     for (uint32_t i = 0; i < n; i++)
-        TRY(rd_avitem(r, main_rule, NULL, &nr));
+        TRY(rd_avitem(r, NULL, &nr));
     p->navtab_rules = nr;
     if (r->ver >= 16)
         TRY(rd_cond(r));
@@ -1322,45 +1570,12 @@ static int rd_policy(struct rd *r)
     TRY(rd_genfs(r));
     if (r->ver >= 19)
         TRY(rd_rangetrans(r));
-    uint32_t nt = p->nprim[SS_SYM_TYPES];
-    /* per type: the attributes it has (plus itself), as sorted u16 arrays */
-    struct ss_ebm *tam = aarray(r, nt + 1, sizeof(*tam));
-    if (!tam)
-        return nomem(r);
-    if (r->ver >= 20) {
-        for (uint32_t i = 0; i < nt; i++)
-            TRY(rd_ebm(r, &tam[i], "type attribute map"));
-    }
+    if (r->ver >= 20)
+        TRY(rd_typeattr_map(r));
+    else
+        TRY(self_only_map(r));
     if (r->left)
         return bad(r, "%zu trailing bytes after the policy", r->left);
-    /* stash the map in the src/tgt fields for the finishing pass */
-    for (uint32_t i = 0; i < nt; i++) {
-        struct ss_type *t = &p->types[i];
-        uint32_t cnt = ss_ebm_count(&tam[i]) + 1;
-        uint16_t *a = aarray(r, cnt, sizeof(uint16_t));
-        if (!a)
-            return nomem(r);
-        uint32_t k = 0;
-        bool self = false;
-        for (uint32_t b = ss_ebm_next(&tam[i], 0); b != UINT32_MAX;
-             b = ss_ebm_next(&tam[i], b + 1)) {
-            if (b >= nt)
-                return bad(r, "type attribute map of type %u names value %u", i + 1, b + 1);
-            if (b == i)
-                self = true;
-            else if (r->ver >= 24 && (!p->types[b].attr || !p->types[b].defined))
-                return bad(r, "type attribute map of type %u names non-attribute %u", i + 1, b + 1);
-            if (b > i && !self) {
-                a[k++] = (uint16_t)(i + 1);
-                self = true;
-            }
-            a[k++] = (uint16_t)(b + 1);
-        }
-        if (!self)
-            a[k++] = (uint16_t)(i + 1);
-        t->src = a;
-        t->nsrc = k;
-    }
     return 0;
 }
 
@@ -1391,11 +1606,11 @@ void ss_policy_free(struct ss_policy *p)
 {
     if (!p)
         return;
-    struct ss_avtab *t[4] = {&p->te, &p->tetype, &p->cond, &p->condtype};
-    for (int i = 0; i < 4; i++) {
-        free(t[i]->slot);
-        free(t[i]->e);
-    }
+    free(p->te.e);
+    free(p->tetype.e);
+    free(p->avaux);
+    free(p->condav);
+    free(p->condty);
     free(p->xperms);
     for (int i = 0; i < 6; i++) {
         for (uint32_t j = 0; j < p->xo[i].n; j++)
@@ -1403,7 +1618,6 @@ void ss_policy_free(struct ss_policy *p)
         free(p->xo[i].e);
     }
     free(p->map);
-    free(p->src_used);
     ss_arena_free(&p->arena);
     free(p);
 }

@@ -721,29 +721,47 @@ static void te_av(const struct ss_policy *p, uint32_t stype, uint32_t ttype, uin
                   struct ss_av_decision *avd)
 {
     const struct ss_type *s = &p->types[stype - 1], *t = &p->types[ttype - 1];
-    bool cond = p->cond.n != 0;
-    for (uint32_t i = 0; i < s->nsrc; i++) {
-        uint64_t kb = (uint64_t)s->src[i] << 32 | cls;
-        for (uint32_t j = 0; j < t->ntgt; j++) {
-            uint64_t key = kb | (uint64_t)t->tgt[j] << 16;
-            const struct ss_aventry *e = ss_avtab_find(&p->te, key);
-            if (e) {
-                avd->allowed |= e->allowed;
-                avd->auditallow |= e->auditallow;
-                avd->auditdeny &= e->auditdeny;
-            }
-            if (!cond)
+    const struct ss_avtab *tab = &p->te;
+    const uint64_t *srow = p->clsmap + 2 * (size_t)(cls - 1) * p->clsmap_words;
+    const uint64_t *trow = srow + p->clsmap_words;
+    uint32_t allowed = 0, auditallow = 0, auditdeny = 0xffffffffU;
+    uint16_t tg[256]; /* the target's candidates, a chunk at a time */
+    for (uint32_t base = 0; base < t->ntgt; base += 256) {
+        uint32_t ntg = 0;
+        for (uint32_t j = base; j < t->ntgt && j < base + 256; j++)
+            if (ss_bit(trow, t->tgt[j]))
+                tg[ntg++] = t->tgt[j];
+        for (uint32_t i = 0; ntg && i < s->nsrc; i++) {
+            uint32_t sv = s->src[i];
+            if (!ss_bit(srow, sv))
                 continue;
-            for (e = ss_avtab_find(&p->cond, key); e;
-                 e = e->next ? &p->cond.e[e->next - 1] : NULL) {
-                if (!e->cond)
+            for (uint32_t j = 0; j < ntg; j++) {
+                const struct ss_aventry *e = ss_avtab_get(tab, sv, tg[j], cls, 0, 0);
+                if (!e)
                     continue;
-                avd->allowed |= e->allowed;
-                avd->auditallow |= e->auditallow;
-                avd->auditdeny &= e->auditdeny;
+                allowed |= e->data;
+                if (!e->aux)
+                    continue;
+                const struct ss_avaux *x = &p->avaux[e->aux - 1];
+                auditallow |= x->auditallow;
+                auditdeny &= x->auditdeny;
+                for (uint32_t k = x->cond; k; k = p->condav[k - 1].next) {
+                    const struct ss_condent *c = &p->condav[k - 1];
+                    if (!c->enabled)
+                        continue;
+                    if (c->spec == SS_AVTAB_ALLOWED)
+                        allowed |= c->data;
+                    else if (c->spec == SS_AVTAB_AUDITALLOW)
+                        auditallow |= c->data;
+                    else
+                        auditdeny &= c->data;
+                }
             }
         }
     }
+    avd->allowed |= allowed;
+    avd->auditallow |= auditallow;
+    avd->auditdeny &= auditdeny;
 }
 
 static bool level_eq(const struct ss_level *a, const struct ss_level *b)
@@ -1019,17 +1037,20 @@ int ss_compute_av_mapped(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t mclass,
 
 /* ---- labelling decisions ---- */
 
-static const struct ss_aventry *type_rule(const struct ss_policy *p, uint32_t st, uint32_t tt,
-                                          uint16_t cls, uint32_t kind)
+/* The new type a type rule names, or 0. */
+static uint32_t type_rule(const struct ss_policy *p, uint32_t st, uint32_t tt, uint16_t cls,
+                          uint32_t kind)
 {
-    uint64_t key = (uint64_t)kind << 48 | (uint64_t)st << 32 | (uint64_t)tt << 16 | cls;
-    const struct ss_aventry *e = ss_avtab_find(&p->tetype, key);
-    if (e)
-        return e;
-    for (e = ss_avtab_find(&p->condtype, key); e; e = e->next ? &p->condtype.e[e->next - 1] : NULL)
-        if (e->cond)
-            return e;
-    return NULL;
+    const struct ss_aventry *e =
+        ss_avtab_get(&p->tetype, st, tt, cls, SS_AVTAB_TYPE, (uint16_t)kind);
+    if (!e)
+        return 0;
+    if (!(e->flags & SS_AVE_COND))
+        return e->data;
+    for (uint32_t k = e->aux; k; k = p->condty[k - 1].next)
+        if (p->condty[k - 1].enabled)
+            return p->condty[k - 1].data;
+    return 0;
 }
 
 static void set_range_low(struct ss_context *n, const struct ss_context *c)
@@ -1076,9 +1097,9 @@ static int compute_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t cls, uint3
         n.type = t->type;
     else
         n.type = cls == pc ? s->type : t->type;
-    const struct ss_aventry *e = type_rule(p, s->type, t->type, cls, kind);
-    if (e)
-        n.type = e->allowed;
+    uint32_t nty = type_rule(p, s->type, t->type, cls, kind);
+    if (nty)
+        n.type = nty;
     if (kind == SS_AVTAB_TRANSITION && (sel || cls == pc)) {
         for (uint32_t i = 0; i < p->nroletrans; i++) {
             const struct ss_roletrans *r = &p->roletrans[i];
@@ -1498,8 +1519,7 @@ int ss_ocontext_del(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high)
  * FLASK's ranged resource checks need each label once, not each value.
  */
 int ss_ocontext_iterate(ss_ctx *ss, unsigned ocon, uint64_t lo, uint64_t hi,
-                        int (*fn)(void *opaque, ss_sid sid, uint64_t lo, uint64_t hi),
-                        void *opaque)
+                        int (*fn)(void *opaque, ss_sid sid, uint64_t lo, uint64_t hi), void *opaque)
 {
     if (!ss || !fn || (ocon != SS_OCON_IOPORT && ocon != SS_OCON_IOMEM) || lo > hi)
         return -EINVAL;

@@ -177,20 +177,71 @@ struct ss_sens {
 #define SS_AVTAB_XPERMS     0x700
 #define SS_AVTAB_ENABLED    0x8000
 
+/*
+ * Rule tables.  Open addressing with linear probing and the entries inline,
+ * so a probe costs one cache line in the common case: compute_av probes this
+ * table (number of source attributes x number of target attributes) times
+ * and almost every probe misses.  Unconditional and conditional access rules
+ * share one table keyed by (source, target, class): an entry carries the
+ * unconditional "allowed" vector inline and, only when needed, an index into
+ * a side array with the audit vectors and the head of its chain of
+ * conditional rules.  Type rules live in a second table of the same shape
+ * whose key also holds the rule kind.
+ */
+#define SS_AVE_USED 0x8000 /* slot occupied */
+#define SS_AVE_COND 0x0800 /* type table: aux is a conditional chain */
 struct ss_aventry {
-    uint64_t key; /* stype << 32 | ttype << 16 | class (for TYPE rules also kind << 48) */
-    uint32_t allowed, auditallow, auditdeny;
-    uint16_t present;
-    uint16_t cond; /* conditional tables: index into the enabled state array + 1 */
-    uint32_t next; /* next entry with the same key + 1 (conditional tables only) */
+    uint16_t s, t, c;
+    uint16_t flags; /* SS_AVE_USED | AV kinds present unconditionally, or the type rule kind */
+    uint32_t data;  /* unconditional allowed vector, or the new type */
+    uint32_t aux;   /* AV: index + 1 into avaux; type: conditional chain head + 1 */
 };
 struct ss_avtab {
-    uint32_t mask;
-    uint32_t nslots;
-    uint32_t *slot; /* entry index + 1, 0 = empty */
-    uint32_t n, cap;
+    uint32_t size; /* slots; lookups map a 32-bit hash onto it by multiplication */
+    uint32_t n;    /* occupied */
     struct ss_aventry *e;
 };
+struct ss_avaux {
+    uint32_t auditallow, auditdeny;
+    uint32_t cond; /* conditional chain head + 1 */
+};
+/* One conditional rule, chained per key. */
+struct ss_condent {
+    uint32_t data;
+    uint16_t spec;
+    uint16_t enabled;
+    uint32_t next; /* + 1 */
+};
+
+static inline bool ss_bit(const uint64_t *m, uint32_t v)
+{
+    return (m[v >> 6] >> (v & 63)) & 1;
+}
+
+static inline uint32_t ss_avtab_slot(const struct ss_avtab *t, uint32_t s, uint32_t tt, uint32_t c)
+{
+    uint64_t k = ((uint64_t)s << 32 | (uint64_t)tt << 16 | c) * 0x9e3779b97f4a7c15ULL;
+    return (uint32_t)(((k >> 32) * (uint64_t)t->size) >> 32);
+}
+
+/* Entry for (s, t, c) whose flags match want under mask, or NULL. */
+static inline const struct ss_aventry *ss_avtab_get(const struct ss_avtab *t, uint32_t s,
+                                                    uint32_t tt, uint32_t c, uint16_t mask,
+                                                    uint16_t want)
+{
+    if (!t->n)
+        return NULL;
+    uint32_t i = ss_avtab_slot(t, s, tt, c);
+    for (;;) {
+        const struct ss_aventry *e = &t->e[i];
+        if (!e->flags)
+            return NULL;
+        if (e->s == s && e->t == tt && e->c == c && (e->flags & mask) == want)
+            return e;
+        if (++i == t->size)
+            i = 0;
+    }
+}
 
 struct ss_xperm {
     uint16_t stype, ttype, tclass, specified;
@@ -295,20 +346,28 @@ struct ss_policy {
     const char **catname; /* [ncats] primary names */
     uint32_t nattributes;
 
-    struct ss_avtab te;     /* AV kinds, unique keys */
-    struct ss_avtab tetype; /* TYPE kinds, unique keys */
-    struct ss_avtab cond;   /* AV kinds, conditional, chained */
-    struct ss_avtab condtype;
+    struct ss_avtab te;     /* AV kinds, unconditional and conditional */
+    struct ss_avtab tetype; /* TYPE kinds */
+    uint32_t naux, ncondav, ncondty;
+    struct ss_avaux *avaux;
+    struct ss_condent *condav, *condty;
     uint32_t navtab_rules; /* as on disk */
     uint32_t ncond_rules;
     uint32_t nxperms;
     struct ss_xperm *xperms;
-    uint8_t *enabled; /* per conditional rule slot */
-    uint32_t nenabled;
     uint32_t ncond;
     struct ss_condnode *condnodes;
-    /* type-only bitmaps: does any AV rule use this type/attr as source/target */
+    /* per type/attribute value: does any AV rule use it as source/target */
     uint8_t *src_used, *tgt_used;
+    /*
+     * The same per class: two bitmaps of clsmap_words words for class c at
+     * clsmap + 2 * (c - 1) * clsmap_words (sources, then targets).  compute_av
+     * probes only pairs that both have some rule of the class asked about;
+     * the rows are small enough to stay in cache while almost all probes of a
+     * large policy would otherwise miss.
+     */
+    uint64_t *clsmap;
+    uint32_t clsmap_words;
 
     uint32_t nroletrans, nroleallow, nrangetrans, nfiletrans, nfiletrans_keys, nconstraints;
     struct ss_roletrans *roletrans;
@@ -345,7 +404,6 @@ int ss_policy_read(struct ss_policy **out, const void *image, size_t len, char *
 void ss_policy_free(struct ss_policy *p);
 /* Re-evaluate every conditional node from the current boolean states. */
 void ss_policy_eval_conds(struct ss_policy *p);
-struct ss_aventry *ss_avtab_find(const struct ss_avtab *t, uint64_t key);
 
 /* context validity under a policy */
 bool ss_context_valid(const struct ss_policy *p, const struct ss_context *c);

@@ -154,23 +154,6 @@ static int check_cons(const struct ss_policy *p, const struct ss_class *c,
     return 0;
 }
 
-static int check_avtab(const struct ss_policy *p, const struct ss_avtab *t, bool typ, char *err,
-                       size_t errlen)
-{
-    for (uint32_t i = 0; i < t->n; i++) {
-        const struct ss_aventry *e = &t->e[i];
-        uint32_t s = (uint32_t)(e->key >> 32) & 0xffff, tt = (uint32_t)(e->key >> 16) & 0xffff,
-                 c = (uint32_t)e->key & 0xffff;
-        if (!type_ok(p, s) || !type_ok(p, tt))
-            FAIL("rule %u %u %u names an undefined type", s, tt, c);
-        if (!class_ok(p, c))
-            FAIL("rule %u %u %u names an undefined class", s, tt, c);
-        if (typ && !plain_type_ok(p, e->allowed))
-            FAIL("type rule %u %u %u yields invalid type %u", s, tt, c, e->allowed);
-    }
-    return 0;
-}
-
 /*
  * Names that are printed into context strings must read back: a ':' in a
  * user, role or type name, or a range or category separator in an MLS name,
@@ -280,12 +263,7 @@ int ss_policy_validate(struct ss_policy *p, char *err, size_t errlen)
     }
     if (p->permissive.highbit && ss_ebm_next(&p->permissive, nt + 1) != UINT32_MAX)
         FAIL("permissive map names an undefined type");
-    int rc;
-    if ((rc = check_avtab(p, &p->te, false, err, errlen)) ||
-        (rc = check_avtab(p, &p->tetype, true, err, errlen)) ||
-        (rc = check_avtab(p, &p->cond, false, err, errlen)) ||
-        (rc = check_avtab(p, &p->condtype, true, err, errlen)))
-        return rc;
+    /* access and type rules were checked as they were read */
     for (uint32_t i = 0; i < p->nxperms; i++) {
         const struct ss_xperm *x = &p->xperms[i];
         if (!type_ok(p, x->stype) || !type_ok(p, x->ttype) || !class_ok(p, x->tclass))
@@ -374,7 +352,6 @@ static int cmp_xocon(const void *a, const void *b)
 int ss_policy_finish(struct ss_policy *p, char *err, size_t errlen);
 int ss_policy_finish(struct ss_policy *p, char *err, size_t errlen)
 {
-    uint32_t nt = p->nprim[SS_SYM_TYPES];
     p->process_class = class_by_name(p, p->target == SS_TARGET_XEN ? "domain" : "process");
     p->process_trans = perm_by_name(p, p->process_class, "transition") |
                        perm_by_name(p, p->process_class, "dyntransition");
@@ -386,47 +363,6 @@ int ss_policy_finish(struct ss_policy *p, char *err, size_t errlen)
     if (p->version < 21)
         for (uint32_t i = 0; i < p->nrangetrans; i++)
             p->rangetrans[i].tclass = p->process_class;
-
-    /* Which types/attributes appear in AV rules at all: lets compute_av skip probes. */
-    p->src_used = calloc(2, (size_t)nt + 1);
-    if (!p->src_used) {
-        snprintf(err, errlen, "out of memory");
-        return -ENOMEM;
-    }
-    p->tgt_used = p->src_used + nt + 1;
-    const struct ss_avtab *tabs[2] = {&p->te, &p->cond};
-    for (int k = 0; k < 2; k++)
-        for (uint32_t i = 0; i < tabs[k]->n; i++) {
-            uint64_t key = tabs[k]->e[i].key;
-            p->src_used[(key >> 32) & 0xffff] = 1;
-            p->tgt_used[(key >> 16) & 0xffff] = 1;
-        }
-    for (uint32_t i = 0; i < nt; i++) {
-        struct ss_type *t = &p->types[i];
-        const uint16_t *all = t->src;
-        uint32_t n = t->nsrc, ns = 0, ntg = 0;
-        for (uint32_t k = 0; k < n; k++) {
-            ns += p->src_used[all[k]];
-            ntg += p->tgt_used[all[k]];
-        }
-        uint16_t *s = ss_arena_alloc(&p->arena, (ns + ntg + 1) * sizeof(uint16_t));
-        if (!s) {
-            snprintf(err, errlen, "out of memory");
-            return -ENOMEM;
-        }
-        uint16_t *tg = s + ns;
-        ns = ntg = 0;
-        for (uint32_t k = 0; k < n; k++) {
-            if (p->src_used[all[k]])
-                s[ns++] = all[k];
-            if (p->tgt_used[all[k]])
-                tg[ntg++] = all[k];
-        }
-        t->src = s;
-        t->nsrc = ns;
-        t->tgt = tg;
-        t->ntgt = ntg;
-    }
 
     /* Xen object labels: mutable lists, ranges sorted as Xen keeps them. */
     if (p->target == SS_TARGET_XEN) {
@@ -511,8 +447,8 @@ static void set_enabled(struct ss_policy *p, const uint32_t *l, uint32_t n, bool
 {
     for (uint32_t i = 0; i < n; i++) {
         uint32_t v = l[i];
-        struct ss_avtab *t = (v & 0x80000000U) ? &p->condtype : &p->cond;
-        t->e[v & 0x7fffffffU].cond = on;
+        struct ss_condent *e = (v & 0x80000000U) ? p->condty : p->condav;
+        e[v & 0x7fffffffU].enabled = on;
     }
 }
 
