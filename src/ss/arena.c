@@ -4,6 +4,7 @@
  * policy.  A policy is freed by releasing its arena blocks; there is no
  * per-node free.
  */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "ss_internal.h"
@@ -16,15 +17,22 @@ struct ss_arena_blk {
 
 #define ARENA_BLOCK (256u * 1024u)
 
-void *ss_arena_alloc(struct ss_arena *a, size_t n)
+static void *arena_take(struct ss_arena *a, size_t n, size_t align)
 {
-    n = (n + 15) & ~(size_t)15;
+    size_t pad = (size_t)(-(uintptr_t)a->cur) & (align - 1);
     if (n == 0)
-        n = 16;
-    if (n > a->left) {
-        /* Large requests get their own block so the current one keeps its tail. */
-        bool own = n > ARENA_BLOCK / 4;
-        size_t bs = own ? n : ARENA_BLOCK;
+        n = 1;
+    if (!a->cur || n + pad > a->left) {
+        /*
+         * Blocks start at the size the owner hinted (small policies stay
+         * small) and double up to ARENA_BLOCK.  Large requests get their own
+         * block so the current one keeps its tail.
+         */
+        size_t std = a->block && a->block < ARENA_BLOCK ? a->block : ARENA_BLOCK;
+        bool own = n > std / 4;
+        size_t bs = own ? n : std;
+        if (!own)
+            a->block = std * 2;
         struct ss_arena_blk *b = calloc(1, sizeof(*b) + bs);
         if (!b)
             return NULL;
@@ -36,11 +44,22 @@ void *ss_arena_alloc(struct ss_arena *a, size_t n)
             return (char *)(b + 1);
         a->cur = (char *)(b + 1);
         a->left = bs;
+        pad = 0;
     }
-    void *p = a->cur;
-    a->cur += n;
-    a->left -= n;
+    void *p = a->cur + pad;
+    a->cur += pad + n;
+    a->left -= pad + n;
     return p;
+}
+
+void *ss_arena_alloc(struct ss_arena *a, size_t n)
+{
+    return arena_take(a, n, 16);
+}
+
+char *ss_arena_chars(struct ss_arena *a, size_t n)
+{
+    return arena_take(a, n, 1);
 }
 
 void ss_arena_free(struct ss_arena *a)

@@ -116,7 +116,7 @@ static int rd_str(struct rd *r, uint32_t len, const char **out, const char *what
         return bad(r, "truncated %s name", what);
     if (memchr(r->p, 0, len))
         return bad(r, "%s name contains a NUL byte", what);
-    char *s = aalloc(r, (size_t)len + 1);
+    char *s = ss_arena_chars(&r->pol->arena, (size_t)len + 1);
     if (!s)
         return nomem(r);
     memcpy(s, r->p, len);
@@ -252,7 +252,7 @@ static int rd_perms(struct rd *r, const char **perm, uint32_t nprim, uint32_t ne
             return bad(r, "%s: permission '%s' overlaps the common permissions", owner, name);
         if (perm[v[1] - 1])
             return bad(r, "%s: two permissions with value %u", owner, v[1]);
-        for (uint32_t b = 0; b < 32; b++)
+        for (uint32_t b = 0; b < nprim && b < 32; b++)
             if (perm[b] && strcmp(perm[b], name) == 0)
                 return bad(r, "%s: duplicate permission '%s'", owner, name);
         perm[v[1] - 1] = name;
@@ -362,6 +362,9 @@ static int rd_class(struct rd *r)
     c->name = name;
     c->comname = comname;
     c->nperms = v[3];
+    c->perm = aarray(r, v[3] ? v[3] : 1, sizeof(*c->perm));
+    if (!c->perm)
+        return nomem(r);
     uint32_t base = 0;
     if (comname) {
         uint32_t cv = ss_strhash_get(&p->names[SS_SYM_COMMONS], comname, strlen(comname));
@@ -726,7 +729,7 @@ static int new_aux(struct rd *r, struct ss_aventry *e)
     if (e->aux)
         return 0;
     if ((p->naux & (p->naux - 1)) == 0) {
-        uint32_t cap = p->naux ? p->naux * 2 : 64;
+        uint32_t cap = p->naux ? p->naux * 2 : 8;
         struct ss_avaux *na = realloc(p->avaux, (size_t)cap * sizeof(*na));
         if (!na)
             return nomem(r);
@@ -742,7 +745,7 @@ static int new_condent(struct rd *r, struct ss_condent **arr, uint32_t *n, uint3
     if (*n >= 0x7fffffffU)
         return nomem(r);
     if ((*n & (*n - 1)) == 0) {
-        uint32_t cap = *n ? *n * 2 : 64;
+        uint32_t cap = *n ? *n * 2 : 8;
         struct ss_condent *na = realloc(*arr, (size_t)cap * sizeof(*na));
         if (!na)
             return nomem(r);
@@ -1586,6 +1589,8 @@ int ss_policy_read(struct ss_policy **out, const void *image, size_t len, char *
         snprintf(err, errlen, "out of memory");
         return -ENOMEM;
     }
+    /* first arena block from the image size: measured use is 2-3 bytes per image byte */
+    p->arena.block = (len * 2 + 4096 + 4095) & ~(size_t)4095;
     struct rd r = {.p = image, .left = len, .total = len, .pol = p, .err = err, .errlen = errlen};
     if (errlen)
         err[0] = 0;

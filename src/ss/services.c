@@ -366,7 +366,7 @@ static uint32_t sidtab_lookup_str(const struct sidtab *t, const char *s, uint32_
 static int sidtab_hash_insert(struct sidtab *t, uint32_t sid)
 {
     if ((uint64_t)(t->count + 1) * 2 > (uint64_t)t->hmask + 1 || !t->h) {
-        uint32_t sz = t->h ? (t->hmask + 1) * 2 : 256;
+        uint32_t sz = t->h ? (t->hmask + 1) * 2 : 32;
         uint32_t *h = calloc(sz, sizeof(*h));
         if (!h)
             return -ENOMEM;
@@ -396,7 +396,7 @@ static int sidtab_set(struct sidtab *t, uint32_t sid, const struct ss_context *c
                       uint32_t len)
 {
     if (sid >= t->n) {
-        uint32_t n = t->n ? t->n : 64;
+        uint32_t n = t->n ? t->n : 16;
         while (n <= sid)
             n *= 2;
         struct sident *e = realloc(t->e, n * sizeof(*e));
@@ -515,17 +515,6 @@ bool ss_policy_loaded(const ss_ctx *ss)
     return ss && ss->pol;
 }
 
-static uint32_t perm_bit(const struct ss_policy *p, uint16_t cls, const char *name)
-{
-    if (!cls || cls > p->nprim[SS_SYM_CLASSES] || !p->classes[cls - 1].name)
-        return 0;
-    const struct ss_class *c = &p->classes[cls - 1];
-    for (uint32_t b = 0; b < 32; b++)
-        if (c->perm[b] && strcmp(c->perm[b], name) == 0)
-            return 1u << b;
-    return 0;
-}
-
 static int build_map(ss_ctx *ss, struct ss_policy *p)
 {
     unsigned n = ss->cfg.nmap;
@@ -546,7 +535,7 @@ static int build_map(ss_ctx *ss, struct ss_policy *p)
                            m->name);
         pm->pclass = pc;
         for (unsigned j = 0; m->perms[j]; j++) {
-            uint32_t b = perm_bit(p, pc, m->perms[j]);
+            uint32_t b = ss_perm_bit(p, pc, m->perms[j]);
             if (ss->cfg.map_strict && b != 1u << j)
                 return set_err(ss, -EINVAL, "class '%s' permission '%s' is not bit %u", m->name,
                                m->perms[j], j);
@@ -1308,7 +1297,7 @@ uint32_t ss_perm_bits(const ss_ctx *ss, uint16_t tclass, const char *perm)
 {
     if (!ss || !ss->pol || !perm)
         return 0;
-    return perm_bit(ss->pol, tclass, perm);
+    return ss_perm_bit(ss->pol, tclass, perm);
 }
 
 const char *ss_class_name(const ss_ctx *ss, uint16_t tclass)
@@ -1320,7 +1309,7 @@ const char *ss_class_name(const ss_ctx *ss, uint16_t tclass)
 
 const char *ss_perm_name(const ss_ctx *ss, uint16_t tclass, unsigned bit)
 {
-    if (!ss_class_name(ss, tclass) || bit >= 32)
+    if (!ss_class_name(ss, tclass) || bit >= ss->pol->classes[tclass - 1].nperms)
         return NULL;
     return ss->pol->classes[tclass - 1].perm[bit];
 }

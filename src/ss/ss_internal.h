@@ -25,8 +25,10 @@ struct ss_arena {
     char *cur;
     size_t left;
     size_t total;
+    size_t block; /* size of the next block; 0 = the default, doubled up to it */
 };
-void *ss_arena_alloc(struct ss_arena *a, size_t n); /* zeroed, 8-aligned, NULL on OOM */
+void *ss_arena_alloc(struct ss_arena *a, size_t n); /* zeroed, 16-aligned, NULL on OOM */
+char *ss_arena_chars(struct ss_arena *a, size_t n); /* zeroed, unaligned (strings) */
 void ss_arena_free(struct ss_arena *a);
 
 /* ---- extensible bitmap (same node layout as on disk) ---- */
@@ -122,7 +124,7 @@ struct ss_class {
     const char *comname;
     struct ss_common *com;
     uint32_t nperms;
-    const char *perm[32]; /* by bit, own and common */
+    const char **perm; /* [nperms] by bit, own and common; NULL = gap */
     uint32_t ncons, nvt;
     struct ss_constraint *cons, *vt;
     uint32_t default_user, default_role, default_range, default_type;
@@ -404,6 +406,9 @@ int ss_policy_read(struct ss_policy **out, const void *image, size_t len, char *
 void ss_policy_free(struct ss_policy *p);
 /* Re-evaluate every conditional node from the current boolean states. */
 void ss_policy_eval_conds(struct ss_policy *p);
+
+/* the bit of permission name in class cls, 0 if either is unknown */
+uint32_t ss_perm_bit(const struct ss_policy *p, uint32_t cls, const char *name);
 
 /* context validity under a policy */
 bool ss_context_valid(const struct ss_policy *p, const struct ss_context *c);

@@ -332,12 +332,12 @@ static uint16_t class_by_name(const struct ss_policy *p, const char *name)
     return (uint16_t)ss_strhash_get(&p->names[SS_SYM_CLASSES], name, strlen(name));
 }
 
-static uint32_t perm_by_name(const struct ss_policy *p, uint16_t cls, const char *name)
+uint32_t ss_perm_bit(const struct ss_policy *p, uint32_t cls, const char *name)
 {
-    if (!cls)
+    if (!cls || cls > p->nprim[SS_SYM_CLASSES] || !p->classes[cls - 1].name)
         return 0;
     const struct ss_class *c = &p->classes[cls - 1];
-    for (uint32_t b = 0; b < 32; b++)
+    for (uint32_t b = 0; b < c->nperms; b++)
         if (c->perm[b] && strcmp(c->perm[b], name) == 0)
             return 1u << b;
     return 0;
@@ -353,10 +353,10 @@ int ss_policy_finish(struct ss_policy *p, char *err, size_t errlen);
 int ss_policy_finish(struct ss_policy *p, char *err, size_t errlen)
 {
     p->process_class = class_by_name(p, p->target == SS_TARGET_XEN ? "domain" : "process");
-    p->process_trans = perm_by_name(p, p->process_class, "transition") |
-                       perm_by_name(p, p->process_class, "dyntransition");
+    p->process_trans = ss_perm_bit(p, p->process_class, "transition") |
+                       ss_perm_bit(p, p->process_class, "dyntransition");
     p->domain_class = class_by_name(p, "domain");
-    p->domain_trans = perm_by_name(p, p->domain_class, "transition");
+    p->domain_trans = ss_perm_bit(p, p->domain_class, "transition");
     if (p->version < 26)
         for (uint32_t i = 0; i < p->nroletrans; i++)
             p->roletrans[i].tclass = p->process_class;
