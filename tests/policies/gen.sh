@@ -69,6 +69,42 @@ m4pol() {
     done
 }
 
+# cilpol NAME FROM TARGET MLS VERSIONS XENCMP: the policy.conf m4pol made for
+# FROM, turned into CIL by checkpolicy and compiled by secilc, so the corpus
+# also holds binaries written by the CIL compiler.
+cilpol() {
+    _name=$1 _from="$out/$2.conf" _target=$3 _mls=$4 _vers=$5 _x=$6
+    [ -s "$_from" ] || return
+    _cil="$out/$_name.cil"
+    _mflag="" _sflag=""
+    [ "$_mls" = 1 ] && _mflag=-M && _sflag="-M true"
+    _tflag=""
+    [ "$_target" = xen ] && _tflag="-t xen"
+    if ! up_to_date "$_cil" "$_from"; then
+        # shellcheck disable=SC2086
+        if ! checkpolicy -C $_mflag $_tflag -o "$_cil.tmp" "$_from" >"$_cil.log" 2>&1; then
+            echo "gen.sh: checkpolicy -C failed for $_name (see $_cil.log)" >&2
+            fail=1
+            return
+        fi
+        mv "$_cil.tmp" "$_cil"
+    fi
+    for _v in $_vers; do
+        _f="$out/$_name.$_v"
+        if ! up_to_date "$_f" "$_cil"; then
+            # shellcheck disable=SC2086
+            if ! secilc $_tflag $_sflag -c "$_v" -f /dev/null -o "$_f.tmp" "$_cil" >"$_f.log" 2>&1; then
+                echo "gen.sh: secilc failed for $_name.$_v (see $_f.log)" >&2
+                rm -f "$_f.tmp"
+                fail=1
+                continue
+            fi
+            mv "$_f.tmp" "$_f"
+        fi
+        echo "$_name.$_v $_f $_x" >>"$list"
+    done
+}
+
 if have m4 && have checkpolicy; then
     x=$here/xen/xen417.m4
     m4pol xen417 "$x" xen 0 "24 30" 1
@@ -87,6 +123,14 @@ if have m4 && have checkpolicy; then
     m4pol small-linux "$l" selinux 0 "$all" 0
     m4pol small-linux-mls "$l" selinux 1 "$all" 0 -D enable_mls
     m4pol small-linux-xperms "$l" selinux 0 "30 33" 0 -D with_xperms
+    if have secilc; then
+        cilpol xen417-cil xen417 xen 0 "30" 1
+        cilpol xen417-mls-cil xen417-mls xen 1 "24 30" 1
+        cilpol features-mls-full-cil features-mls-full xen 1 "30" 0
+        cilpol small-linux-mls-cil small-linux-mls selinux 1 "33" 0
+    else
+        echo "gen.sh: skipped the CIL route (need secilc)" >&2
+    fi
 else
     echo "gen.sh: skipped our policy sources (need m4 and checkpolicy)" >&2
 fi
