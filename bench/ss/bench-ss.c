@@ -6,6 +6,9 @@
  *   load      median of N loads from an in-memory image (file read excluded)
  *   av-unif   compute_av over uniform random (ssid, tsid, class) triples
  *   av-hot    compute_av cycling over 64 of those triples
+ *   av-rules  compute_av cycling over 4096 triples built from the policy's
+ *             allow rules (contexts whose types the rule covers), so the
+ *             rule table is actually searched and most answers allow
  *   ctx2sid   context_to_sid over 1000 pre-generated context strings, first
  *             into empty SID tables, then again (look-ups of known contexts)
  *   mem       heap in use (mallinfo2) and RSS growth caused by one load,
@@ -168,6 +171,7 @@ static int mem_child(int which, unsigned char *img, size_t len, long out[2])
 #define NCTX 1000
 
 static char *ctx_strings[NCTX];
+static uint32_t ctx_type[NCTX]; /* type value of each context */
 static int nctx;
 
 static void add_level(char *buf, size_t sz, policydb_t *p, const mls_level_t *l)
@@ -223,6 +227,7 @@ static void make_contexts(policydb_t *p)
         sepol_security_id_t sid;
         if (sepol_context_to_sid(buf, strlen(buf) + 1, &sid))
             continue;
+        ctx_type[nctx] = t + 1;
         ctx_strings[nctx++] = strdup(buf);
     }
 }
@@ -233,6 +238,52 @@ struct q {
     uint32_t s, t; /* index into the SID arrays */
     uint16_t c;
 };
+
+/* a context of the pool whose type is in attribute/type value v, or -1 */
+static int ctx_in(policydb_t *p, uint32_t v)
+{
+    int start = (int)(rnd() % (uint64_t)nctx);
+    for (int k = 0; k < nctx; k++) {
+        int i = (start + k) % nctx;
+        if (ebitmap_get_bit(&p->type_attr_map[ctx_type[i] - 1], v - 1))
+            return i;
+    }
+    return -1;
+}
+
+/*
+ * Queries that hit rules: a random access rule of the policy, a context of
+ * the pool for its source and one for its target.  Uniform pairs almost never
+ * meet a rule in a large policy, so this is the case where the rule table is
+ * actually searched.  Returns the number of triples made (at most n).
+ */
+#define NRULEQ 4096
+static int rule_queries(policydb_t *p, struct q *out, int n)
+{
+    avtab_t *tab = &p->te_avtab;
+    uint32_t nav = 0;
+    for (uint32_t i = 0; i < tab->nslot; i++)
+        for (avtab_ptr_t cur = tab->htable[i]; cur; cur = cur->next)
+            nav += (cur->key.specified & AVTAB_ALLOWED) != 0;
+    if (!nav)
+        return 0;
+    avtab_key_t *keys = malloc(nav * sizeof(*keys));
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < tab->nslot; i++)
+        for (avtab_ptr_t cur = tab->htable[i]; cur; cur = cur->next)
+            if (cur->key.specified & AVTAB_ALLOWED)
+                keys[k++] = cur->key;
+    int m = 0;
+    for (int tries = 0; m < n && tries < 20 * n; tries++) {
+        const avtab_key_t *key = &keys[rnd() % nav];
+        int si = ctx_in(p, key->source_type), ti = ctx_in(p, key->target_type);
+        if (si < 0 || ti < 0)
+            continue;
+        out[m++] = (struct q){(uint32_t)si, (uint32_t)ti, key->target_class};
+    }
+    free(keys);
+    return m;
+}
 
 static void row(const char *what, double ours, double theirs, const char *unit)
 {
@@ -340,13 +391,19 @@ static int bench_policy(const char *path, long nq)
         qs[i].t = (uint32_t)(rnd() % (uint64_t)nctx);
         qs[i].c = (uint16_t)(1 + rnd() % ncl);
     }
-    for (int hot = 0; hot < 2; hot++) {
-        uint32_t mask = hot ? 63 : UINT32_MAX;
+    struct q rq[NRULEQ];
+    int nrq = rule_queries(&pol, rq, NRULEQ);
+    for (int mode = 0; mode < 3; mode++) {
+        /* 0 uniform, 1 hot set of 64, 2 rule hits (cycling over nrq triples) */
+        if (mode == 2 && nrq == 0)
+            break;
+        uint32_t mask = mode == 1 ? 63 : UINT32_MAX;
+        const struct q *set = mode == 2 ? rq : qs;
         uint64_t sum_o = 0, sum_l = 0;
         struct ss_av_decision a;
         t0 = now();
         for (long i = 0; i < nq; i++) {
-            const struct q *x = &qs[(uint32_t)i & mask];
+            const struct q *x = mode == 2 ? &set[i % nrq] : &set[(uint32_t)i & mask];
             ss_compute_av(ss, os[x->s], os[x->t], x->c, &a);
             sum_o += a.allowed ^ ((uint64_t)a.auditdeny << 32);
         }
@@ -354,12 +411,13 @@ static int bench_policy(const char *path, long nq)
         struct sepol_av_decision d;
         t0 = now();
         for (long i = 0; i < nq; i++) {
-            const struct q *x = &qs[(uint32_t)i & mask];
+            const struct q *x = mode == 2 ? &set[i % nrq] : &set[(uint32_t)i & mask];
             sepol_compute_av(ls[x->s], ls[x->t], x->c, 0xffffffffu, &d);
             sum_l += d.allowed ^ ((uint64_t)d.auditdeny << 32);
         }
         t_l = (now() - t0) / (double)nq;
-        row(hot ? "av-hot64" : "av-unif", t_o * 1e9, t_l * 1e9, "ns");
+        static const char *const name[] = {"av-unif", "av-hot64", "av-rules"};
+        row(name[mode], t_o * 1e9, t_l * 1e9, "ns");
         if (sum_o != sum_l)
             printf("  WARNING: decisions differ (checksum %016llx vs %016llx)\n",
                    (unsigned long long)sum_o, (unsigned long long)sum_l);
