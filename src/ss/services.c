@@ -162,26 +162,43 @@ static void sb_str(struct sbuf *s, const char *p)
     sb_add(s, p, strlen(p));
 }
 
+/* One run of categories a..e in libsepol's spelling: "a", "a,b" (two), "a.e" (three or more). */
+static void cat_run(const struct ss_policy *p, uint32_t a, uint32_t e, bool first, struct sbuf *s)
+{
+    sb_add(s, first ? ":" : ",", 1);
+    sb_str(s, p->catname[a]);
+    if (e > a) {
+        sb_add(s, e - a >= 2 ? "." : ",", 1);
+        sb_str(s, p->catname[e]);
+    }
+}
+
 static void level_str(const struct ss_policy *p, const struct ss_level *l, struct sbuf *s)
 {
     sb_str(s, p->sens[l->sens - 1].name);
-    /* libsepol's format: a run of 2 is "a,b", a run of 3 or more "a.b" */
+    uint32_t a = UINT32_MAX, e = 0;
     bool first = true;
-    uint32_t b = ss_ebm_next(&l->cat, 0);
-    while (b != UINT32_MAX) {
-        uint32_t e = b;
-        uint32_t nx;
-        while ((nx = ss_ebm_next(&l->cat, e + 1)) == e + 1)
-            e = nx;
-        sb_add(s, first ? ":" : ",", 1);
-        first = false;
-        sb_str(s, p->catname[b]);
-        if (e > b) {
-            sb_add(s, e - b >= 2 ? "." : ",", 1);
-            sb_str(s, p->catname[e]);
+    for (uint32_t i = 0; i < l->cat.n; i++) {
+        const struct ss_ebm_node *nd = &l->cat.node[i];
+        if (a != UINT32_MAX && nd->start == e + 1 && nd->map == ~0ULL) {
+            e += 64; /* a full word continues the run */
+            continue;
         }
-        b = nx;
+        for (uint64_t m = nd->map; m; m &= m - 1) {
+            uint32_t bit = nd->start + (uint32_t)__builtin_ctzll(m);
+            if (a != UINT32_MAX && bit == e + 1) {
+                e = bit;
+                continue;
+            }
+            if (a != UINT32_MAX) {
+                cat_run(p, a, e, first, s);
+                first = false;
+            }
+            a = e = bit;
+        }
     }
+    if (a != UINT32_MAX)
+        cat_run(p, a, e, first, s);
 }
 
 static char *ctx_to_str(const struct ss_policy *p, const struct ss_context *c, uint32_t *len)
@@ -209,39 +226,42 @@ static char *ctx_to_str(const struct ss_policy *p, const struct ss_context *c, u
     return s.b;
 }
 
-/* Build a heap bitmap from a sorted list of set bits held in a byte array. */
-static int bits_to_ebm(const uint8_t *bits, uint32_t nbits, struct ss_ebm *e)
+/* Build a heap bitmap from a plain word array of nbits bits. */
+static int words_to_ebm(const uint64_t *w, uint32_t nbits, struct ss_ebm *e)
 {
     memset(e, 0, sizeof(*e));
-    uint32_t nn = 0;
-    for (uint32_t s = 0; s < nbits; s += 64) {
-        for (uint32_t i = s; i < s + 64 && i < nbits; i++)
-            if (bits[i]) {
-                nn++;
-                break;
-            }
-    }
+    uint32_t nw = (nbits + 63) / 64, nn = 0;
+    for (uint32_t i = 0; i < nw; i++)
+        nn += w[i] != 0;
     if (!nn)
         return 0;
     e->node = malloc(nn * sizeof(*e->node));
     if (!e->node)
         return -ENOMEM;
-    for (uint32_t s = 0; s < nbits; s += 64) {
-        uint64_t m = 0;
-        for (uint32_t i = s; i < s + 64 && i < nbits; i++)
-            if (bits[i])
-                m |= 1ULL << (i - s);
-        if (m) {
-            e->node[e->n].start = s;
-            e->node[e->n++].map = m;
+    for (uint32_t i = 0; i < nw; i++)
+        if (w[i]) {
+            e->node[e->n].start = i * 64;
+            e->node[e->n++].map = w[i];
         }
-    }
     e->highbit = e->node[e->n - 1].start + 64;
     return 0;
 }
 
+/* Set bits a..b (inclusive) of a word array. */
+static void words_set_range(uint64_t *w, uint32_t a, uint32_t b)
+{
+    for (uint32_t i = a / 64; i <= b / 64; i++) {
+        uint64_t m = ~0ULL;
+        if (i == a / 64)
+            m &= ~0ULL << (a % 64);
+        if (i == b / 64 && b % 64 != 63)
+            m &= (1ULL << (b % 64 + 1)) - 1;
+        w[i] |= m;
+    }
+}
+
 static int parse_level(const struct ss_policy *p, const char *s, size_t n, struct ss_level *l,
-                       uint8_t *bits)
+                       uint64_t *bits)
 {
     size_t i = 0;
     while (i < n && s[i] != ':')
@@ -249,7 +269,7 @@ static int parse_level(const struct ss_policy *p, const char *s, size_t n, struc
     l->sens = ss_strhash_get(&p->names[SS_SYM_LEVELS], s, i);
     if (!l->sens)
         return -EINVAL;
-    memset(bits, 0, p->ncats ? p->ncats : 1);
+    memset(bits, 0, ((p->ncats + 63) / 64) * sizeof(*bits));
     if (i < n) {
         i++;
         if (i == n)
@@ -271,8 +291,7 @@ static int parse_level(const struct ss_policy *p, const char *s, size_t n, struc
                 if (!b || a >= b)
                     return -EINVAL;
             }
-            for (uint32_t k = a; k <= b; k++)
-                bits[k - 1] = 1;
+            words_set_range(bits, a - 1, b - 1);
             if (j < n) {
                 j++;
                 if (j == n)
@@ -281,7 +300,7 @@ static int parse_level(const struct ss_policy *p, const char *s, size_t n, struc
             i = j;
         }
     }
-    return bits_to_ebm(bits, p->ncats, &l->cat);
+    return words_to_ebm(bits, p->ncats, &l->cat);
 }
 
 /* Parse "user:role:type[:level[-level]]" into c (heap categories). */
@@ -316,7 +335,7 @@ static int parse_context(const struct ss_policy *p, const char *s, size_t n, str
     size_t dash = i;
     while (dash < n && s[dash] != '-')
         dash++;
-    uint8_t *bits = malloc(p->ncats ? p->ncats : 1);
+    uint64_t *bits = malloc(((p->ncats + 63) / 64 + 1) * sizeof(*bits));
     if (!bits)
         return -ENOMEM;
     int rc = parse_level(p, s + i, dash - i, &c->range.l[0], bits);
