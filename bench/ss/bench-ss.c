@@ -41,6 +41,8 @@
 
 #include <openxsm/ss.h>
 
+#include "../../tests/lib/slurp.h"
+
 #ifndef BENCH_CORPUS
 #define BENCH_CORPUS ""
 #endif
@@ -59,24 +61,6 @@ static uint64_t rnd(void)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *buf = malloc(n > 0 ? (size_t)n : 1);
-    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
 }
 
 static int sepol_load(policydb_t *p, unsigned char *img, size_t len)
@@ -294,7 +278,7 @@ static void row(const char *what, double ours, double theirs, const char *unit)
 static int bench_policy(const char *path, long nq)
 {
     size_t len;
-    unsigned char *img = slurp(path, &len);
+    unsigned char *img = slurp_file(path, &len);
     if (!img) {
         printf("%s: cannot read, skipped\n", path);
         return 0;

@@ -127,7 +127,16 @@ static int rd_str(struct rd *r, uint32_t len, const char **out, const char *what
     return 0;
 }
 
-static int rd_ebm(struct rd *r, struct ss_ebm *e, const char *what)
+/*
+ * A bitmap read node by node, with libsepol's invariants checked as it goes:
+ * ebm_begin reads the header, ebm_node each of the n nodes in turn.
+ */
+struct ebm_rd {
+    uint32_t highbit, n, k, prev;
+    const char *what;
+};
+
+static int ebm_begin(struct rd *r, struct ebm_rd *b, const char *what)
 {
     uint32_t hdr[3];
     TRY(rd_u32n(r, hdr, 3, what));
@@ -139,32 +148,43 @@ static int rd_ebm(struct rd *r, struct ss_ebm *e, const char *what)
         return bad(r, "%s: bitmap node count %u exceeds the remaining data", what, hdr[2]);
     if (hdr[1] && !hdr[2])
         return bad(r, "%s: bitmap with high bit %u has no nodes", what, hdr[1]);
-    e->highbit = hdr[1];
-    e->n = hdr[2];
+    *b = (struct ebm_rd){.highbit = hdr[1], .n = hdr[2], .what = what};
+    return 0;
+}
+
+static int ebm_node(struct rd *r, struct ebm_rd *b, uint32_t *start, uint64_t *map)
+{
+    const char *what = b->what;
+    TRY(rd_u32(r, start, what));
+    TRY(rd_u64(r, map, what));
+    if (*start % 64)
+        return bad(r, "%s: bitmap node start %u not aligned", what, *start);
+    if (*start >= b->highbit || b->highbit - *start < 64)
+        return bad(r, "%s: bitmap node start %u beyond high bit %u", what, *start, b->highbit);
+    if (b->k && *start <= b->prev)
+        return bad(r, "%s: bitmap nodes out of order", what);
+    if (!*map)
+        return bad(r, "%s: empty bitmap node", what);
+    if (++b->k == b->n && *start + 64 != b->highbit)
+        return bad(r, "%s: bitmap high bit %u does not match its last node", what, b->highbit);
+    b->prev = *start;
+    return 0;
+}
+
+static int rd_ebm(struct rd *r, struct ss_ebm *e, const char *what)
+{
+    struct ebm_rd b;
+    TRY(ebm_begin(r, &b, what));
+    e->highbit = b.highbit;
+    e->n = b.n;
     e->node = NULL;
     if (!e->n)
         return 0;
     e->node = aarray(r, e->n, sizeof(*e->node));
     if (!e->node)
         return nomem(r);
-    for (uint32_t i = 0; i < e->n; i++) {
-        uint32_t start;
-        uint64_t map;
-        TRY(rd_u32(r, &start, what));
-        TRY(rd_u64(r, &map, what));
-        if (start % 64)
-            return bad(r, "%s: bitmap node start %u not aligned", what, start);
-        if (start >= e->highbit || e->highbit - start < 64)
-            return bad(r, "%s: bitmap node start %u beyond high bit %u", what, start, e->highbit);
-        if (i && start <= e->node[i - 1].start)
-            return bad(r, "%s: bitmap nodes out of order", what);
-        if (!map)
-            return bad(r, "%s: empty bitmap node", what);
-        e->node[i].start = start;
-        e->node[i].map = map;
-    }
-    if (e->node[e->n - 1].start + 64 != e->highbit)
-        return bad(r, "%s: bitmap high bit %u does not match its last node", what, e->highbit);
+    for (uint32_t i = 0; i < e->n; i++)
+        TRY(ebm_node(r, &b, &e->node[i].start, &e->node[i].map));
     return 0;
 }
 
@@ -1432,37 +1452,15 @@ static int tam_one(struct rd *r, struct tamb *b, uint32_t i)
     struct ss_policy *p = r->pol;
     uint32_t nt = p->nprim[SS_SYM_TYPES];
     struct ss_type *t = &p->types[i];
-    const char *what = "type attribute map";
-    uint32_t hdr[3];
-    TRY(rd_u32n(r, hdr, 3, what));
-    if (hdr[0] != 64)
-        return bad(r, "%s: bitmap map size %u is not 64", what, hdr[0]);
-    if (hdr[1] % 64)
-        return bad(r, "%s: bitmap high bit %u is not a multiple of 64", what, hdr[1]);
-    if (hdr[2] > r->left / 12)
-        return bad(r, "%s: bitmap node count %u exceeds the remaining data", what, hdr[2]);
-    if (hdr[1] && !hdr[2])
-        return bad(r, "%s: bitmap with high bit %u has no nodes", what, hdr[1]);
+    struct ebm_rd eb;
+    TRY(ebm_begin(r, &eb, "type attribute map"));
     TRY(tam_room(r, b));
     t->nsrc = t->ntgt = 0;
     bool self = false;
-    uint32_t prev = 0;
-    for (uint32_t k = 0; k < hdr[2]; k++) {
+    for (uint32_t k = 0; k < eb.n; k++) {
         uint32_t start;
         uint64_t map;
-        TRY(rd_u32(r, &start, what));
-        TRY(rd_u64(r, &map, what));
-        if (start % 64)
-            return bad(r, "%s: bitmap node start %u not aligned", what, start);
-        if (start >= hdr[1] || hdr[1] - start < 64)
-            return bad(r, "%s: bitmap node start %u beyond high bit %u", what, start, hdr[1]);
-        if (k && start <= prev)
-            return bad(r, "%s: bitmap nodes out of order", what);
-        if (!map)
-            return bad(r, "%s: empty bitmap node", what);
-        if (k == hdr[2] - 1 && start + 64 != hdr[1])
-            return bad(r, "%s: bitmap high bit %u does not match its last node", what, hdr[1]);
-        prev = start;
+        TRY(ebm_node(r, &eb, &start, &map));
         for (; map; map &= map - 1) {
             uint32_t bit = start + (uint32_t)__builtin_ctzll(map);
             if (bit >= nt)

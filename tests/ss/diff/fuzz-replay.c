@@ -12,30 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/slurp.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int replay(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
-    size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
-    for (;;) {
-        if (!buf)
-            break;
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        cap *= 2;
-        uint8_t *nb = realloc(buf, cap);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-        }
-        buf = nb;
-    }
-    fclose(f);
+    size_t n;
+    uint8_t *buf = slurp_file(path, &n);
     if (!buf)
         return -1;
     LLVMFuzzerTestOneInput(buf, n);

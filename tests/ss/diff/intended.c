@@ -23,6 +23,8 @@
 
 #include <openxsm/ss.h>
 
+#include "../../lib/slurp.h"
+
 static int failures;
 
 #define CHECK(cond, ...)                                                                           \
@@ -44,21 +46,7 @@ static void *slurp(const char *name, size_t *len)
         snprintf(path, sizeof(path), "%s", name);
     else
         snprintf(path, sizeof(path), "%s/%s", corpus, name);
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    void *buf = malloc(n > 0 ? (size_t)n : 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        fclose(f);
-        return NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
+    return slurp_file(path, len);
 }
 
 static ss_ctx *open_policy(const char *name, enum ss_semantics sem, const struct ss_config *base)

@@ -13,6 +13,8 @@
 
 #include <openxsm/ss.h>
 
+#include "../../lib/slurp.h"
+
 static int failures;
 static char tmpdir[] = "/tmp/ss-unit-XXXXXX";
 static const char *m4src;
@@ -25,24 +27,6 @@ static const char *m4src;
         }                                                                                          \
     } while (0)
 
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    unsigned char *b = malloc(n > 0 ? (size_t)n : 1);
-    if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return b;
-}
-
 /* Compile unit.m4 with m4 defines and checkpolicy flags; returns the image. */
 static unsigned char *build(const char *defs, const char *flags, size_t *len)
 {
@@ -53,7 +37,7 @@ static unsigned char *build(const char *defs, const char *flags, size_t *len)
              defs, m4src, out, flags, out, out);
     if (system(cmd) != 0)
         return NULL;
-    return slurp(out, len);
+    return slurp_file(out, len);
 }
 
 static ss_ctx *loaded(const unsigned char *img, size_t len, const struct ss_config *cfg)
@@ -403,7 +387,7 @@ static void test_unloaded(void)
 static void test_debian(void)
 {
     size_t len;
-    unsigned char *img = slurp("/etc/selinux/default/policy/policy.33", &len);
+    unsigned char *img = slurp_file("/etc/selinux/default/policy/policy.33", &len);
     if (!img) {
         printf("note: Debian default policy not installed, its checks skipped\n");
         return;
@@ -428,7 +412,7 @@ static void test_debian(void)
     if (system(cmd) == 0) {
         char path[300];
         snprintf(path, sizeof(path), "%s/deb24", tmpdir);
-        img = slurp(path, &len);
+        img = slurp_file(path, &len);
         CHECK(img != NULL);
         if (img) {
             ss = loaded(img, len, NULL);

@@ -64,6 +64,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../../lib/slurp.h"
 #include "../../check.h"
 #include "core/ops.h"
 #include "modules/flask/flask.h"
@@ -730,26 +731,6 @@ static void test_stack(void)
     world_destroy(&w);
 }
 
-static void *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    void *buf = NULL;
-    long n;
-
-    if (f == NULL)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc((size_t)n);
-        if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-            free(buf);
-            buf = NULL;
-        }
-        *len = (size_t)n;
-    }
-    fclose(f);
-    return buf;
-}
-
 int main(int argc, char **argv)
 {
     void *image = NULL;
@@ -765,7 +746,7 @@ int main(int argc, char **argv)
         printf("skipped: checkpolicy not found, the policy-based hook tests did not run\n");
         return 77;
     }
-    image = read_file(argv[1], &policy_len);
+    image = slurp_file(argv[1], &policy_len);
     if (image == NULL) {
         fprintf(stderr, "cannot read %s\n", argv[1]);
         return 1;

@@ -20,6 +20,8 @@
 #include "core/ops.h"
 #include "modules/flask/flask.h"
 
+#include "../../../lib/slurp.h"
+
 static unsigned fails, checks;
 
 #define CHECK(c)                                                                                   \
@@ -891,34 +893,13 @@ static void test_instances(void)
     xsm_destroy(b);
 }
 
-static unsigned char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    unsigned char *buf;
-    long n;
-
-    if (f == NULL)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    buf = malloc(n > 0 ? (size_t)n : 1);
-    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-        free(buf);
-        buf = NULL;
-    }
-    fclose(f);
-    *len = (size_t)n;
-    return buf;
-}
-
 int main(int argc, char **argv)
 {
     if (argc < 2) {
         printf("skipped: no test policy (checkpolicy not found at configure time)\n");
         return 77;
     }
-    policy = read_file(argv[1], &policy_len);
+    policy = slurp_file(argv[1], &policy_len);
     if (policy == NULL) {
         fprintf(stderr, "cannot read %s\n", argv[1]);
         return 1;
