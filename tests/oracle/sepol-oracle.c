@@ -558,6 +558,20 @@ static void add_mls(struct sbuf *b, const user_datum_t *u)
 static uint32_t *nonattr_types;
 static uint32_t n_nonattr;
 
+/* Spell user uv, role rv, type tv (and an MLS range of u) into b; 1 if libsepol accepts it. */
+static int spell_context(struct sbuf *b, uint32_t uv, uint32_t rv, uint32_t tv,
+                         const user_datum_t *u)
+{
+    sb_add(b, "%s:%s:%s", g_pol.p_user_val_to_name[uv - 1], g_pol.p_role_val_to_name[rv - 1],
+           spell(&type_alias, tv, g_pol.p_type_val_to_name[tv - 1]));
+    if (g_pol.mls) {
+        sb_add(b, ":");
+        add_mls(b, u);
+    }
+    sepol_security_id_t sid;
+    return to_sid(b->s, &sid) == 0;
+}
+
 /* A random context string; subject = user -> role -> type of that role. */
 static char *make_context(int subject)
 {
@@ -600,14 +614,7 @@ static char *make_context(int subject)
                 die("policy has no types");
             tv = nonattr_types[rndn(n_nonattr)];
         }
-        sb_add(&b, "%s:%s:%s", g_pol.p_user_val_to_name[uv - 1], g_pol.p_role_val_to_name[rv - 1],
-               spell(&type_alias, tv, g_pol.p_type_val_to_name[tv - 1]));
-        if (g_pol.mls) {
-            sb_add(&b, ":");
-            add_mls(&b, u);
-        }
-        sepol_security_id_t sid;
-        if (to_sid(b.s, &sid) == 0)
+        if (spell_context(&b, uv, rv, tv, u))
             return b.s;
     }
     free(b.s);
@@ -655,14 +662,7 @@ static char *context_for_type(uint32_t tv)
         if (!u)
             continue;
         b.len = 0;
-        sb_add(&b, "%s:%s:%s", g_pol.p_user_val_to_name[uv - 1], g_pol.p_role_val_to_name[rv - 1],
-               spell(&type_alias, tv, g_pol.p_type_val_to_name[tv - 1]));
-        if (g_pol.mls) {
-            sb_add(&b, ":");
-            add_mls(&b, u);
-        }
-        sepol_security_id_t sid;
-        if (to_sid(b.s, &sid) == 0)
+        if (spell_context(&b, uv, rv, tv, u))
             return b.s;
     }
     free(b.s);
