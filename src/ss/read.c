@@ -26,6 +26,8 @@ struct rd {
     bool xen;
     char *err;
     size_t errlen;
+    /* while reading the rule tables: type and class values a rule may name */
+    uint64_t *rule_types, *rule_classes;
 };
 
 static int bad(struct rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -665,6 +667,28 @@ static bool val_class_ok(const struct ss_policy *p, uint32_t v)
     return v >= 1 && v <= p->nprim[SS_SYM_CLASSES] && p->classes[v - 1].name;
 }
 
+/*
+ * The two checks above as bitmaps, for the fast path of the main table: the
+ * type and class arrays are too large to stay in the first-level cache while
+ * the rule table is being filled.
+ */
+static int rule_checks_init(struct rd *r)
+{
+    const struct ss_policy *p = r->pol;
+    uint32_t nt = p->nprim[SS_SYM_TYPES], nc = p->nprim[SS_SYM_CLASSES];
+    r->rule_types = calloc(nt / 64 + 1, sizeof(uint64_t));
+    r->rule_classes = calloc(nc / 64 + 1, sizeof(uint64_t));
+    if (!r->rule_types || !r->rule_classes)
+        return nomem(r);
+    for (uint32_t v = 1; v <= nt; v++)
+        if (val_type_ok(p, v))
+            r->rule_types[v / 64] |= 1ULL << (v % 64);
+    for (uint32_t v = 1; v <= nc; v++)
+        if (val_class_ok(p, v))
+            r->rule_classes[v / 64] |= 1ULL << (v % 64);
+    return 0;
+}
+
 static int avtab_alloc(struct ss_avtab *t, uint32_t expect)
 {
     /* load factor at most 0.7 for the expected count; grown if exceeded */
@@ -1006,6 +1030,68 @@ static int rd_avitem(struct rd *r, struct condlist *l, uint32_t *nrules)
     }
     (*nrules)++;
     return dispatch(r, &a, l);
+}
+
+/*
+ * The main table's access rules (format v20+, the bulk of any policy) in one
+ * tight step: parse, probe, check a new key against the bitmaps, insert.
+ * Anything unusual (another kind, a bad or duplicate key, a full table,
+ * truncation) is left to rd_avitem, which sees the entry untouched and
+ * reports or handles it; so the fast path never decides an error itself.
+ */
+static bool main_av_fast(struct rd *r, uint32_t *nrules)
+{
+    if (r->left < 12)
+        return false;
+    const uint8_t *q = r->p;
+    uint16_t spec = (uint16_t)(q[6] | q[7] << 8);
+    if (spec != SS_AVTAB_ALLOWED && spec != SS_AVTAB_AUDITALLOW && spec != SS_AVTAB_AUDITDENY)
+        return false;
+    uint16_t s = (uint16_t)(q[0] | q[1] << 8), t = (uint16_t)(q[2] | q[3] << 8),
+             c = (uint16_t)(q[4] | q[5] << 8);
+    uint32_t data =
+        (uint32_t)q[8] | (uint32_t)q[9] << 8 | (uint32_t)q[10] << 16 | (uint32_t)q[11] << 24;
+    struct ss_policy *p = r->pol;
+    struct ss_avtab *tab = &p->te;
+    uint32_t i = ss_avtab_slot(tab, s, t, c);
+    struct ss_aventry *e;
+    for (;;) {
+        e = &tab->e[i];
+        if (!e->flags)
+            break;
+        if (e->s == s && e->t == t && e->c == c) {
+            if (e->flags & spec)
+                return false; /* duplicate: the general path says so */
+            goto found;
+        }
+        if (++i == tab->size)
+            i = 0;
+    }
+    uint32_t nt = p->nprim[SS_SYM_TYPES];
+    if (s > nt || t > nt || c > p->nprim[SS_SYM_CLASSES] || !ss_bit(r->rule_types, s) ||
+        !ss_bit(r->rule_types, t) || !ss_bit(r->rule_classes, c) ||
+        (uint64_t)(tab->n + 1) * 5 > (uint64_t)tab->size * 4)
+        return false;
+    e->s = s;
+    e->t = t;
+    e->c = c;
+    e->flags = SS_AVE_USED;
+    tab->n++;
+    mark_used(p, s, t, c);
+found:
+    if (spec != SS_AVTAB_ALLOWED && !e->aux && new_aux(r, e))
+        return false; /* out of memory: the general path fails the same way */
+    r->p += 12;
+    r->left -= 12;
+    (*nrules)++;
+    e->flags |= spec;
+    if (spec == SS_AVTAB_ALLOWED)
+        e->data = data;
+    else if (spec == SS_AVTAB_AUDITALLOW)
+        p->avaux[e->aux - 1].auditallow = data;
+    else
+        p->avaux[e->aux - 1].auditdeny = data;
+    return true;
 }
 
 /* Counts the access and type rules of the main table ahead of parsing, to size the tables. */
@@ -1578,9 +1664,13 @@ static int rd_policy(struct rd *r)
     struct ahead ah = {r->p, r->left};
     for (uint32_t i = 0; i < AHEAD && r->ver >= 20; i++)
         prefetch_next(p, &ah);
+    TRY(rule_checks_init(r));
     for (uint32_t i = 0; i < n; i++) {
-        if (r->ver >= 20)
+        if (r->ver >= 20) {
             prefetch_next(p, &ah);
+            if (main_av_fast(r, &nr))
+                continue;
+        }
         TRY(rd_avitem(r, NULL, &nr));
     }
     p->navtab_rules = nr;
@@ -1635,6 +1725,8 @@ int ss_policy_read(struct ss_policy **out, const void *image, size_t len, char *
     if (errlen)
         err[0] = 0;
     int rc = image ? rd_policy(&r) : bad(&r, "no policy image");
+    free(r.rule_types);
+    free(r.rule_classes);
     if (!rc)
         rc = ss_policy_validate(p, err, errlen);
     if (!rc)
