@@ -121,6 +121,16 @@ struct xsm_config {
     /* FLASK boot policy (a binary policy image), may be NULL. */
     const void *policy;
     size_t policy_len;
+    /*
+     * How FLASK matches the policy's classes and permissions to the
+     * hypervisor's: "strict" (default, also NULL) refuses a policy whose
+     * first 13 classes or their permission bits differ from Xen 4.17's, as
+     * Xen's validate_classes() does; "name" looks each one up by name, so a
+     * policy built for a later Xen (whose permission bits moved) loads too,
+     * and what the policy lacks follows its handle_unknown.  Anything else
+     * makes xsm_create fail with -EINVAL.
+     */
+    const char *flask_classes;
 
     const struct xsm_host_ops *host_ops;
     void *host;

@@ -8,9 +8,13 @@
  * policydb, the pending boolean array).  Here all of it lives in one
  * struct flask_state per instance (mi->priv), so any number of contexts can
  * run FLASK with different policies at the same time.  The security server
- * is created with Xen 4.17's class table and Xen's strict class check, so a
- * policy whose first 13 classes are not Xen's is refused at load exactly as
- * Xen's validate_classes() does, and mapped and policy class values agree.
+ * is created with Xen 4.17's class table and, by default, Xen's strict class
+ * check, so a policy whose first 13 classes are not Xen's is refused at load
+ * exactly as Xen's validate_classes() does, and mapped and policy class
+ * values agree.  With flask_classes = "name" the security server maps them
+ * by name instead (hooks see Xen 4.17's bits whatever the policy's layout);
+ * FLASK_ACCESS and friends then speak the policy's own class and permission
+ * values, as Linux's selinuxfs does.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -329,6 +333,10 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
     rc = flask_parse_mode(cfg->flask_mode, &mode);
     if (rc != 0)
         return rc;
+    if (cfg->flask_classes != NULL && strcmp(cfg->flask_classes, "name") == 0)
+        sc.map_strict = false;
+    else if (cfg->flask_classes != NULL && strcmp(cfg->flask_classes, "strict") != 0)
+        return -EINVAL;
     /* Declined: the instance runs without FLASK, as Xen falls back to dummy. */
     if (mode == FLASK_BOOT_DISABLED)
         return 1;
