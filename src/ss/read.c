@@ -668,9 +668,9 @@ static bool val_class_ok(const struct ss_policy *p, uint32_t v)
 }
 
 /*
- * The two checks above as bitmaps, for the fast path of the main table: the
- * type and class arrays are too large to stay in the first-level cache while
- * the rule table is being filled.
+ * The two checks above as bitmaps, for every new rule key: the type and
+ * class arrays are too large to stay in the first-level cache while the rule
+ * tables are being filled.
  */
 static int rule_checks_init(struct rd *r)
 {
@@ -686,6 +686,18 @@ static int rule_checks_init(struct rd *r)
     for (uint32_t v = 1; v <= nc; v++)
         if (val_class_ok(p, v))
             r->rule_classes[v / 64] |= 1ULL << (v % 64);
+    return 0;
+}
+
+/* What is wrong with a new rule key: 0 nothing, 1 an undefined type, 2 an undefined class. */
+static int rule_key_check(const struct rd *r, uint32_t s, uint32_t t, uint32_t c)
+{
+    const struct ss_policy *p = r->pol;
+    uint32_t nt = p->nprim[SS_SYM_TYPES];
+    if (s > nt || t > nt || !ss_bit(r->rule_types, s) || !ss_bit(r->rule_types, t))
+        return 1;
+    if (c > p->nprim[SS_SYM_CLASSES] || !ss_bit(r->rule_classes, c))
+        return 2;
     return 0;
 }
 
@@ -749,11 +761,12 @@ static int avtab_get_or_add(struct rd *r, struct ss_avtab *t, uint16_t s, uint16
             i = 0;
     }
     *existed = false;
-    struct ss_policy *p = r->pol;
-    if (!val_type_ok(p, s) || !val_type_ok(p, tt))
+    switch (rule_key_check(r, s, tt, c)) {
+    case 1:
         return bad(r, "rule %u %u %u names an undefined type", s, tt, c);
-    if (!val_class_ok(p, c))
+    case 2:
         return bad(r, "rule %u %u %u names an undefined class", s, tt, c);
+    }
     if ((uint64_t)(t->n + 1) * 5 > (uint64_t)t->size * 4) {
         struct ss_aventry ne = {.s = s, .t = tt, .c = c, .flags = (uint16_t)(SS_AVE_USED | want)};
         if (avtab_grow(t))
@@ -1067,10 +1080,7 @@ static bool main_av_fast(struct rd *r, uint32_t *nrules)
         if (++i == tab->size)
             i = 0;
     }
-    uint32_t nt = p->nprim[SS_SYM_TYPES];
-    if (s > nt || t > nt || c > p->nprim[SS_SYM_CLASSES] || !ss_bit(r->rule_types, s) ||
-        !ss_bit(r->rule_types, t) || !ss_bit(r->rule_classes, c) ||
-        (uint64_t)(tab->n + 1) * 5 > (uint64_t)tab->size * 4)
+    if (rule_key_check(r, s, t, c) || (uint64_t)(tab->n + 1) * 5 > (uint64_t)tab->size * 4)
         return false;
     e->s = s;
     e->t = t;
