@@ -207,6 +207,21 @@ static int to_class(const char *name, sepol_security_class_t *c)
     return sepol_string_to_security_class(name, c);
 }
 
+/* "VERB SCON TCON CLASS": the three operands, or an ERR answer in out and 0. */
+static int decode_stc(char **tok, int n, sepol_security_id_t *s, sepol_security_id_t *t,
+                      sepol_security_class_t *c, char *out, size_t outsz)
+{
+    if (n != 4)
+        snprintf(out, outsz, "ERR usage");
+    else if (to_sid(tok[1], s) || to_sid(tok[2], t))
+        snprintf(out, outsz, "ERR invalid context");
+    else if (to_class(tok[3], c))
+        snprintf(out, outsz, "ERR unknown class");
+    else
+        return 1;
+    return 0;
+}
+
 /* One answer for one request; returns the text in out. */
 static void answer(char *line, char *out, size_t outsz)
 {
@@ -221,18 +236,8 @@ static void answer(char *line, char *out, size_t outsz)
     }
     if (!strcmp(tok[0], "av")) {
         struct sepol_av_decision avd;
-        if (n != 4) {
-            snprintf(out, outsz, "ERR usage");
+        if (!decode_stc(tok, n, &s, &t, &c, out, outsz))
             return;
-        }
-        if (to_sid(tok[1], &s) || to_sid(tok[2], &t)) {
-            snprintf(out, outsz, "ERR invalid context");
-            return;
-        }
-        if (to_class(tok[3], &c)) {
-            snprintf(out, outsz, "ERR unknown class");
-            return;
-        }
         memset(&avd, 0, sizeof(avd));
         if (sepol_compute_av(s, t, c, 0xffffffffu, &avd)) {
             snprintf(out, outsz, "ERR compute_av failed");
@@ -242,18 +247,8 @@ static void answer(char *line, char *out, size_t outsz)
         return;
     }
     if (!strcmp(tok[0], "tr") || !strcmp(tok[0], "mb") || !strcmp(tok[0], "ch")) {
-        if (n != 4) {
-            snprintf(out, outsz, "ERR usage");
+        if (!decode_stc(tok, n, &s, &t, &c, out, outsz))
             return;
-        }
-        if (to_sid(tok[1], &s) || to_sid(tok[2], &t)) {
-            snprintf(out, outsz, "ERR invalid context");
-            return;
-        }
-        if (to_class(tok[3], &c)) {
-            snprintf(out, outsz, "ERR unknown class");
-            return;
-        }
         int rc;
         if (tok[0][0] == 't')
             rc = sepol_transition_sid(s, t, c, &x);
