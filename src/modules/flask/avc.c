@@ -160,6 +160,9 @@ static struct avc_node *avc_insert(struct flask_avc *avc, uint32_t ssid, uint32_
     if (n == NULL)
         return NULL;
     avc->stats.allocations++;
+    /* Reclaim before linking, so the new node can never be the one freed. */
+    if (++avc->active > avc->threshold)
+        avc_reclaim(avc);
     n->ssid = ssid;
     n->tsid = tsid;
     n->tclass = tclass;
@@ -167,8 +170,6 @@ static struct avc_node *avc_insert(struct flask_avc *avc, uint32_t ssid, uint32_
     h = avc_hash(ssid, tsid, tclass);
     n->next = avc->slot[h];
     avc->slot[h] = n;
-    if (++avc->active > avc->threshold)
-        avc_reclaim(avc);
     return n;
 }
 
