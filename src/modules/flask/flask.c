@@ -390,11 +390,7 @@ const struct xsm_module xsm_module_flask = {
     .flags = XSM_MODF_AUTHORITATIVE,
     .interface_version = XEN_FLASK_INTERFACE_VERSION,
     .nr_cmds = FLASK_NR_CMDS,
-#ifdef FLASK_NO_HOOKS
-    .ops = NULL,
-#else
     .ops = &flask_ops,
-#endif
     .init = flask_init,
     .fini = flask_fini,
     /* Domains are labelled by the alloc_security_domain hook. */

@@ -71,6 +71,10 @@ bool flask_policy_loaded(struct xsm_instance *mi);
 int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
                        uint32_t requested, const struct flask_audit *ad);
 
+/* Log one audit line (audit.c): the audited bits, denied or granted, and the audit data. */
+void flask_audit_log(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
+                     uint32_t audited, bool denied, const struct flask_audit *ad);
+
 /* Xen's avc_unknown_permission: 0 (logged) if permissive or the policy allows unknown, else -EPERM.
  */
 int flask_unknown_permission(struct xsm_instance *mi, const char *what, int id);
