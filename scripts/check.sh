@@ -2,6 +2,7 @@
 # Run the whole test suite three ways and print one summary line:
 #   build       normal build, every suite
 #   build-asan  the same suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   build-tsan  the concurrency tests (suite 'tsan') under ThreadSanitizer
 #   build-fuzz  clang + libFuzzer, bounded fuzz runs (suite 'fuzz')
 set -u
 cd "$(dirname "$0")/.."
@@ -26,6 +27,7 @@ run() { # name, meson options, test args, C compiler
 
 run build "" ""
 run build-asan "-Db_sanitize=address,undefined -Dc_args=-fno-sanitize-recover=all -Db_lundef=false -Dbench=false -Ddiff_queries=20000" "--no-suite fuzz"
+run build-tsan "-Db_sanitize=thread -Db_lundef=false -Dbench=false" "--suite tsan"
 if command -v clang >/dev/null 2>&1; then
     run build-fuzz "-Dfuzz=true -Dtests=false -Dbench=false -Db_lundef=false" "--suite fuzz" clang
 else
