@@ -75,10 +75,10 @@ static void denied_then_granted(struct xsm_instance *mi, uint32_t first_sid, uns
         uint32_t ssid = first_sid + i;
 
         /* domain:pause is allowed to nobody but dom0 on domU_t. */
-        granted += flask_avc_has_perm(mi, ssid, tsid, SECCLASS_DOMAIN, DOMAIN__SETDEBUGGING,
-                                      NULL) == 0;
-        granted += flask_avc_has_perm(mi, ssid, tsid, SECCLASS_DOMAIN, DOMAIN__SETDEBUGGING,
-                                      NULL) == 0;
+        granted +=
+            flask_avc_has_perm(mi, ssid, tsid, SECCLASS_DOMAIN, DOMAIN__SETDEBUGGING, NULL) == 0;
+        granted +=
+            flask_avc_has_perm(mi, ssid, tsid, SECCLASS_DOMAIN, DOMAIN__SETDEBUGGING, NULL) == 0;
     }
     CHECK_EQ(granted, 2 * n);
     flask_avc_hash_stats(avc, &entries, &used, &total, &longest);
