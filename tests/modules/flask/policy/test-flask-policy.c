@@ -760,6 +760,9 @@ static void test_nic_dev(void)
     /* Other guest labels are not given devices. */
     CHECK_EQ(xsm_assign_device(w.x, &w.d[DOM0], &w.d[ISO1], nic_bdf), -EACCES);
     CHECK_EQ(xsm_memory_exchange(w.x, &w.d[ISO1], &w.d[ISO1]), -EACCES);
+    /* A label with SID 0 (as Xen, accepted) reads as unlabelled: nobody may use it. */
+    CHECK_EQ(add_label(&w, SS_OCON_PIRQ, 40, 40, 0), 0);
+    CHECK_EQ(xsm_map_domain_irq(w.x, &w.d[DOM0], &w.d[DOMU1], 40, NULL), -EACCES);
     /* A guest does not hand devices out. */
     CHECK_EQ(xsm_assign_device(w.x, &w.d[DOMU1], &w.d[DOMU2], nic_bdf), -EACCES);
     world_destroy(&w);
