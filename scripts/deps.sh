@@ -1,10 +1,10 @@
 #!/bin/sh
 # Install the Debian packages a target needs, only when some are missing.
-#   scripts/deps.sh build   - compiler, meson, ninja
+#   scripts/deps.sh build   - compiler, meson, ninja, m4 and checkpolicy (default policy)
 #   scripts/deps.sh test    - plus what the test suite uses
 set -eu
-build="gcc libc6-dev meson ninja-build pkg-config python3"
-test="$build gcc-multilib libxen-dev checkpolicy secilc libsepol-dev clang libclang-rt-14-dev selinux-policy-default selinux-policy-mls m4"
+build="gcc libc6-dev meson ninja-build pkg-config python3 m4 checkpolicy"
+test="$build gcc-multilib libxen-dev secilc libsepol-dev clang libclang-rt-14-dev selinux-policy-default selinux-policy-mls"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;

@@ -1413,7 +1413,8 @@ static const ss_sid ocon_default[5] = {0, SS_SID_IRQ, SS_SID_IOPORT, SS_SID_IOME
 
 static int xocon_sid(ss_ctx *ss, struct ss_xocon *x, ss_sid *out)
 {
-    if (!x->sid) {
+    /* A run-time entry (no ctx) keeps the SID it was added with, even 0. */
+    if (!x->sid && x->ctx) {
         int rc = ctx_to_sid(ss, x->ctx, &x->sid);
         if (rc)
             return rc;

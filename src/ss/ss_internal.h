@@ -302,7 +302,7 @@ struct ss_genfs {
 /* Run-time Xen ocontext list (heap, mutable). */
 struct ss_xocon {
     uint64_t low, high;
-    ss_sid sid;                   /* 0 = not yet computed from ctx */
+    ss_sid sid;                   /* with ctx: 0 = not yet computed from it */
     const struct ss_context *ctx; /* NULL for entries added at run time */
     char *path;                   /* devicetree */
 };

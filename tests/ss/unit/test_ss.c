@@ -134,6 +134,17 @@ static void test_versions(void)
                 CHECK(ss_ocontext_sid(ss, SS_OCON_IOPORT, 0x62, &o) == 0 && o > 3);
                 CHECK(ss_ocontext_sid(ss, SS_OCON_IOPORT, 0x65, &o) == 0 && o == SS_SID_IOPORT);
                 CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 34, &o) == 0 && o == SS_SID_IRQ);
+                /*
+                 * Xen stores whatever SID FLASK_ADD_OCONTEXT passes, 0
+                 * included, and hands it back on look-up (access checks
+                 * then treat it as unlabeled).
+                 */
+                CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 40, 40, 0) == 0);
+                CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 40, &o) == 0 && o == 0);
+                CHECK(ss_ocontext_add(ss, SS_OCON_IOMEM, 0x100, 0x1ff, 0) == 0);
+                CHECK(ss_ocontext_add(ss, SS_OCON_IOMEM, 0x100, 0x1ff, 0) == 0);
+                CHECK(ss_ocontext_sid(ss, SS_OCON_IOMEM, 0x150, &o) == 0 && o == 0);
+                CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 40, 40, 5) == -EEXIST);
             }
             ss_destroy(ss);
         }
