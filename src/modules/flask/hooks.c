@@ -745,6 +745,11 @@ GRANT_HOOK(grant_query_size, GRANT__QUERY)
  * Xen asks whether the creator still carries the xenboot label.  A host that
  * builds domains without a calling domain (NULL cur), or from an idle domain
  * FLASK has not labelled, is taken to be booting as well.
+ *
+ * Only the privileged domain gets a boot label (dom0_t).  Every other domain
+ * built at boot (dom0less) starts unlabeled, as in Xen 4.17 outside the PV
+ * shim (which labels its one guest domU_t and is not modelled): its label is
+ * whatever domain_create is asked for, checked against xenboot_t.
  */
 static bool creator_is_xenboot(struct xsm_instance *mi, const struct xsm_domain *cur)
 {
@@ -779,9 +784,8 @@ static int flask_alloc_security_domain(struct xsm_instance *mi, struct xsm_domai
         sid = SECINITSID_DOMIO;
         break;
     default:
-        /* Domains the hypervisor builds itself while it boots. */
-        if (creator_is_xenboot(mi, cur))
-            sid = d->is_privileged ? SECINITSID_DOM0 : SECINITSID_DOMU;
+        if (d->is_privileged && creator_is_xenboot(mi, cur))
+            sid = SECINITSID_DOM0;
         break;
     }
 

@@ -181,8 +181,9 @@ static void world_boot(struct world *w)
     CHECK_EQ(xsm_alloc_security_domain(w->x, NULL, &w->d[DOMIO]), 0);
     CHECK_EQ(xsm_alloc_security_domain(w->x, idle, dom0), 0);
     CHECK_EQ(xsm_domain_create(w->x, idle, dom0, 0), 0);
+    /* A boot-time guest starts unlabeled: it needs an explicit label (domU). */
     CHECK_EQ(xsm_alloc_security_domain(w->x, idle, &w->d[DOMU1]), 0);
-    CHECK_EQ(xsm_domain_create(w->x, idle, &w->d[DOMU1], 0), 0);
+    CHECK_EQ(xsm_domain_create(w->x, idle, &w->d[DOMU1], SECINITSID_DOMU), 0);
     CHECK_EQ(xsm_alloc_security_domain(w->x, idle, &w->d[DOM0B]), 0);
     CHECK_EQ(xsm_set_system_active(w->x, idle), 0);
 
@@ -231,10 +232,15 @@ static void test_late(void)
     CHECK_EQ(sec(&w, IDLE)->sid, SECINITSID_XENBOOT);
     CHECK_EQ(xsm_alloc_security_domain(w.x, &w.d[IDLE], &w.d[DOM0]), 0);
     CHECK_EQ(sec(&w, DOM0)->sid, SECINITSID_DOM0);
+    /* Xen 4.17 outside the PV shim: only the privileged domain gets a boot label. */
     CHECK_EQ(xsm_alloc_security_domain(w.x, &w.d[IDLE], &w.d[DOMU1]), 0);
-    CHECK_EQ(sec(&w, DOMU1)->sid, SECINITSID_DOMU);
+    CHECK_EQ(sec(&w, DOMU1)->sid, SECINITSID_UNLABELED);
     CHECK_EQ(xsm_alloc_security_domain(w.x, &w.d[DOMU1], &w.d[DOMU2]), 0);
     CHECK_EQ(sec(&w, DOMU2)->sid, SECINITSID_UNLABELED);
+    /* No label asked for: the allocated one stays, its own self label too. */
+    CHECK_EQ(xsm_domain_create(w.x, &w.d[IDLE], &w.d[DOMU1], 0), 0);
+    CHECK_EQ(sec(&w, DOMU1)->sid, SECINITSID_UNLABELED);
+    CHECK_EQ(sec(&w, DOMU1)->self_sid, SECINITSID_UNLABELED);
     /* Without policy the self label is the label itself (no transition rule). */
     CHECK_EQ(xsm_domain_create(w.x, &w.d[DOM0], &w.d[DOMU2], 77), 0);
     CHECK_EQ(sec(&w, DOMU2)->sid, 77);
@@ -294,7 +300,7 @@ static void test_labels(void)
     sec(&w, IDLE)->sid = sec(&w, IDLE)->self_sid = SECINITSID_XENBOOT;
     CHECK(*flask_dom0_created(w.mi));
     CHECK_EQ(xsm_domain_create(w.x, &w.d[IDLE], &w.d[DOM0B], SECINITSID_DOM0), -EINVAL);
-    CHECK_EQ(sec(&w, DOM0B)->sid, SECINITSID_DOMU);
+    CHECK_EQ(sec(&w, DOM0B)->sid, SECINITSID_UNLABELED);
     sec(&w, IDLE)->sid = sec(&w, IDLE)->self_sid = SECINITSID_XEN;
 
     /* Bad input is refused and changes nothing. */
@@ -325,6 +331,61 @@ static void test_labels(void)
     CHECK_EQ(xsm_getdomaininfo(w.x, &w.d[DOMU1], &w.d[DOM0]), -EACCES);
     CHECK_EQ(xsm_schedop_shutdown(w.x, &w.d[DOM0], &w.d[DOM0], &w.d[DOMU1]), -EACCES);
     world_destroy(&w);
+}
+
+/*
+ * Domains built while the creator is still xenboot_t (Xen's dom0less boot,
+ * or a host that builds guests before set_system_active).  Xen 4.17's
+ * flask_domain_alloc_security labels the privileged one dom0 and leaves
+ * every other one unlabeled (domU only inside the PV shim, not modelled);
+ * domain_create then checks the creator against that label.
+ */
+static void test_boot_labels(void)
+{
+    static const char *const modes[] = {"enforcing", "permissive"};
+
+    for (unsigned m = 0; m < 2; m++) {
+        struct world w;
+        struct xsm_domain *idle = &w.d[IDLE];
+        struct xsm_domain guest = {.domid = 40}, hostless = {.domid = 41};
+        struct xsm_domain priv2 = {.domid = 42, .is_privileged = true};
+        bool enforcing = m == 0;
+
+        CHECK_EQ(world_create(&w, "flask", modes[m], true), 0);
+        if (w.mi == NULL)
+            continue;
+        CHECK_EQ(xsm_alloc_security_domain(w.x, NULL, idle), 0);
+        CHECK_EQ(xsm_alloc_security_domain(w.x, idle, &w.d[DOM0]), 0);
+        CHECK_EQ(sec(&w, DOM0)->sid, SECINITSID_DOM0);
+        CHECK_EQ(sec(&w, DOM0)->self_sid, SECINITSID_DOM0);
+
+        CHECK_EQ(xsm_alloc_security_domain(w.x, idle, &guest), 0);
+        CHECK_EQ(flask_domain_sid(w.mi, &guest), SECINITSID_UNLABELED);
+        /* A host without a calling domain is booting as well. */
+        CHECK_EQ(xsm_alloc_security_domain(w.x, NULL, &hostless), 0);
+        CHECK_EQ(flask_domain_sid(w.mi, &hostless), SECINITSID_UNLABELED);
+
+        /* xenboot_t may create dom0_t and domU_t, not unlabeled_t. */
+        CHECK_EQ(xsm_domain_create(w.x, idle, &guest, 0), enforcing ? -EACCES : 0);
+        CHECK_EQ(flask_domain_sid(w.mi, &guest), SECINITSID_UNLABELED);
+        CHECK_EQ(flask_domain_target_sid(w.mi, &guest, &guest), SECINITSID_UNLABELED);
+        CHECK_EQ(xsm_domain_create(w.x, idle, &hostless, SECINITSID_DOMU), 0);
+        CHECK_EQ(flask_domain_sid(w.mi, &hostless), SECINITSID_DOMU);
+        CHECK_EQ(flask_domain_target_sid(w.mi, &hostless, &hostless), sid_of(&w, "domU_t_self"));
+
+        /* Once live, the idle domain is xen_t: even a privileged domain starts unlabeled. */
+        CHECK_EQ(xsm_domain_create(w.x, idle, &w.d[DOM0], 0), 0);
+        CHECK_EQ(xsm_set_system_active(w.x, idle), 0);
+        CHECK_EQ(xsm_alloc_security_domain(w.x, idle, &priv2), 0);
+        CHECK_EQ(flask_domain_sid(w.mi, &priv2), SECINITSID_UNLABELED);
+        CHECK_EQ(xsm_alloc_security_domain(w.x, &w.d[DOM0], &w.d[DOMU2]), 0);
+        CHECK_EQ(sec(&w, DOMU2)->sid, SECINITSID_UNLABELED);
+
+        xsm_free_security_domain(w.x, NULL, &guest);
+        xsm_free_security_domain(w.x, NULL, &hostless);
+        xsm_free_security_domain(w.x, NULL, &priv2);
+        world_destroy(&w);
+    }
 }
 
 /* Self and device-model target SIDs. */
@@ -800,6 +861,7 @@ int main(int argc, char **argv)
     policy = image;
 
     test_labels();
+    test_boot_labels();
     test_target();
     test_evtchn();
     test_grant_memory();
