@@ -952,11 +952,12 @@ static int flask_kexec(struct xsm_instance *mi, struct xsm_domain *cur)
 
 /* ---- Interrupts, I/O resources and passthrough ------------------------ */
 
-static char *flask_show_irq_sid(struct xsm_instance *mi, struct xsm_domain *cur, int irq)
+static char *flask_show_irq_sid(struct xsm_instance *mi, struct xsm_domain *cur, int irq,
+                                const struct xsm_irq_data *data)
 {
     uint32_t sid;
 
-    (void)cur;
+    (void)cur, (void)data;
     if (irq_sid(mi, irq, NULL, &sid, NULL) != 0)
         return NULL;
     return flask_sid_to_context(mi, sid);
@@ -1287,7 +1288,8 @@ static int flask_resource_setup_pci(struct xsm_instance *mi, struct xsm_domain *
     return cur_on_device(mi, "resource_setup_pci", cur, machine_bdf, RESOURCE__SETUP);
 }
 
-static int flask_resource_setup_gsi(struct xsm_instance *mi, struct xsm_domain *cur, int gsi)
+static int flask_resource_setup_gsi(struct xsm_instance *mi, struct xsm_domain *cur, int gsi,
+                                    const struct xsm_irq_data *data)
 {
     struct flask_audit ad = audit_doms("resource_setup_gsi", cur, NULL);
     uint32_t rsid;
@@ -1295,6 +1297,7 @@ static int flask_resource_setup_gsi(struct xsm_instance *mi, struct xsm_domain *
 
     if (cur == NULL)
         return -EPERM;
+    (void)data;
     rc = irq_sid(mi, gsi, NULL, &rsid, &ad);
     if (rc != 0)
         return rc;

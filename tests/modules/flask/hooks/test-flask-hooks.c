@@ -559,10 +559,10 @@ static void test_resources(void)
     CHECK_EQ(xsm_unmap_domain_pirq(w.x, u1, u2), -EACCES);
     CHECK_EQ(xsm_irq_permission(w.x, dom0, u1, 5, 1), 0);
     CHECK_EQ(xsm_irq_permission(w.x, u1, dom0, 5, 0), -EACCES);
-    s = xsm_show_irq_sid(w.x, NULL, 33);
+    s = xsm_show_irq_sid(w.x, NULL, 33, NULL);
     CHECK(s != NULL && strcmp(s, "system_u:object_r:nic_t") == 0);
     free(s);
-    s = xsm_show_irq_sid(w.x, NULL, 34);
+    s = xsm_show_irq_sid(w.x, NULL, 34, NULL);
     CHECK(s != NULL && strcmp(s, "system_u:object_r:irq_t") == 0);
     free(s);
 
@@ -617,8 +617,8 @@ static void test_resources(void)
     CHECK_EQ(xsm_resource_plug_pci(w.x, dom0, 0x300), 0);
     CHECK_EQ(xsm_resource_unplug_pci(w.x, dom0, 0x300), -EACCES);
     CHECK_EQ(xsm_resource_setup_pci(w.x, dom0, 0x300), 0);
-    CHECK_EQ(xsm_resource_setup_gsi(w.x, dom0, 33), 0);
-    CHECK_EQ(xsm_resource_setup_gsi(w.x, dom0, 34), -EACCES);
+    CHECK_EQ(xsm_resource_setup_gsi(w.x, dom0, 33, NULL), 0);
+    CHECK_EQ(xsm_resource_setup_gsi(w.x, dom0, 34, NULL), -EACCES);
     CHECK_EQ(xsm_resource_setup_misc(w.x, dom0), -EACCES);
     world_destroy(&w);
 }
