@@ -111,6 +111,8 @@ static const struct xsm_host_ops host_ops = {
 static const void *policy;
 static size_t policy_len;
 static const char *world_classes; /* xsm_config.flask_classes */
+/* The host's IRQ space: an x86 host with 48 GSIs and 256 IRQs in all. */
+static uint32_t world_nr_irqs = 256, world_nr_static_irqs = 48;
 
 static int world_create(struct world *w, const char *modules, const char *mode, bool with_policy)
 {
@@ -121,6 +123,8 @@ static int world_create(struct world *w, const char *modules, const char *mode, 
         .policy_len = with_policy ? policy_len : 0,
         .host_ops = &host_ops,
         .flask_classes = world_classes,
+        .nr_irqs = world_nr_irqs,
+        .nr_static_irqs = world_nr_static_irqs,
     };
     int rc;
 
@@ -623,6 +627,115 @@ static void test_resources(void)
     world_destroy(&w);
 }
 
+/* A context string, or "(null)"; frees s. */
+static bool ctx_is(char *s, const char *want)
+{
+    bool ok = want == NULL ? s == NULL : s != NULL && strcmp(s, want) == 0;
+
+    if (!ok)
+        fprintf(stderr, "context \"%s\", expected \"%s\"\n", s ? s : "(null)",
+                want ? want : "(null)");
+    free(s);
+    return ok;
+}
+
+/*
+ * IRQ labels as Xen 4.17's get_irq_sid() takes them, on a host with 48
+ * static IRQs (GSIs) and 256 in all: a static IRQ is labelled by pirqcon
+ * (33: nic_t, others irq_t) whatever MSI data comes with it; a dynamic IRQ
+ * is its PCI device's label when it is an MSI (0x300: nic_t, 0x500:
+ * device_t) and unlabeled otherwise; 256 and beyond, or negative, is
+ * -EINVAL (NULL for the string hooks).
+ */
+static void test_irq_labels(void)
+{
+    static const char nic[] = "system_u:object_r:nic_t", irq_t[] = "system_u:object_r:irq_t",
+                      unl[] = "system_u:system_r:unlabeled_t";
+    const struct xsm_irq_data nic_msi = {.sbdf = 0x300}, other_msi = {.sbdf = 0x500};
+    struct world w;
+    struct xsm_domain *dom0, *u1;
+
+    CHECK_EQ(world_create(&w, "flask", "enforcing", true), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+    dom0 = &w.d[DOM0], u1 = &w.d[DOMU1];
+
+    /* show_irq_sid: FLASK's get_irq_sid, verbatim. */
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, 33, NULL), nic));
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, 33, &other_msi), nic));
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, 47, &nic_msi), irq_t));
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, 48, &nic_msi), nic));
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, 100, &other_msi), "system_u:object_r:device_t"));
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, 100, NULL), unl));
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, 255, NULL), unl));
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, 256, NULL), NULL));
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, 256, &nic_msi), NULL));
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, -1, NULL), NULL));
+
+    /* bind_pt_irq labels the IRQ the pirq is bound to the same way. */
+    struct xsm_bind_pt_irq bind = {.machine_irq = 40, .irq = 100, .msi = &nic_msi};
+    CHECK_EQ(xsm_bind_pt_irq(w.x, dom0, u1, &bind), 0);
+    bind.msi = NULL; /* a dynamic IRQ without a device: unlabeled_t */
+    CHECK_EQ(xsm_bind_pt_irq(w.x, dom0, u1, &bind), -EACCES);
+    bind.irq = 33, bind.msi = &other_msi; /* static: the MSI data does not count */
+    CHECK_EQ(xsm_bind_pt_irq(w.x, dom0, u1, &bind), 0);
+    bind.irq = 256, bind.msi = &nic_msi;
+    CHECK_EQ(xsm_bind_pt_irq(w.x, dom0, u1, &bind), -EINVAL);
+    bind.irq = 0, bind.msi = NULL; /* an unknown pirq: IRQ 0, irq_t */
+    CHECK_EQ(xsm_bind_pt_irq(w.x, dom0, u1, &bind), -EACCES);
+
+    /* resource_setup_gsi as well. */
+    CHECK_EQ(xsm_resource_setup_gsi(w.x, dom0, 100, &nic_msi), 0);
+    CHECK_EQ(xsm_resource_setup_gsi(w.x, dom0, 100, NULL), -EACCES);
+    CHECK_EQ(xsm_resource_setup_gsi(w.x, dom0, 33, &other_msi), 0);
+    CHECK_EQ(xsm_resource_setup_gsi(w.x, dom0, 256, &nic_msi), -EINVAL);
+    CHECK_EQ(xsm_resource_setup_gsi(w.x, dom0, -5, NULL), -EINVAL);
+
+    /* map/unmap_domain_irq: MSI data only counts for a dynamic IRQ. */
+    CHECK_EQ(xsm_map_domain_irq(w.x, dom0, u1, 33, &other_msi), 0);
+    CHECK_EQ(xsm_map_domain_irq(w.x, dom0, u1, 100, &nic_msi), 0);
+    CHECK_EQ(xsm_map_domain_irq(w.x, dom0, u1, 100, NULL), -EACCES);
+    CHECK_EQ(xsm_map_domain_irq(w.x, dom0, u1, 256, &nic_msi), -EINVAL);
+    CHECK_EQ(xsm_unmap_domain_irq(w.x, dom0, u1, 33, &other_msi), 0);
+    CHECK_EQ(xsm_unmap_domain_irq(w.x, dom0, u1, 100, &nic_msi), 0);
+    CHECK_EQ(xsm_unmap_domain_irq(w.x, dom0, u1, 100, &other_msi), -EACCES);
+
+    /* A PIRQ channel shows the label of the IRQ its pirq is bound to. */
+    struct xsm_evtchn chn = {.port = 3, .state = XSM_ECS_PIRQ, .pirq_irq = 33};
+    CHECK(ctx_is(xsm_show_security_evtchn(w.x, NULL, u1, &chn), nic));
+    chn.pirq_irq = 100, chn.pirq_msi = &nic_msi;
+    CHECK(ctx_is(xsm_show_security_evtchn(w.x, NULL, u1, &chn), nic));
+    chn.pirq_msi = NULL;
+    CHECK(ctx_is(xsm_show_security_evtchn(w.x, NULL, u1, &chn), unl));
+    chn.pirq_irq = 0; /* not bound to an IRQ: nothing to show */
+    CHECK(ctx_is(xsm_show_security_evtchn(w.x, NULL, u1, &chn), NULL));
+    chn.pirq_irq = 256;
+    CHECK(ctx_is(xsm_show_security_evtchn(w.x, NULL, u1, &chn), NULL));
+    chn.pirq_irq = -1;
+    CHECK(ctx_is(xsm_show_security_evtchn(w.x, NULL, u1, &chn), NULL));
+    /* Other states have no label to show, whatever the fields say. */
+    chn.pirq_irq = 33;
+    chn.state = XSM_ECS_VIRQ;
+    CHECK(ctx_is(xsm_show_security_evtchn(w.x, NULL, u1, &chn), NULL));
+    chn.state = XSM_ECS_IPI;
+    CHECK(ctx_is(xsm_show_security_evtchn(w.x, NULL, u1, &chn), NULL));
+    world_destroy(&w);
+
+    /* A host that does not describe its IRQs: every IRQ is static (Arm). */
+    world_nr_irqs = 0, world_nr_static_irqs = 0;
+    CHECK_EQ(world_create(&w, "flask", "enforcing", true), 0);
+    world_nr_irqs = 256, world_nr_static_irqs = 48;
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, 100, &nic_msi), irq_t));
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, 100000, NULL), irq_t));
+    CHECK(ctx_is(xsm_show_irq_sid(w.x, NULL, -1, NULL), NULL));
+    CHECK_EQ(xsm_map_domain_irq(w.x, &w.d[DOM0], &w.d[DOMU1], 200, &nic_msi), -EACCES);
+    world_destroy(&w);
+}
+
 static void test_subops(void)
 {
     struct world w;
@@ -866,6 +979,7 @@ int main(int argc, char **argv)
     test_evtchn();
     test_grant_memory();
     test_resources();
+    test_irq_labels();
     test_subops();
     test_guest_services();
     test_permissive();
