@@ -30,7 +30,9 @@
  * struct xsm_irq_data, xen_domctl_bind_pt_irq -> struct xsm_bind_pt_irq,
  * xen_domctl_getdomaininfo -> struct xsm_domaininfo.  Parameter names are
  * Xen's, except set_target's second domain (Xen: e) which is t here so that
- * every name has one type throughout the list.
+ * every name has one type throughout the list.  show_irq_sid and
+ * resource_setup_gsi take the IRQ's MSI device ('data') as well: Xen looks
+ * it up from the IRQ number, here the host passes it.
  *
  * Names and ACTION values are ABI-level facts checked by tests/modules
  * against an independent transcription of Xen 4.17.  Append only.
@@ -130,7 +132,8 @@ XSM_HOOK(schedop_shutdown, DM_PRIV, d1, d2,
     (, struct xsm_domain *d1, struct xsm_domain *d2), (, d1, d2))
 
 /* Interrupts, I/O resources and passthrough. */
-XSM_HOOK_OTHER(char *, show_irq_sid, (, int irq), (, irq))
+XSM_HOOK_OTHER(char *, show_irq_sid,
+    (, int irq, const struct xsm_irq_data *data), (, irq, data))
 XSM_HOOK(map_domain_pirq, DM_PRIV, cur, d, (, struct xsm_domain *d), (, d))
 XSM_HOOK(map_domain_irq, HOOK, cur, d,
     (, struct xsm_domain *d, int irq, const struct xsm_irq_data *data), (, d, irq, data))
@@ -165,7 +168,8 @@ XSM_HOOK(resource_unplug_core, HOOK, cur, NULL, (), ())
 XSM_HOOK(resource_plug_pci, PRIV, cur, NULL, (, uint32_t machine_bdf), (, machine_bdf))
 XSM_HOOK(resource_unplug_pci, PRIV, cur, NULL, (, uint32_t machine_bdf), (, machine_bdf))
 XSM_HOOK(resource_setup_pci, PRIV, cur, NULL, (, uint32_t machine_bdf), (, machine_bdf))
-XSM_HOOK(resource_setup_gsi, PRIV, cur, NULL, (, int gsi), (, gsi))
+XSM_HOOK(resource_setup_gsi, PRIV, cur, NULL,
+    (, int gsi, const struct xsm_irq_data *data), (, gsi, data))
 XSM_HOOK(resource_setup_misc, PRIV, cur, NULL, (), ())
 XSM_HOOK(page_offline, HOOK, cur, NULL, (, uint32_t cmd), (, cmd))
 XSM_HOOK(hypfs_op, PRIV, cur, NULL, (), ())

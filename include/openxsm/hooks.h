@@ -51,23 +51,31 @@ struct xsm_domaininfo {
 };
 
 /*
- * Xen passes map/unmap_domain_irq an opaque 'data' pointer: the msi_info (on
- * map) or pci_dev (on unmap) of an MSI, NULL for a static IRQ (GSI).  Here
- * the host passes the MSI's PCI device, or NULL for a static IRQ.
+ * The PCI device of an MSI.  Wherever a hook takes an IRQ number it also
+ * takes one of these ('data', or a 'msi' field): the device whose MSI the
+ * IRQ is, or NULL if the IRQ is not an MSI (a GSI, an HPET or IOMMU
+ * interrupt, any Arm IRQ).  Xen finds it through the IRQ's descriptor
+ * (desc->msi_desc->dev) and passes map/unmap_domain_irq an opaque pointer
+ * to it (the msi_info on map, the pci_dev on unmap); here the host passes
+ * it explicitly.  Only dynamic IRQs (at or above xsm_config.nr_static_irqs)
+ * look at it.
  */
 struct xsm_irq_data {
     uint32_t sbdf; /* segment << 16 | bus << 8 | devfn */
 };
 
 /*
- * The part of Xen's xen_domctl_bind_pt_irq XSM looks at.  'irq' is filled by
- * the host: the physical IRQ that machine_irq (a pirq of the domain) is bound
- * to, what Xen computes with domain_pirq_to_irq(); negative if none.
+ * The part of Xen's xen_domctl_bind_pt_irq XSM looks at.  'irq' and 'msi'
+ * are filled by the host: the physical IRQ that machine_irq (a pirq of the
+ * domain) is bound to, as Xen's domain_pirq_to_irq() computes it (0 if the
+ * pirq is unknown, negative if it is allocated but not mapped), and that
+ * IRQ's MSI device (NULL if it is not an MSI).
  */
 struct xsm_bind_pt_irq {
     uint32_t machine_irq;
     uint32_t irq_type; /* Xen's enum pt_irq_type */
     int irq;
+    const struct xsm_irq_data *msi;
 };
 
 /* update_va_mapping's pte is a raw x86 L1 entry; the flag bits XSM reads. */

@@ -167,6 +167,16 @@ struct hv_config {
     /* dom0's guest memory: NULL = the default private byte array. */
     const struct xsm_guest *dom0_guest;
 
+    /*
+     * Guests the hypervisor builds itself at boot (Xen's dom0less), in this
+     * order, after dom0 and before set_system_active: the idle domain is
+     * their creator (no domctl hook; alloc_security_domain and domain_create
+     * see it).  They run once the system is live (not paused).  Any failure
+     * fails hv_create.  Only read during hv_create.
+     */
+    const struct hv_domain_config *boot_domains;
+    unsigned nr_boot_domains;
+
     /* Xen's argo= boot option: argo=0 makes argo_op -EOPNOTSUPP. */
     bool argo_disabled;
     /* argo=mac-permissive: allows any-source (wildcard) rings. */

@@ -77,14 +77,23 @@ enum xsm_evtchn_state {
     XSM_ECS_IPI = 6,
 };
 
+struct xsm_irq_data; /* <openxsm/hooks.h>: the PCI device of an MSI */
+
 /* What XSM sees of an event channel.  label[slot] belongs to the module. */
 struct xsm_evtchn {
     uint32_t port;
-    uint8_t state;                  /* enum xsm_evtchn_state */
-    struct xsm_domain *remote;      /* interdomain peer, or NULL */
-    uint32_t remote_port;           /* interdomain peer's port */
-    xsm_domid_t remote_domid;       /* unbound: who may bind */
+    uint8_t state;             /* enum xsm_evtchn_state */
+    struct xsm_domain *remote; /* interdomain peer, or NULL */
+    uint32_t remote_port;      /* interdomain peer's port */
+    xsm_domid_t remote_domid;  /* unbound: who may bind */
     uint32_t label[XSM_MAX_STACK];
+    /*
+     * XSM_ECS_PIRQ only: the physical IRQ the channel's pirq is bound to
+     * (Xen's domain_pirq_to_irq(); 0 if none) and, when that IRQ is an MSI,
+     * its PCI device (else NULL).  Read by show_security_evtchn.
+     */
+    int pirq_irq;
+    const struct xsm_irq_data *pirq_msi;
 };
 
 /*
@@ -132,13 +141,28 @@ struct xsm_config {
      */
     const char *flask_classes;
 
+    /*
+     * The host's physical IRQ space, Xen's nr_irqs and nr_static_irqs
+     * (x86: nr_irqs_gsi, the GSIs; Arm: every IRQ).  IRQ numbers at or
+     * above nr_irqs are invalid (hooks that label an IRQ give -EINVAL);
+     * below nr_static_irqs an IRQ is static (labelled by the policy's
+     * pirqcon); in between it is dynamic: an MSI takes its PCI device's
+     * label, any other one is unlabeled.  nr_irqs 0 means no upper bound;
+     * nr_static_irqs 0 means "the same as nr_irqs", so the default (0, 0)
+     * makes every non-negative IRQ static, as on Arm.  nr_static_irqs above
+     * a non-zero nr_irqs makes xsm_create fail with -EINVAL.
+     */
+    uint32_t nr_irqs;
+    uint32_t nr_static_irqs;
+
     const struct xsm_host_ops *host_ops;
     void *host;
 };
 
 /*
  * Create an instance.  Returns 0 or a negative errno: -EINVAL for a module
- * list that names an unknown or repeated module or is too long, -ENOMEM.
+ * list that names an unknown or repeated module or is too long, or for an
+ * IRQ space with nr_static_irqs > nr_irqs; -ENOMEM.
  */
 int xsm_create(xsm_ctx **out, const struct xsm_config *cfg);
 void xsm_destroy(xsm_ctx *x);

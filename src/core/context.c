@@ -5,6 +5,7 @@
  * table of built-in modules; every instance is independent.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,12 +92,18 @@ int xsm_create_stack(xsm_ctx **out, const struct xsm_module *const *mods, unsign
     }
     if (cfg == NULL)
         cfg = &defaults;
+    if (cfg->nr_irqs != 0 && cfg->nr_static_irqs > cfg->nr_irqs)
+        return -EINVAL;
 
     x = calloc(1, sizeof(*x));
     if (x == NULL)
         return -ENOMEM;
     x->host_ops = cfg->host_ops;
     x->host = cfg->host;
+    /* No bound: every int IRQ number exists.  No static count: all are static. */
+    x->nr_irqs = cfg->nr_irqs != 0 && cfg->nr_irqs <= (uint32_t)INT_MAX ? cfg->nr_irqs
+                                                                        : (uint32_t)INT_MAX + 1;
+    x->nr_static_irqs = cfg->nr_static_irqs != 0 ? cfg->nr_static_irqs : x->nr_irqs;
 
     /*
      * x->nr counts initialised instances, so a failure finis exactly those.

@@ -149,30 +149,28 @@ static bool inst_authoritative(const struct xsm_instance *mi)
         return xsm_module_dummy.ops->name(NULL, cur XSM_UNPAREN ARGS);                             \
     }
 
-/* The four special hooks, written out. */
-XSM_STACK_ALLOC(alloc_security_domain, free_security_domain, (, struct xsm_domain *d), (, d))
-XSM_STACK_ALLOC(alloc_security_evtchns, free_security_evtchns,
-                (, struct xsm_evtchn *chn, unsigned int nr), (, chn, nr))
-XSM_STACK_STR(show_security_evtchn, (, struct xsm_domain *d, const struct xsm_evtchn *chn),
-              (, d, chn))
-XSM_STACK_STR(show_irq_sid, (, int irq), (, irq))
+/* The allocators, each with the free hook that undoes it. */
+#define XSM_STACK_ALLOC_DOMAIN(name, PARAMS, ARGS)                                                 \
+    XSM_STACK_ALLOC(name, free_security_domain, PARAMS, ARGS)
+#define XSM_STACK_ALLOC_EVTCHNS(name, PARAMS, ARGS)                                                \
+    XSM_STACK_ALLOC(name, free_security_evtchns, PARAMS, ARGS)
 
 /*
  * How each hand-written (OTHER) hook stacks.  Every OTHER hook of the list
- * must be classified here: a new one fails to compile until it is.
+ * must be classified here: a new one fails to compile until it is.  The
+ * parameters come from the list itself, never from here.
  */
-#define XSM_STACK_SKIP(name, PARAMS, ARGS)
 #define XSM_OTHER_set_system_active           XSM_STACK_INT
 #define XSM_OTHER_security_domaininfo         XSM_STACK_VOID
 #define XSM_OTHER_domctl                      XSM_STACK_INT
 #define XSM_OTHER_evtchn_close_post           XSM_STACK_VOID
-#define XSM_OTHER_alloc_security_domain       XSM_STACK_SKIP
+#define XSM_OTHER_alloc_security_domain       XSM_STACK_ALLOC_DOMAIN
 #define XSM_OTHER_free_security_domain        XSM_STACK_VOID
-#define XSM_OTHER_alloc_security_evtchns      XSM_STACK_SKIP
+#define XSM_OTHER_alloc_security_evtchns      XSM_STACK_ALLOC_EVTCHNS
 #define XSM_OTHER_free_security_evtchns       XSM_STACK_VOID
-#define XSM_OTHER_show_security_evtchn        XSM_STACK_SKIP
+#define XSM_OTHER_show_security_evtchn        XSM_STACK_STR
 #define XSM_OTHER_console_io                  XSM_STACK_INT
-#define XSM_OTHER_show_irq_sid                XSM_STACK_SKIP
+#define XSM_OTHER_show_irq_sid                XSM_STACK_STR
 #define XSM_OTHER_hvm_altp2mhvm_op            XSM_STACK_INT
 #define XSM_OTHER_mmu_update                  XSM_STACK_INT
 #define XSM_OTHER_pmu_op                      XSM_STACK_INT

@@ -28,7 +28,7 @@ struct xsm_ops; /* generated from the hook list, see core/ops.h */
 #define XSM_MODF_AUTHORITATIVE 0x1U
 
 struct xsm_module {
-    uint16_t id;                /* XSM_MODULE_* from <openxsm/xsm_op.h> */
+    uint16_t id; /* XSM_MODULE_* from <openxsm/xsm_op.h> */
     const char *name;
     uint32_t flags;             /* XSM_MODF_* */
     uint32_t interface_version; /* what op->interface_version must be */
@@ -46,8 +46,8 @@ struct xsm_module {
      * when the command defines output, and returns >= 0 or -errno.  The core
      * copies back only if *copyback and the result is >= 0.
      */
-    long (*op)(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
-               void *op, bool *copyback);
+    long (*op)(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g, void *op,
+               bool *copyback);
 };
 
 struct xsm_instance {
@@ -62,6 +62,12 @@ struct xsm_ctx {
     struct xsm_instance inst[XSM_MAX_STACK];
     const struct xsm_host_ops *host_ops;
     void *host;
+    /*
+     * The host's IRQ space (xsm_config), with its defaults resolved: IRQs
+     * 0..nr_irqs-1 exist, 0..nr_static_irqs-1 of them are static.
+     */
+    uint32_t nr_irqs;
+    uint32_t nr_static_irqs;
 };
 
 /* Every module compiled into this build, in id order. */

@@ -343,6 +343,8 @@ int hv_create(struct hv **out, const struct hv_config *cfg)
     h->cfg = *cfg;
     h->cfg.modules = h->cfg.flask_mode = NULL; /* not kept: the caller owns them */
     h->cfg.policy = NULL;
+    h->cfg.boot_domains = NULL;
+    h->cfg.nr_boot_domains = 0;
     if (!h->cfg.guest_mem_size)
         h->cfg.guest_mem_size = HV_DEFAULT_MEM;
     if (!h->cfg.max_evtchn_port)
@@ -386,6 +388,9 @@ int hv_create(struct hv **out, const struct hv_config *cfg)
     d0.guest = cfg->dom0_guest;
     d0.flags = HV_CDF_hvm;
     rc = dom_create(h, &h->idle, &d0, true, NULL);
+    for (unsigned i = 0; rc == 0 && i < cfg->nr_boot_domains; i++)
+        rc = cfg->boot_domains ? dom_create(h, &h->idle, &cfg->boot_domains[i], false, NULL)
+                               : -EINVAL;
     if (rc) {
         hv_destroy(h);
         return rc;
@@ -393,6 +398,9 @@ int hv_create(struct hv **out, const struct hv_config *cfg)
     if (xsm_set_system_active(h->xsm, &h->idle))
         hv_note(h, "hv: set_system_active refused; demoting the idle domain anyway");
     h->idle.is_privileged = false;
+    /* The system is live: every domain built at boot runs. */
+    for (struct hv_dom *d = h->doms; d; d = d->next)
+        d->pause_count = 0;
     *out = h;
     return 0;
 }

@@ -434,7 +434,7 @@ static void test_other_hooks(void)
     CHECK_EQ(xsm_alloc_security_evtchns(x, g, chn, 2), 0);
     xsm_free_security_evtchns(x, g, chn, 2);
     CHECK(xsm_show_security_evtchn(x, c, g, &chn[0]) == NULL);
-    CHECK(xsm_show_irq_sid(x, c, 9) == NULL);
+    CHECK(xsm_show_irq_sid(x, c, 9, NULL) == NULL);
     CHECK(g->security[0] == NULL && chn[0].label[0] == 0);
 
     /* console_io decides on d (not cur): console domains, else PRIV. */

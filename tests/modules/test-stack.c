@@ -7,6 +7,7 @@
  * nothing here is global either.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,9 +71,10 @@ static void r_close(struct xsm_instance *mi, struct xsm_domain *cur, struct xsm_
     logc(mi, "R");
 }
 
-static char *r_irq_sid(struct xsm_instance *mi, struct xsm_domain *cur, int irq)
+static char *r_irq_sid(struct xsm_instance *mi, struct xsm_domain *cur, int irq,
+                       const struct xsm_irq_data *data)
 {
-    (void)cur, (void)irq;
+    (void)cur, (void)irq, (void)data;
     logc(mi, "R");
     return rec_of(mi)->r_str ? strdup("r") : NULL;
 }
@@ -127,9 +129,10 @@ static void a_close(struct xsm_instance *mi, struct xsm_domain *cur, struct xsm_
     logc(mi, "A");
 }
 
-static char *a_irq_sid(struct xsm_instance *mi, struct xsm_domain *cur, int irq)
+static char *a_irq_sid(struct xsm_instance *mi, struct xsm_domain *cur, int irq,
+                       const struct xsm_irq_data *data)
 {
-    (void)cur, (void)irq;
+    (void)cur, (void)irq, (void)data;
     logc(mi, "A");
     return strdup("a");
 }
@@ -283,12 +286,12 @@ static void test_kinds(void)
 
     /* Strings: the first non-NULL. */
     r.log[0] = '\0';
-    s = xsm_show_irq_sid(x, &ctrl, 3);
+    s = xsm_show_irq_sid(x, &ctrl, 3, NULL);
     CHECK(s != NULL && strcmp(s, "a") == 0);
     CHECK(strcmp(r.log, "RA") == 0);
     free(s);
     r.r_str = true, r.log[0] = '\0';
-    s = xsm_show_irq_sid(x, &ctrl, 3);
+    s = xsm_show_irq_sid(x, &ctrl, 3, NULL);
     CHECK(s != NULL && strcmp(s, "r") == 0);
     CHECK(strcmp(r.log, "R") == 0);
     free(s);
@@ -323,7 +326,7 @@ static void test_kinds(void)
     /* Only a restrictive module without an answer: the dummy's NULL. */
     r = (struct rec){0};
     x = stack(&r, &mod_r, NULL);
-    CHECK(xsm_show_irq_sid(x, &ctrl, 3) == NULL);
+    CHECK(xsm_show_irq_sid(x, &ctrl, 3, NULL) == NULL);
     xsm_destroy(x);
 }
 
@@ -454,6 +457,33 @@ static void test_boot_strings(void)
         cfg.modules = "silo,flask";
         CHECK_EQ(xsm_create(&x, &cfg), -EINVAL);
         CHECK(x == NULL);
+    }
+
+    /*
+     * The host's IRQ space: nr_static_irqs may not exceed a given nr_irqs;
+     * 0 means "no bound" and "as many as nr_irqs".
+     */
+    static const struct {
+        uint32_t nr_irqs, nr_static, rc, want_irqs, want_static;
+    } irqs[] = {
+        {0, 0, 0, (uint32_t)INT_MAX + 1, (uint32_t)INT_MAX + 1},
+        {1024, 0, 0, 1024, 1024},
+        {1024, 48, 0, 1024, 48},
+        {48, 48, 0, 48, 48},
+        {0, 16, 0, (uint32_t)INT_MAX + 1, 16},
+        {UINT32_MAX, 16, 0, (uint32_t)INT_MAX + 1, 16},
+        {16, 24, (uint32_t)-EINVAL, 0, 0},
+        {1, 2, (uint32_t)-EINVAL, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof(irqs) / sizeof(irqs[0]); i++) {
+        struct xsm_config cfg = {.nr_irqs = irqs[i].nr_irqs, .nr_static_irqs = irqs[i].nr_static};
+        xsm_ctx *x = NULL;
+        CHECK_EQ(xsm_create(&x, &cfg), (int)irqs[i].rc);
+        if (x == NULL)
+            continue;
+        CHECK_EQ(x->nr_irqs, irqs[i].want_irqs);
+        CHECK_EQ(x->nr_static_irqs, irqs[i].want_static);
+        xsm_destroy(x);
     }
 
     /* No config at all is the dummy; no out pointer is an error. */

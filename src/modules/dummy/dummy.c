@@ -116,9 +116,10 @@ static int dummy_console_io(struct xsm_instance *mi, struct xsm_domain *cur, str
     return xsm_default_action(XSM_ACT_PRIV, d, NULL);
 }
 
-static char *dummy_show_irq_sid(struct xsm_instance *mi, struct xsm_domain *cur, int irq)
+static char *dummy_show_irq_sid(struct xsm_instance *mi, struct xsm_domain *cur, int irq,
+                                const struct xsm_irq_data *data)
 {
-    (void)mi, (void)cur, (void)irq;
+    (void)mi, (void)cur, (void)irq, (void)data;
     return NULL;
 }
 

@@ -192,20 +192,32 @@ static uint32_t iommu_use_perm(const struct xsm_domain *d)
 }
 
 /*
- * The label of a physical IRQ.  An MSI is labelled as the PCI device that
- * raises it (the host passes that device as 'data'); any other IRQ by the
- * policy's pirqcon statements, defaulting to irq_t.
+ * The label of a physical IRQ, Xen's get_irq_sid().  The host's IRQ space
+ * (xsm_config) decides: outside [0, nr_irqs) is -EINVAL; a static IRQ (a
+ * GSI; every IRQ on Arm) is labelled by the policy's pirqcon statements,
+ * defaulting to irq_t, whatever MSI data comes with it; a dynamic IRQ is
+ * its PCI device's label when it is an MSI ('msi', from the host) and
+ * unlabeled otherwise (HPET, IOMMU: no guest should see those).
+ *
+ * Xen's map/unmap_domain_irq take the MSI branch before this range check;
+ * their callers have checked the range already, so checking it here for
+ * every hook only differs for numbers Xen never passes.
  */
-static int irq_sid(struct xsm_instance *mi, int irq, const struct xsm_irq_data *data, uint32_t *sid,
+static int irq_sid(struct xsm_instance *mi, int irq, const struct xsm_irq_data *msi, uint32_t *sid,
                    struct flask_audit *ad)
 {
-    if (irq < 0)
+    const xsm_ctx *x = mi->ctx;
+
+    if (irq < 0 || (uint32_t)irq >= x->nr_irqs)
         return -EINVAL;
     if (ad != NULL)
         ad->irq = (uint32_t)irq;
-    if (data != NULL)
-        return flask_resource_sid(mi, SS_OCON_DEVICE, data->sbdf, sid);
-    return flask_resource_sid(mi, SS_OCON_PIRQ, (uint64_t)irq, sid);
+    if ((uint32_t)irq < x->nr_static_irqs)
+        return flask_resource_sid(mi, SS_OCON_PIRQ, (uint64_t)irq, sid);
+    if (msi != NULL)
+        return flask_resource_sid(mi, SS_OCON_DEVICE, msi->sbdf, sid);
+    *sid = SECINITSID_UNLABELED;
+    return 0;
 }
 
 /* struct flask_audit has no device field: the hook name identifies the check. */
@@ -745,6 +757,11 @@ GRANT_HOOK(grant_query_size, GRANT__QUERY)
  * Xen asks whether the creator still carries the xenboot label.  A host that
  * builds domains without a calling domain (NULL cur), or from an idle domain
  * FLASK has not labelled, is taken to be booting as well.
+ *
+ * Only the privileged domain gets a boot label (dom0_t).  Every other domain
+ * built at boot (dom0less) starts unlabeled, as in Xen 4.17 outside the PV
+ * shim (which labels its one guest domU_t and is not modelled): its label is
+ * whatever domain_create is asked for, checked against xenboot_t.
  */
 static bool creator_is_xenboot(struct xsm_instance *mi, const struct xsm_domain *cur)
 {
@@ -779,9 +796,8 @@ static int flask_alloc_security_domain(struct xsm_instance *mi, struct xsm_domai
         sid = SECINITSID_DOMIO;
         break;
     default:
-        /* Domains the hypervisor builds itself while it boots. */
-        if (creator_is_xenboot(mi, cur))
-            sid = d->is_privileged ? SECINITSID_DOM0 : SECINITSID_DOMU;
+        if (d->is_privileged && creator_is_xenboot(mi, cur))
+            sid = SECINITSID_DOM0;
         break;
     }
 
@@ -829,19 +845,25 @@ static void flask_free_security_evtchns(struct xsm_instance *mi, struct xsm_doma
 static char *flask_show_security_evtchn(struct xsm_instance *mi, struct xsm_domain *cur,
                                         struct xsm_domain *d, const struct xsm_evtchn *chn)
 {
+    uint32_t sid = 0;
+
     (void)cur, (void)d;
     if (chn == NULL)
         return NULL;
     switch (chn->state) {
     case XSM_ECS_UNBOUND:
     case XSM_ECS_INTERDOMAIN:
-        if (chn->label[mi->slot] == 0)
+        sid = chn->label[mi->slot];
+        break;
+    case XSM_ECS_PIRQ:
+        /* The label of the IRQ the pirq is bound to, if it is bound. */
+        if (chn->pirq_irq != 0 && irq_sid(mi, chn->pirq_irq, chn->pirq_msi, &sid, NULL) != 0)
             return NULL;
-        return flask_sid_to_context(mi, chn->label[mi->slot]);
+        break;
     default:
-        /* A PIRQ channel shows its IRQ's label; the model has no pirq number. */
-        return NULL;
+        break;
     }
+    return sid != 0 ? flask_sid_to_context(mi, sid) : NULL;
 }
 
 static int flask_init_hardware_domain(struct xsm_instance *mi, struct xsm_domain *cur,
@@ -948,12 +970,13 @@ static int flask_kexec(struct xsm_instance *mi, struct xsm_domain *cur)
 
 /* ---- Interrupts, I/O resources and passthrough ------------------------ */
 
-static char *flask_show_irq_sid(struct xsm_instance *mi, struct xsm_domain *cur, int irq)
+static char *flask_show_irq_sid(struct xsm_instance *mi, struct xsm_domain *cur, int irq,
+                                const struct xsm_irq_data *data)
 {
     uint32_t sid;
 
     (void)cur;
-    if (irq_sid(mi, irq, NULL, &sid, NULL) != 0)
+    if (irq_sid(mi, irq, data, &sid, NULL) != 0)
         return NULL;
     return flask_sid_to_context(mi, sid);
 }
@@ -1006,7 +1029,7 @@ static int flask_bind_pt_irq(struct xsm_instance *mi, struct xsm_domain *cur, st
     rc = domain_has_perm(mi, "bind_pt_irq", cur, d, SECCLASS_RESOURCE, RESOURCE__ADD);
     if (rc != 0)
         return rc;
-    rc = irq_sid(mi, bind->irq, NULL, &rsid, &ad);
+    rc = irq_sid(mi, bind->irq, bind->msi, &rsid, &ad);
     if (rc != 0)
         return rc;
     rc = cur_has_sid_perm(mi, "bind_pt_irq", cur, rsid, SECCLASS_HVM, HVM__BIND_IRQ, &ad);
@@ -1283,7 +1306,8 @@ static int flask_resource_setup_pci(struct xsm_instance *mi, struct xsm_domain *
     return cur_on_device(mi, "resource_setup_pci", cur, machine_bdf, RESOURCE__SETUP);
 }
 
-static int flask_resource_setup_gsi(struct xsm_instance *mi, struct xsm_domain *cur, int gsi)
+static int flask_resource_setup_gsi(struct xsm_instance *mi, struct xsm_domain *cur, int gsi,
+                                    const struct xsm_irq_data *data)
 {
     struct flask_audit ad = audit_doms("resource_setup_gsi", cur, NULL);
     uint32_t rsid;
@@ -1291,7 +1315,7 @@ static int flask_resource_setup_gsi(struct xsm_instance *mi, struct xsm_domain *
 
     if (cur == NULL)
         return -EPERM;
-    rc = irq_sid(mi, gsi, NULL, &rsid, &ad);
+    rc = irq_sid(mi, gsi, data, &rsid, &ad);
     if (rc != 0)
         return rc;
     return cur_has_sid_perm(mi, "resource_setup_gsi", cur, rsid, SECCLASS_RESOURCE, RESOURCE__SETUP,
