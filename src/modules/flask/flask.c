@@ -259,13 +259,13 @@ int flask_security_has_perm(struct xsm_instance *mi, struct xsm_domain *cur, uin
                             const char *what)
 {
     const struct flask_domain_sec *dsec = flask_dsec(mi, cur);
-    struct flask_audit ad = {.hook = what};
+    /* Xen's domain_has_security audits no data: the line shows current=. */
+    struct flask_audit ad = {.cur = cur};
 
+    (void)what; /* names the op for readers; Xen's audit line has no such field */
     /* As Xen: a caller without a label is refused even before any policy. */
     if (dsec == NULL)
         return -EACCES;
-    ad.sdom = cur->domid;
-    ad.has_sdom = 1;
     return flask_avc_has_perm(mi, dsec->sid, SECINITSID_SECURITY, SECCLASS_SECURITY, perm, &ad);
 }
 
