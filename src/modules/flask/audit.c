@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * FLASK's log lines that carry policy or guest strings, in Xen 4.17's text:
- * the AVC audit line (Xen's avc_audit).  Log
+ * the AVC audit line (Xen's avc_audit) and the boolean commit message.  Log
  * parsers and audit2allow read these lines, so the text is Xen's to the
  * space, e.g.
  *
@@ -239,4 +239,26 @@ void flask_avc_audit(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint
     }
     line_query(&l, mi, ssid, tsid, tclass);
     line_emit(mi, &l, "avc");
+}
+
+void flask_audit_bools_committed(struct xsm_instance *mi)
+{
+    ss_ctx *ss = flask_ss(mi);
+    unsigned n = flask_policy_loaded(mi) ? ss_bool_count(ss) : 0;
+    struct line l = {0};
+
+    line_printf(&l, "Flask: committed booleans { ");
+    for (unsigned i = 0; i < n; i++) {
+        const char *name = ss_bool_name(ss, i);
+        int active = 0, pending;
+
+        if (ss_bool_get(ss, i, &active, &pending) != 0)
+            active = 0;
+        if (i != 0)
+            line_printf(&l, ", ");
+        line_untrusted(&l, name != NULL ? name : "");
+        line_printf(&l, ":%d", active != 0);
+    }
+    line_printf(&l, " }");
+    line_emit(mi, &l, "Flask: committed booleans");
 }

@@ -104,6 +104,9 @@ void flask_avc_audit(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint
                      uint32_t requested, const struct ss_av_decision *avd, int result,
                      const struct flask_audit *ad);
 
+/* Xen's "Flask: committed booleans { name:value, ... }" (audit.c), after a commit. */
+void flask_audit_bools_committed(struct xsm_instance *mi);
+
 /* Xen's avc_unknown_permission: 0 (logged) if permissive or the policy allows unknown, else -EPERM.
  */
 int flask_unknown_permission(struct xsm_instance *mi, const char *what, int id);
@@ -167,7 +170,10 @@ void flask_avc_cache_stats(const struct flask_avc *avc, struct flask_avc_stats *
 int flask_security_has_perm(struct xsm_instance *mi, struct xsm_domain *cur, uint32_t perm,
                             const char *what);
 
-/* Load a policy image (atomic); flushes the AVC and drops pending booleans on success. */
+/*
+ * FLASK_LOAD: load a policy image (atomic); flushes the AVC and drops pending
+ * booleans on success; the first policy is announced as Xen does.
+ */
 int flask_load_policy(struct xsm_instance *mi, const void *image, size_t len);
 /* After a boolean commit or a switch to enforcing. */
 void flask_policy_changed(struct xsm_instance *mi);

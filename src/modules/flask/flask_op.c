@@ -246,6 +246,7 @@ static int bools_apply(struct xsm_instance *mi, const int *values, unsigned num)
     rc = ss_bool_commit(ss);
     if (rc != 0)
         return rc;
+    flask_audit_bools_committed(mi);
     flask_policy_changed(mi);
     return 0;
 }

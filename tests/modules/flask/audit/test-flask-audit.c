@@ -2,7 +2,8 @@
 /*
  * FLASK's log lines, byte for byte as Xen 4.17 prints them (without the
  * console's "(XEN) " prefix and trailing newline): the AVC audit line of
- * each kind of audit data the hooks pass.  Expected lines
+ * each kind of audit data the hooks pass, the boot messages of every
+ * flask= mode, the policy-load and boolean-commit messages.  Expected lines
  * are written out here from Xen's avc_audit() and hooks.c, and the rules of
  * audit-policy.conf, not taken from the code under test.
  *
@@ -212,7 +213,8 @@ static uint32_t sid_of(struct world *w, const char *ctx)
     return sid;
 }
 
-/* Xen's boot: the idle domain builds dom0 and domU, goes live; dom0 builds the rest. */
+/* Xen's boot: the idle domain builds dom0 and domU, goes live; dom0 builds the
+ * rest. */
 static void world_boot(struct world *w, const char *badname_ctx)
 {
     struct xsm_domain *idle = &w->d[IDLE], *dom0 = &w->d[DOM0];
@@ -295,7 +297,8 @@ static void test_audit_data(void)
     CHECK_EQ(xsm_get_device_group(w.x, dom0, 0x400), -EACCES);
     CHECK_LINE(log_last(l), "avc:  denied  { stat_device } for current=d0 scontext=" DOM0_T
                             " tcontext=" DEV_T " tclass=resource");
-    /* A channel's label is the subject of its bind check; current= is still the caller. */
+    /* A channel's label is the subject of its bind check; current= is still the
+     * caller. */
     struct xsm_evtchn chn = {.state = XSM_ECS_UNBOUND}, chn2 = {.state = XSM_ECS_UNBOUND};
     CHECK_EQ(xsm_alloc_security_evtchns(w.x, NULL, &chn, 1), 0);
     CHECK_EQ(xsm_alloc_security_evtchns(w.x, NULL, &chn2, 1), 0);
@@ -317,9 +320,8 @@ static void test_audit_data(void)
                             " tcontext=" NIC_T " tclass=resource");
     /* device=: an MSI is audited as its PCI device. */
     CHECK_EQ(xsm_map_domain_irq(w.x, dom0, domU, 100, &msi), -EACCES);
-    CHECK_LINE(log_last(l),
-               "avc:  denied  { use_noiommu } for current=d0 device=0x300 scontext=" DOMU_T
-               " tcontext=" NIC_T " tclass=resource");
+    CHECK_LINE(log_last(l), "avc:  denied  { use_noiommu } for current=d0 device=0x300 "
+                            "scontext=" DOMU_T " tcontext=" NIC_T " tclass=resource");
     CHECK_EQ(xsm_resource_plug_pci(w.x, dom0, 0x400), -EACCES);
     CHECK_LINE(log_last(l), "avc:  denied  { plug } for current=d0 device=0x400 scontext=" DOM0_T
                             " tcontext=" DEV_T " tclass=resource");
@@ -339,16 +341,15 @@ static void test_audit_data(void)
                             " tcontext=" DEV_T " tclass=resource");
     /* The device's user is the subject, the caller is current=. */
     CHECK_EQ(xsm_pci_config_permission(w.x, dom0, domU, 0x300, 0, 4, 0), -EACCES);
-    CHECK_LINE(log_last(l),
-               "avc:  denied  { use_noiommu } for current=d0 device=0x300 scontext=" DOMU_T
-               " tcontext=" NIC_T " tclass=resource");
+    CHECK_LINE(log_last(l), "avc:  denied  { use_noiommu } for current=d0 device=0x300 "
+                            "scontext=" DOMU_T " tcontext=" NIC_T " tclass=resource");
 
     /* Every denied permission is printed when any of them is audited. */
     from = l->n;
     CHECK_EQ(xsm_grant_mapref(w.x, other, other, dom0, 0), -EACCES);
     CHECK_LINES(l, from,
-                "avc:  denied  { map_read map_write } for source=d4 target=d0 scontext=" OTHER_T
-                " tcontext=" DOM0_T " tclass=grant");
+                "avc:  denied  { map_read map_write } for source=d4 target=d0 "
+                "scontext=" OTHER_T " tcontext=" DOM0_T " tclass=grant");
     /* ... and nothing when none is. */
     from = l->n;
     CHECK_EQ(xsm_xen_version(w.x, other, XENVER_extraversion), -EACCES);
@@ -357,8 +358,8 @@ static void test_audit_data(void)
     from = l->n;
     CHECK_EQ(xsm_readconsole(w.x, dom0, 1), 0);
     CHECK_LINES(l, from,
-                "avc:  granted  { readconsole clearconsole } for current=d0 scontext=" DOM0_T
-                " tcontext=" XEN_T " tclass=xen");
+                "avc:  granted  { readconsole clearconsole } for current=d0 "
+                "scontext=" DOM0_T " tcontext=" XEN_T " tclass=xen");
     /* Permissions without a name: one hexadecimal word after the named ones. */
     CHECK_EQ(flask_avc_has_perm(w.mi, SECINITSID_DOM0, SECINITSID_XEN, SECCLASS_XEN2,
                                 XEN2_RESOURCE_OP | 0xc0000000U, NULL),
@@ -439,12 +440,14 @@ static void test_escaping(void)
 {
     struct world w;
     unsigned char *bad = malloc(policy_len);
+    xen_flask_op_t op;
     size_t hits = 0;
 
     if (bad == NULL)
         abort();
     memcpy(bad, policy, policy_len);
-    /* "badname_t" -> "bad\n\x1bme_t", "badbool_b" -> "bad ool\x7f\\" (same lengths). */
+    /* "badname_t" -> "bad\n\x1bme_t", "badbool_b" -> "bad ool\x7f\\" (same
+     * lengths). */
     for (size_t i = 0; i + 9 <= policy_len; i++) {
         if (memcmp(bad + i, "badname_t", 9) == 0) {
             memcpy(bad + i, "bad\n\x1bme_t", 9);
@@ -473,9 +476,118 @@ static void test_escaping(void)
     CHECK_LINE(log_last(&w.log), "avc:  denied  { pause } for source=d0 target=d5 scontext=" DOM0_T
                                  " tcontext=system_u:system_r:bad\\x0a\\x1bme_t tclass=domain");
 
+    memset(&op, 0, sizeof(op));
+    op.cmd = FLASK_SETBOOL;
+    op.u.boolean.bool_id = 2;
+    op.u.boolean.new_value = 1;
+    op.u.boolean.commit = 1;
+    CHECK_EQ(flask_op(&w, DOM0, &op), 0);
+    CHECK_LINE(log_last(&w.log), "Flask: committed booleans { guest_console:1, "
+                                 "guest_debug:0, bad\\x20ool\\x7f\\x5c:1 }");
+
     CHECK_EQ(w.log.bad_bytes, 0);
     world_destroy(&w);
     free(bad);
+}
+
+/* ---- Boot, load and commit messages -------------------------------------- */
+
+static void test_boot_messages(void)
+{
+    static const unsigned char junk[64] = {0x8c, 0xff, 0x7c, 0xf9};
+    struct world w;
+    xen_flask_op_t op;
+
+    CHECK_EQ(world_create(&w, "enforcing", policy, policy_len), 0);
+    CHECK_LINES(&w.log, 0, "Flask:  Starting in enforcing mode.");
+    world_destroy(&w);
+
+    CHECK_EQ(world_create(&w, NULL, policy, policy_len), 0);
+    CHECK_LINES(&w.log, 0, "Flask:  Starting in enforcing mode.");
+    world_destroy(&w);
+
+    CHECK_EQ(world_create(&w, "permissive", policy, policy_len), 0);
+    CHECK_LINES(&w.log, 0, "Flask:  Starting in permissive mode.");
+    world_destroy(&w);
+
+    /* Late load: nothing enforced until the first FLASK_LOAD, then enforcing. */
+    CHECK_EQ(world_create(&w, "late", policy, policy_len), 0);
+    CHECK_LINES(&w.log, 0, "Flask:  Access controls disabled until policy is loaded.");
+    if (w.mi != NULL) {
+        CHECK_EQ(xsm_alloc_security_domain(w.x, NULL, &w.d[DOM0]), 0);
+        memset(&op, 0, sizeof(op));
+        op.cmd = FLASK_LOAD;
+        op.u.load.buffer.p = (char *)(uintptr_t)policy;
+        op.u.load.size = (uint32_t)policy_len;
+        CHECK_EQ(flask_op(&w, DOM0, &op), 0);
+        CHECK_LINES(&w.log, 1, "Flask: Policy loaded, continuing in enforcing mode.");
+        /* A reload says nothing. */
+        CHECK_EQ(flask_op(&w, DOM0, &op), 0);
+        CHECK_EQ(w.log.n, 2);
+    }
+    world_destroy(&w);
+
+    /* Permissive without a usable policy: no access control until one is loaded.
+     */
+    CHECK_EQ(world_create(&w, "permissive", junk, sizeof(junk)), 0);
+    CHECK(w.log.n >= 1);
+    CHECK_LINE(log_last(&w.log), "Flask:  Access controls disabled until policy is loaded.");
+    world_destroy(&w);
+
+    /* Enforcing without a usable policy: Xen panics; here xsm_create fails. */
+    CHECK(world_create(&w, "enforcing", junk, sizeof(junk)) < 0);
+    CHECK_LINE(log_last(&w.log), "Unable to load FLASK policy");
+    world_destroy(&w);
+
+    /* flask=disabled: the module declines (the context then says so too). */
+    CHECK_EQ(world_create(&w, "disabled", policy, policy_len), -ENOENT);
+    CHECK(w.log.n >= 1);
+    CHECK_LINE(w.log.n >= 1 ? w.log.line[0] : "", "Flask: Disabled at boot.");
+    world_destroy(&w);
+
+    CHECK_EQ(world_create(&w, "sometimes", policy, policy_len), -EINVAL);
+    CHECK_LINES(&w.log, 0, "Flask: Invalid value for flask= boot parameter.");
+    world_destroy(&w);
+}
+
+static void test_commit_messages(void)
+{
+    struct world w;
+    xen_flask_op_t op;
+    unsigned from;
+
+    CHECK_EQ(world_create(&w, "enforcing", policy, policy_len), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w, "system_u:system_r:badname_t");
+
+    /* SETBOOL with commit: all booleans, in policy order, with their new values.
+     */
+    from = w.log.n;
+    memset(&op, 0, sizeof(op));
+    op.cmd = FLASK_SETBOOL;
+    op.u.boolean.bool_id = 1;
+    op.u.boolean.new_value = 1;
+    op.u.boolean.commit = 1;
+    CHECK_EQ(flask_op(&w, DOM0, &op), 0);
+    CHECK_LINES(&w.log, from,
+                "Flask: committed booleans { guest_console:1, guest_debug:1, "
+                "badbool_b:0 }");
+
+    /* SETBOOL pending only: no message; COMMITBOOLS prints the committed set. */
+    from = w.log.n;
+    op.u.boolean.bool_id = 0;
+    op.u.boolean.new_value = 0;
+    op.u.boolean.commit = 0;
+    CHECK_EQ(flask_op(&w, DOM0, &op), 0);
+    CHECK_NO_LINES(&w.log, from);
+    memset(&op, 0, sizeof(op));
+    op.cmd = FLASK_COMMITBOOLS;
+    CHECK_EQ(flask_op(&w, DOM0, &op), 0);
+    CHECK_LINES(&w.log, from,
+                "Flask: committed booleans { guest_console:0, guest_debug:1, "
+                "badbool_b:0 }");
+    world_destroy(&w);
 }
 
 int main(int argc, char **argv)
@@ -493,10 +605,12 @@ int main(int argc, char **argv)
     }
     policy = buf;
 
+    test_boot_messages();
     test_audit_data();
     test_op_audit();
     test_long_line();
     test_escaping();
+    test_commit_messages();
     free(buf);
     return check_report("flask-audit");
 }
