@@ -114,7 +114,7 @@ struct xsm_host_ops {
     struct xsm_domain *(*domain_get)(void *host, xsm_domid_t domid);
     /* d's event channel on this port, or NULL if the port is not valid. */
     struct xsm_evtchn *(*evtchn_get)(void *host, struct xsm_domain *d, uint32_t port);
-    /* One line of log output, without a trailing newline. */
+    /* One line of log output, without a trailing newline: printable ASCII only. */
     void (*log)(void *host, const char *line);
 };
 
@@ -200,7 +200,12 @@ int xsm_list_modules(const xsm_ctx *x, uint16_t *ids, unsigned max);
 int xsm_get_module_info(const xsm_ctx *x, uint16_t id, struct xsm_module_info *out);
 int xsm_sysctl_xsm_info(const xsm_ctx *x, struct xen_sysctl_xsm_info *io);
 
-/* Per-instance log line (goes to host_ops->log if set). */
+/*
+ * Per-instance log line (goes to host_ops->log if set).  Lines have no
+ * length limit.  Every byte outside printable ASCII (0x20-0x7e) reaches the
+ * host as \xHH, so no string in a line can end it early or carry a control
+ * or escape sequence.
+ */
 void xsm_log(const xsm_ctx *x, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,15 +191,85 @@ struct xsm_domain *xsm_domain_lookup(xsm_ctx *x, struct xsm_domain *cur, xsm_dom
     return x->host_ops->domain_get(x->host, domid);
 }
 
+/* Bytes a log line may carry as they are: printable ASCII. */
+static bool log_byte_plain(unsigned char c)
+{
+    return c >= 0x20 && c <= 0x7e;
+}
+
+/*
+ * Hand one formatted line to the host with every other byte written as
+ * \xHH.  Module code puts guest- and policy-supplied strings into log lines;
+ * a newline there would forge a second line, an escape byte would drive the
+ * console.  Lines without such bytes (nearly all) go out unchanged.
+ */
+static void log_emit(const xsm_ctx *x, char *line)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t n = 0, bad = 0;
+    char *out, *o;
+
+    for (; line[n] != '\0'; n++)
+        bad += !log_byte_plain((unsigned char)line[n]);
+    if (bad == 0) {
+        x->host_ops->log(x->host, line);
+        return;
+    }
+    out = bad <= (SIZE_MAX - n - 1) / 3 ? malloc(n + 3 * bad + 1) : NULL;
+    if (out == NULL) {
+        /* No memory for the long form: blank the bytes rather than pass them on. */
+        for (size_t i = 0; i < n; i++)
+            if (!log_byte_plain((unsigned char)line[i]))
+                line[i] = '?';
+        x->host_ops->log(x->host, line);
+        return;
+    }
+    o = out;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)line[i];
+
+        if (log_byte_plain(c)) {
+            *o++ = (char)c;
+        } else {
+            *o++ = '\\';
+            *o++ = 'x';
+            *o++ = hex[c >> 4];
+            *o++ = hex[c & 15];
+        }
+    }
+    *o = '\0';
+    x->host_ops->log(x->host, out);
+    free(out);
+}
+
+/*
+ * Lines have no length limit: short ones are formatted on the stack, longer
+ * ones in a buffer of their exact size.  Only if that buffer cannot be had
+ * does the line go out cut to the stack buffer.
+ */
 void xsm_log(const xsm_ctx *x, const char *fmt, ...)
 {
-    char line[256];
-    va_list ap;
+    char small[256], *line = small;
+    va_list ap, again;
+    int n;
 
     if (x == NULL || x->host_ops == NULL || x->host_ops->log == NULL)
         return;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    va_copy(again, ap);
+    n = vsnprintf(small, sizeof(small), fmt, ap);
     va_end(ap);
-    x->host_ops->log(x->host, line);
+    if (n >= (int)sizeof(small)) {
+        char *big = malloc((size_t)n + 1);
+
+        if (big != NULL) {
+            vsnprintf(big, (size_t)n + 1, fmt, again);
+            line = big;
+        }
+    }
+    va_end(again);
+    if (n >= 0)
+        log_emit(x, line);
+    if (line != small)
+        free(line);
 }

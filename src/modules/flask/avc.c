@@ -178,7 +178,7 @@ int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, ui
     struct flask_avc *avc = st->avc;
     struct ss_av_decision avd;
     struct avc_node *n;
-    uint32_t denied, audited;
+    uint32_t denied;
     int rc = 0;
 
     if (requested == 0)
@@ -208,13 +208,7 @@ int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, ui
         } else {
             rc = -EACCES;
         }
-        audited = denied & avd.auditdeny;
-        if (audited != 0)
-            flask_audit_log(mi, ssid, tsid, tclass, audited, true, ad);
-    } else {
-        audited = requested & avd.auditallow;
-        if (audited != 0)
-            flask_audit_log(mi, ssid, tsid, tclass, audited, false, ad);
     }
+    flask_avc_audit(mi, ssid, tsid, tclass, requested, &avd, rc, ad);
     return rc;
 }

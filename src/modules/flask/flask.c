@@ -80,10 +80,9 @@ void flask_policy_changed(struct xsm_instance *mi)
     flask_avc_flush(flask_state(mi)->avc);
 }
 
-int flask_load_policy(struct xsm_instance *mi, const void *image, size_t len)
+static int load_policy(struct xsm_instance *mi, const void *image, size_t len)
 {
     struct flask_state *st = flask_state(mi);
-    bool reload = ss_policy_loaded(st->ss);
     int rc;
 
     rc = ss_load_policy(st->ss, image, len);
@@ -93,10 +92,20 @@ int flask_load_policy(struct xsm_instance *mi, const void *image, size_t len)
     }
     flask_avc_flush(st->avc);
     flask_bools_drop_pending(st);
-    if (!reload)
+    return 0;
+}
+
+/* FLASK_LOAD: as Xen's flask_security_load, the first policy is announced. */
+int flask_load_policy(struct xsm_instance *mi, const void *image, size_t len)
+{
+    struct flask_state *st = flask_state(mi);
+    bool reload = ss_policy_loaded(st->ss);
+    int rc = load_policy(mi, image, len);
+
+    if (rc == 0 && !reload)
         xsm_log(mi->ctx, "Flask: Policy loaded, continuing in %s mode.",
                 st->enforcing ? "enforcing" : "permissive");
-    return 0;
+    return rc;
 }
 
 int flask_unknown_permission(struct xsm_instance *mi, const char *what, int id)
@@ -259,13 +268,13 @@ int flask_security_has_perm(struct xsm_instance *mi, struct xsm_domain *cur, uin
                             const char *what)
 {
     const struct flask_domain_sec *dsec = flask_dsec(mi, cur);
-    struct flask_audit ad = {.hook = what};
+    /* Xen's domain_has_security audits no data: the line shows current=. */
+    struct flask_audit ad = {.cur = cur};
 
+    (void)what; /* names the op for readers; Xen's audit line has no such field */
     /* As Xen: a caller without a label is refused even before any policy. */
     if (dsec == NULL)
         return -EACCES;
-    ad.sdom = cur->domid;
-    ad.has_sdom = 1;
     return flask_avc_has_perm(mi, dsec->sid, SECINITSID_SECURITY, SECCLASS_SECURITY, perm, &ad);
 }
 
@@ -331,15 +340,19 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
     int rc;
 
     rc = flask_parse_mode(cfg->flask_mode, &mode);
-    if (rc != 0)
+    if (rc != 0) {
+        xsm_log(mi->ctx, "Flask: Invalid value for flask= boot parameter.");
         return rc;
+    }
     if (cfg->flask_classes != NULL && strcmp(cfg->flask_classes, "name") == 0)
         sc.map_strict = false;
     else if (cfg->flask_classes != NULL && strcmp(cfg->flask_classes, "strict") != 0)
         return -EINVAL;
     /* Declined: the instance runs without FLASK, as Xen falls back to dummy. */
-    if (mode == FLASK_BOOT_DISABLED)
+    if (mode == FLASK_BOOT_DISABLED) {
+        xsm_log(mi->ctx, "Flask: Disabled at boot.");
         return 1;
+    }
 
     st = calloc(1, sizeof(*st));
     if (st == NULL)
@@ -355,8 +368,11 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         return rc < 0 ? rc : -ENOMEM;
     }
 
-    if (mode == FLASK_BOOT_LATE)
+    /* Xen's boot messages (flask_init), word for word. */
+    if (mode == FLASK_BOOT_LATE) {
+        xsm_log(mi->ctx, "Flask:  Access controls disabled until policy is loaded.");
         return 0;
+    }
 
     if (cfg->policy != NULL) {
         image = cfg->policy;
@@ -365,16 +381,18 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         image = flask_default_policy;
         len = flask_default_policy_len;
     }
-    rc = flask_load_policy(mi, image, len);
-    if (rc != 0) {
-        /* Xen panics when enforcing; permissive carries on without policy. */
-        if (st->enforcing) {
-            xsm_log(mi->ctx, "Flask: unable to load the boot policy (%d)", rc);
-            flask_fini(mi);
-            return rc;
-        }
-        xsm_log(mi->ctx, "Flask: boot policy not loaded (%d), continuing permissive", rc);
+    rc = load_policy(mi, image, len);
+    if (rc != 0 && st->enforcing) {
+        /* Xen panics with this message; here the context is not created. */
+        xsm_log(mi->ctx, "Unable to load FLASK policy");
+        flask_fini(mi);
+        return rc;
     }
+    if (rc != 0)
+        xsm_log(mi->ctx, "Flask:  Access controls disabled until policy is loaded.");
+    else
+        xsm_log(mi->ctx, "Flask:  Starting in %s mode.",
+                st->enforcing ? "enforcing" : "permissive");
     return 0;
 }
 

@@ -45,14 +45,35 @@ struct flask_domain_sec {
     uint32_t target_sid; /* target when a device model acts on its target */
 };
 
-/* Optional audit data for an AVC check; any pointer argument may be NULL. */
+/*
+ * Audit data of an AVC check: what Xen's struct avc_audit_data carries,
+ * printed after the permissions in this order (audit.c):
+ *   source=dN target=dM   sdom, tdom if set; target only if it is not sdom;
+ *   current=dN            cur, the domain the hook runs for (Xen's
+ *                         current->domain), only if sdom and tdom are unset;
+ *   one of device=, irq=, range=, dtdevice=, as type says.
+ * Set what Xen's hook sets, nothing more: most checks carry only cur.
+ */
+enum flask_audit_type {
+    FLASK_AUDIT_NONE = 0,
+    FLASK_AUDIT_DEV,   /* device=: a PCI device (segment << 16 | bus << 8 | devfn) */
+    FLASK_AUDIT_IRQ,   /* irq= */
+    FLASK_AUDIT_RANGE, /* range=: I/O ports or memory frames */
+    FLASK_AUDIT_DTDEV, /* dtdevice=: a device-tree path (guest-supplied) */
+};
+
 struct flask_audit {
-    const char *hook;
-    xsm_domid_t sdom, tdom;
-    int has_sdom, has_tdom;
-    uint32_t irq;
-    uint64_t range_lo, range_hi;
-    const char *dtdev;
+    const struct xsm_domain *cur;
+    const struct xsm_domain *sdom, *tdom;
+    enum flask_audit_type type;
+    union {
+        uint32_t device;
+        int irq;
+        struct {
+            uint64_t start, end;
+        } range;
+        const char *dtdev;
+    };
 };
 
 struct flask_state;
@@ -65,15 +86,26 @@ bool flask_policy_loaded(struct xsm_instance *mi);
 /*
  * AVC check: 0, or -EACCES when some requested bit is denied, the instance
  * enforces and the source type is not permissive.  Before any policy every
- * request is allowed.  Denials (and auditallow grants) are logged through
- * xsm_log.  requested must be non-zero.
+ * request is allowed.  Every check is audited (flask_avc_audit); ad may be
+ * NULL.  requested must be non-zero.
  */
 int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
                        uint32_t requested, const struct flask_audit *ad);
 
-/* Log one audit line (audit.c): the audited bits, denied or granted, and the audit data. */
-void flask_audit_log(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
-                     uint32_t audited, bool denied, const struct flask_audit *ad);
+/*
+ * Xen's avc_audit (audit.c), called by the AVC after every check with the
+ * decision as computed (before a permissive denial is cached as a grant)
+ * and the check's result.  Logs "avc:  denied" with every denied bit if any
+ * of them is in auditdeny, or with every requested bit if the check failed
+ * for another reason; else "avc:  granted" with every requested bit if any
+ * is in auditallow.  ad may be NULL.
+ */
+void flask_avc_audit(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
+                     uint32_t requested, const struct ss_av_decision *avd, int result,
+                     const struct flask_audit *ad);
+
+/* Xen's "Flask: committed booleans { name:value, ... }" (audit.c), after a commit. */
+void flask_audit_bools_committed(struct xsm_instance *mi);
 
 /* Xen's avc_unknown_permission: 0 (logged) if permissive or the policy allows unknown, else -EPERM.
  */
@@ -138,7 +170,10 @@ void flask_avc_cache_stats(const struct flask_avc *avc, struct flask_avc_stats *
 int flask_security_has_perm(struct xsm_instance *mi, struct xsm_domain *cur, uint32_t perm,
                             const char *what);
 
-/* Load a policy image (atomic); flushes the AVC and drops pending booleans on success. */
+/*
+ * FLASK_LOAD: load a policy image (atomic); flushes the AVC and drops pending
+ * booleans on success; the first policy is announced as Xen does.
+ */
 int flask_load_policy(struct xsm_instance *mi, const void *image, size_t len);
 /* After a boolean commit or a switch to enforcing. */
 void flask_policy_changed(struct xsm_instance *mi);

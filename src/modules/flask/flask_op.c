@@ -246,6 +246,7 @@ static int bools_apply(struct xsm_instance *mi, const int *values, unsigned num)
     rc = ss_bool_commit(ss);
     if (rc != 0)
         return rc;
+    flask_audit_bools_committed(mi);
     flask_policy_changed(mi);
     return 0;
 }
@@ -492,7 +493,7 @@ static long op_relabel_domain(struct xsm_instance *mi, struct xsm_domain *cur, v
     const xen_flask_relabel_t *r = &((const xen_flask_op_t *)op)->u.relabel;
     xsm_domid_t domid = (xsm_domid_t)r->domid; /* Xen's domid_t truncation */
     struct flask_domain_sec *csec = flask_dsec(mi, cur), *dsec, *tsec;
-    struct flask_audit ad = {.hook = "flask_relabel_domain"};
+    struct flask_audit ad = {.cur = cur, .sdom = cur};
     uint32_t newsid = r->sid, self_sid, target_sid;
     struct xsm_domain *d;
     int rc;
@@ -503,10 +504,7 @@ static long op_relabel_domain(struct xsm_instance *mi, struct xsm_domain *cur, v
     dsec = flask_dsec(mi, d);
     if (csec == NULL || dsec == NULL)
         return -EACCES;
-    ad.sdom = cur->domid;
-    ad.has_sdom = 1;
-    ad.tdom = d->domid;
-    ad.has_tdom = 1;
+    ad.tdom = d;
 
     if (domid == XSM_DOMID_SELF) {
         rc = flask_avc_has_perm(mi, dsec->sid, newsid, SECCLASS_DOMAIN2, DOMAIN2__RELABELSELF, &ad);

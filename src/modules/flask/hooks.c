@@ -112,31 +112,28 @@ enum {
 
 /* ---- Helpers ---------------------------------------------------------- */
 
-static struct flask_audit audit_doms(const char *hook, const struct xsm_domain *s,
-                                     const struct xsm_domain *t)
+/*
+ * Audit data (struct flask_audit) is what Xen's hook passes to the AVC:
+ * both domains for domain_has_perm and the interdomain channel checks, else
+ * only the calling domain (Xen passes none and prints current=), plus the
+ * device, IRQ, range or device-tree path where Xen's hook names one.  The
+ * 'hook' arguments name a check for readers; Xen's audit line has no field
+ * for them.
+ */
+static struct flask_audit audit_cur(const struct xsm_domain *cur)
 {
-    struct flask_audit ad = {.hook = hook};
-
-    if (s != NULL) {
-        ad.sdom = s->domid;
-        ad.has_sdom = 1;
-    }
-    if (t != NULL) {
-        ad.tdom = t->domid;
-        ad.has_tdom = 1;
-    }
-    return ad;
+    return (struct flask_audit){.cur = cur};
 }
 
 /* Xen's domain_has_perm: d1's label against d2 as d1 sees it. */
 static int domain_has_perm(struct xsm_instance *mi, const char *hook, const struct xsm_domain *d1,
                            const struct xsm_domain *d2, uint16_t tclass, uint32_t perms)
 {
-    struct flask_audit ad;
+    struct flask_audit ad = {.sdom = d1, .tdom = d2};
 
+    (void)hook;
     if (d1 == NULL || d2 == NULL)
         return -EPERM;
-    ad = audit_doms(hook, d1, d2);
     return flask_avc_has_perm(mi, flask_domain_sid(mi, d1), flask_domain_target_sid(mi, d1, d2),
                               tclass, perms, &ad);
 }
@@ -146,30 +143,35 @@ static int cur_has_sid_perm(struct xsm_instance *mi, const char *hook, const str
                             uint32_t tsid, uint16_t tclass, uint32_t perms,
                             const struct flask_audit *ad)
 {
-    struct flask_audit local;
+    struct flask_audit local = audit_cur(cur);
 
+    (void)hook;
     if (cur == NULL)
         return -EPERM;
-    if (ad == NULL) {
-        local = audit_doms(hook, cur, NULL);
+    if (ad == NULL)
         ad = &local;
-    }
     return flask_avc_has_perm(mi, flask_domain_sid(mi, cur), tsid, tclass, perms, ad);
 }
 
-/* A domain acting on the hypervisor itself (xen_t). */
+/*
+ * A domain acting on the hypervisor itself (xen_t).  Xen's callers pass
+ * current->domain, and the line names it as current=.
+ */
 static int domain_has_xen(struct xsm_instance *mi, const char *hook, const struct xsm_domain *d,
                           uint16_t tclass, uint32_t perms)
 {
     return cur_has_sid_perm(mi, hook, d, SECINITSID_XEN, tclass, perms, NULL);
 }
 
-static int domain_has_evtchn(struct xsm_instance *mi, const char *hook, const struct xsm_domain *d,
+static int domain_has_evtchn(struct xsm_instance *mi, const char *hook,
+                             const struct xsm_domain *cur, const struct xsm_domain *d,
                              const struct xsm_evtchn *chn, uint32_t perms)
 {
+    struct flask_audit ad = audit_cur(cur);
+
     if (chn == NULL)
         return -EINVAL;
-    return cur_has_sid_perm(mi, hook, d, chn->label[mi->slot], SECCLASS_EVENT, perms, NULL);
+    return cur_has_sid_perm(mi, hook, d, chn->label[mi->slot], SECCLASS_EVENT, perms, &ad);
 }
 
 /*
@@ -210,20 +212,30 @@ static int irq_sid(struct xsm_instance *mi, int irq, const struct xsm_irq_data *
 
     if (irq < 0 || (uint32_t)irq >= x->nr_irqs)
         return -EINVAL;
-    if (ad != NULL)
-        ad->irq = (uint32_t)irq;
-    if ((uint32_t)irq < x->nr_static_irqs)
-        return flask_resource_sid(mi, SS_OCON_PIRQ, (uint64_t)irq, sid);
-    if (msi != NULL)
-        return flask_resource_sid(mi, SS_OCON_DEVICE, msi->sbdf, sid);
-    *sid = SECINITSID_UNLABELED;
-    return 0;
+    if ((uint32_t)irq < x->nr_static_irqs || msi == NULL) {
+        if (ad != NULL) {
+            ad->type = FLASK_AUDIT_IRQ;
+            ad->irq = irq;
+        }
+        if ((uint32_t)irq < x->nr_static_irqs)
+            return flask_resource_sid(mi, SS_OCON_PIRQ, (uint64_t)irq, sid);
+        *sid = SECINITSID_UNLABELED;
+        return 0;
+    }
+    if (ad != NULL) {
+        ad->type = FLASK_AUDIT_DEV;
+        ad->device = msi->sbdf;
+    }
+    return flask_resource_sid(mi, SS_OCON_DEVICE, msi->sbdf, sid);
 }
 
-/* struct flask_audit has no device field: the hook name identifies the check. */
+/* A PCI device's label; ad (if any) names the device. */
 static int device_sid(struct xsm_instance *mi, uint32_t sbdf, uint32_t *sid, struct flask_audit *ad)
 {
-    (void)ad;
+    if (ad != NULL) {
+        ad->type = FLASK_AUDIT_DEV;
+        ad->device = sbdf;
+    }
     return flask_resource_sid(mi, SS_OCON_DEVICE, sbdf, sid);
 }
 
@@ -350,7 +362,7 @@ static int flask_set_target(struct xsm_instance *mi, struct xsm_domain *cur, str
     if (rc != 0)
         return rc;
     /* Plain labels on both sides: the relation is being created, not used. */
-    ad = audit_doms("set_target", d, t);
+    ad = audit_cur(cur);
     rc = flask_avc_has_perm(mi, dsec->sid, flask_domain_sid(mi, t), SECCLASS_DOMAIN,
                             DOMAIN__SET_TARGET, &ad);
     if (rc != 0)
@@ -618,25 +630,25 @@ static int flask_readconsole(struct xsm_instance *mi, struct xsm_domain *cur, ui
  * (by the caller) and binding it (to d2 as d1 sees it).
  */
 static int evtchn_label(struct xsm_instance *mi, struct xsm_domain *cur, struct xsm_domain *d1,
-                        struct xsm_domain *d2, uint32_t *newsid)
+                        struct xsm_domain *d2, uint32_t *newsid, const struct flask_audit *ad)
 {
     uint32_t sid1 = flask_domain_sid(mi, d1);
     uint32_t sid2 = flask_domain_target_sid(mi, d1, d2);
-    struct flask_audit ad = audit_doms("evtchn", d1, d2);
     int rc;
 
     rc = flask_transition_sid(mi, sid1, sid2, SECCLASS_EVENT, newsid);
     if (rc != 0)
         return rc;
-    rc = cur_has_sid_perm(mi, "evtchn", cur, *newsid, SECCLASS_EVENT, EVENT__CREATE, &ad);
+    rc = cur_has_sid_perm(mi, "evtchn", cur, *newsid, SECCLASS_EVENT, EVENT__CREATE, ad);
     if (rc != 0)
         return rc;
-    return flask_avc_has_perm(mi, *newsid, sid2, SECCLASS_EVENT, EVENT__BIND, &ad);
+    return flask_avc_has_perm(mi, *newsid, sid2, SECCLASS_EVENT, EVENT__BIND, ad);
 }
 
 static int flask_evtchn_unbound(struct xsm_instance *mi, struct xsm_domain *cur,
                                 struct xsm_domain *d, struct xsm_evtchn *chn, xsm_domid_t id2)
 {
+    struct flask_audit ad = audit_cur(cur);
     struct xsm_domain *d2;
     uint32_t newsid;
     int rc;
@@ -648,7 +660,7 @@ static int flask_evtchn_unbound(struct xsm_instance *mi, struct xsm_domain *cur,
     d2 = xsm_domain_lookup(mi->ctx, cur, id2);
     if (d2 == NULL)
         return -EPERM;
-    rc = evtchn_label(mi, cur, d, d2, &newsid);
+    rc = evtchn_label(mi, cur, d, d2, &newsid, &ad);
     if (rc != 0)
         return rc;
     chn->label[mi->slot] = newsid;
@@ -659,7 +671,7 @@ static int flask_evtchn_interdomain(struct xsm_instance *mi, struct xsm_domain *
                                     struct xsm_domain *d1, struct xsm_evtchn *chn1,
                                     struct xsm_domain *d2, struct xsm_evtchn *chn2)
 {
-    struct flask_audit ad = audit_doms("evtchn_interdomain", d1, d2);
+    struct flask_audit ad = {.sdom = d1, .tdom = d2};
     uint32_t newsid;
     int rc;
 
@@ -667,7 +679,7 @@ static int flask_evtchn_interdomain(struct xsm_instance *mi, struct xsm_domain *
         return -EPERM;
     if (chn1 == NULL || chn2 == NULL)
         return -EINVAL;
-    rc = evtchn_label(mi, cur, d1, d2, &newsid);
+    rc = evtchn_label(mi, cur, d1, d2, &newsid, &ad);
     if (rc != 0)
         return rc;
     /*
@@ -694,14 +706,13 @@ static void flask_evtchn_close_post(struct xsm_instance *mi, struct xsm_domain *
 static int flask_evtchn_send(struct xsm_instance *mi, struct xsm_domain *cur, struct xsm_domain *d,
                              struct xsm_evtchn *chn)
 {
-    (void)cur;
     if (d == NULL)
         return -EPERM;
     if (chn == NULL)
         return -EINVAL;
     switch (chn->state) {
     case XSM_ECS_INTERDOMAIN:
-        return domain_has_evtchn(mi, "evtchn_send", d, chn, EVENT__SEND);
+        return domain_has_evtchn(mi, "evtchn_send", cur, d, chn, EVENT__SEND);
     case XSM_ECS_IPI:
     case XSM_ECS_UNBOUND:
         return 0;
@@ -713,8 +724,7 @@ static int flask_evtchn_send(struct xsm_instance *mi, struct xsm_domain *cur, st
 static int flask_evtchn_status(struct xsm_instance *mi, struct xsm_domain *cur,
                                struct xsm_domain *d, struct xsm_evtchn *chn)
 {
-    (void)cur;
-    return domain_has_evtchn(mi, "evtchn_status", d, chn, EVENT__STATUS);
+    return domain_has_evtchn(mi, "evtchn_status", cur, d, chn, EVENT__STATUS);
 }
 
 static int flask_evtchn_reset(struct xsm_instance *mi, struct xsm_domain *cur,
@@ -984,7 +994,7 @@ static char *flask_show_irq_sid(struct xsm_instance *mi, struct xsm_domain *cur,
 static int flask_map_domain_irq(struct xsm_instance *mi, struct xsm_domain *cur,
                                 struct xsm_domain *d, int irq, const struct xsm_irq_data *data)
 {
-    struct flask_audit ad = audit_doms("map_domain_irq", cur, d);
+    struct flask_audit ad = audit_cur(cur);
     uint32_t sid;
     int rc;
 
@@ -1004,10 +1014,11 @@ static int flask_map_domain_irq(struct xsm_instance *mi, struct xsm_domain *cur,
 static int flask_unmap_domain_irq(struct xsm_instance *mi, struct xsm_domain *cur,
                                   struct xsm_domain *d, int irq, const struct xsm_irq_data *data)
 {
-    struct flask_audit ad = audit_doms("unmap_domain_irq", cur, d);
+    struct flask_audit ad = audit_cur(cur);
     uint32_t sid;
     int rc;
 
+    (void)d; /* only the caller's right to remove the IRQ is checked */
     if (cur == NULL)
         return -EPERM;
     rc = irq_sid(mi, irq, data, &sid, &ad);
@@ -1020,7 +1031,7 @@ static int flask_unmap_domain_irq(struct xsm_instance *mi, struct xsm_domain *cu
 static int flask_bind_pt_irq(struct xsm_instance *mi, struct xsm_domain *cur, struct xsm_domain *d,
                              struct xsm_bind_pt_irq *bind)
 {
-    struct flask_audit ad = audit_doms("bind_pt_irq", cur, d);
+    struct flask_audit ad = audit_cur(cur);
     uint32_t rsid;
     int rc;
 
@@ -1057,14 +1068,14 @@ static int flask_irq_permission(struct xsm_instance *mi, struct xsm_domain *cur,
 /* One labelled piece of an I/O-port or I/O-memory range. */
 struct range_check {
     struct xsm_instance *mi;
-    const char *hook;
+    const struct xsm_domain *cur;
     uint32_t ssid, dsid, perm, use_perm;
 };
 
 static int range_piece_has_perm(void *opaque, uint32_t sid, uint64_t lo, uint64_t hi)
 {
     struct range_check *rc = opaque;
-    struct flask_audit ad = {.hook = rc->hook, .range_lo = lo, .range_hi = hi};
+    struct flask_audit ad = {.cur = rc->cur, .type = FLASK_AUDIT_RANGE, .range = {lo, hi}};
     int r;
 
     r = flask_avc_has_perm(rc->mi, rc->ssid, sid, SECCLASS_RESOURCE, rc->perm, &ad);
@@ -1089,7 +1100,7 @@ static int range_permission(struct xsm_instance *mi, const char *hook, struct xs
     if (rc != 0)
         return rc;
     data.mi = mi;
-    data.hook = hook;
+    data.cur = cur;
     data.ssid = flask_domain_sid(mi, cur);
     data.dsid = flask_domain_sid(mi, d);
     data.perm = allow ? add_perm : remove_perm;
@@ -1129,11 +1140,10 @@ static int flask_pci_config_permission(struct xsm_instance *mi, struct xsm_domai
                                        struct xsm_domain *d, uint32_t machine_bdf, uint16_t start,
                                        uint16_t end, uint8_t access)
 {
-    struct flask_audit ad = audit_doms("pci_config_permission", d, NULL);
+    struct flask_audit ad = audit_cur(cur);
     uint32_t rsid, perm;
     int rc;
 
-    (void)cur;
     if (d == NULL)
         return -EPERM;
     rc = device_sid(mi, machine_bdf, &rsid, &ad);
@@ -1147,17 +1157,17 @@ static int flask_pci_config_permission(struct xsm_instance *mi, struct xsm_domai
     return flask_avc_has_perm(mi, flask_domain_sid(mi, d), rsid, SECCLASS_RESOURCE, perm, &ad);
 }
 
-/* The caller on a PCI device's label. */
+/* The caller on a PCI device's label; audit_device: the line names the device, as Xen's does. */
 static int cur_on_device(struct xsm_instance *mi, const char *hook, struct xsm_domain *cur,
-                         uint32_t sbdf, uint32_t perm)
+                         uint32_t sbdf, uint32_t perm, bool audit_device)
 {
-    struct flask_audit ad = audit_doms(hook, cur, NULL);
+    struct flask_audit ad = audit_cur(cur);
     uint32_t rsid;
     int rc;
 
     if (cur == NULL)
         return -EPERM;
-    rc = device_sid(mi, sbdf, &rsid, &ad);
+    rc = device_sid(mi, sbdf, &rsid, audit_device ? &ad : NULL);
     if (rc != 0)
         return rc;
     return cur_has_sid_perm(mi, hook, cur, rsid, SECCLASS_RESOURCE, perm, &ad);
@@ -1166,19 +1176,20 @@ static int cur_on_device(struct xsm_instance *mi, const char *hook, struct xsm_d
 static int flask_get_device_group(struct xsm_instance *mi, struct xsm_domain *cur,
                                   uint32_t machine_bdf)
 {
-    return cur_on_device(mi, "get_device_group", cur, machine_bdf, RESOURCE__STAT_DEVICE);
+    return cur_on_device(mi, "get_device_group", cur, machine_bdf, RESOURCE__STAT_DEVICE, false);
 }
 
 static int flask_assign_device(struct xsm_instance *mi, struct xsm_domain *cur,
                                struct xsm_domain *d, uint32_t machine_bdf)
 {
-    struct flask_audit ad = audit_doms("assign_device", cur, d);
+    struct flask_audit ad = audit_cur(cur);
     uint32_t rsid;
     int rc;
 
     /* No domain: XEN_DOMCTL_test_assign_device. */
     if (d == NULL)
-        return cur_on_device(mi, "test_assign_device", cur, machine_bdf, RESOURCE__STAT_DEVICE);
+        return cur_on_device(mi, "test_assign_device", cur, machine_bdf, RESOURCE__STAT_DEVICE,
+                             false);
     rc = domain_has_perm(mi, "assign_device", cur, d, SECCLASS_RESOURCE, RESOURCE__ADD);
     if (rc != 0)
         return rc;
@@ -1200,7 +1211,7 @@ static int flask_deassign_device(struct xsm_instance *mi, struct xsm_domain *cur
 
     if (rc != 0)
         return rc;
-    return cur_on_device(mi, "deassign_device", cur, machine_bdf, RESOURCE__REMOVE_DEVICE);
+    return cur_on_device(mi, "deassign_device", cur, machine_bdf, RESOURCE__REMOVE_DEVICE, false);
 }
 
 static int dtdevice_sid(struct xsm_instance *mi, const char *path, uint32_t *sid,
@@ -1208,26 +1219,29 @@ static int dtdevice_sid(struct xsm_instance *mi, const char *path, uint32_t *sid
 {
     if (path == NULL)
         return -EINVAL;
-    if (ad != NULL)
+    if (ad != NULL) {
+        ad->type = FLASK_AUDIT_DTDEV;
         ad->dtdev = path;
+    }
     return flask_devicetree_sid(mi, path, sid);
 }
 
 static int flask_assign_dtdevice(struct xsm_instance *mi, struct xsm_domain *cur,
                                  struct xsm_domain *d, const char *dtpath)
 {
-    struct flask_audit ad = audit_doms("assign_dtdevice", cur, d);
+    struct flask_audit ad = audit_cur(cur);
     uint32_t rsid;
     int rc;
 
     if (cur == NULL)
         return -EPERM;
     if (d == NULL) {
-        rc = dtdevice_sid(mi, dtpath, &rsid, &ad);
+        /* Xen's test_assign_dtdevice audits no data. */
+        rc = dtdevice_sid(mi, dtpath, &rsid, NULL);
         if (rc != 0)
             return rc;
         return cur_has_sid_perm(mi, "test_assign_dtdevice", cur, rsid, SECCLASS_RESOURCE,
-                                RESOURCE__STAT_DEVICE, &ad);
+                                RESOURCE__STAT_DEVICE, NULL);
     }
     rc = domain_has_perm(mi, "assign_dtdevice", cur, d, SECCLASS_RESOURCE, RESOURCE__ADD);
     if (rc != 0)
@@ -1246,18 +1260,18 @@ static int flask_assign_dtdevice(struct xsm_instance *mi, struct xsm_domain *cur
 static int flask_deassign_dtdevice(struct xsm_instance *mi, struct xsm_domain *cur,
                                    struct xsm_domain *d, const char *dtpath)
 {
-    struct flask_audit ad = audit_doms("deassign_dtdevice", cur, d);
     uint32_t rsid;
     int rc;
 
     rc = domain_has_perm(mi, "deassign_dtdevice", cur, d, SECCLASS_RESOURCE, RESOURCE__REMOVE);
     if (rc != 0)
         return rc;
-    rc = dtdevice_sid(mi, dtpath, &rsid, &ad);
+    /* As Xen: no audit data (the path is not printed). */
+    rc = dtdevice_sid(mi, dtpath, &rsid, NULL);
     if (rc != 0)
         return rc;
     return cur_has_sid_perm(mi, "deassign_dtdevice", cur, rsid, SECCLASS_RESOURCE,
-                            RESOURCE__REMOVE_DEVICE, &ad);
+                            RESOURCE__REMOVE_DEVICE, NULL);
 }
 
 /* CPUs and memory belong to the hypervisor's own domain, domxen_t. */
@@ -1291,25 +1305,25 @@ static int flask_page_offline(struct xsm_instance *mi, struct xsm_domain *cur, u
 static int flask_resource_plug_pci(struct xsm_instance *mi, struct xsm_domain *cur,
                                    uint32_t machine_bdf)
 {
-    return cur_on_device(mi, "resource_plug_pci", cur, machine_bdf, RESOURCE__PLUG);
+    return cur_on_device(mi, "resource_plug_pci", cur, machine_bdf, RESOURCE__PLUG, true);
 }
 
 static int flask_resource_unplug_pci(struct xsm_instance *mi, struct xsm_domain *cur,
                                      uint32_t machine_bdf)
 {
-    return cur_on_device(mi, "resource_unplug_pci", cur, machine_bdf, RESOURCE__UNPLUG);
+    return cur_on_device(mi, "resource_unplug_pci", cur, machine_bdf, RESOURCE__UNPLUG, true);
 }
 
 static int flask_resource_setup_pci(struct xsm_instance *mi, struct xsm_domain *cur,
                                     uint32_t machine_bdf)
 {
-    return cur_on_device(mi, "resource_setup_pci", cur, machine_bdf, RESOURCE__SETUP);
+    return cur_on_device(mi, "resource_setup_pci", cur, machine_bdf, RESOURCE__SETUP, true);
 }
 
 static int flask_resource_setup_gsi(struct xsm_instance *mi, struct xsm_domain *cur, int gsi,
                                     const struct xsm_irq_data *data)
 {
-    struct flask_audit ad = audit_doms("resource_setup_gsi", cur, NULL);
+    struct flask_audit ad = audit_cur(cur);
     uint32_t rsid;
     int rc;
 

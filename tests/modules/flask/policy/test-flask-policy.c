@@ -225,7 +225,7 @@ static bool label_is(struct world *w, unsigned i, const char *want)
 }
 
 /*
- * Boot as Xen does (the idle domain builds dom0 and one guest, then the
+ * Boot as Xen does (the idle domain builds dom0 and one labelled guest, then the
  * system goes live), then dom0 builds the guests of the enum above.
  */
 static int world_create(struct world *w)
@@ -269,7 +269,8 @@ static int world_create(struct world *w)
 
     CHECK_EQ(xsm_alloc_security_domain(w->x, NULL, &w->d[IDLE]), 0);
     CHECK_EQ(create(w, IDLE, DOM0, NULL), 0);
-    CHECK_EQ(create(w, IDLE, BOOTU, NULL), 0);
+    /* Xen 4.17 labels a boot-time guest unlabeled unless it is given a label (ssidref). */
+    CHECK_EQ(create(w, IDLE, BOOTU, "system_u:system_r:domU_t"), 0);
     CHECK_EQ(xsm_set_system_active(w->x, &w->d[IDLE]), 0);
     for (size_t k = 0; k < sizeof(guests) / sizeof(guests[0]); k++) {
         rc = create(w, DOM0, guests[k].i, guests[k].ctx);
