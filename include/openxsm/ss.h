@@ -58,6 +58,23 @@ struct ss_config {
 int ss_create(ss_ctx **out, const struct ss_config *cfg); /* cfg may be NULL */
 void ss_destroy(ss_ctx *ss);
 
+/*
+ * The host's enforcing mode (Xen's flask_enforcing); true after ss_create.
+ * Only Xen semantics consult it, in the two places where Xen's security
+ * server does:
+ *  - a transition, member or change computation whose new context is not
+ *    valid in the policy fails with -EACCES when enforcing; when permissive
+ *    it succeeds and the invalid context gets a SID (logged);
+ *  - a reload converts every SID by name (user, role, type, MLS levels);
+ *    a SID whose names are gone from the new policy is dropped (it then
+ *    reads as the unlabeled SID), and one whose converted context is
+ *    invalid is dropped when enforcing but kept when permissive.
+ * libsepol has no such mode: SELinux semantics always refuse and drop.
+ * A host that switches modes (FLASK's SETENFORCE) calls this each time.
+ */
+void ss_set_enforcing(ss_ctx *ss, bool enforcing);
+bool ss_enforcing(const ss_ctx *ss);
+
 /* Atomic: 0, or -EINVAL / -ENOMEM and nothing changed. */
 int ss_load_policy(ss_ctx *ss, const void *image, size_t len);
 /* Message of the last failed call ("" if none). */

@@ -38,6 +38,7 @@ struct ss_ctx {
     struct sidtab sids;
     uint8_t *pending;
     uint32_t seqno;
+    bool enforcing; /* the host's mode, see ss_set_enforcing() */
     char err[256];
 };
 
@@ -51,6 +52,20 @@ static int set_err(ss_ctx *ss, int rc, const char *fmt, ...)
     if (ss->cfg.log)
         ss->cfg.log(ss->cfg.log_opaque, ss->err);
     return rc;
+}
+
+/* A log line that is not an error of the current call (ss->err untouched). */
+static void note(const ss_ctx *ss, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(const ss_ctx *ss, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    if (!ss->cfg.log)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    ss->cfg.log(ss->cfg.log_opaque, line);
 }
 
 /* ---- heap bitmaps for SID contexts ---- */
@@ -510,8 +525,20 @@ int ss_create(ss_ctx **out, const struct ss_config *cfg)
             }
         }
     }
+    ss->enforcing = true;
     *out = ss;
     return 0;
+}
+
+void ss_set_enforcing(ss_ctx *ss, bool enforcing)
+{
+    if (ss)
+        ss->enforcing = enforcing;
+}
+
+bool ss_enforcing(const ss_ctx *ss)
+{
+    return !ss || ss->enforcing;
 }
 
 void ss_destroy(ss_ctx *ss)
@@ -570,9 +597,16 @@ static int build_map(ss_ctx *ss, struct ss_policy *p)
     return 0;
 }
 
-/* Convert existing SIDs by name, then add the new policy's initial SIDs not yet present. */
-static int build_sidtab(ss_ctx *ss, struct ss_policy *np, struct sidtab *nt)
+/*
+ * Convert existing SIDs by name, then add the new policy's initial SIDs not
+ * yet present.  A SID whose names the new policy lacks is dropped (look-ups
+ * then fall back to the unlabeled SID); one whose converted context is
+ * invalid is dropped too, unless keep_invalid (Xen, permissive: Xen's
+ * convert_context keeps it with a message).
+ */
+static int build_sidtab(ss_ctx *ss, struct ss_policy *np, struct sidtab *nt, bool keep_invalid)
 {
+    uint32_t kept = 0, dropped = 0;
     memset(nt, 0, sizeof(*nt));
     for (uint32_t sid = 1; sid < ss->sids.n; sid++) {
         const struct sident *e = &ss->sids.e[sid];
@@ -582,10 +616,17 @@ static int build_sidtab(ss_ctx *ss, struct ss_policy *np, struct sidtab *nt)
         int rc = parse_context(np, e->str, e->len, &c);
         if (rc == -ENOMEM)
             goto oom;
-        if (rc || !ss_context_valid(np, &c)) {
-            if (!rc)
+        if (!rc && !ss_context_valid(np, &c)) {
+            if (keep_invalid) {
+                kept++;
+            } else {
                 ctx_free(&c);
-            continue; /* dropped: look-ups fall back to the unlabeled SID */
+                rc = -EINVAL;
+            }
+        }
+        if (rc) {
+            dropped++;
+            continue;
         }
         uint32_t len;
         char *str = ctx_to_str(np, &c, &len);
@@ -612,6 +653,8 @@ static int build_sidtab(ss_ctx *ss, struct ss_policy *np, struct sidtab *nt)
     }
     if (nt->next == 0)
         nt->next = 1;
+    if (kept || dropped)
+        note(ss, "policy reload: %u SIDs dropped, %u kept with an invalid context", dropped, kept);
     return 0;
 oom:
     sidtab_free(nt);
@@ -647,7 +690,7 @@ int ss_load_policy(ss_ctx *ss, const void *image, size_t len)
     enum ss_semantics sem = ss->cfg.semantics;
     if (sem == SS_SEM_AUTO)
         sem = np->target == SS_TARGET_XEN ? SS_SEM_XEN : SS_SEM_SELINUX;
-    if (!pending || build_sidtab(ss, np, &nt)) {
+    if (!pending || build_sidtab(ss, np, &nt, sem == SS_SEM_XEN && !ss->enforcing)) {
         free(pending);
         ss_policy_free(np);
         return set_err(ss, -ENOMEM, "out of memory");
@@ -1178,10 +1221,14 @@ static int compute_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t cls, uint3
                 set_range_low(&n, s);
         }
     }
-    int rc;
-    if (!ss_context_valid(p, &n))
-        rc = -EACCES;
-    else
+    int rc = 0;
+    if (!ss_context_valid(p, &n)) {
+        /* Xen refuses an invalid result only when enforcing; libsepol always. */
+        note(ss, "compute_sid: invalid context for ssid=%u tsid=%u tclass=%u", ssid, tsid, cls);
+        if (sel || ss->enforcing)
+            rc = -EACCES;
+    }
+    if (!rc)
         rc = ctx_to_sid(ss, &n, out);
     ebm_free(&tmp[0]);
     ebm_free(&tmp[1]);

@@ -371,6 +371,101 @@ static void test_mapping(void)
     }
 }
 
+/* The context of a SID, or "" (static buffer). */
+static const char *ctx_of(ss_ctx *ss, ss_sid s)
+{
+    static char buf[256];
+    size_t l;
+    if (ss_sid_to_context(ss, s, buf, sizeof(buf), &l))
+        buf[0] = 0;
+    return buf;
+}
+
+/*
+ * Xen semantics: a computed context that is not valid is refused only when
+ * enforcing (Xen's compute_sid_handle_invalid_context).  INVALID_TRANS:
+ * system_u:vm_r:domU_t acting on itself in class domain becomes
+ * system_u:vm_r:dom0_t, and vm_r has no dom0_t.
+ */
+static void test_invalid_computed(void)
+{
+    size_t len;
+    unsigned char *img = build("-D XEN_OCON -D INVALID_TRANS", "-t xen -c 30", &len);
+    CHECK(img != NULL);
+    if (!img)
+        return;
+    static const enum ss_semantics sems[2] = {SS_SEM_XEN, SS_SEM_SELINUX};
+    for (int k = 0; k < 2; k++) {
+        struct ss_config cfg = {.semantics = sems[k]};
+        ss_ctx *ss = loaded(img, len, &cfg);
+        CHECK(ss != NULL);
+        if (!ss)
+            continue;
+        ss_sid du = sid(ss, "system_u:vm_r:domU_t"), o = 0, o2 = 0;
+        uint16_t dom = ss_class_value(ss, "domain");
+        CHECK(ss_enforcing(ss));
+        CHECK(ss_transition_sid(ss, du, du, dom, &o) == -EACCES);
+        ss_set_enforcing(ss, false);
+        CHECK(!ss_enforcing(ss));
+        if (sems[k] == SS_SEM_XEN) {
+            CHECK(ss_transition_sid(ss, du, du, dom, &o) == 0);
+            CHECK(o > 3 && strcmp(ctx_of(ss, o), "system_u:vm_r:dom0_t") == 0);
+            CHECK(ss_transition_sid(ss, du, du, dom, &o2) == 0 && o2 == o);
+            /* the string itself is still no valid context */
+            CHECK(ss_context_to_sid(ss, "system_u:vm_r:dom0_t", 20, &o2) == -EINVAL);
+            /* back to enforcing: refused again, the SID stays */
+            ss_set_enforcing(ss, true);
+            CHECK(ss_transition_sid(ss, du, du, dom, &o2) == -EACCES);
+            CHECK(strcmp(ctx_of(ss, o), "system_u:vm_r:dom0_t") == 0);
+        } else {
+            /* libsepol has no permissive mode */
+            CHECK(ss_transition_sid(ss, du, du, dom, &o) == -EACCES);
+        }
+        ss_destroy(ss);
+    }
+    free(img);
+}
+
+/*
+ * Reload conversion.  Policy A (EXTRA_T) and B (NO_VM_DOMU): under B,
+ * system_u:vm_r:domU_t names existing user, role and type but is invalid,
+ * and system_u:system_r:extra_t names a type B lacks.
+ */
+static void test_reload_convert(void)
+{
+    size_t la, lb;
+    unsigned char *a = build("-D XEN_OCON -D EXTRA_T", "-t xen -c 30", &la);
+    unsigned char *b = build("-D XEN_OCON -D NO_VM_DOMU", "-t xen -c 30", &lb);
+    CHECK(a && b);
+    for (int perm = 0; a && b && perm < 2; perm++) {
+        for (int k = 0; k < 2; k++) {
+            struct ss_config cfg = {.semantics = k ? SS_SEM_SELINUX : SS_SEM_XEN};
+            ss_ctx *ss = loaded(a, la, &cfg);
+            CHECK(ss != NULL);
+            if (!ss)
+                continue;
+            /* a dropped SID reads as unlabeled: libsepol's SID 3, Xen's SID 6 (absent here) */
+            const char *un = k ? "system_u:object_r:unlabeled_t" : "";
+            ss_sid s1 = sid(ss, "system_u:vm_r:domU_t"), s2 = sid(ss, "system_u:system_r:extra_t"),
+                   s3 = sid(ss, "system_u:system_r:dom0_t");
+            CHECK(s1 > 3 && s2 > 3);
+            ss_set_enforcing(ss, !perm);
+            CHECK(ss_load_policy(ss, b, lb) == 0);
+            /* kept only by Xen semantics in permissive mode */
+            bool keep = perm && !k;
+            CHECK(strcmp(ctx_of(ss, s1), keep ? "system_u:vm_r:domU_t" : un) == 0);
+            /* a type that is gone drops the SID in every mode */
+            CHECK(strcmp(ctx_of(ss, s2), un) == 0);
+            CHECK(strcmp(ctx_of(ss, s3), "system_u:system_r:dom0_t") == 0);
+            ss_sid o;
+            CHECK(ss_context_to_sid(ss, "system_u:vm_r:domU_t", 20, &o) == -EINVAL);
+            ss_destroy(ss);
+        }
+    }
+    free(a);
+    free(b);
+}
+
 static void test_unloaded(void)
 {
     ss_ctx *ss;
@@ -444,6 +539,8 @@ int main(int argc, char **argv)
     test_atomic_and_bools();
     test_contexts();
     test_mapping();
+    test_invalid_computed();
+    test_reload_convert();
     test_debian();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
