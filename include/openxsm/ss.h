@@ -107,6 +107,13 @@ int ss_compute_av(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass,
 int ss_compute_av_mapped(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t mclass,
                          struct ss_av_decision *avd);
 
+/*
+ * type_transition / type_member / type_change.  Xen semantics take any class
+ * value, as Xen does: a class the policy does not define matches no rule and
+ * gives user:object_r:<target's type> (user of the source, or of the target
+ * for member; the source's low level).  SELinux semantics: -EINVAL.  An
+ * invalid result: -EACCES, see ss_set_enforcing().
+ */
 int ss_transition_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass, ss_sid *out);
 int ss_member_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass, ss_sid *out);
 int ss_change_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass, ss_sid *out);

@@ -1125,10 +1125,16 @@ static int compute_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t cls, uint3
         return -ENODATA;
     const struct ss_policy *p = ss->pol;
     const struct ss_context *s = sid_ctx(ss, ssid), *t = sid_ctx(ss, tsid);
-    if (!s || !t || !cls || cls > p->nprim[SS_SYM_CLASSES] || !p->classes[cls - 1].name)
-        return -EINVAL;
-    const struct ss_class *c = &p->classes[cls - 1];
     bool sel = ss->sem == SS_SEM_SELINUX;
+    bool known = cls && cls <= p->nprim[SS_SYM_CLASSES] && p->classes[cls - 1].name;
+    /*
+     * Xen never checks the class: one the policy lacks matches no rule and
+     * gets the object defaults below.  libsepol refuses it.  Only SELinux
+     * semantics read the class record (default_*), so c may be NULL.
+     */
+    if (!s || !t || (sel && !known))
+        return -EINVAL;
+    const struct ss_class *c = known ? &p->classes[cls - 1] : NULL;
     uint16_t pc = sel ? p->process_class : p->domain_class;
     struct ss_context n;
     memset(&n, 0, sizeof(n));

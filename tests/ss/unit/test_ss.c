@@ -466,6 +466,54 @@ static void test_reload_convert(void)
     free(b);
 }
 
+/*
+ * Xen's security_compute_sid takes any class value: a class the policy does
+ * not define gets the object defaults, user (source's, or the target's for
+ * member) : object_r : the target's type, at the source's low level.
+ * libsepol refuses the class.
+ */
+static void test_unknown_class(void)
+{
+    for (int mls = 0; mls < 2; mls++) {
+        size_t len;
+        unsigned char *img =
+            build(mls ? "-D XEN_OCON -D TWO_USERS -D WITH_MLS" : "-D XEN_OCON -D TWO_USERS",
+                  mls ? "-t xen -M -c 30" : "-t xen -c 30", &len);
+        CHECK(img != NULL);
+        if (!img)
+            continue;
+        const char *L = mls ? ":s0" : "";
+        char sc[64], tc[64], w_s[64], w_t[64];
+        snprintf(sc, sizeof(sc), "system_u:system_r:dom0_t%s", mls ? ":s0-s1" : "");
+        snprintf(tc, sizeof(tc), "other_u:vm_r:domU_t%s", mls ? ":s1" : "");
+        snprintf(w_s, sizeof(w_s), "system_u:object_r:domU_t%s", L);
+        snprintf(w_t, sizeof(w_t), "other_u:object_r:domU_t%s", L);
+        for (int k = 0; k < 2; k++) {
+            struct ss_config cfg = {.semantics = k ? SS_SEM_SELINUX : SS_SEM_XEN};
+            ss_ctx *ss = loaded(img, len, &cfg);
+            CHECK(ss != NULL);
+            if (!ss)
+                continue;
+            ss_sid s = sid(ss, sc), t = sid(ss, tc), o;
+            static const uint16_t cls[3] = {0, 4, 0xffff}; /* the policy has 3 classes */
+            for (int i = 0; i < 3; i++) {
+                int want = k ? -EINVAL : 0;
+                o = 0;
+                CHECK(ss_transition_sid(ss, s, t, cls[i], &o) == want);
+                CHECK(k || strcmp(ctx_of(ss, o), w_s) == 0);
+                o = 0;
+                CHECK(ss_change_sid(ss, s, t, cls[i], &o) == want);
+                CHECK(k || strcmp(ctx_of(ss, o), w_s) == 0);
+                o = 0;
+                CHECK(ss_member_sid(ss, s, t, cls[i], &o) == want);
+                CHECK(k || strcmp(ctx_of(ss, o), w_t) == 0);
+            }
+            ss_destroy(ss);
+        }
+        free(img);
+    }
+}
+
 static void test_unloaded(void)
 {
     ss_ctx *ss;
@@ -541,6 +589,7 @@ int main(int argc, char **argv)
     test_mapping();
     test_invalid_computed();
     test_reload_convert();
+    test_unknown_class();
     test_debian();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);

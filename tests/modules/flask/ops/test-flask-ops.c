@@ -559,6 +559,19 @@ static void test_compute(void)
     /* No rule: objects keep the target's type. */
     CHECK_EQ(transition_op(x, &dom0, FLASK_MEMBER, 3, 12, SECCLASS_EVENT, &newsid), 0);
     CHECK(ctx_equals(x, newsid, "system_u:object_r:domU_t"));
+    /* Class 0 or past the policy's 13: Xen's object default, user:object_r:ttype. */
+    {
+        static const uint32_t cls[4] = {0, 14, 0xffff, 0x10000};
+        static const uint32_t cmds[3] = {FLASK_CREATE, FLASK_RELABEL, FLASK_MEMBER};
+
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 3; j++) {
+                newsid = 0;
+                CHECK_EQ(transition_op(x, &dom0, cmds[j], 3, 12, cls[i], &newsid), 0);
+                CHECK(ctx_equals(x, newsid, "system_u:object_r:domU_t"));
+            }
+        }
+    }
     CHECK_EQ(transition_op(x, &domU, FLASK_CREATE, 3, 12, SECCLASS_EVENT, &newsid), -EACCES);
     CHECK_EQ(transition_op(x, &domU, FLASK_MEMBER, 3, 12, SECCLASS_EVENT, &newsid), -EACCES);
     CHECK_EQ(transition_op(x, &domU, FLASK_RELABEL, 3, 12, SECCLASS_EVENT, &newsid), -EACCES);
