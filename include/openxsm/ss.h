@@ -75,7 +75,11 @@ void ss_destroy(ss_ctx *ss);
 void ss_set_enforcing(ss_ctx *ss, bool enforcing);
 bool ss_enforcing(const ss_ctx *ss);
 
-/* Atomic: 0, or -EINVAL / -ENOMEM and nothing changed. */
+/*
+ * Atomic: 0, or -EINVAL / -ENOMEM and nothing changed.  Xen semantics, as
+ * Xen: once a policy is loaded, a policy of the other kind (MLS or not) is
+ * refused with -EINVAL.
+ */
 int ss_load_policy(ss_ctx *ss, const void *image, size_t len);
 /* Message of the last failed call ("" if none). */
 const char *ss_last_error(const ss_ctx *ss);

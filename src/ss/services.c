@@ -661,6 +661,15 @@ oom:
     return -ENOMEM;
 }
 
+/* What Xen's loader refuses although the reader took it (all -EINVAL). */
+static int load_checks(ss_ctx *ss, const struct ss_policy *np, enum ss_semantics sem)
+{
+    /* Xen's policydb_read, once a policy is in: flask_mls_enabled is fixed. */
+    if (ss->pol && sem == SS_SEM_XEN && np->mls != ss->pol->mls)
+        return set_err(ss, -EINVAL, "policy rejected: cannot switch between MLS and non-MLS");
+    return 0;
+}
+
 int ss_load_policy(ss_ctx *ss, const void *image, size_t len)
 {
     if (!ss)
@@ -670,7 +679,12 @@ int ss_load_policy(ss_ctx *ss, const void *image, size_t len)
     int rc = ss_policy_read(&np, image, len, err, sizeof(err));
     if (rc)
         return set_err(ss, rc, "policy rejected: %s", err);
-    rc = build_map(ss, np);
+    enum ss_semantics sem = ss->cfg.semantics;
+    if (sem == SS_SEM_AUTO)
+        sem = np->target == SS_TARGET_XEN ? SS_SEM_XEN : SS_SEM_SELINUX;
+    rc = load_checks(ss, np, sem);
+    if (!rc)
+        rc = build_map(ss, np);
     if (rc) {
         ss_policy_free(np);
         return rc;
@@ -687,9 +701,6 @@ int ss_load_policy(ss_ctx *ss, const void *image, size_t len)
     }
     uint8_t *pending = calloc(np->nprim[SS_SYM_BOOLS] + 1, 1);
     struct sidtab nt;
-    enum ss_semantics sem = ss->cfg.semantics;
-    if (sem == SS_SEM_AUTO)
-        sem = np->target == SS_TARGET_XEN ? SS_SEM_XEN : SS_SEM_SELINUX;
     if (!pending || build_sidtab(ss, np, &nt, sem == SS_SEM_XEN && !ss->enforcing)) {
         free(pending);
         ss_policy_free(np);

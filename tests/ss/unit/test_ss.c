@@ -514,6 +514,34 @@ static void test_unknown_class(void)
     }
 }
 
+/* Xen refuses a reload that switches between MLS and non-MLS; libsepol does not. */
+static void test_mls_switch(void)
+{
+    size_t ln, lm;
+    unsigned char *n = build("-D XEN_OCON", "-t xen -c 30", &ln);
+    unsigned char *m = build("-D XEN_OCON -D WITH_MLS", "-t xen -M -c 30", &lm);
+    CHECK(n && m);
+    for (int k = 0; n && m && k < 2; k++) {
+        struct ss_config cfg = {.semantics = k ? SS_SEM_SELINUX : SS_SEM_XEN};
+        for (int first = 0; first < 2; first++) {
+            ss_ctx *ss = first ? loaded(m, lm, &cfg) : loaded(n, ln, &cfg);
+            CHECK(ss != NULL);
+            if (!ss)
+                continue;
+            uint32_t seq = ss_seqno(ss);
+            int rc = first ? ss_load_policy(ss, n, ln) : ss_load_policy(ss, m, lm);
+            CHECK(rc == (k ? 0 : -EINVAL));
+            CHECK(ss_mls_enabled(ss) == (k ? !first : first));
+            CHECK(ss_seqno(ss) == seq + (k ? 1 : 0));
+            /* the same kind reloads fine */
+            CHECK(ss_load_policy(ss, first == !k ? m : n, first == !k ? lm : ln) == 0);
+            ss_destroy(ss);
+        }
+    }
+    free(n);
+    free(m);
+}
+
 static void test_unloaded(void)
 {
     ss_ctx *ss;
@@ -590,6 +618,7 @@ int main(int argc, char **argv)
     test_invalid_computed();
     test_reload_convert();
     test_unknown_class();
+    test_mls_switch();
     test_debian();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
