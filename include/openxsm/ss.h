@@ -53,6 +53,15 @@ struct ss_config {
     bool map_strict; /* Xen's validate_classes(): same class index and bits */
     void (*log)(void *opaque, const char *line);
     void *log_opaque;
+    /*
+     * Load only what Xen 4.17's policy reader loads: "XenFlask" 24 and 30,
+     * and of the "SE Linux" images this reader takes (15-33) only version 24
+     * with nothing but initial SIDs in its object contexts (Xen's old
+     * layout below 24 is not SELinux's and is not read at all); no class
+     * inheriting a common, no genfs or filename transitions.  Anything else
+     * is -EINVAL.  false (the default): everything the reader understands.
+     */
+    bool xen_formats;
 };
 
 int ss_create(ss_ctx **out, const struct ss_config *cfg); /* cfg may be NULL */

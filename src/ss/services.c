@@ -661,9 +661,44 @@ oom:
     return -ENOMEM;
 }
 
+/*
+ * ss_config.xen_formats: of the images this reader takes, refuse what Xen
+ * 4.17's policydb_read refuses.  Its compat table knows "XenFlask" 24 and 30
+ * (which is all the reader reads of that target) and "SE Linux" 15-24, the
+ * latter with the symbol/object-context table counts of Xen's old layout,
+ * which below 24 differ from SELinux's, so only 24 is shared; an old-target
+ * policy may label nothing but initial SIDs.  Either target: no class may
+ * inherit a common, no genfs or filename-transition entries.
+ */
+static int xen_format_check(ss_ctx *ss, const struct ss_policy *np)
+{
+    if (np->target == SS_TARGET_SELINUX) {
+        if (np->version != 24)
+            return set_err(ss, -EINVAL,
+                           "policy rejected: Xen reads \"SE Linux\" policies of "
+                           "version 24 only, not %u",
+                           np->version);
+        for (uint32_t i = 1; i < np->ocon_num; i++)
+            if (np->nocon[i])
+                return set_err(ss, -EINVAL,
+                               "policy rejected: object context table %u of an old Xen policy", i);
+    }
+    if (np->ngenfs || np->nfiletrans || np->nfiletrans_keys)
+        return set_err(ss, -EINVAL, "policy rejected: genfs or filename transitions");
+    for (uint32_t i = 0; i < np->nprim[SS_SYM_CLASSES]; i++)
+        if (np->classes[i].comname)
+            return set_err(ss, -EINVAL, "policy rejected: class %u inherits a common", i + 1);
+    return 0;
+}
+
 /* What Xen's loader refuses although the reader took it (all -EINVAL). */
 static int load_checks(ss_ctx *ss, const struct ss_policy *np, enum ss_semantics sem)
 {
+    if (ss->cfg.xen_formats) {
+        int rc = xen_format_check(ss, np);
+        if (rc)
+            return rc;
+    }
     /* Xen's policydb_read, once a policy is in: flask_mls_enabled is fixed. */
     if (ss->pol && sem == SS_SEM_XEN && np->mls != ss->pol->mls)
         return set_err(ss, -EINVAL, "policy rejected: cannot switch between MLS and non-MLS");

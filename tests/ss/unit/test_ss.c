@@ -542,6 +542,57 @@ static void test_mls_switch(void)
     free(m);
 }
 
+/*
+ * ss_config.xen_formats: exactly what Xen 4.17's policydb_read takes of what
+ * this reader reads.  Xen's compat table: "XenFlask" 24 and 30; "SE Linux"
+ * 15-24, but below 24 only in Xen's old layout (4 or 5 object-context
+ * tables), which is not SELinux's; so of SELinux-layout images only version
+ * 24 (7 tables, all but the initial SIDs empty).  No class may inherit a
+ * common, no genfs entries.
+ */
+static void test_xen_formats(void)
+{
+    static const struct {
+        const char *defs, *flags;
+        bool xen_ok;
+    } v[] = {
+        {"-D XEN_OCON", "-t xen -c 24", true},
+        {"-D XEN_OCON", "-t xen -c 30", true},
+        {"-D XEN_OCON -D WITH_MLS", "-t xen -M -c 30", true},
+        {"", "-c 24", true},
+        {"-D WITH_MLS", "-M -c 24", true},
+        {"", "-c 15", false},
+        {"", "-c 19", false},
+        {"", "-c 23", false},
+        {"", "-c 25", false},
+        {"", "-c 30", false},
+        {"", "-c 33", false},
+        {"-D WITH_PORTCON", "-c 24", false},
+        {"-D WITH_GENFS", "-c 24", false},
+        {"-D WITH_COMMON", "-c 24", false},
+        {"-D XEN_OCON -D WITH_COMMON", "-t xen -c 30", false},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        size_t len;
+        unsigned char *img = build(v[i].defs, v[i].flags, &len);
+        CHECK(img != NULL);
+        if (!img)
+            continue;
+        for (int xf = 0; xf < 2; xf++) {
+            struct ss_config cfg = {.xen_formats = xf};
+            ss_ctx *ss;
+            CHECK(ss_create(&ss, &cfg) == 0);
+            int rc = ss_load_policy(ss, img, len);
+            if (rc != (!xf || v[i].xen_ok ? 0 : -EINVAL))
+                fprintf(stderr, "xen_formats=%d %s %s: %d\n", xf, v[i].defs, v[i].flags, rc);
+            CHECK(rc == (!xf || v[i].xen_ok ? 0 : -EINVAL));
+            CHECK(ss_policy_loaded(ss) == (rc == 0));
+            ss_destroy(ss);
+        }
+        free(img);
+    }
+}
+
 static void test_unloaded(void)
 {
     ss_ctx *ss;
@@ -619,6 +670,7 @@ int main(int argc, char **argv)
     test_reload_convert();
     test_unknown_class();
     test_mls_switch();
+    test_xen_formats();
     test_debian();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
