@@ -12,7 +12,8 @@
  * can be linked next to libsepol.
  *
  * Errors are negative errno values with Xen's numbering.  Before a policy is
- * loaded every service returns -ENODATA.
+ * loaded every service returns -ENODATA, except the Xen object labels
+ * (ss_ocontext_*, ss_devicetree_*), which then work on Xen's empty database.
  */
 #ifndef OPENXSM_SS_H
 #define OPENXSM_SS_H
@@ -85,7 +86,9 @@ void ss_set_enforcing(ss_ctx *ss, bool enforcing);
 bool ss_enforcing(const ss_ctx *ss);
 
 /*
- * Atomic: 0, or -EINVAL / -ENOMEM and nothing changed.  Xen semantics, as
+ * Atomic: 0, or -EINVAL / -ENOMEM and nothing changed (but see the Xen
+ * object labels below: the first load discards those added before it).
+ * Xen semantics, as
  * Xen: once a policy is loaded, a policy of the other kind (MLS or not) is
  * refused with -EINVAL.
  */
@@ -172,11 +175,25 @@ enum ss_handle_unknown ss_handle_unknown(const ss_ctx *ss);
 #define SS_SID_IRQ       10U
 #define SS_SID_DEVICE    11U
 
-/* The labelled SID, or the default initial SID (irq 10, ioport 8, iomem 9, device 11). */
+/*
+ * Xen object labels follow Xen's security server exactly:
+ *  - the labelled SID, or the default initial SID (irq 10, ioport 8,
+ *    iomem 9, device 11); a run-time label of SID 0 reads as SID 0;
+ *  - add: pirq and device need low == high (-EINVAL) and store 16 and 32
+ *    bits of it, ioport stores 32 bits of low and high, iomem 64; -EEXIST
+ *    for an entry of that value (pirq, device) or the first range not below
+ *    low that overlaps (ioport, iomem: the identical range with the same
+ *    SID succeeds, nothing added).  "Same SID" compares the SID an entry
+ *    holds so far: one from the policy has none until first looked up;
+ *  - del: pirq and device match low, ranges low and high, always the full
+ *    64-bit values (so a wider value than stored never matches); -ENOENT;
+ *  - before any policy they work on an empty database that the first load
+ *    (even one that fails) discards, as Xen's reader resets it.
+ * Unknown ocon: -EINVAL.
+ */
 int ss_ocontext_sid(ss_ctx *ss, unsigned ocon, uint64_t value, ss_sid *out);
-/* Xen FLASK_ADD_OCONTEXT rules: -EEXIST, -EINVAL. */
 int ss_ocontext_add(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high, ss_sid sid);
-int ss_ocontext_del(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high); /* -ENOENT */
+int ss_ocontext_del(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high);
 /*
  * Ranged labels (ioport, iomem): call fn for each labelled sub-range of
  * [lo, hi] and each unlabelled gap (default initial SID), in ascending order;

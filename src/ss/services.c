@@ -38,7 +38,8 @@ struct ss_ctx {
     struct sidtab sids;
     uint8_t *pending;
     uint32_t seqno;
-    bool enforcing; /* the host's mode, see ss_set_enforcing() */
+    bool enforcing;          /* the host's mode, see ss_set_enforcing() */
+    struct ss_xolist xo0[6]; /* Xen object labels before any policy */
     char err[256];
 };
 
@@ -541,10 +542,13 @@ bool ss_enforcing(const ss_ctx *ss)
     return !ss || ss->enforcing;
 }
 
+static void xolists_clear(struct ss_xolist *l);
+
 void ss_destroy(ss_ctx *ss)
 {
     if (!ss)
         return;
+    xolists_clear(ss->xo0);
     sidtab_free(&ss->sids);
     ss_policy_free(ss->pol);
     free(ss->pending);
@@ -711,6 +715,9 @@ int ss_load_policy(ss_ctx *ss, const void *image, size_t len)
         return -EINVAL;
     struct ss_policy *np = NULL;
     char err[200];
+    /* Xen's first load resets its (empty) database before it parses. */
+    if (!ss->pol)
+        xolists_clear(ss->xo0);
     int rc = ss_policy_read(&np, image, len, err, sizeof(err));
     if (rc)
         return set_err(ss, rc, "policy rejected: %s", err);
@@ -1508,16 +1515,45 @@ enum ss_handle_unknown ss_handle_unknown(const ss_ctx *ss)
 
 /* ---- Xen object labels ---- */
 
+/*
+ * Design: the lists follow Xen's security_ocontext_add/del to the letter,
+ * because callers see the result (0, -EEXIST, -ENOENT):
+ *  - values are stored in the widths of Xen's struct ocontext (pirq 16
+ *    bits, ioport and device 32, iomem 64), but range placement, the
+ *    overlap test and every delete compare the full 64-bit argument, so a
+ *    wider ioport is stored truncated and a wider delete never matches;
+ *  - "same label" compares the SID an entry holds so far; an entry read
+ *    from the policy has none until it is first looked up;
+ *  - before any policy the lists live in Xen's empty database (ss->xo0);
+ *    the first load clears it before parsing, even a load that fails.
+ */
+
 static const ss_sid ocon_default[5] = {0, SS_SID_IRQ, SS_SID_IOPORT, SS_SID_IOMEM, SS_SID_DEVICE};
 
+static struct ss_xolist *xolist(ss_ctx *ss, unsigned idx)
+{
+    return ss->pol ? &ss->pol->xo[idx] : &ss->xo0[idx];
+}
+
+static void xolists_clear(struct ss_xolist *l)
+{
+    for (unsigned i = 0; i < 6; i++) {
+        for (uint32_t j = 0; j < l[i].n; j++)
+            free(l[i].e[j].path);
+        free(l[i].e);
+        l[i] = (struct ss_xolist){0};
+    }
+}
+
+/* An entry's SID; one read from the policy gets it on first use. */
 static int xocon_sid(ss_ctx *ss, struct ss_xocon *x, ss_sid *out)
 {
-    if (!x->sid) {
+    if (!x->sid && x->ctx) {
         int rc = ctx_to_sid(ss, x->ctx, &x->sid);
         if (rc)
             return rc;
     }
-    *out = x->sid;
+    *out = x->sid; /* 0 only for a run-time label of SID 0 */
     return 0;
 }
 
@@ -1525,9 +1561,7 @@ int ss_ocontext_sid(ss_ctx *ss, unsigned ocon, uint64_t value, ss_sid *out)
 {
     if (!ss || !out || ocon < 1 || ocon > 4)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[ocon];
+    struct ss_xolist *l = xolist(ss, ocon);
     for (uint32_t i = 0; i < l->n; i++) {
         struct ss_xocon *x = &l->e[i];
         bool hit = (ocon == SS_OCON_IOPORT || ocon == SS_OCON_IOMEM)
@@ -1556,45 +1590,36 @@ static int xo_insert(struct ss_xolist *l, uint32_t at, const struct ss_xocon *x)
     return 0;
 }
 
-static ss_sid xo_sid_peek(ss_ctx *ss, struct ss_xocon *x)
-{
-    ss_sid s = 0;
-    if (xocon_sid(ss, x, &s))
-        return 0;
-    return s;
-}
-
 int ss_ocontext_add(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high, ss_sid sid)
 {
     if (!ss || ocon < 1 || ocon > 4)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[ocon];
+    struct ss_xolist *l = xolist(ss, ocon);
     struct ss_xocon nx = {.sid = sid};
     if (ocon == SS_OCON_PIRQ || ocon == SS_OCON_DEVICE) {
+        nx.low = nx.high = ocon == SS_OCON_PIRQ ? (uint16_t)low : (uint32_t)low;
         if (low != high)
             return -EINVAL;
-        nx.low = nx.high = ocon == SS_OCON_PIRQ ? (uint16_t)low : (uint32_t)low;
+        /* The first entry of that value decides; the same SID adds a duplicate at the head. */
         for (uint32_t i = 0; i < l->n; i++)
-            if (l->e[i].low == nx.low && xo_sid_peek(ss, &l->e[i]) != sid)
-                return -EEXIST;
-        /* Xen inserts at the list head even when an identical entry exists */
+            if (l->e[i].low == nx.low) {
+                if (l->e[i].sid != sid)
+                    return -EEXIST;
+                break;
+            }
         return xo_insert(l, 0, &nx);
     }
     if (low > high)
         return -EINVAL;
-    nx.low = low;
-    nx.high = high;
-    uint32_t at = l->n;
-    for (uint32_t i = 0; i < l->n; i++) {
-        struct ss_xocon *x = &l->e[i];
-        if (x->low == low && x->high == high && xo_sid_peek(ss, x) == sid)
-            return 0;
-        if (x->low <= high && low <= x->high)
-            return -EEXIST;
-        if (at == l->n && x->low > low)
-            at = i;
+    nx.low = ocon == SS_OCON_IOPORT ? (uint32_t)low : low;
+    nx.high = ocon == SS_OCON_IOPORT ? (uint32_t)high : high;
+    /* Walk the sorted list to the first entry not below low; only it can overlap. */
+    uint32_t at = 0;
+    while (at < l->n && l->e[at].high < low)
+        at++;
+    if (at < l->n && l->e[at].low <= high) {
+        const struct ss_xocon *x = &l->e[at];
+        return x->low == low && x->high == high && x->sid == sid ? 0 : -EEXIST;
     }
     return xo_insert(l, at, &nx);
 }
@@ -1603,15 +1628,11 @@ int ss_ocontext_del(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high)
 {
     if (!ss || ocon < 1 || ocon > 4)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[ocon];
+    struct ss_xolist *l = xolist(ss, ocon);
     for (uint32_t i = 0; i < l->n; i++) {
         struct ss_xocon *x = &l->e[i];
-        bool hit = (ocon == SS_OCON_IOPORT || ocon == SS_OCON_IOMEM)
-                       ? x->low == low && x->high == high
-                       : x->low == (ocon == SS_OCON_PIRQ ? (uint16_t)low : (uint32_t)low);
-        if (hit) {
+        bool ranged = ocon == SS_OCON_IOPORT || ocon == SS_OCON_IOMEM;
+        if (x->low == low && (!ranged || x->high == high)) {
             memmove(&l->e[i], &l->e[i + 1], (l->n - i - 1) * sizeof(*l->e));
             l->n--;
             return 0;
@@ -1630,9 +1651,7 @@ int ss_ocontext_iterate(ss_ctx *ss, unsigned ocon, uint64_t lo, uint64_t hi,
 {
     if (!ss || !fn || (ocon != SS_OCON_IOPORT && ocon != SS_OCON_IOMEM) || lo > hi)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[ocon];
+    struct ss_xolist *l = xolist(ss, ocon);
     uint64_t cur = lo;
     int rc;
     for (uint32_t i = 0; i < l->n; i++) {
@@ -1664,9 +1683,7 @@ int ss_devicetree_sid(ss_ctx *ss, const char *path, ss_sid *out)
 {
     if (!ss || !path || !out)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[5];
+    struct ss_xolist *l = xolist(ss, 5);
     for (uint32_t i = 0; i < l->n; i++)
         if (l->e[i].path && strcmp(l->e[i].path, path) == 0)
             return xocon_sid(ss, &l->e[i], out);
@@ -1678,9 +1695,7 @@ int ss_devicetree_setlabel(ss_ctx *ss, const char *path, ss_sid sid)
 {
     if (!ss || !path)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[5];
+    struct ss_xolist *l = xolist(ss, 5);
     for (uint32_t i = 0; i < l->n; i++) {
         if (!l->e[i].path || strcmp(l->e[i].path, path) != 0)
             continue;

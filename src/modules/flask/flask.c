@@ -210,11 +210,7 @@ int flask_resource_sid(struct xsm_instance *mi, unsigned ocon, uint64_t value, u
 
     if (def == 0)
         return -EINVAL;
-    /* Before any policy there are no ocontexts: every resource is default. */
-    if (!ss_policy_loaded(ss)) {
-        *out = def;
-        return 0;
-    }
+    /* Before any policy the security server answers from Xen's empty database. */
     return ss_ocontext_sid(ss, ocon, value, out);
 }
 
@@ -228,8 +224,6 @@ int flask_resource_iterate(struct xsm_instance *mi, unsigned ocon, uint64_t lo, 
 
     if (def == 0 || lo > hi || fn == NULL)
         return -EINVAL;
-    if (!ss_policy_loaded(ss))
-        return fn(opaque, def, lo, hi);
     if (ocon == SS_OCON_IOPORT || ocon == SS_OCON_IOMEM)
         return ss_ocontext_iterate(ss, ocon, lo, hi, fn, opaque);
     /* PIRQs and devices are single values. */
@@ -248,10 +242,6 @@ int flask_devicetree_sid(struct xsm_instance *mi, const char *path, uint32_t *ou
 
     if (path == NULL)
         return -EINVAL;
-    if (!ss_policy_loaded(ss)) {
-        *out = SECINITSID_DEVICE;
-        return 0;
-    }
     return ss_devicetree_sid(ss, path, out);
 }
 

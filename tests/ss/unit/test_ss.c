@@ -593,6 +593,128 @@ static void test_xen_formats(void)
     }
 }
 
+static int collect3(void *opaque, ss_sid sid, uint64_t lo, uint64_t hi)
+{
+    uint64_t *v = opaque;
+    if (v[0] < 3) {
+        v[1 + 3 * v[0]] = sid;
+        v[2 + 3 * v[0]] = lo;
+        v[3 + 3 * v[0]] = hi;
+    }
+    v[0]++;
+    return 0;
+}
+
+/*
+ * Xen object labels added at run time, with the value widths of Xen's
+ * struct ocontext (pirq 16 bits, ioport and device 32, iomem 64): the add
+ * stores the truncated value, but range placement, overlap and every delete
+ * compare the full 64-bit argument (security_ocontext_add/del).
+ */
+static void test_ocontext_widths(void)
+{
+    size_t len;
+    unsigned char *img = build("-D XEN_OCON", "-t xen -c 30", &len);
+    CHECK(img != NULL);
+    ss_ctx *ss = img ? loaded(img, len, NULL) : NULL;
+    CHECK(ss != NULL);
+    if (!ss) {
+        free(img);
+        return;
+    }
+    ss_sid lab = sid(ss, "system_u:object_r:domU_t"), oth = sid(ss, "system_u:system_r:dom0_t"), o;
+    const uint64_t W = 1ULL << 32;
+
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 0x10005, 0x10005, oth) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 5, &o) == 0 && o == oth);
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 5, 5, lab) == -EEXIST);
+    CHECK(ss_ocontext_del(ss, SS_OCON_PIRQ, 0x10005, 0x10005) == -ENOENT);
+    CHECK(ss_ocontext_del(ss, SS_OCON_PIRQ, 5, 5) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 5, &o) == 0 && o == SS_SID_IRQ);
+
+    CHECK(ss_ocontext_add(ss, SS_OCON_DEVICE, W | 0x400, W | 0x400, oth) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_DEVICE, 0x400, &o) == 0 && o == oth);
+    CHECK(ss_ocontext_del(ss, SS_OCON_DEVICE, W | 0x400, W | 0x400) == -ENOENT);
+    CHECK(ss_ocontext_del(ss, SS_OCON_DEVICE, 0x400, 0x400) == 0);
+
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOPORT, W | 0x100, W | 0x108, oth) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOPORT, 0x104, &o) == 0 && o == oth);
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOPORT, 0x100, 0x108, lab) == -EEXIST);
+    CHECK(ss_ocontext_del(ss, SS_OCON_IOPORT, W | 0x100, W | 0x108) == -ENOENT);
+    CHECK(ss_ocontext_del(ss, SS_OCON_IOPORT, 0x100, 0x108) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOPORT, 0x104, &o) == 0 && o == SS_SID_IOPORT);
+
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOMEM, W | 0x100, W | 0x108, oth) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOMEM, W | 0x104, &o) == 0 && o == oth);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOMEM, 0x104, &o) == 0 && o == SS_SID_IOMEM);
+    CHECK(ss_ocontext_del(ss, SS_OCON_IOMEM, W | 0x100, W | 0x108) == 0);
+
+    /*
+     * Xen compares the SID an entry holds so far, and a policy entry gets
+     * its SID only when first looked up: before that, even the same label
+     * is a conflict.  pirqcon 33 and ioportcon 0x60-0x64 carry lab.
+     */
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 33, 33, lab) == -EEXIST);
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOPORT, 0x60, 0x64, lab) == -EEXIST);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 33, &o) == 0 && o == lab);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOPORT, 0x61, &o) == 0 && o == lab);
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 33, 33, lab) == 0);
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOPORT, 0x60, 0x64, lab) == 0);
+
+    /* A label with SID 0 (Xen does not check it) reads as SID 0. */
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 7, 7, 0) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 7, &o) == 0 && o == 0);
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOMEM, 0x20, 0x2f, 0) == 0);
+    uint64_t v[10] = {0};
+    CHECK(ss_ocontext_iterate(ss, SS_OCON_IOMEM, 0x20, 0x20, collect3, v) == 0);
+    CHECK(v[0] == 1 && v[1] == 0);
+    ss_destroy(ss);
+    free(img);
+}
+
+/*
+ * Before any policy the Xen object labels live in Xen's empty database:
+ * add, delete and look-ups work on it, and the first load discards it
+ * (Xen's reader clears its database before parsing, even when it fails).
+ */
+static void test_prepolicy_labels(void)
+{
+    ss_ctx *ss;
+    ss_sid o;
+    uint64_t v[10] = {0};
+    CHECK(ss_create(&ss, NULL) == 0);
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 5, 5, 42) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 5, &o) == 0 && o == 42);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 6, &o) == 0 && o == SS_SID_IRQ);
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 5, 5, 43) == -EEXIST);
+    CHECK(ss_ocontext_del(ss, SS_OCON_PIRQ, 6, 6) == -ENOENT);
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOMEM, 0x10, 0x1f, 42) == 0);
+    CHECK(ss_ocontext_iterate(ss, SS_OCON_IOMEM, 0, 0x2f, collect3, v) == 0);
+    CHECK(v[0] == 3 && v[1] == SS_SID_IOMEM && v[4] == 42 && v[5] == 0x10 && v[6] == 0x1f);
+    CHECK(ss_devicetree_setlabel(ss, "/a", 42) == 0);
+    CHECK(ss_devicetree_sid(ss, "/a", &o) == 0 && o == 42);
+    CHECK(ss_devicetree_setlabel(ss, "/a", 43) == -EEXIST);
+    CHECK(ss_devicetree_setlabel(ss, "/b", 0) == -ENOENT);
+    CHECK(ss_ocontext_add(ss, 5, 1, 1, 42) == -EINVAL);
+
+    static const unsigned char junk[8] = {0x8c, 0xff, 0x7c, 0xf9};
+    CHECK(ss_load_policy(ss, junk, sizeof(junk)) == -EINVAL);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 5, &o) == 0 && o == SS_SID_IRQ);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOMEM, 0x10, &o) == 0 && o == SS_SID_IOMEM);
+    CHECK(ss_devicetree_sid(ss, "/a", &o) == 0 && o == SS_SID_DEVICE);
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 5, 5, 43) == 0);
+
+    size_t len;
+    unsigned char *img = build("-D XEN_OCON", "-t xen -c 30", &len);
+    CHECK(img != NULL);
+    if (img) {
+        CHECK(ss_load_policy(ss, img, len) == 0);
+        CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 5, &o) == 0 && o == SS_SID_IRQ);
+        free(img);
+    }
+    ss_destroy(ss);
+}
+
 static void test_unloaded(void)
 {
     ss_ctx *ss;
@@ -671,6 +793,8 @@ int main(int argc, char **argv)
     test_unknown_class();
     test_mls_switch();
     test_xen_formats();
+    test_ocontext_widths();
+    test_prepolicy_labels();
     test_debian();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);

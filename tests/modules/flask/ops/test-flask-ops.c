@@ -416,10 +416,18 @@ static void test_prepolicy(void)
     CHECK_EQ(simple(x, &domU, FLASK_GETENFORCE), 1);
     CHECK(flask_resource_sid(inst(x), SS_OCON_PIRQ, 33, &sid) == 0 && sid == SECINITSID_IRQ);
 
-    /* Labels need a policy to live in. */
-    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 10, 5, 5), -ENODATA);
-    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 10, 6, 5), -EINVAL);
-    CHECK_EQ(dt_op(x, &dom0, 10, "/a", 2), -ENODATA);
+    /* Labels before a policy go to Xen's empty database (0, -EEXIST, -ENOENT). */
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 42, 5, 5), 0);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 43, 5, 5), -EEXIST);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 42, 6, 5), -EINVAL);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_PIRQ, 0, 6, 6), -ENOENT);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_IOPORT, 42, 0x70, 0x7f), 0);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_IOPORT, 0, 0x70, 0x7f), 0);
+    CHECK(flask_resource_sid(inst(x), SS_OCON_PIRQ, 5, &sid) == 0 && sid == 42);
+    CHECK_EQ(dt_op(x, &dom0, 42, "/a", 2), 0);
+    CHECK_EQ(dt_op(x, &dom0, 11, "/a", 2), -EEXIST);
+    CHECK_EQ(dt_op(x, &dom0, 0, "/b", 2), -ENOENT);
+    CHECK(flask_devicetree_sid(inst(x), "/a", &sid) == 0 && sid == 42);
     CHECK_EQ(dt_op(x, &nolabel, 10, "/a", 2), -EACCES);
     {
         uint64_t v[16] = {0};
@@ -429,9 +437,12 @@ static void test_prepolicy(void)
         CHECK_EQ(flask_resource_iterate(inst(x), 9, 5, 9, collect, v), -EINVAL);
     }
 
-    /* Loading a policy switches to enforcing checks. */
+    /* Loading a policy switches to enforcing checks; the first load discards those labels. */
     CHECK_EQ(load_op(x, &domU, policy, (uint32_t)policy_len, BUFADDR), 0);
     CHECK(flask_policy_loaded(inst(x)));
+    CHECK(flask_resource_sid(inst(x), SS_OCON_PIRQ, 5, &sid) == 0 && sid == SECINITSID_IRQ);
+    CHECK(flask_devicetree_sid(inst(x), "/a", &sid) == 0 && sid == SECINITSID_DEVICE);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 43, 5, 5), 0);
     CHECK_EQ(load_op(x, &domU, policy, (uint32_t)policy_len, BUFADDR), -EACCES);
     CHECK_EQ(load_op(x, &dom0, policy, (uint32_t)policy_len, BUFADDR), 0);
     xsm_destroy(x);
@@ -741,6 +752,31 @@ static void test_ocontexts(void)
     CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, dom, 33, 33), -EEXIST);
     CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_DEVICE, dom, 0x800, 0x800), 0);
     CHECK(flask_resource_sid(mi, SS_OCON_DEVICE, 0x800, &sid) == 0 && sid == dom);
+
+    /* Xen's widths: pirq 16 bits, device and ioport 32; deletes compare all 64 bits. */
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, lab, 0x10028, 0x10028), 0);
+    CHECK(flask_resource_sid(mi, SS_OCON_PIRQ, 40, &sid) == 0 && sid == lab);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_PIRQ, 0, 0x10028, 0x10028), -ENOENT);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_PIRQ, 0, 40, 40), 0);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_DEVICE, lab, 1ULL << 40 | 0x900,
+                     1ULL << 40 | 0x900),
+             0);
+    CHECK(flask_resource_sid(mi, SS_OCON_DEVICE, 0x900, &sid) == 0 && sid == lab);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_DEVICE, 0, 1ULL << 40 | 0x900,
+                     1ULL << 40 | 0x900),
+             -ENOENT);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_DEVICE, 0, 0x900, 0x900), 0);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_IOPORT, lab, 1ULL << 32 | 0x200,
+                     1ULL << 32 | 0x210),
+             0);
+    CHECK(flask_resource_sid(mi, SS_OCON_IOPORT, 0x205, &sid) == 0 && sid == lab);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_IOPORT, 0, 1ULL << 32 | 0x200,
+                     1ULL << 32 | 0x210),
+             -ENOENT);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_IOPORT, 0, 0x200, 0x210), 0);
+    /* SID 0 is not checked (as in Xen); the label then reads as SID 0, no crash. */
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 0, 41, 41), 0);
+    CHECK(flask_resource_sid(mi, SS_OCON_PIRQ, 41, &sid) == 0 && sid == 0);
 
     /* Sub-ranges and gaps of [0xf0, 0x210]. */
     memset(v, 0, sizeof(v));
