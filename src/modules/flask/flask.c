@@ -70,6 +70,8 @@ void flask_set_enforcing(struct xsm_instance *mi, bool enforcing)
     struct flask_state *st = flask_state(mi);
 
     st->enforcing = enforcing;
+    /* The security server's invalid-context rules follow the mode (ss_set_enforcing). */
+    ss_set_enforcing(st->ss, enforcing);
     /* Decisions cached while permissive were widened to grants: drop them. */
     if (enforcing)
         flask_avc_flush(st->avc);
@@ -344,6 +346,7 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         flask_fini(mi);
         return rc < 0 ? rc : -ENOMEM;
     }
+    ss_set_enforcing(st->ss, st->enforcing);
 
     if (mode == FLASK_BOOT_LATE)
         return 0;

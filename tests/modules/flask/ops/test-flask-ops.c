@@ -6,7 +6,8 @@
  * Expected values come from Xen 4.17's documented behaviour and from the
  * rules written in test-policy.conf, never from the code under test.
  *
- * usage: test-flask-ops TEST-POLICY.bin   (no argument: skipped)
+ * usage: test-flask-ops TEST-POLICY.bin [RELOAD.bin SELINUX24.bin SELINUX25.bin]
+ *        (no argument: skipped; without the variants their tests are skipped)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -109,6 +110,9 @@ static struct flask_domain_sec sec0, secU;
 
 static unsigned char *policy;
 static size_t policy_len;
+/* test-policy.conf without domU2_t in role system_r; as "SE Linux" 24 and 25. */
+static unsigned char *reload_pol, *sel24, *sel25;
+static size_t reload_len, sel24_len, sel25_len;
 
 static xsm_ctx *make(const char *mode, const void *pol, size_t len)
 {
@@ -864,6 +868,73 @@ static void test_peer_and_relabel(void)
     xsm_destroy(x);
 }
 
+/*
+ * A computed context that is not valid (bad_t is in no role): Xen refuses it
+ * with -EACCES only when enforcing; permissive, it gets a SID.  The same in
+ * the commands and in the helpers the hooks use (domain_create's self SID).
+ */
+static void test_invalid_computed(void)
+{
+    xsm_ctx *x = make("enforcing", policy, policy_len);
+    struct xsm_domain d = {.domid = 5};
+    uint32_t lab, badself, newsid, sid2;
+
+    if (x == NULL)
+        return;
+    CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:object_r:lab_t", &lab), 0);
+    CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:system_r:badself_t", &badself), 0);
+    CHECK_EQ(xsm_alloc_security_domain(x, &dom0, &d), 0);
+    for (int permissive = 0; permissive < 2; permissive++) {
+        long want = permissive ? 0 : -EACCES;
+
+        CHECK_EQ(setenforce(x, &dom0, !permissive), 0);
+        newsid = sid2 = 0;
+        CHECK_EQ(transition_op(x, &dom0, FLASK_CREATE, 3, lab, SECCLASS_DOMAIN, &newsid), want);
+        CHECK(!permissive || ctx_equals(x, newsid, "system_u:system_r:bad_t"));
+        CHECK_EQ(transition_op(x, &dom0, FLASK_MEMBER, 3, lab, SECCLASS_DOMAIN, &sid2), want);
+        CHECK(!permissive || sid2 == newsid);
+        sid2 = 0;
+        CHECK_EQ(flask_transition_sid(inst(x), 3, lab, SECCLASS_DOMAIN, &sid2), want);
+        CHECK(!permissive || sid2 == newsid);
+        sid2 = 0;
+        CHECK_EQ(flask_member_sid(inst(x), 3, lab, SECCLASS_DOMAIN, &sid2), want);
+        CHECK(!permissive || sid2 == newsid);
+        /* domain_create: badself_t's self label is bad_t */
+        CHECK_EQ(xsm_domain_create(x, &dom0, &d, badself), want);
+        CHECK(!permissive || (flask_dsec(inst(x), &d)->sid == badself &&
+                              flask_dsec(inst(x), &d)->self_sid == newsid));
+    }
+    xsm_free_security_domain(x, &dom0, &d);
+    xsm_destroy(x);
+}
+
+/*
+ * Reload to a policy where system_u:system_r:domU2_t is invalid (its names
+ * all exist): Xen keeps the SID when permissive, drops it (it then reads
+ * as unlabeled) when enforcing.
+ */
+static void test_reload_modes(void)
+{
+    if (reload_pol == NULL)
+        return;
+    for (int permissive = 0; permissive < 2; permissive++) {
+        xsm_ctx *x = make("enforcing", policy, policy_len);
+        uint32_t s2, s3;
+
+        if (x == NULL)
+            return;
+        CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:system_r:domU2_t", &s2), 0);
+        CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:object_r:lab_t", &s3), 0);
+        CHECK_EQ(setenforce(x, &dom0, !permissive), 0);
+        CHECK_EQ(load_op(x, &dom0, reload_pol, (uint32_t)reload_len, BUFADDR), 0);
+        CHECK(ctx_equals(
+            x, s2, permissive ? "system_u:system_r:domU2_t" : "system_u:system_r:unlabeled_t"));
+        CHECK(ctx_equals(x, s3, "system_u:object_r:lab_t"));
+        CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:system_r:domU2_t", &s3), -EINVAL);
+        xsm_destroy(x);
+    }
+}
+
 static void test_boot_modes(void)
 {
     struct xsm_config cfg = {.modules = "flask", .host_ops = &host_ops};
@@ -953,6 +1024,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "cannot read %s\n", argv[1]);
         return 1;
     }
+    if (argc >= 5) {
+        reload_pol = slurp_file(argv[2], &reload_len);
+        sel24 = slurp_file(argv[3], &sel24_len);
+        sel25 = slurp_file(argv[4], &sel25_len);
+        if (reload_pol == NULL || sel24 == NULL || sel25 == NULL) {
+            fprintf(stderr, "cannot read the variant policies\n");
+            return 1;
+        }
+    }
     for (int compat = 0; compat <= 1; compat++) {
         guest.compat = compat;
         mode_name = compat ? "compat" : "native";
@@ -964,10 +1044,15 @@ int main(int argc, char **argv)
         test_enforce_and_avc();
         test_ocontexts();
         test_peer_and_relabel();
+        test_invalid_computed();
+        test_reload_modes();
         test_boot_modes();
         test_instances();
     }
     free(policy);
+    free(reload_pol);
+    free(sel24);
+    free(sel25);
     printf("flask-ops: %u checks, %u failed\n", checks, fails);
     return fails == 0 && checks > 0 ? 0 : 1;
 }
