@@ -131,6 +131,16 @@ struct xsm_config {
      * makes xsm_create fail with -EINVAL.
      */
     const char *flask_classes;
+    /*
+     * Which binary policies FLASK loads (boot policy and FLASK_LOAD):
+     * "xen" (default, also NULL) exactly what Xen 4.17 loads: "XenFlask"
+     * versions 24 and 30, and "SE Linux" images only at version 24 with
+     * nothing but initial SIDs labelled, no class inheriting a common, no
+     * genfs; anything else is -EINVAL as in Xen.  "all": every image the
+     * security server reads ("SE Linux" 15-33 too, see <openxsm/ss.h>).
+     * Anything else makes xsm_create fail with -EINVAL.
+     */
+    const char *flask_formats;
 
     const struct xsm_host_ops *host_ops;
     void *host;

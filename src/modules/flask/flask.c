@@ -315,6 +315,7 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         .map_strict = true,
         .log = flask_ss_log,
         .log_opaque = mi,
+        .xen_formats = true,
     };
     enum flask_boot_mode mode;
     struct flask_state *st;
@@ -328,6 +329,11 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
     if (cfg->flask_classes != NULL && strcmp(cfg->flask_classes, "name") == 0)
         sc.map_strict = false;
     else if (cfg->flask_classes != NULL && strcmp(cfg->flask_classes, "strict") != 0)
+        return -EINVAL;
+    /* Xen 4.17's policy formats unless the host asks for all the reader knows. */
+    if (cfg->flask_formats != NULL && strcmp(cfg->flask_formats, "all") == 0)
+        sc.xen_formats = false;
+    else if (cfg->flask_formats != NULL && strcmp(cfg->flask_formats, "xen") != 0)
         return -EINVAL;
     /* Declined: the instance runs without FLASK, as Xen falls back to dummy. */
     if (mode == FLASK_BOOT_DISABLED)

@@ -935,6 +935,53 @@ static void test_reload_modes(void)
     }
 }
 
+/*
+ * Policy formats: by default FLASK loads what Xen 4.17 loads, so an
+ * "SE Linux" image of version 25 (Xen's compat table stops at 24) is
+ * refused; xsm_config.flask_formats = "all" takes whatever the security
+ * server reads.
+ */
+static void test_formats(void)
+{
+    static const char *const fmts[4] = {NULL, "xen", "all", "bogus"};
+
+    if (sel24 == NULL)
+        return;
+    for (int i = 0; i < 4; i++) {
+        struct xsm_config cfg = {.modules = "flask",
+                                 .flask_mode = "late",
+                                 .flask_formats = fmts[i],
+                                 .host_ops = &host_ops};
+        bool all = i == 2;
+        xsm_ctx *x = NULL;
+        struct xsm_instance *mi;
+
+        if (i == 3) {
+            CHECK_EQ(xsm_create(&x, &cfg), -EINVAL);
+            continue;
+        }
+        CHECK_EQ(xsm_create(&x, &cfg), 0);
+        if (x == NULL)
+            continue;
+        mi = inst(x);
+        memset(dom0.security, 0, sizeof(dom0.security));
+        sec0 = (struct flask_domain_sec){SECINITSID_DOM0, SECINITSID_DOM0, SECINITSID_DOM0};
+        dom0.security[mi->slot] = &sec0;
+        CHECK_EQ(load_op(x, &dom0, sel25, (uint32_t)sel25_len, BUFADDR), all ? 0 : -EINVAL);
+        CHECK_EQ(load_op(x, &dom0, sel24, (uint32_t)sel24_len, BUFADDR), 0);
+        CHECK_EQ(load_op(x, &dom0, policy, (uint32_t)policy_len, BUFADDR), 0);
+        xsm_destroy(x);
+
+        /* The boot policy goes the same way. */
+        cfg.flask_mode = "enforcing";
+        cfg.policy = sel25;
+        cfg.policy_len = sel25_len;
+        x = NULL;
+        CHECK_EQ(xsm_create(&x, &cfg), all ? 0 : -EINVAL);
+        xsm_destroy(x);
+    }
+}
+
 static void test_boot_modes(void)
 {
     struct xsm_config cfg = {.modules = "flask", .host_ops = &host_ops};
@@ -1046,6 +1093,7 @@ int main(int argc, char **argv)
         test_peer_and_relabel();
         test_invalid_computed();
         test_reload_modes();
+        test_formats();
         test_boot_modes();
         test_instances();
     }
