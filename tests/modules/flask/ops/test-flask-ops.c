@@ -662,6 +662,27 @@ static void test_bools(void)
     CHECK_EQ(b.pending, 0);
     CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 0xffffffffU, "zz", 2, 0, 1, &b), -ENOENT);
     xsm_destroy(x);
+
+    /*
+     * Xen takes the pending snapshot before it checks the id: after a failed
+     * SETBOOL without commit, COMMITBOOLS re-applies the values, a new seqno.
+     */
+    x = make("enforcing", policy, policy_len);
+    if (x == NULL)
+        return;
+    CHECK_EQ(access_op(x, &dom0, 3, 12, SECCLASS_DOMAIN, &a), 0);
+    {
+        uint32_t seq = a.seqno;
+
+        CHECK_EQ(simple(x, &dom0, FLASK_COMMITBOOLS), 0);
+        CHECK_EQ(access_op(x, &dom0, 3, 12, SECCLASS_DOMAIN, &a), 0);
+        CHECK_EQ(a.seqno, seq); /* nothing pending: nothing committed */
+        CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 7, NULL, 0, 1, 0, &b), -ENOENT);
+        CHECK_EQ(simple(x, &dom0, FLASK_COMMITBOOLS), 0);
+        CHECK_EQ(access_op(x, &dom0, 3, 12, SECCLASS_DOMAIN, &a), 0);
+        CHECK_EQ(a.seqno, seq + 1);
+    }
+    xsm_destroy(x);
 }
 
 static void test_enforce_and_avc(void)
@@ -852,6 +873,14 @@ static void test_peer_and_relabel(void)
     /* domU may not relabel dom0 (no relabelfrom). */
     o.n.u.relabel.domid = 0;
     CHECK_EQ(do_op(x, &domU, &o), -EACCES);
+    /*
+     * Xen compares the full 32-bit domid with DOMID_SELF: 0x17ff0 still names
+     * the caller (the look-up truncates to domid_t) but is checked as another
+     * domain, relabelfrom and relabelto, which domU_t lacks (it has relabelself).
+     */
+    o.n.u.relabel.domid = 0x10000U | XSM_DOMID_SELF;
+    CHECK_EQ(do_op(x, &domU, &o), -EACCES);
+    CHECK_EQ(secU.sid, SECINITSID_DOMU);
     /* dom0 relabels domU to domU2_t: relabelfrom, relabelto, transition. */
     o.n.u.relabel.domid = 1;
     CHECK_EQ(do_op(x, &dom0, &o), 0);
