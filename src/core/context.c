@@ -117,6 +117,7 @@ int xsm_create_stack(xsm_ctx **out, const struct xsm_module *const *mods, unsign
         rc = m->init != NULL ? m->init(mi, cfg) : 0;
         if (rc == 1) {
             xsm_log(x, "XSM: module %s declined to start", m->name);
+            x->declined[x->nr_declined++] = m->id; /* discovery reports it */
             continue;
         }
         if (rc != 0) {

@@ -16,6 +16,7 @@
 
 #include <openxsm/xen/flask_op.h>
 #include <openxsm/xsm.h>
+#include <openxsm/xsm_op.h>
 
 #include "core/op_decode.h"
 #include "core/ops.h"
@@ -374,7 +375,7 @@ static void test_prepolicy(void)
     CHECK_EQ(simple(x, &dom0, 15), -ENOSYS);
     op_init(&o, FLASK_GETENFORCE);
     o.n.interface_version = 2;
-    CHECK_EQ(do_op(x, &dom0, &o), -EBADMSG);
+    CHECK_EQ(do_op(x, &dom0, &o), -ENOSYS); /* Xen's answer to a wrong version */
 
     /* Initial-SID names, all but the last; anything else is "xen". */
     CHECK_EQ(ctx_to_sid(x, &domU, "dom0", &sid), 0);
@@ -1023,6 +1024,33 @@ static void test_boot_modes(void)
     cfg.flask_mode = "disabled";
     CHECK_EQ(xsm_module_flask.init(&fake, &cfg), 1);
     CHECK(fake.priv == NULL);
+    /* Declined: FLASK's words are -ENOSYS as in Xen, discovery says why. */
+    CHECK_EQ(xsm_create(&x, &cfg), 0);
+    if (x != NULL) {
+        struct xsm_module_info info;
+        static const uint32_t cmds[4] = {FLASK_GETENFORCE, FLASK_CONTEXT_TO_SID, FLASK_LOAD, 99};
+
+        for (int i = 0; i < 4; i++)
+            CHECK_EQ(simple(x, &dom0, cmds[i]), -ENOSYS);
+        CHECK_EQ(xsm_get_module_info(x, XSM_MODULE_FLASK, &info), 0);
+        CHECK_EQ(info.flags, XSM_MODINFO_BUILT | XSM_MODINFO_AUTHORITATIVE | XSM_MODINFO_DECLINED);
+        CHECK_EQ(xsm_active_id(x, 0), XSM_MODULE_DUMMY);
+        xsm_destroy(x);
+        x = NULL;
+    }
+    /* Built but not selected: no DECLINED flag, the same -ENOSYS. */
+    cfg.modules = "silo";
+    CHECK_EQ(xsm_create(&x, &cfg), 0);
+    if (x != NULL) {
+        struct xsm_module_info info;
+
+        CHECK_EQ(simple(x, &dom0, FLASK_GETENFORCE), -ENOSYS);
+        CHECK_EQ(xsm_get_module_info(x, XSM_MODULE_FLASK, &info), 0);
+        CHECK_EQ(info.flags, XSM_MODINFO_BUILT | XSM_MODINFO_AUTHORITATIVE);
+        xsm_destroy(x);
+        x = NULL;
+    }
+    cfg.modules = "flask";
     cfg.flask_mode = "bogus";
     CHECK_EQ(xsm_module_flask.init(&fake, &cfg), -EINVAL);
     CHECK_EQ(xsm_create(&x, &cfg), -EINVAL);
