@@ -113,7 +113,10 @@ struct xsm_config {
     /*
      * Boot selection, Xen-style: "dummy", "silo", "flask", or a comma list
      * such as "silo,flask" (stacking: every module runs, in order, and the
-     * first denial wins).  NULL means "dummy".
+     * first denial wins).  NULL or "" means "dummy".  A name this build does
+     * not know makes the whole string invalid, as Xen's xsm= parser does: a
+     * warning is logged and the default module boots alone, FLASK if built,
+     * else SILO (Xen's x86 Kconfig default with XSM on).
      */
     const char *modules;
     /* FLASK boot mode: "enforcing" (default), "permissive", "late", "disabled". */
@@ -148,7 +151,9 @@ struct xsm_config {
 
 /*
  * Create an instance.  Returns 0 or a negative errno: -EINVAL for a module
- * list that names an unknown or repeated module or is too long, -ENOMEM.
+ * list with an empty element, a repeated module or too many entries (an
+ * unknown name boots the default module, see modules above), or for a bad
+ * FLASK option; -ENOMEM; or a module's init error.
  */
 int xsm_create(xsm_ctx **out, const struct xsm_config *cfg);
 void xsm_destroy(xsm_ctx *x);
