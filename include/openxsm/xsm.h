@@ -122,7 +122,10 @@ struct xsm_config {
     /*
      * Boot selection, Xen-style: "dummy", "silo", "flask", or a comma list
      * such as "silo,flask" (stacking: every module runs, in order, and the
-     * first denial wins).  NULL means "dummy".
+     * first denial wins).  NULL or "" means "dummy".  A name this build does
+     * not know makes the whole string invalid, as Xen's xsm= parser does: a
+     * warning is logged and the default module boots alone, FLASK if built,
+     * else SILO (Xen's x86 Kconfig default with XSM on).
      */
     const char *modules;
     /* FLASK boot mode: "enforcing" (default), "permissive", "late", "disabled". */
@@ -140,6 +143,16 @@ struct xsm_config {
      * makes xsm_create fail with -EINVAL.
      */
     const char *flask_classes;
+    /*
+     * Which binary policies FLASK loads (boot policy and FLASK_LOAD):
+     * "xen" (default, also NULL) exactly what Xen 4.17 loads: "XenFlask"
+     * versions 24 and 30, and "SE Linux" images only at version 24 with
+     * nothing but initial SIDs labelled, no class inheriting a common, no
+     * genfs; anything else is -EINVAL as in Xen.  "all": every image the
+     * security server reads ("SE Linux" 15-33 too, see <openxsm/ss.h>).
+     * Anything else makes xsm_create fail with -EINVAL.
+     */
+    const char *flask_formats;
 
     /*
      * The host's physical IRQ space, Xen's nr_irqs and nr_static_irqs
@@ -161,8 +174,10 @@ struct xsm_config {
 
 /*
  * Create an instance.  Returns 0 or a negative errno: -EINVAL for a module
- * list that names an unknown or repeated module or is too long, or for an
- * IRQ space with nr_static_irqs > nr_irqs; -ENOMEM.
+ * list with an empty element, a repeated module or too many entries (an
+ * unknown name boots the default module, see modules above), for a bad
+ * FLASK option, or for an IRQ space with nr_static_irqs > nr_irqs;
+ * -ENOMEM; or a module's init error.
  */
 int xsm_create(xsm_ctx **out, const struct xsm_config *cfg);
 void xsm_destroy(xsm_ctx *x);

@@ -38,6 +38,8 @@ struct ss_ctx {
     struct sidtab sids;
     uint8_t *pending;
     uint32_t seqno;
+    bool enforcing;          /* the host's mode, see ss_set_enforcing() */
+    struct ss_xolist xo0[6]; /* Xen object labels before any policy */
     char err[256];
 };
 
@@ -51,6 +53,20 @@ static int set_err(ss_ctx *ss, int rc, const char *fmt, ...)
     if (ss->cfg.log)
         ss->cfg.log(ss->cfg.log_opaque, ss->err);
     return rc;
+}
+
+/* A log line that is not an error of the current call (ss->err untouched). */
+static void note(const ss_ctx *ss, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(const ss_ctx *ss, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+    if (!ss->cfg.log)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    ss->cfg.log(ss->cfg.log_opaque, line);
 }
 
 /* ---- heap bitmaps for SID contexts ---- */
@@ -510,14 +526,29 @@ int ss_create(ss_ctx **out, const struct ss_config *cfg)
             }
         }
     }
+    ss->enforcing = true;
     *out = ss;
     return 0;
 }
+
+void ss_set_enforcing(ss_ctx *ss, bool enforcing)
+{
+    if (ss)
+        ss->enforcing = enforcing;
+}
+
+bool ss_enforcing(const ss_ctx *ss)
+{
+    return !ss || ss->enforcing;
+}
+
+static void xolists_clear(struct ss_xolist *l);
 
 void ss_destroy(ss_ctx *ss)
 {
     if (!ss)
         return;
+    xolists_clear(ss->xo0);
     sidtab_free(&ss->sids);
     ss_policy_free(ss->pol);
     free(ss->pending);
@@ -570,9 +601,16 @@ static int build_map(ss_ctx *ss, struct ss_policy *p)
     return 0;
 }
 
-/* Convert existing SIDs by name, then add the new policy's initial SIDs not yet present. */
-static int build_sidtab(ss_ctx *ss, struct ss_policy *np, struct sidtab *nt)
+/*
+ * Convert existing SIDs by name, then add the new policy's initial SIDs not
+ * yet present.  A SID whose names the new policy lacks is dropped (look-ups
+ * then fall back to the unlabeled SID); one whose converted context is
+ * invalid is dropped too, unless keep_invalid (Xen, permissive: Xen's
+ * convert_context keeps it with a message).
+ */
+static int build_sidtab(ss_ctx *ss, struct ss_policy *np, struct sidtab *nt, bool keep_invalid)
 {
+    uint32_t kept = 0, dropped = 0;
     memset(nt, 0, sizeof(*nt));
     for (uint32_t sid = 1; sid < ss->sids.n; sid++) {
         const struct sident *e = &ss->sids.e[sid];
@@ -582,10 +620,17 @@ static int build_sidtab(ss_ctx *ss, struct ss_policy *np, struct sidtab *nt)
         int rc = parse_context(np, e->str, e->len, &c);
         if (rc == -ENOMEM)
             goto oom;
-        if (rc || !ss_context_valid(np, &c)) {
-            if (!rc)
+        if (!rc && !ss_context_valid(np, &c)) {
+            if (keep_invalid) {
+                kept++;
+            } else {
                 ctx_free(&c);
-            continue; /* dropped: look-ups fall back to the unlabeled SID */
+                rc = -EINVAL;
+            }
+        }
+        if (rc) {
+            dropped++;
+            continue;
         }
         uint32_t len;
         char *str = ctx_to_str(np, &c, &len);
@@ -612,10 +657,56 @@ static int build_sidtab(ss_ctx *ss, struct ss_policy *np, struct sidtab *nt)
     }
     if (nt->next == 0)
         nt->next = 1;
+    if (kept || dropped)
+        note(ss, "policy reload: %u SIDs dropped, %u kept with an invalid context", dropped, kept);
     return 0;
 oom:
     sidtab_free(nt);
     return -ENOMEM;
+}
+
+/*
+ * ss_config.xen_formats: of the images this reader takes, refuse what Xen
+ * 4.17's policydb_read refuses.  Its compat table knows "XenFlask" 24 and 30
+ * (which is all the reader reads of that target) and "SE Linux" 15-24, the
+ * latter with the symbol/object-context table counts of Xen's old layout,
+ * which below 24 differ from SELinux's, so only 24 is shared; an old-target
+ * policy may label nothing but initial SIDs.  Either target: no class may
+ * inherit a common, no genfs or filename-transition entries.
+ */
+static int xen_format_check(ss_ctx *ss, const struct ss_policy *np)
+{
+    if (np->target == SS_TARGET_SELINUX) {
+        if (np->version != 24)
+            return set_err(ss, -EINVAL,
+                           "policy rejected: Xen reads \"SE Linux\" policies of "
+                           "version 24 only, not %u",
+                           np->version);
+        for (uint32_t i = 1; i < np->ocon_num; i++)
+            if (np->nocon[i])
+                return set_err(ss, -EINVAL,
+                               "policy rejected: object context table %u of an old Xen policy", i);
+    }
+    if (np->ngenfs || np->nfiletrans || np->nfiletrans_keys)
+        return set_err(ss, -EINVAL, "policy rejected: genfs or filename transitions");
+    for (uint32_t i = 0; i < np->nprim[SS_SYM_CLASSES]; i++)
+        if (np->classes[i].comname)
+            return set_err(ss, -EINVAL, "policy rejected: class %u inherits a common", i + 1);
+    return 0;
+}
+
+/* What Xen's loader refuses although the reader took it (all -EINVAL). */
+static int load_checks(ss_ctx *ss, const struct ss_policy *np, enum ss_semantics sem)
+{
+    if (ss->cfg.xen_formats) {
+        int rc = xen_format_check(ss, np);
+        if (rc)
+            return rc;
+    }
+    /* Xen's policydb_read, once a policy is in: flask_mls_enabled is fixed. */
+    if (ss->pol && sem == SS_SEM_XEN && np->mls != ss->pol->mls)
+        return set_err(ss, -EINVAL, "policy rejected: cannot switch between MLS and non-MLS");
+    return 0;
 }
 
 int ss_load_policy(ss_ctx *ss, const void *image, size_t len)
@@ -624,10 +715,18 @@ int ss_load_policy(ss_ctx *ss, const void *image, size_t len)
         return -EINVAL;
     struct ss_policy *np = NULL;
     char err[200];
+    /* Xen's first load resets its (empty) database before it parses. */
+    if (!ss->pol)
+        xolists_clear(ss->xo0);
     int rc = ss_policy_read(&np, image, len, err, sizeof(err));
     if (rc)
         return set_err(ss, rc, "policy rejected: %s", err);
-    rc = build_map(ss, np);
+    enum ss_semantics sem = ss->cfg.semantics;
+    if (sem == SS_SEM_AUTO)
+        sem = np->target == SS_TARGET_XEN ? SS_SEM_XEN : SS_SEM_SELINUX;
+    rc = load_checks(ss, np, sem);
+    if (!rc)
+        rc = build_map(ss, np);
     if (rc) {
         ss_policy_free(np);
         return rc;
@@ -644,10 +743,7 @@ int ss_load_policy(ss_ctx *ss, const void *image, size_t len)
     }
     uint8_t *pending = calloc(np->nprim[SS_SYM_BOOLS] + 1, 1);
     struct sidtab nt;
-    enum ss_semantics sem = ss->cfg.semantics;
-    if (sem == SS_SEM_AUTO)
-        sem = np->target == SS_TARGET_XEN ? SS_SEM_XEN : SS_SEM_SELINUX;
-    if (!pending || build_sidtab(ss, np, &nt)) {
+    if (!pending || build_sidtab(ss, np, &nt, sem == SS_SEM_XEN && !ss->enforcing)) {
         free(pending);
         ss_policy_free(np);
         return set_err(ss, -ENOMEM, "out of memory");
@@ -1082,10 +1178,16 @@ static int compute_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t cls, uint3
         return -ENODATA;
     const struct ss_policy *p = ss->pol;
     const struct ss_context *s = sid_ctx(ss, ssid), *t = sid_ctx(ss, tsid);
-    if (!s || !t || !cls || cls > p->nprim[SS_SYM_CLASSES] || !p->classes[cls - 1].name)
-        return -EINVAL;
-    const struct ss_class *c = &p->classes[cls - 1];
     bool sel = ss->sem == SS_SEM_SELINUX;
+    bool known = cls && cls <= p->nprim[SS_SYM_CLASSES] && p->classes[cls - 1].name;
+    /*
+     * Xen never checks the class: one the policy lacks matches no rule and
+     * gets the object defaults below.  libsepol refuses it.  Only SELinux
+     * semantics read the class record (default_*), so c may be NULL.
+     */
+    if (!s || !t || (sel && !known))
+        return -EINVAL;
+    const struct ss_class *c = known ? &p->classes[cls - 1] : NULL;
     uint16_t pc = sel ? p->process_class : p->domain_class;
     struct ss_context n;
     memset(&n, 0, sizeof(n));
@@ -1178,10 +1280,14 @@ static int compute_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t cls, uint3
                 set_range_low(&n, s);
         }
     }
-    int rc;
-    if (!ss_context_valid(p, &n))
-        rc = -EACCES;
-    else
+    int rc = 0;
+    if (!ss_context_valid(p, &n)) {
+        /* Xen refuses an invalid result only when enforcing; libsepol always. */
+        note(ss, "compute_sid: invalid context for ssid=%u tsid=%u tclass=%u", ssid, tsid, cls);
+        if (sel || ss->enforcing)
+            rc = -EACCES;
+    }
+    if (!rc)
         rc = ctx_to_sid(ss, &n, out);
     ebm_free(&tmp[0]);
     ebm_free(&tmp[1]);
@@ -1409,8 +1515,37 @@ enum ss_handle_unknown ss_handle_unknown(const ss_ctx *ss)
 
 /* ---- Xen object labels ---- */
 
+/*
+ * Design: the lists follow Xen's security_ocontext_add/del to the letter,
+ * because callers see the result (0, -EEXIST, -ENOENT):
+ *  - values are stored in the widths of Xen's struct ocontext (pirq 16
+ *    bits, ioport and device 32, iomem 64), but range placement, the
+ *    overlap test and every delete compare the full 64-bit argument, so a
+ *    wider ioport is stored truncated and a wider delete never matches;
+ *  - "same label" compares the SID an entry holds so far; an entry read
+ *    from the policy has none until it is first looked up;
+ *  - before any policy the lists live in Xen's empty database (ss->xo0);
+ *    the first load clears it before parsing, even a load that fails.
+ */
+
 static const ss_sid ocon_default[5] = {0, SS_SID_IRQ, SS_SID_IOPORT, SS_SID_IOMEM, SS_SID_DEVICE};
 
+static struct ss_xolist *xolist(ss_ctx *ss, unsigned idx)
+{
+    return ss->pol ? &ss->pol->xo[idx] : &ss->xo0[idx];
+}
+
+static void xolists_clear(struct ss_xolist *l)
+{
+    for (unsigned i = 0; i < 6; i++) {
+        for (uint32_t j = 0; j < l[i].n; j++)
+            free(l[i].e[j].path);
+        free(l[i].e);
+        l[i] = (struct ss_xolist){0};
+    }
+}
+
+/* An entry's SID; one read from the policy gets it on first use. */
 static int xocon_sid(ss_ctx *ss, struct ss_xocon *x, ss_sid *out)
 {
     /* A run-time entry (no ctx) keeps the SID it was added with, even 0. */
@@ -1419,7 +1554,7 @@ static int xocon_sid(ss_ctx *ss, struct ss_xocon *x, ss_sid *out)
         if (rc)
             return rc;
     }
-    *out = x->sid;
+    *out = x->sid; /* 0 only for a run-time label of SID 0 */
     return 0;
 }
 
@@ -1427,9 +1562,7 @@ int ss_ocontext_sid(ss_ctx *ss, unsigned ocon, uint64_t value, ss_sid *out)
 {
     if (!ss || !out || ocon < 1 || ocon > 4)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[ocon];
+    struct ss_xolist *l = xolist(ss, ocon);
     for (uint32_t i = 0; i < l->n; i++) {
         struct ss_xocon *x = &l->e[i];
         bool hit = (ocon == SS_OCON_IOPORT || ocon == SS_OCON_IOMEM)
@@ -1458,45 +1591,36 @@ static int xo_insert(struct ss_xolist *l, uint32_t at, const struct ss_xocon *x)
     return 0;
 }
 
-static ss_sid xo_sid_peek(ss_ctx *ss, struct ss_xocon *x)
-{
-    ss_sid s = 0;
-    if (xocon_sid(ss, x, &s))
-        return 0;
-    return s;
-}
-
 int ss_ocontext_add(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high, ss_sid sid)
 {
     if (!ss || ocon < 1 || ocon > 4)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[ocon];
+    struct ss_xolist *l = xolist(ss, ocon);
     struct ss_xocon nx = {.sid = sid};
     if (ocon == SS_OCON_PIRQ || ocon == SS_OCON_DEVICE) {
+        nx.low = nx.high = ocon == SS_OCON_PIRQ ? (uint16_t)low : (uint32_t)low;
         if (low != high)
             return -EINVAL;
-        nx.low = nx.high = ocon == SS_OCON_PIRQ ? (uint16_t)low : (uint32_t)low;
+        /* The first entry of that value decides; the same SID adds a duplicate at the head. */
         for (uint32_t i = 0; i < l->n; i++)
-            if (l->e[i].low == nx.low && xo_sid_peek(ss, &l->e[i]) != sid)
-                return -EEXIST;
-        /* Xen inserts at the list head even when an identical entry exists */
+            if (l->e[i].low == nx.low) {
+                if (l->e[i].sid != sid)
+                    return -EEXIST;
+                break;
+            }
         return xo_insert(l, 0, &nx);
     }
     if (low > high)
         return -EINVAL;
-    nx.low = low;
-    nx.high = high;
-    uint32_t at = l->n;
-    for (uint32_t i = 0; i < l->n; i++) {
-        struct ss_xocon *x = &l->e[i];
-        if (x->low == low && x->high == high && xo_sid_peek(ss, x) == sid)
-            return 0;
-        if (x->low <= high && low <= x->high)
-            return -EEXIST;
-        if (at == l->n && x->low > low)
-            at = i;
+    nx.low = ocon == SS_OCON_IOPORT ? (uint32_t)low : low;
+    nx.high = ocon == SS_OCON_IOPORT ? (uint32_t)high : high;
+    /* Walk the sorted list to the first entry not below low; only it can overlap. */
+    uint32_t at = 0;
+    while (at < l->n && l->e[at].high < low)
+        at++;
+    if (at < l->n && l->e[at].low <= high) {
+        const struct ss_xocon *x = &l->e[at];
+        return x->low == low && x->high == high && x->sid == sid ? 0 : -EEXIST;
     }
     return xo_insert(l, at, &nx);
 }
@@ -1505,15 +1629,11 @@ int ss_ocontext_del(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high)
 {
     if (!ss || ocon < 1 || ocon > 4)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[ocon];
+    struct ss_xolist *l = xolist(ss, ocon);
     for (uint32_t i = 0; i < l->n; i++) {
         struct ss_xocon *x = &l->e[i];
-        bool hit = (ocon == SS_OCON_IOPORT || ocon == SS_OCON_IOMEM)
-                       ? x->low == low && x->high == high
-                       : x->low == (ocon == SS_OCON_PIRQ ? (uint16_t)low : (uint32_t)low);
-        if (hit) {
+        bool ranged = ocon == SS_OCON_IOPORT || ocon == SS_OCON_IOMEM;
+        if (x->low == low && (!ranged || x->high == high)) {
             memmove(&l->e[i], &l->e[i + 1], (l->n - i - 1) * sizeof(*l->e));
             l->n--;
             return 0;
@@ -1532,9 +1652,7 @@ int ss_ocontext_iterate(ss_ctx *ss, unsigned ocon, uint64_t lo, uint64_t hi,
 {
     if (!ss || !fn || (ocon != SS_OCON_IOPORT && ocon != SS_OCON_IOMEM) || lo > hi)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[ocon];
+    struct ss_xolist *l = xolist(ss, ocon);
     uint64_t cur = lo;
     int rc;
     for (uint32_t i = 0; i < l->n; i++) {
@@ -1566,9 +1684,7 @@ int ss_devicetree_sid(ss_ctx *ss, const char *path, ss_sid *out)
 {
     if (!ss || !path || !out)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[5];
+    struct ss_xolist *l = xolist(ss, 5);
     for (uint32_t i = 0; i < l->n; i++)
         if (l->e[i].path && strcmp(l->e[i].path, path) == 0)
             return xocon_sid(ss, &l->e[i], out);
@@ -1580,9 +1696,7 @@ int ss_devicetree_setlabel(ss_ctx *ss, const char *path, ss_sid sid)
 {
     if (!ss || !path)
         return -EINVAL;
-    if (!ss->pol)
-        return -ENODATA;
-    struct ss_xolist *l = &ss->pol->xo[5];
+    struct ss_xolist *l = xolist(ss, 5);
     for (uint32_t i = 0; i < l->n; i++) {
         if (!l->e[i].path || strcmp(l->e[i].path, path) != 0)
             continue;

@@ -70,6 +70,8 @@ void flask_set_enforcing(struct xsm_instance *mi, bool enforcing)
     struct flask_state *st = flask_state(mi);
 
     st->enforcing = enforcing;
+    /* The security server's invalid-context rules follow the mode (ss_set_enforcing). */
+    ss_set_enforcing(st->ss, enforcing);
     /* Decisions cached while permissive were widened to grants: drop them. */
     if (enforcing)
         flask_avc_flush(st->avc);
@@ -219,11 +221,7 @@ int flask_resource_sid(struct xsm_instance *mi, unsigned ocon, uint64_t value, u
 
     if (def == 0)
         return -EINVAL;
-    /* Before any policy there are no ocontexts: every resource is default. */
-    if (!ss_policy_loaded(ss)) {
-        *out = def;
-        return 0;
-    }
+    /* Before any policy the security server answers from Xen's empty database. */
     return ss_ocontext_sid(ss, ocon, value, out);
 }
 
@@ -237,8 +235,6 @@ int flask_resource_iterate(struct xsm_instance *mi, unsigned ocon, uint64_t lo, 
 
     if (def == 0 || lo > hi || fn == NULL)
         return -EINVAL;
-    if (!ss_policy_loaded(ss))
-        return fn(opaque, def, lo, hi);
     if (ocon == SS_OCON_IOPORT || ocon == SS_OCON_IOMEM)
         return ss_ocontext_iterate(ss, ocon, lo, hi, fn, opaque);
     /* PIRQs and devices are single values. */
@@ -257,10 +253,6 @@ int flask_devicetree_sid(struct xsm_instance *mi, const char *path, uint32_t *ou
 
     if (path == NULL)
         return -EINVAL;
-    if (!ss_policy_loaded(ss)) {
-        *out = SECINITSID_DEVICE;
-        return 0;
-    }
     return ss_devicetree_sid(ss, path, out);
 }
 
@@ -332,6 +324,7 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         .map_strict = true,
         .log = flask_ss_log,
         .log_opaque = mi,
+        .xen_formats = true,
     };
     enum flask_boot_mode mode;
     struct flask_state *st;
@@ -347,6 +340,11 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
     if (cfg->flask_classes != NULL && strcmp(cfg->flask_classes, "name") == 0)
         sc.map_strict = false;
     else if (cfg->flask_classes != NULL && strcmp(cfg->flask_classes, "strict") != 0)
+        return -EINVAL;
+    /* Xen 4.17's policy formats unless the host asks for all the reader knows. */
+    if (cfg->flask_formats != NULL && strcmp(cfg->flask_formats, "all") == 0)
+        sc.xen_formats = false;
+    else if (cfg->flask_formats != NULL && strcmp(cfg->flask_formats, "xen") != 0)
         return -EINVAL;
     /* Declined: the instance runs without FLASK, as Xen falls back to dummy. */
     if (mode == FLASK_BOOT_DISABLED) {
@@ -367,6 +365,7 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         flask_fini(mi);
         return rc < 0 ? rc : -ENOMEM;
     }
+    ss_set_enforcing(st->ss, st->enforcing);
 
     /* Xen's boot messages (flask_init), word for word. */
     if (mode == FLASK_BOOT_LATE) {

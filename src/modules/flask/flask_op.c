@@ -366,6 +366,7 @@ static long op_setbool(struct xsm_instance *mi, struct xsm_domain *cur, const st
     } else {
         int active, pending;
 
+        /* Xen keeps the snapshot even when the id then turns out bad. */
         if (st->bool_pending == NULL) {
             int *values;
             unsigned num;
@@ -373,15 +374,15 @@ static long op_setbool(struct xsm_instance *mi, struct xsm_domain *cur, const st
             rc = bools_snapshot(mi, &values, &num);
             if (rc != 0)
                 return rc;
-            if (b.bool_id >= num) {
+            if (num == 0) {
                 free(values);
-                return -ENOENT;
+            } else {
+                st->bool_pending = values;
+                st->bool_num = num;
             }
-            st->bool_pending = values;
-            st->bool_num = num;
-        } else if (b.bool_id >= st->bool_num) {
-            return -ENOENT;
         }
+        if (b.bool_id >= st->bool_num || st->bool_pending == NULL)
+            return -ENOENT;
         rc = ss_bool_get(flask_ss(mi), b.bool_id, &active, &pending);
         if (rc != 0)
             return rc;
@@ -491,7 +492,9 @@ static long op_get_peer_sid(struct xsm_instance *mi, struct xsm_domain *cur, voi
 static long op_relabel_domain(struct xsm_instance *mi, struct xsm_domain *cur, void *op)
 {
     const xen_flask_relabel_t *r = &((const xen_flask_op_t *)op)->u.relabel;
-    xsm_domid_t domid = (xsm_domid_t)r->domid; /* Xen's domid_t truncation */
+    /* The look-up truncates to domid_t, the DOMID_SELF test does not (as Xen). */
+    xsm_domid_t domid = (xsm_domid_t)r->domid;
+    bool self = r->domid == XSM_DOMID_SELF;
     struct flask_domain_sec *csec = flask_dsec(mi, cur), *dsec, *tsec;
     struct flask_audit ad = {.cur = cur, .sdom = cur};
     uint32_t newsid = r->sid, self_sid, target_sid;
@@ -506,7 +509,7 @@ static long op_relabel_domain(struct xsm_instance *mi, struct xsm_domain *cur, v
         return -EACCES;
     ad.tdom = d;
 
-    if (domid == XSM_DOMID_SELF) {
+    if (self) {
         rc = flask_avc_has_perm(mi, dsec->sid, newsid, SECCLASS_DOMAIN2, DOMAIN2__RELABELSELF, &ad);
     } else {
         rc = flask_avc_has_perm(mi, csec->sid, dsec->sid, SECCLASS_DOMAIN2, DOMAIN2__RELABELFROM,
