@@ -116,6 +116,12 @@ struct xsm_host_ops {
     struct xsm_evtchn *(*evtchn_get)(void *host, struct xsm_domain *d, uint32_t port);
     /* One line of log output, without a trailing newline: printable ASCII only. */
     void (*log)(void *host, const char *line);
+    /*
+     * The CPU (vCPU thread, worker) the calling thread runs as, below
+     * xsm_config.nr_cpus: FLASK keeps its AVC counters per CPU, as Xen
+     * does (FLASK_AVC_CACHESTATS).  NULL: everything counts as CPU 0.
+     */
+    unsigned (*current_cpu)(void *host);
 };
 
 struct xsm_config {
@@ -167,6 +173,14 @@ struct xsm_config {
      */
     uint32_t nr_irqs;
     uint32_t nr_static_irqs;
+
+    /*
+     * How many CPUs the host runs hooks on (its vCPU or worker threads),
+     * numbered as host_ops->current_cpu answers.  FLASK_AVC_CACHESTATS
+     * answers -ENOENT from this index on, as Xen does past nr_cpu_ids.
+     * 0 means 1.
+     */
+    unsigned nr_cpus;
 
     const struct xsm_host_ops *host_ops;
     void *host;

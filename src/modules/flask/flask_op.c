@@ -437,10 +437,9 @@ static long op_cachestats(struct xsm_instance *mi, void *op, bool *copyback)
     xen_flask_cache_stats_t *c = &((xen_flask_op_t *)op)->u.cache_stats;
     struct flask_avc_stats s;
 
-    /* One set of counters: the instance is one "cpu". */
-    if (c->cpu != 0)
+    /* Per CPU, as Xen: callers walk cpu = 0, 1, ... until -ENOENT. */
+    if (flask_avc_cache_stats(flask_avc(mi), c->cpu, &s) != 0)
         return -ENOENT;
-    flask_avc_cache_stats(flask_avc(mi), &s);
     c->lookups = s.lookups;
     c->hits = s.hits;
     c->misses = s.misses;
@@ -558,12 +557,9 @@ static long op_devicetree_label(struct xsm_instance *mi, struct xsm_domain *cur,
     return rc;
 }
 
-long flask_do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
-                 void *op, bool *copyback)
+static long do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
+                  void *op, bool *copyback, uint16_t sub)
 {
-    uint16_t sub = XSM_OP_SUBCMD(((const xen_flask_op_t *)op)->cmd);
-
-    *copyback = false;
     switch (sub) {
     case FLASK_LOAD:
         return op_load(mi, cur, g, op);
@@ -614,4 +610,48 @@ long flask_do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct x
         /* 9 (USER) and 15 (DISABLE) were removed from Xen. */
         return -ENOSYS;
     }
+}
+
+/* The commands that change FLASK state, or read the pending booleans. */
+static bool takes_op_lock(uint16_t sub)
+{
+    switch (sub) {
+    case FLASK_LOAD:
+    case FLASK_SETENFORCE:
+    case FLASK_GETBOOL:
+    case FLASK_SETBOOL:
+    case FLASK_COMMITBOOLS:
+    case FLASK_SETAVC_THRESHOLD:
+    case FLASK_ADD_OCONTEXT:
+    case FLASK_DEL_OCONTEXT:
+    case FLASK_RELABEL_DOMAIN:
+    case FLASK_DEVICETREE_LABEL:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * Commands run concurrently with decisions and with each other; those that
+ * change state are serialised by op_lock (Xen's sel_sem), so a reload, a
+ * boolean commit and a setenforce each happen whole.  Decisions never take
+ * the lock: they read what these commands publish (avc.c, the security
+ * server's own read sections).
+ */
+long flask_do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
+                 void *op, bool *copyback)
+{
+    struct flask_state *st = flask_state(mi);
+    uint16_t sub = XSM_OP_SUBCMD(((const xen_flask_op_t *)op)->cmd);
+    bool lock = takes_op_lock(sub);
+    long rc;
+
+    *copyback = false;
+    if (lock)
+        pthread_mutex_lock(&st->op_lock);
+    rc = do_op(mi, cur, g, op, copyback, sub);
+    if (lock)
+        pthread_mutex_unlock(&st->op_lock);
+    return rc;
 }

@@ -106,7 +106,8 @@ static void h_log(void *host, const char *line)
     nlogs++;
 }
 
-static const struct xsm_host_ops host_ops = {h_domain, h_evtchn, h_log};
+static const struct xsm_host_ops host_ops = {
+    .domain_get = h_domain, .evtchn_get = h_evtchn, .log = h_log};
 static struct flask_domain_sec sec0, secU;
 
 static unsigned char *policy;
