@@ -7,9 +7,17 @@
  * labelling and boolean queries.  It knows nothing of XSM; the FLASK module
  * sits on top of it.
  *
- * Everything hangs off an ss_ctx; there is no global state.  An ss_ctx is not
- * internally locked.  All exported symbols start with ss_ so that the library
- * can be linked next to libsepol.
+ * Everything hangs off an ss_ctx; there is no global state.  All exported
+ * symbols start with ss_ so that the library can be linked next to libsepol.
+ *
+ * Threads: every call may be made from any number of threads at once.
+ * Queries take no lock and each answers from one policy, one set of
+ * boolean values and one set of object labels, old or new, never a mix;
+ * loads, boolean changes and label changes are serialised inside.  Names
+ * returned by pointer (ss_class_name, ss_perm_name, ss_bool_name) live as
+ * long as the policy they come from: a caller that may race with
+ * ss_load_policy must not keep them across it.  ss_last_error is the last
+ * error of any thread.  The log callback may be called from any thread.
  *
  * Errors are negative errno values with Xen's numbering.  Before a policy is
  * loaded every service returns -ENODATA, except the Xen object labels

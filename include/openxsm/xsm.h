@@ -11,8 +11,14 @@
  * in its event channels, so that modules can keep labels on them, and it
  * answers look-ups through struct xsm_host_ops.
  *
- * Threading: an xsm_ctx is not internally locked.  A host that calls into one
- * instance from several threads serialises those calls itself.
+ * Threading: hooks and xsm_do_op may be called from any number of threads at
+ * once (a VMM's vCPU threads).  Decisions take no lock; FLASK commands that
+ * change state are serialised inside, and each decision comes whole from
+ * one policy (docs/design.md, "Concurrency").  The host's callbacks
+ * (struct xsm_host_ops) may be called from any of those threads.  What the
+ * host owns (its domains, event channels, the labels modules keep in them)
+ * it protects as Xen does: a domain's label changes only through hooks the
+ * host serialises for that domain.
  */
 #ifndef OPENXSM_XSM_H
 #define OPENXSM_XSM_H
