@@ -40,11 +40,16 @@
 #define SECINITSID_DOMDM     13
 #define SECINITSID_NUM       13
 
-/* Per-domain label, in xsm_domain.security[mi->slot]. */
+/*
+ * Per-domain label, in xsm_domain.security[mi->slot].  Atomic because
+ * FLASK_RELABEL_DOMAIN may change a domain's label while other threads
+ * decide with it (each field is read whole; the three are not one unit, as
+ * in Xen).
+ */
 struct flask_domain_sec {
-    uint32_t sid;        /* current label */
-    uint32_t self_sid;   /* target when the domain acts on itself */
-    uint32_t target_sid; /* target when a device model acts on its target */
+    _Atomic uint32_t sid;        /* current label */
+    _Atomic uint32_t self_sid;   /* target when the domain acts on itself */
+    _Atomic uint32_t target_sid; /* target when a device model acts on its target */
 };
 
 /*
