@@ -475,6 +475,12 @@ static int avc_compute(ss_ctx *ss, uint32_t ssid, uint32_t tsid, uint16_t tclass
 int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
                        uint32_t requested, const struct flask_audit *ad)
 {
+    return flask_avc_check(mi, ssid, tsid, tclass, requested, ad, NULL);
+}
+
+int flask_avc_check(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
+                    uint32_t requested, const struct flask_audit *ad, struct ss_av_decision *out)
+{
     struct flask_state *st = flask_state(mi);
     struct flask_avc *avc = st->avc;
     struct avc_cpu_stats *cs;
@@ -519,5 +525,7 @@ int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, ui
     }
     xrcu_read_unlock(r);
     flask_avc_audit(mi, ssid, tsid, tclass, requested, &avd, rc, ad);
+    if (out != NULL)
+        *out = avd;
     return rc;
 }

@@ -98,6 +98,9 @@ bool flask_policy_loaded(struct xsm_instance *mi);
  */
 int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
                        uint32_t requested, const struct flask_audit *ad);
+/* The same, and the decision it was made on (Xen's in_avd: before a permissive widening). */
+int flask_avc_check(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
+                    uint32_t requested, const struct flask_audit *ad, struct ss_av_decision *out);
 
 /*
  * Xen's avc_audit (audit.c), called by the AVC after every check with the
