@@ -69,7 +69,7 @@ long xsm_do_op(xsm_ctx *x, struct xsm_domain *cur, const struct xsm_guest *g, ui
     id = XSM_OP_MODULE(cmd);
     sub = XSM_OP_SUBCMD(cmd);
 
-    mod = xsm_core_builtin(id);
+    mod = xsm_core_module(x, id);
     if (mod == NULL)
         return route_error(id, -ENODEV);
 
