@@ -37,14 +37,14 @@
 /*
  * Errors of the common dispatcher, checked in this order (docs/abi.md):
  *   -EFAULT      the 40 bytes could not be read (nothing changed), or the
- *                copy-back of a successful command failed
- *   -ENODEV      module id not known to this build
+ *                copy-back of a successful command failed (its effect stays)
+ *   -ENODEV      module id neither in this build nor in the active stack
  *   -EOPNOTSUPP  module built but not active in this instance
  *   -EBADMSG     interface_version != the module's interface version
  *   -ENOSYS      subcommand 0 or above the module's last command (a module
  *                also answers -ENOSYS for holes in its own range)
  * FLASK (module 0) answers -ENOSYS to all four, as Xen 4.17 does; its
- * callers read that as "no XSM" (docs/abi.md §4.1).
+ * callers read that as "no XSM" (docs/abi.md §3.2).
  * Anything else comes from the module.  Non-negative results, including
  * positive ones, reach the caller unchanged.
  */

@@ -91,7 +91,7 @@ static const struct xsm_module tsilo = {
 };
 
 /*
- * A module from the private id range (0x8000..0xfffe, docs/abi.md §4): not
+ * A module from the private id range (0x8000..0xfffe, docs/abi.md §4.2): not
  * in this build's table, but stacked by its host.  Command 1 returns 42.
  */
 #define PRIV_ID 0x8001
@@ -437,7 +437,7 @@ static void test_core(bool compat)
 }
 
 /*
- * Reserved bytes of the core's commands (docs/abi.md §5): a payload byte
+ * Reserved bytes of the core's commands (docs/abi.md §3.5, §5): a payload byte
  * that is neither an IN nor an OUT field must be zero, else -EINVAL and
  * nothing is copied back.  OUT-only fields are ignored on input.
  */
@@ -487,7 +487,7 @@ static void test_reserved(bool compat)
 }
 
 /*
- * One limit (docs/abi.md §5): the stack holds XSM_MAX_STACK modules, and
+ * One limit (docs/abi.md §5.4): the stack holds XSM_MAX_STACK modules, and
  * LIST_MODULES and the sysctl have room for exactly that many ids.  A full
  * stack, with a module from the private id range in it, is reported
  * completely and the same way by all three interfaces.

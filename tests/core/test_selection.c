@@ -3,7 +3,7 @@
  * What "active" means for each boot selection (docs/abi.md §6), checked
  * through the guest's view: LIST_MODULES, MODULE_INFO for FLASK, and what a
  * FLASK command word answers.  Also the module-id rules a stack must follow
- * (docs/abi.md §4): ids 1 (the core) and 0xffff (no module) are never
+ * (docs/abi.md §4.1): ids 1 (the core) and 0xffff (no module) are never
  * stacked.  Expected values are the table in the document.
  *
  * Runs against the real library, so the FLASK rows need FLASK in this build;
