@@ -524,7 +524,10 @@ int flask_avc_check(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint1
             rc = -EACCES;
     }
     xrcu_read_unlock(r);
-    flask_avc_audit(mi, ssid, tsid, tclass, requested, &avd, rc, ad);
+    /* Most checks audit nothing: decide that here, without the call. */
+    bool denied_line;
+    if (flask_audited(requested, &avd, rc, &denied_line) != 0)
+        flask_avc_audit(mi, ssid, tsid, tclass, requested, &avd, rc, ad);
     if (out != NULL)
         *out = avd;
     return rc;
