@@ -44,31 +44,14 @@
 #include "modules/flask/flask.h"
 
 #include "../../tests/lib/slurp.h"
+#include "../lib/timing.h"
+#include "../../tests/lib/flatmem.h"
 
 #define BATCHES 31
 #define HOT     64
 
 static long calls = 200000;
 static volatile uint32_t sink;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return v[n / 2];
-}
 
 /* ---- the host ---- */
 static _Thread_local unsigned this_cpu;
@@ -95,22 +78,6 @@ static struct xsm_domain *h_domain(void *host, xsm_domid_t id)
 
 static const struct xsm_host_ops host_ops = {
     .domain_get = h_domain, .log = h_log, .current_cpu = h_cpu};
-
-static int g_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
-{
-    (void)opaque;
-    memcpy(dst, (const void *)(uintptr_t)gaddr, len);
-    return 0;
-}
-
-static int g_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
-{
-    (void)opaque;
-    memcpy((void *)(uintptr_t)gaddr, src, len);
-    return 0;
-}
-
-static const struct xsm_guest guest = {g_from, g_to, NULL, false};
 
 static xsm_ctx *x;
 static struct xsm_instance *mi;
@@ -255,7 +222,7 @@ static double op_batch(xen_flask_op_t *o, uint32_t cmd, long n)
     for (long i = 0; i < n; i++) {
         o->cmd = cmd;
         o->interface_version = XEN_FLASK_INTERFACE_VERSION;
-        acc += (uint32_t)xsm_do_op(x, &dom0, &guest, (uint64_t)(uintptr_t)o);
+        acc += (uint32_t)xsm_do_op(x, &dom0, &flat_guest, (uint64_t)(uintptr_t)o);
     }
     sink += acc;
     return (now() - t0) * 1e9 / (double)n;

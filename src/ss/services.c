@@ -143,6 +143,20 @@ void ss_state_publish(ss_ctx *ss, struct ss_state *st)
     xrcu_retire(&ss->rcu, &old->rcu, state_retired);
 }
 
+int ss_query(ss_ctx *ss, int (*fn)(ss_ctx *ss, const struct ss_state *st, void *arg), void *arg)
+{
+    struct xrcu_reader *r;
+    int rc;
+    do {
+        const struct ss_state *st = ss_enter(ss, &r);
+        if (!st)
+            return -ENOMEM;
+        rc = fn(ss, st, arg);
+        ss_leave(r);
+    } while (rc == -EAGAIN);
+    return rc;
+}
+
 /* ---- lifecycle ---- */
 
 static int check_config(const struct ss_config *cfg)

@@ -36,6 +36,7 @@
 #include "modules/flask/flask.h"
 
 #include "../../../lib/slurp.h"
+#include "../../../lib/flatmem.h"
 #include "../../check.h"
 
 #define PROBE     (DOMAIN2__GETTSC | DOMAIN2__SETTSC | DOMAIN2__SETSCHEDULER | DOMAIN2__SETCLAIM)
@@ -83,27 +84,11 @@ static unsigned h_cpu(void *host)
 static const struct xsm_host_ops host_ops = {
     .domain_get = h_domain, .log = h_log, .current_cpu = h_cpu};
 
-static int g_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
-{
-    (void)opaque;
-    memcpy(dst, (const void *)(uintptr_t)gaddr, len);
-    return 0;
-}
-
-static int g_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
-{
-    (void)opaque;
-    memcpy((void *)(uintptr_t)gaddr, src, len);
-    return 0;
-}
-
-static const struct xsm_guest guest = {g_from, g_to, NULL, false};
-
 static long op(xsm_ctx *x, struct xsm_domain *cur, xen_flask_op_t *o, uint32_t cmd)
 {
     o->cmd = cmd;
     o->interface_version = XEN_FLASK_INTERFACE_VERSION;
-    return xsm_do_op(x, cur, &guest, (uint64_t)(uintptr_t)o);
+    return xsm_do_op(x, cur, &flat_guest, (uint64_t)(uintptr_t)o);
 }
 
 /* ---- the world ---- */
