@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,7 +181,7 @@ struct world {
     struct xrcu d;
     _Atomic(struct obj *) cur;
     _Atomic int stop;
-    _Atomic unsigned bad, reads;
+    _Atomic unsigned bad, reads, started;
 };
 
 static void *reader(void *p)
@@ -197,7 +198,8 @@ static void *reader(void *p)
             if (o->magic != MAGIC || o->twice != 2 * o->value)
                 atomic_fetch_add(&w->bad, 1);
         xrcu_read_unlock(r);
-        n++;
+        if (n++ == 0)
+            atomic_fetch_add(&w->started, 1);
     }
     atomic_fetch_add(&w->reads, n);
     return NULL;
@@ -241,6 +243,9 @@ static void test_stress(unsigned updates)
     for (int i = 0; i < 3; i++)
         pthread_create(&rd[i], NULL, reader, &w);
     pthread_create(&ch, NULL, churn, &w);
+    /* Every reader is inside the loop before the first update, however the threads are scheduled. */
+    while (atomic_load(&w.started) < 3)
+        sched_yield();
     for (unsigned i = 1; i <= updates; i++) {
         struct obj *old = atomic_exchange_explicit(&w.cur, obj_new(i), memory_order_acq_rel);
 
