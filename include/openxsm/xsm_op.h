@@ -14,6 +14,8 @@
 
 #include <stdint.h>
 
+#include <openxsm/cdefs.h>
+
 /*
  * Module ids: the high 16 bits of cmd.  0..3 are assigned below; 4..0x7fff
  * are assigned by openxsm in docs/abi.md, in order, never reused;
@@ -143,13 +145,14 @@ struct xsm_core_op {
     } u;
 };
 
-_Static_assert(sizeof(struct xsm_core_list_modules) == 16, "list payload; 16..31 reserved");
-_Static_assert(sizeof(struct xsm_module_info) == 32, "info payload");
-_Static_assert(sizeof(struct xsm_core_op) == XSM_OP_SIZE, "core op is the common 40 bytes");
+OPENXSM_STATIC_ASSERT(sizeof(struct xsm_core_list_modules) == 16, "list payload; 16..31 reserved");
+OPENXSM_STATIC_ASSERT(sizeof(struct xsm_module_info) == 32, "info payload");
+OPENXSM_STATIC_ASSERT(sizeof(struct xsm_core_op) == XSM_OP_SIZE, "core op is the common 40 bytes");
 /* No handles, no 64-bit fields: alignment 4 and identical bytes in both ABIs. */
-_Static_assert(_Alignof(struct xsm_core_op) == 4, "core op: same in native and compat");
-_Static_assert(__builtin_offsetof(struct xsm_core_op, u) == 8, "payload at 8, as in FLASK");
-_Static_assert(__builtin_offsetof(struct xsm_module_info, name) == 16, "info.name");
+OPENXSM_STATIC_ASSERT(OPENXSM_ALIGNOF(struct xsm_core_op) == 4,
+                      "core op: same in native and compat");
+OPENXSM_STATIC_ASSERT(__builtin_offsetof(struct xsm_core_op, u) == 8, "payload at 8, as in FLASK");
+OPENXSM_STATIC_ASSERT(__builtin_offsetof(struct xsm_module_info, name) == 16, "info.name");
 
 /*
  * Sysctl extension: XEN_SYSCTL_xsm_info.  Not a Xen 4.17 number; 4.17 uses
@@ -173,7 +176,7 @@ struct xen_sysctl_xsm_info {
     uint16_t active[XSM_SYSCTL_ACTIVE_MAX]; /* OUT */
     struct xsm_module_info info;            /* OUT */
 };
-_Static_assert(sizeof(struct xen_sysctl_xsm_info) == 52, "sysctl payload");
-_Static_assert(__builtin_offsetof(struct xen_sysctl_xsm_info, info) == 20, "sysctl info");
+OPENXSM_STATIC_ASSERT(sizeof(struct xen_sysctl_xsm_info) == 52, "sysctl payload");
+OPENXSM_STATIC_ASSERT(__builtin_offsetof(struct xen_sysctl_xsm_info, info) == 20, "sysctl info");
 
 #endif

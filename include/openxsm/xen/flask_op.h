@@ -23,6 +23,8 @@
 
 #include <stdint.h>
 
+#include <openxsm/cdefs.h>
+
 #ifdef __FLASK_OP_H__
 #error "<openxsm/xen/flask_op.h> and Xen's <xen/xsm/flask_op.h> cannot be mixed"
 #endif
@@ -262,38 +264,42 @@ typedef struct compat_flask_op compat_flask_op_t;
 
 /* The layouts this header promises (Xen 4.17, gcc, x86). */
 #define OPENXSM_FLASK_OFF(t, m) __builtin_offsetof(t, m)
-_Static_assert(sizeof(xen_flask_op_t) == 40, "op is 40 bytes in every ABI");
-_Static_assert(OPENXSM_FLASK_OFF(xen_flask_op_t, u) == 8, "union at 8");
-_Static_assert(sizeof(xen_flask_access_t) == 32, "access fills the union");
-_Static_assert(sizeof(xen_flask_cache_stats_t) == 28, "cache_stats");
-_Static_assert(sizeof(xen_flask_ocontext_t) == 24, "ocontext");
-_Static_assert(OPENXSM_FLASK_OFF(xen_flask_ocontext_t, low) == 8, "ocontext.low");
-_Static_assert(OPENXSM_FLASK_OFF(xen_flask_ocontext_t, high) == 16, "ocontext.high");
+OPENXSM_STATIC_ASSERT(sizeof(xen_flask_op_t) == 40, "op is 40 bytes in every ABI");
+OPENXSM_STATIC_ASSERT(OPENXSM_FLASK_OFF(xen_flask_op_t, u) == 8, "union at 8");
+OPENXSM_STATIC_ASSERT(sizeof(xen_flask_access_t) == 32, "access fills the union");
+OPENXSM_STATIC_ASSERT(sizeof(xen_flask_cache_stats_t) == 28, "cache_stats");
+OPENXSM_STATIC_ASSERT(sizeof(xen_flask_ocontext_t) == 24, "ocontext");
+OPENXSM_STATIC_ASSERT(OPENXSM_FLASK_OFF(xen_flask_ocontext_t, low) == 8, "ocontext.low");
+OPENXSM_STATIC_ASSERT(OPENXSM_FLASK_OFF(xen_flask_ocontext_t, high) == 16, "ocontext.high");
 #if defined(__x86_64__)
-_Static_assert(_Alignof(xen_flask_op_t) == 8, "native op alignment");
-_Static_assert(sizeof(xen_flask_load_t) == 16, "load");
-_Static_assert(sizeof(xen_flask_sid_context_t) == 16, "sid_context");
-_Static_assert(sizeof(xen_flask_boolean_t) == 24, "boolean");
-_Static_assert(OPENXSM_FLASK_OFF(xen_flask_boolean_t, name) == 16, "boolean.name");
-_Static_assert(sizeof(xen_flask_devicetree_label_t) == 16, "devicetree_label");
+OPENXSM_STATIC_ASSERT(OPENXSM_ALIGNOF(xen_flask_op_t) == 8, "native op alignment");
+OPENXSM_STATIC_ASSERT(sizeof(xen_flask_load_t) == 16, "load");
+OPENXSM_STATIC_ASSERT(sizeof(xen_flask_sid_context_t) == 16, "sid_context");
+OPENXSM_STATIC_ASSERT(sizeof(xen_flask_boolean_t) == 24, "boolean");
+OPENXSM_STATIC_ASSERT(OPENXSM_FLASK_OFF(xen_flask_boolean_t, name) == 16, "boolean.name");
+OPENXSM_STATIC_ASSERT(sizeof(xen_flask_devicetree_label_t) == 16, "devicetree_label");
 #elif defined(__i386__)
-_Static_assert(_Alignof(xen_flask_op_t) == 4, "i386 op alignment");
-_Static_assert(sizeof(xen_flask_load_t) == 8, "load");
-_Static_assert(sizeof(xen_flask_boolean_t) == 16, "boolean");
-_Static_assert(OPENXSM_FLASK_OFF(xen_flask_boolean_t, name) == 12, "boolean.name");
+OPENXSM_STATIC_ASSERT(OPENXSM_ALIGNOF(xen_flask_op_t) == 4, "i386 op alignment");
+OPENXSM_STATIC_ASSERT(sizeof(xen_flask_load_t) == 8, "load");
+OPENXSM_STATIC_ASSERT(sizeof(xen_flask_boolean_t) == 16, "boolean");
+OPENXSM_STATIC_ASSERT(OPENXSM_FLASK_OFF(xen_flask_boolean_t, name) == 12, "boolean.name");
 #endif
 
-_Static_assert(sizeof(compat_flask_op_t) == 40, "compat op");
-_Static_assert(_Alignof(compat_flask_op_t) == 4, "compat op alignment");
-_Static_assert(OPENXSM_FLASK_OFF(compat_flask_op_t, u) == 8, "compat union at 8");
-_Static_assert(sizeof(struct compat_flask_load) == 8, "compat load");
-_Static_assert(sizeof(struct compat_flask_sid_context) == 12, "compat sid_context");
-_Static_assert(OPENXSM_FLASK_OFF(struct compat_flask_sid_context, context) == 8, "compat context");
-_Static_assert(sizeof(struct compat_flask_boolean) == 16, "compat boolean");
-_Static_assert(OPENXSM_FLASK_OFF(struct compat_flask_boolean, name) == 12, "compat boolean.name");
-_Static_assert(sizeof(struct compat_flask_ocontext) == 24, "compat ocontext");
-_Static_assert(_Alignof(struct compat_flask_ocontext) == 4, "compat ocontext alignment");
-_Static_assert(OPENXSM_FLASK_OFF(struct compat_flask_ocontext, high) == 16, "compat high");
-_Static_assert(sizeof(struct compat_flask_devicetree_label) == 12, "compat devicetree_label");
+OPENXSM_STATIC_ASSERT(sizeof(compat_flask_op_t) == 40, "compat op");
+OPENXSM_STATIC_ASSERT(OPENXSM_ALIGNOF(compat_flask_op_t) == 4, "compat op alignment");
+OPENXSM_STATIC_ASSERT(OPENXSM_FLASK_OFF(compat_flask_op_t, u) == 8, "compat union at 8");
+OPENXSM_STATIC_ASSERT(sizeof(struct compat_flask_load) == 8, "compat load");
+OPENXSM_STATIC_ASSERT(sizeof(struct compat_flask_sid_context) == 12, "compat sid_context");
+OPENXSM_STATIC_ASSERT(OPENXSM_FLASK_OFF(struct compat_flask_sid_context, context) == 8,
+                      "compat context");
+OPENXSM_STATIC_ASSERT(sizeof(struct compat_flask_boolean) == 16, "compat boolean");
+OPENXSM_STATIC_ASSERT(OPENXSM_FLASK_OFF(struct compat_flask_boolean, name) == 12,
+                      "compat boolean.name");
+OPENXSM_STATIC_ASSERT(sizeof(struct compat_flask_ocontext) == 24, "compat ocontext");
+OPENXSM_STATIC_ASSERT(OPENXSM_ALIGNOF(struct compat_flask_ocontext) == 4,
+                      "compat ocontext alignment");
+OPENXSM_STATIC_ASSERT(OPENXSM_FLASK_OFF(struct compat_flask_ocontext, high) == 16, "compat high");
+OPENXSM_STATIC_ASSERT(sizeof(struct compat_flask_devicetree_label) == 12,
+                      "compat devicetree_label");
 
 #endif /* OPENXSM_XEN_FLASK_OP_H */
