@@ -44,9 +44,9 @@
  *     kind 2-4 built op: command byte, 4 argument bytes; the harness makes
  *              a well-formed op of it (strings from tables, SIDs picked)
  *     kind 5   op sweep: a built op (5 bytes) and a count (2 bytes): the
- *              op runs count+1 times (at most 2048), its SID argument
+ *              op runs count+1 times (at most 1024), its SID argument
  *              counting up from the picked one
- *     kind 6-7 AVC sweep: count (2 bytes, at most 4096 subjects), first
+ *     kind 6-7 AVC sweep: count (2 bytes, at most 2048 subjects), first
  *              subject SID (2 bytes), target pick, class, permission bit:
  *              flask_avc_has_perm for each subject, twice
  *   Guest memory: the op at OP_BASE (only the exact 40-byte access works),
@@ -87,8 +87,8 @@
 #define DATA_MAX      4096U
 #define POLICY_BASE   0x10000000ULL
 #define POLICY_STRIDE 0x1000000ULL
-#define SWEEP_OPS     2048U
-#define SWEEP_AVC     4096U
+#define SWEEP_OPS     1024U
+#define SWEEP_AVC     2048U
 
 enum { D_DOM0, D_DOMU, D_DM, D_UNL, ND };
 

@@ -94,9 +94,9 @@ SEEDS = {
     op_sweep(DOMU, RELABEL_DOMAIN, (0x80, 0x80, 0, 0), 600),
     "sweep-relabel-enforcing-perm-t": config(threshold=0) + built(DOM0, CTX2SID, (3, 0, 0, 0)) +
     op_sweep(DOM0, RELABEL_DOMAIN, (1, 0x80, 0, 0), 40),
-    "sweep-access": config(policy=HOOKS) + op_sweep(DOM0, ACCESS, (0x40, 0x41, 3, 0), 2000),
-    "sweep-avc-permissive-small": config(permissive=True, threshold=3) + avc_sweep(DOM0, 3000, 1),
-    "sweep-avc-enforcing-default": config(threshold=254) + avc_sweep(DOM0, 4000, 20, 1, 7, 2) +
+    "sweep-access": config(policy=HOOKS) + op_sweep(DOM0, ACCESS, (0x40, 0x41, 3, 0), 1000),
+    "sweep-avc-permissive-small": config(permissive=True, threshold=3) + avc_sweep(DOM0, 2000, 1),
+    "sweep-avc-enforcing-default": config(threshold=254) + avc_sweep(DOM0, 2047, 20, 1, 7, 2) +
     built(DOM0, HASHSTATS) + built(DOM0, CACHESTATS),
 }
 
