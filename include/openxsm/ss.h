@@ -7,12 +7,21 @@
  * labelling and boolean queries.  It knows nothing of XSM; the FLASK module
  * sits on top of it.
  *
- * Everything hangs off an ss_ctx; there is no global state.  An ss_ctx is not
- * internally locked.  All exported symbols start with ss_ so that the library
- * can be linked next to libsepol.
+ * Everything hangs off an ss_ctx; there is no global state.  All exported
+ * symbols start with ss_ so that the library can be linked next to libsepol.
+ *
+ * Threads: every call may be made from any number of threads at once.
+ * Queries take no lock and each answers from one policy, one set of
+ * boolean values and one set of object labels, old or new, never a mix;
+ * loads, boolean changes and label changes are serialised inside.  Names
+ * returned by pointer (ss_class_name, ss_perm_name, ss_bool_name) live as
+ * long as the policy they come from: a caller that may race with
+ * ss_load_policy must not keep them across it.  ss_last_error is the last
+ * error of any thread.  The log callback may be called from any thread.
  *
  * Errors are negative errno values with Xen's numbering.  Before a policy is
- * loaded every service returns -ENODATA.
+ * loaded every service returns -ENODATA, except the Xen object labels
+ * (ss_ocontext_*, ss_devicetree_*), which then work on Xen's empty database.
  */
 #ifndef OPENXSM_SS_H
 #define OPENXSM_SS_H
@@ -53,12 +62,44 @@ struct ss_config {
     bool map_strict; /* Xen's validate_classes(): same class index and bits */
     void (*log)(void *opaque, const char *line);
     void *log_opaque;
+    /*
+     * Load only what Xen 4.17's policy reader loads: "XenFlask" 24 and 30,
+     * and of the "SE Linux" images this reader takes (15-33) only version 24
+     * with nothing but initial SIDs in its object contexts (Xen's old
+     * layout below 24 is not SELinux's and is not read at all); no class
+     * inheriting a common, no genfs or filename transitions.  Anything else
+     * is -EINVAL.  false (the default): everything the reader understands.
+     */
+    bool xen_formats;
 };
 
 int ss_create(ss_ctx **out, const struct ss_config *cfg); /* cfg may be NULL */
 void ss_destroy(ss_ctx *ss);
 
-/* Atomic: 0, or -EINVAL / -ENOMEM and nothing changed. */
+/*
+ * The host's enforcing mode (Xen's flask_enforcing); true after ss_create.
+ * Only Xen semantics consult it, in the two places where Xen's security
+ * server does:
+ *  - a transition, member or change computation whose new context is not
+ *    valid in the policy fails with -EACCES when enforcing; when permissive
+ *    it succeeds and the invalid context gets a SID (logged);
+ *  - a reload converts every SID by name (user, role, type, MLS levels);
+ *    a SID whose names are gone from the new policy is dropped (it then
+ *    reads as the unlabeled SID), and one whose converted context is
+ *    invalid is dropped when enforcing but kept when permissive.
+ * libsepol has no such mode: SELinux semantics always refuse and drop.
+ * A host that switches modes (FLASK's SETENFORCE) calls this each time.
+ */
+void ss_set_enforcing(ss_ctx *ss, bool enforcing);
+bool ss_enforcing(const ss_ctx *ss);
+
+/*
+ * Atomic: 0, or -EINVAL / -ENOMEM and nothing changed (but see the Xen
+ * object labels below: the first load discards those added before it).
+ * Xen semantics, as
+ * Xen: once a policy is loaded, a policy of the other kind (MLS or not) is
+ * refused with -EINVAL.
+ */
 int ss_load_policy(ss_ctx *ss, const void *image, size_t len);
 /* Message of the last failed call ("" if none). */
 const char *ss_last_error(const ss_ctx *ss);
@@ -90,6 +131,13 @@ int ss_compute_av(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass,
 int ss_compute_av_mapped(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t mclass,
                          struct ss_av_decision *avd);
 
+/*
+ * type_transition / type_member / type_change.  Xen semantics take any class
+ * value, as Xen does: a class the policy does not define matches no rule and
+ * gives user:object_r:<target's type> (user of the source, or of the target
+ * for member; the source's low level).  SELinux semantics: -EINVAL.  An
+ * invalid result: -EACCES, see ss_set_enforcing().
+ */
 int ss_transition_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass, ss_sid *out);
 int ss_member_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass, ss_sid *out);
 int ss_change_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass, ss_sid *out);
@@ -135,11 +183,25 @@ enum ss_handle_unknown ss_handle_unknown(const ss_ctx *ss);
 #define SS_SID_IRQ       10U
 #define SS_SID_DEVICE    11U
 
-/* The labelled SID, or the default initial SID (irq 10, ioport 8, iomem 9, device 11). */
+/*
+ * Xen object labels follow Xen's security server exactly:
+ *  - the labelled SID, or the default initial SID (irq 10, ioport 8,
+ *    iomem 9, device 11); a run-time label of SID 0 reads as SID 0;
+ *  - add: pirq and device need low == high (-EINVAL) and store 16 and 32
+ *    bits of it, ioport stores 32 bits of low and high, iomem 64; -EEXIST
+ *    for an entry of that value (pirq, device) or the first range not below
+ *    low that overlaps (ioport, iomem: the identical range with the same
+ *    SID succeeds, nothing added).  "Same SID" compares the SID an entry
+ *    holds so far: one from the policy has none until first looked up;
+ *  - del: pirq and device match low, ranges low and high, always the full
+ *    64-bit values (so a wider value than stored never matches); -ENOENT;
+ *  - before any policy they work on an empty database that the first load
+ *    (even one that fails) discards, as Xen's reader resets it.
+ * Unknown ocon: -EINVAL.
+ */
 int ss_ocontext_sid(ss_ctx *ss, unsigned ocon, uint64_t value, ss_sid *out);
-/* Xen FLASK_ADD_OCONTEXT rules: -EEXIST, -EINVAL. */
 int ss_ocontext_add(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high, ss_sid sid);
-int ss_ocontext_del(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high); /* -ENOENT */
+int ss_ocontext_del(ss_ctx *ss, unsigned ocon, uint64_t low, uint64_t high);
 /*
  * Ranged labels (ioport, iomem): call fn for each labelled sub-range of
  * [lo, hi] and each unlabelled gap (default initial SID), in ascending order;

@@ -11,8 +11,14 @@
  * in its event channels, so that modules can keep labels on them, and it
  * answers look-ups through struct xsm_host_ops.
  *
- * Threading: an xsm_ctx is not internally locked.  A host that calls into one
- * instance from several threads serialises those calls itself.
+ * Threading: hooks and xsm_do_op may be called from any number of threads at
+ * once (a VMM's vCPU threads).  Decisions take no lock; FLASK commands that
+ * change state are serialised inside, and each decision comes whole from
+ * one policy (docs/design.md, "Concurrency").  The host's callbacks
+ * (struct xsm_host_ops) may be called from any of those threads.  What the
+ * host owns (its domains, event channels, the labels modules keep in them)
+ * it protects as Xen does: a domain's label changes only through hooks the
+ * host serialises for that domain.
  */
 #ifndef OPENXSM_XSM_H
 #define OPENXSM_XSM_H
@@ -116,13 +122,22 @@ struct xsm_host_ops {
     struct xsm_evtchn *(*evtchn_get)(void *host, struct xsm_domain *d, uint32_t port);
     /* One line of log output, without a trailing newline: printable ASCII only. */
     void (*log)(void *host, const char *line);
+    /*
+     * The CPU (vCPU thread, worker) the calling thread runs as, below
+     * xsm_config.nr_cpus: FLASK keeps its AVC counters per CPU, as Xen
+     * does (FLASK_AVC_CACHESTATS).  NULL: everything counts as CPU 0.
+     */
+    unsigned (*current_cpu)(void *host);
 };
 
 struct xsm_config {
     /*
      * Boot selection, Xen-style: "dummy", "silo", "flask", or a comma list
      * such as "silo,flask" (stacking: every module runs, in order, and the
-     * first denial wins).  NULL means "dummy".
+     * first denial wins).  NULL or "" means "dummy".  A name this build does
+     * not know makes the whole string invalid, as Xen's xsm= parser does: a
+     * warning is logged and the default module boots alone, FLASK if built,
+     * else SILO (Xen's x86 Kconfig default with XSM on).
      */
     const char *modules;
     /* FLASK boot mode: "enforcing" (default), "permissive", "late", "disabled". */
@@ -140,6 +155,16 @@ struct xsm_config {
      * makes xsm_create fail with -EINVAL.
      */
     const char *flask_classes;
+    /*
+     * Which binary policies FLASK loads (boot policy and FLASK_LOAD):
+     * "xen" (default, also NULL) exactly what Xen 4.17 loads: "XenFlask"
+     * versions 24 and 30, and "SE Linux" images only at version 24 with
+     * nothing but initial SIDs labelled, no class inheriting a common, no
+     * genfs; anything else is -EINVAL as in Xen.  "all": every image the
+     * security server reads ("SE Linux" 15-33 too, see <openxsm/ss.h>).
+     * Anything else makes xsm_create fail with -EINVAL.
+     */
+    const char *flask_formats;
 
     /*
      * The host's physical IRQ space, Xen's nr_irqs and nr_static_irqs
@@ -155,14 +180,24 @@ struct xsm_config {
     uint32_t nr_irqs;
     uint32_t nr_static_irqs;
 
+    /*
+     * How many CPUs the host runs hooks on (its vCPU or worker threads),
+     * numbered as host_ops->current_cpu answers.  FLASK_AVC_CACHESTATS
+     * answers -ENOENT from this index on, as Xen does past nr_cpu_ids.
+     * 0 means 1.
+     */
+    unsigned nr_cpus;
+
     const struct xsm_host_ops *host_ops;
     void *host;
 };
 
 /*
  * Create an instance.  Returns 0 or a negative errno: -EINVAL for a module
- * list that names an unknown or repeated module or is too long, or for an
- * IRQ space with nr_static_irqs > nr_irqs; -ENOMEM.
+ * list with an empty element, a repeated module or too many entries (an
+ * unknown name boots the default module, see modules above), for a bad
+ * FLASK option, or for an IRQ space with nr_static_irqs > nr_irqs;
+ * -ENOMEM; or a module's init error.
  */
 int xsm_create(xsm_ctx **out, const struct xsm_config *cfg);
 void xsm_destroy(xsm_ctx *x);

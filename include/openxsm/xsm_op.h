@@ -36,6 +36,8 @@
  *   -EBADMSG     interface_version != the module's interface version
  *   -ENOSYS      subcommand 0 or above the module's last command (a module
  *                also answers -ENOSYS for holes in its own range)
+ * FLASK (module 0) answers -ENOSYS to all four, as Xen 4.17 does; its
+ * callers read that as "no XSM" (docs/abi.md §4.1).
  * Anything else comes from the module.  Non-negative results, including
  * positive ones, reach the caller unchanged.
  */
@@ -64,7 +66,8 @@
 /*
  * MODULE_INFO: IN id (pad must be 0, else -EINVAL).  Unknown id: -ENODEV.
  * OUT the whole struct xsm_module_info.  Returns 0, copies back.  Also works
- * for built-but-inactive modules (flags say so) and for the core itself.
+ * for built-but-inactive modules (flags say so, and DECLINED whether the
+ * boot selection named it) and for the core itself.
  */
 #define XSM_CORE_MODULE_INFO 2
 /* VERSION: no payload; returns XSM_ABI_VERSION (positive), copies nothing. */
@@ -84,6 +87,7 @@ struct xsm_core_list_modules {
 #define XSM_MODINFO_ACTIVE        0x02U /* active in this instance */
 #define XSM_MODINFO_AUTHORITATIVE 0x04U /* replaces the default privilege rules */
 #define XSM_MODINFO_CORE          0x08U /* the framework itself, never stacked */
+#define XSM_MODINFO_DECLINED      0x10U /* selected at boot, but its init declined */
 
 #define XSM_MODINFO_NAME_LEN 16
 #define XSM_MODINFO_NO_SLOT  0xffU

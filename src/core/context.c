@@ -36,14 +36,35 @@ static const struct xsm_module *module_by_name(const char *name, size_t len)
 }
 
 /*
+ * The module Xen 4.17 boots when xsm= names none it knows: its Kconfig
+ * default, which on x86 with XSM enabled is FLASK if built, else SILO (SILO
+ * is always built here).  A NULL or empty boot string is different: it
+ * means "no XSM selection" and keeps the dummy module, Xen's behaviour
+ * without XSM, so a zeroed xsm_config changes nothing for embedders.
+ */
+static const struct xsm_module *default_module(void)
+{
+#ifdef OPENXSM_HAVE_FLASK
+    return &xsm_module_flask;
+#else
+    return &xsm_module_silo;
+#endif
+}
+
+/*
  * Decode the boot string into a module list without touching anything.
  * Xen's xsm= takes one exact name; a comma list stacks.  Empty elements,
- * unknown or repeated names and more than XSM_MAX_STACK entries are -EINVAL.
+ * repeated names and more than XSM_MAX_STACK entries are the host's error
+ * (-EINVAL).  A name this build does not know makes the whole string
+ * invalid, as Xen's parser rejects the parameter: returns 1, and the caller
+ * boots the default module alone (a partly understood stack would run a
+ * combination nobody asked for).
  */
 static int parse_modules(const char *spec, const struct xsm_module *mods[XSM_MAX_STACK],
                          unsigned *nr)
 {
-    unsigned n = 0;
+    unsigned n = 0, count = 0;
+    bool unknown = false;
 
     if (spec == NULL || spec[0] == '\0')
         spec = "dummy";
@@ -53,18 +74,47 @@ static int parse_modules(const char *spec, const struct xsm_module *mods[XSM_MAX
         size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
         const struct xsm_module *m = module_by_name(p, len);
 
-        if (m == NULL || n == XSM_MAX_STACK)
+        if (len == 0 || count++ == XSM_MAX_STACK)
             return -EINVAL;
-        for (unsigned i = 0; i < n; i++)
-            if (mods[i] == m)
-                return -EINVAL;
-        mods[n++] = m;
+        if (m == NULL) {
+            unknown = true;
+        } else {
+            for (unsigned i = 0; i < n; i++)
+                if (mods[i] == m)
+                    return -EINVAL;
+            mods[n++] = m;
+        }
         if (comma == NULL)
             break;
         p = comma + 1;
     }
+    if (unknown)
+        return 1;
     *nr = n;
     return 0;
+}
+
+/* Up to 64 bytes of a host string for a log line: printable ASCII, the rest as \xNN. */
+static void escape_value(const char *s, char *out, size_t outsz)
+{
+    size_t o = 0;
+
+    for (size_t i = 0; s[i] != '\0' && i < 64 && o + 5 <= outsz; i++) {
+        unsigned char c = (unsigned char)s[i];
+
+        if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+            out[o++] = (char)c;
+        else
+            o += (size_t)snprintf(out + o, outsz - o, "\\x%02x", c);
+    }
+    out[o] = '\0';
+}
+
+/* A log line before any context exists (the host's sink of the config). */
+static void cfg_log(const struct xsm_config *cfg, const char *line)
+{
+    if (cfg->host_ops != NULL && cfg->host_ops->log != NULL)
+        cfg->host_ops->log(cfg->host, line);
 }
 
 static void fini_instances(xsm_ctx *x)
@@ -126,6 +176,7 @@ int xsm_create_stack(xsm_ctx **out, const struct xsm_module *const *mods, unsign
         rc = m->init != NULL ? m->init(mi, cfg) : 0;
         if (rc == 1) {
             xsm_log(x, "XSM: module %s declined to start", m->name);
+            x->declined[x->nr_declined++] = m->id; /* discovery reports it */
             continue;
         }
         if (rc != 0) {
@@ -149,8 +200,21 @@ int xsm_create(xsm_ctx **out, const struct xsm_config *cfg)
     if (out == NULL)
         return -EINVAL;
     rc = parse_modules(cfg != NULL ? cfg->modules : NULL, mods, &nr);
-    if (rc != 0)
+    if (rc < 0)
         return rc;
+    if (rc == 1) {
+        /* Xen: 'parameter "xsm" has invalid value ...', then the default boots. */
+        char val[64 * 4 + 1], line[400];
+
+        escape_value(cfg->modules, val, sizeof(val));
+        snprintf(line, sizeof(line),
+                 "XSM: parameter \"xsm\" has invalid value \"%s\", rc=%d! booting the default "
+                 "module %s",
+                 val, -EINVAL, default_module()->name);
+        cfg_log(cfg, line);
+        mods[0] = default_module();
+        nr = 1;
+    }
     return xsm_create_stack(out, mods, nr, cfg);
 }
 

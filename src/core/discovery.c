@@ -35,6 +35,16 @@ const struct xsm_instance *xsm_core_active(const xsm_ctx *x, uint16_t id)
     return NULL;
 }
 
+bool xsm_core_declined(const xsm_ctx *x, uint16_t id)
+{
+    unsigned n = x->nr_declined < XSM_MAX_STACK ? x->nr_declined : XSM_MAX_STACK;
+
+    for (unsigned i = 0; i < n; i++)
+        if (x->declined[i] == id)
+            return true;
+    return false;
+}
+
 int xsm_list_modules(const xsm_ctx *x, uint16_t *ids, unsigned max)
 {
     unsigned n, i;
@@ -70,6 +80,8 @@ int xsm_get_module_info(const xsm_ctx *x, uint16_t id, struct xsm_module_info *o
         if (mi != NULL) {
             info.flags |= XSM_MODINFO_ACTIVE;
             info.slot = (uint8_t)(mi - x->inst);
+        } else if (xsm_core_declined(x, id)) {
+            info.flags |= XSM_MODINFO_DECLINED;
         }
     }
     if (mod->flags & XSM_MODF_AUTHORITATIVE)

@@ -60,6 +60,9 @@ struct xsm_instance {
 struct xsm_ctx {
     unsigned nr;
     struct xsm_instance inst[XSM_MAX_STACK];
+    /* Modules selected at boot whose init declined (FLASK with flask=disabled). */
+    unsigned nr_declined;
+    uint16_t declined[XSM_MAX_STACK];
     const struct xsm_host_ops *host_ops;
     void *host;
     /*

@@ -218,4 +218,7 @@ const struct xsm_module *xsm_core_builtin(uint16_t id);
 /* The instance of module 'id' active in x, or NULL.  Never the core. */
 const struct xsm_instance *xsm_core_active(const xsm_ctx *x, uint16_t id);
 
+/* Was module 'id' selected at boot but declined by its init? */
+bool xsm_core_declined(const xsm_ctx *x, uint16_t id);
+
 #endif /* OPENXSM_CORE_OP_DECODE_H */

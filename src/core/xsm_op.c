@@ -18,6 +18,12 @@
  * all of them).  The module then does its own decode/perform on the copy.
  * Copy-back happens here, once, only for a non-negative result the module
  * asked to publish; positive results travel back untouched.
+ *
+ * Module 0 is the exception: its command words are Xen's FLASK ABI, whose
+ * callers read -ENOSYS as "no XSM" (libxl's seclabel handling, xl, the
+ * Python bindings), so for FLASK every routing failure is -ENOSYS, exactly
+ * as Xen 4.17 answers without FLASK.  Such a caller learns why FLASK is
+ * absent from discovery instead (MODULE_INFO flags, docs/abi.md §4.1).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -34,6 +40,12 @@ union xsm_op_buf {
     unsigned char bytes[XSM_OP_SIZE];
 };
 _Static_assert(sizeof(union xsm_op_buf) == XSM_OP_SIZE, "the op buffer is exactly 40 bytes");
+
+/* A routing failure as the caller sees it: always -ENOSYS for FLASK's words. */
+static long route_error(uint16_t id, long err)
+{
+    return id == XSM_MODULE_FLASK ? -ENOSYS : err;
+}
 
 long xsm_do_op(xsm_ctx *x, struct xsm_domain *cur, const struct xsm_guest *g, uint64_t op_gaddr)
 {
@@ -59,7 +71,7 @@ long xsm_do_op(xsm_ctx *x, struct xsm_domain *cur, const struct xsm_guest *g, ui
 
     mod = xsm_core_builtin(id);
     if (mod == NULL)
-        return -ENODEV;
+        return route_error(id, -ENODEV);
 
     if (mod == &xsm_module_core) {
         /* The core has no stack slot; it runs against the whole context. */
@@ -71,12 +83,12 @@ long xsm_do_op(xsm_ctx *x, struct xsm_domain *cur, const struct xsm_guest *g, ui
     } else {
         mi = (struct xsm_instance *)xsm_core_active(x, id);
         if (mi == NULL)
-            return -EOPNOTSUPP;
+            return route_error(id, -EOPNOTSUPP);
         mod = mi->mod;
     }
 
     if (version != mod->interface_version)
-        return -EBADMSG;
+        return route_error(id, -EBADMSG);
     if (sub == 0 || sub > mod->nr_cmds || mod->op == NULL)
         return -ENOSYS;
 

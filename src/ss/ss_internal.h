@@ -11,6 +11,7 @@
 #define OPENXSM_SS_INTERNAL_H
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -299,10 +300,10 @@ struct ss_genfs {
     struct ss_genfs_ent *ent;
 };
 
-/* Run-time Xen ocontext list (heap, mutable). */
+/* Run-time Xen ocontext list (heap; see ocontext.c for how it changes). */
 struct ss_xocon {
     uint64_t low, high;
-    ss_sid sid;                   /* with ctx: 0 = not yet computed from it */
+    _Atomic ss_sid sid;           /* with ctx: 0 = not yet computed from it */
     const struct ss_context *ctx; /* NULL for entries added at run time */
     char *path;                   /* devicetree */
 };
@@ -325,6 +326,13 @@ struct ss_xolist {
 
 struct ss_policy {
     struct ss_arena arena;
+    /*
+     * Reference count (the states using it, state.h).  An overlay made by a
+     * boolean commit has base set: it owns only bools, condnodes, condav and
+     * condty, and shares everything else with base.
+     */
+    _Atomic unsigned refs;
+    struct ss_policy *base;
     enum ss_target target;
     uint32_t version;
     bool mls;

@@ -301,6 +301,7 @@ static int scenario(const char *mods, bool optional)
     xsm_domid_t a, b;
     char buf[64], who[32];
     uint32_t ssidref;
+    struct xsm_module_info info;
     long rc;
 
     printf("\n=== xsm=%s ===\n", mods);
@@ -308,8 +309,10 @@ static int scenario(const char *mods, bool optional)
     cfg.argo_mac_permissive = true;
     cfg.log = note_log;
     rc = hv_create(&h, &cfg);
-    if (rc == -22 && optional) {
+    /* Without FLASK in the build, "flask" is an unknown name and boots the default module. */
+    if (rc == 0 && optional && xsm_get_module_info(hv_xsm(h), XSM_MODULE_FLASK, &info) != 0) {
         printf("  (not available in this build: skipped)\n");
+        hv_destroy(h);
         return 0;
     }
     if (rc) {

@@ -170,16 +170,18 @@ static void test_errors(bool compat)
     put_op(&m, XSM_OP_CMD(XSM_MODULE_DUMMY, 0), 77, NULL, 0);
     CHECK_EQ(call(&x, &m, compat), -EOPNOTSUPP);
 
-    /* Wrong interface version, before the subcommand range. */
+    /* Wrong interface version, before the subcommand range: FLASK says -ENOSYS as Xen. */
     calls = cnt.calls;
     const uint32_t badver[] = {0, 2, 0xffffffffU};
     for (size_t i = 0; i < 3; i++) {
         put_op(&m, XSM_OP_CMD(0, FLASK_ACCESS), badver[i], NULL, 0);
         memcpy(before, m.mem, GM_SIZE);
-        CHECK_EQ(call(&x, &m, compat), -EBADMSG);
+        CHECK_EQ(call(&x, &m, compat), -ENOSYS);
         CHECK(unchanged(&m, before));
         put_op(&m, XSM_OP_CMD(0, 0), badver[i], NULL, 0);
-        CHECK_EQ(call(&x, &m, compat), -EBADMSG);
+        CHECK_EQ(call(&x, &m, compat), -ENOSYS);
+        put_op(&m, XSM_OP_CMD(XSM_MODULE_CORE, XSM_CORE_VERSION), badver[i] + 1, NULL, 0);
+        CHECK_EQ(call(&x, &m, compat), badver[i] + 1 == 1 ? XSM_ABI_VERSION : -EBADMSG);
     }
     CHECK_EQ(cnt.calls, calls);
 
@@ -211,10 +213,22 @@ static void test_errors(bool compat)
     put_op(&m, XSM_OP_CMD(XSM_MODULE_SILO, 1), 0, NULL, 0);
     CHECK_EQ(call(&x, &m, compat), -EBADMSG);
 
-    /* Empty stack: FLASK built but inactive; core still answers. */
+    /*
+     * Empty stack: FLASK built but inactive.  Every FLASK command word, any
+     * version, is -ENOSYS as in Xen without FLASK (libxl reads it as "XSM
+     * disabled"); the dummy is still -EOPNOTSUPP; the core still answers.
+     */
     xsm_ctx empty;
     memset(&empty, 0, sizeof(empty));
-    put_op(&m, XSM_OP_CMD(0, FLASK_GETENFORCE), 1, NULL, 0);
+    for (uint32_t sub = 0; sub <= FLASK_NR_CMDS + 1; sub++) {
+        put_op(&m, XSM_OP_CMD(0, sub), 1, NULL, 0);
+        memcpy(before, m.mem, GM_SIZE);
+        CHECK_EQ(call(&empty, &m, compat), -ENOSYS);
+        CHECK(unchanged(&m, before));
+        put_op(&m, XSM_OP_CMD(0, sub), 7, NULL, 0);
+        CHECK_EQ(call(&empty, &m, compat), -ENOSYS);
+    }
+    put_op(&m, XSM_OP_CMD(XSM_MODULE_DUMMY, 1), 1, NULL, 0);
     CHECK_EQ(call(&empty, &m, compat), -EOPNOTSUPP);
     put_op(&m, XSM_OP_CMD(XSM_MODULE_CORE, XSM_CORE_VERSION), 1, NULL, 0);
     CHECK_EQ(call(&empty, &m, compat), XSM_ABI_VERSION);
@@ -451,6 +465,20 @@ static void test_c_api(void)
     CHECK_EQ(info.slot, 1);
     CHECK_EQ(xsm_get_module_info(&empty, 0, &info), 0);
     CHECK_EQ(info.flags, XSM_MODINFO_BUILT | XSM_MODINFO_AUTHORITATIVE);
+
+    /* Built, selected, declined (flask=disabled): DECLINED says why it is absent. */
+    xsm_ctx declined;
+    memset(&declined, 0, sizeof(declined));
+    declined.nr = 1;
+    declined.inst[0] = (struct xsm_instance){&declined, &tdummy, 0, NULL};
+    declined.declined[declined.nr_declined++] = XSM_MODULE_FLASK;
+    CHECK_EQ(xsm_get_module_info(&declined, 0, &info), 0);
+    CHECK_EQ(info.flags, XSM_MODINFO_BUILT | XSM_MODINFO_AUTHORITATIVE | XSM_MODINFO_DECLINED);
+    CHECK_EQ(info.slot, 0xff);
+    CHECK_EQ(xsm_get_module_info(&declined, XSM_MODULE_DUMMY, &info), 0);
+    CHECK_EQ(info.flags, XSM_MODINFO_BUILT | XSM_MODINFO_AUTHORITATIVE | XSM_MODINFO_ACTIVE);
+    CHECK_EQ(xsm_get_module_info(&declined, XSM_MODULE_SILO, &info), 0);
+    CHECK_EQ(info.flags, XSM_MODINFO_BUILT);
 
     memset(&si, 0, sizeof(si));
     si.query_id = XSM_MODULE_SILO;

@@ -89,13 +89,15 @@ static const struct xsm_module *builtin(uint16_t id)
 static long expected(const xsm_ctx *x, uint16_t id, uint16_t sub, uint32_t ver)
 {
     const struct xsm_module *mod = builtin(id);
+    /* FLASK's words get Xen's -ENOSYS for every routing failure (§4.1). */
+    bool flask = id == XSM_MODULE_FLASK;
 
     if (mod == NULL)
-        return -ENODEV;
+        return flask ? -ENOSYS : -ENODEV;
     if (id != XSM_MODULE_CORE && xsm_core_active(x, id) == NULL)
-        return -EOPNOTSUPP;
+        return flask ? -ENOSYS : -EOPNOTSUPP;
     if (ver != mod->interface_version)
-        return -EBADMSG;
+        return flask ? -ENOSYS : -EBADMSG;
     if (sub == 0 || sub > mod->nr_cmds)
         return -ENOSYS;
     if (id == XSM_MODULE_CORE) {
@@ -150,7 +152,8 @@ static unsigned run_one(xsm_ctx *x, struct gmem *m, bool compat, uint16_t id, ui
 
 static unsigned sweep(xsm_ctx *x, struct gmem *m)
 {
-    static const uint16_t unknown[] = {4, 5, 0xff, 0x100, 0x7fff, 0xfffe, 0xffff};
+    /* 0 is FLASK's id: swept here too when this build lacks FLASK. */
+    static const uint16_t unknown[] = {0, 4, 5, 0xff, 0x100, 0x7fff, 0xfffe, 0xffff};
     unsigned n = 0;
 
     for (int compat = 0; compat < 2; compat++) {
@@ -165,7 +168,7 @@ static unsigned sweep(xsm_ctx *x, struct gmem *m)
             }
         }
         for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
-            for (unsigned sub = 0; sub < 4; sub++)
+            for (unsigned sub = 0; sub < 4 && builtin(unknown[i]) == NULL; sub++)
                 n += run_one(x, m, compat, unknown[i], (uint16_t)sub, 1);
     }
     return n;
@@ -189,13 +192,10 @@ int main(void)
         xsm_ctx *x;
         int rc = xsm_create(&x, &cfg);
 
-        if (rc != 0) {
-            /* Stacks naming a module this build lacks are rejected. */
-            bool has_flask = builtin(XSM_MODULE_FLASK) != NULL;
-            CHECK(strstr(stacks[s], "flask") != NULL && !has_flask && rc == -EINVAL,
-                  "xsm_create(\"%s\") = %d", stacks[s], rc);
+        /* A stack naming a module this build lacks boots the default module instead. */
+        CHECK(rc == 0, "xsm_create(\"%s\") = %d", stacks[s], rc);
+        if (rc != 0)
             continue;
-        }
         tried++;
 
         /* Op flush against the end of page 1; page 2 inaccessible. */

@@ -400,6 +400,24 @@ static bool flask_built(void)
     return false;
 }
 
+/* Boot-time log lines, all of them, for the unknown-name warning. */
+static char boot_log[4096];
+static unsigned boot_logs;
+
+static void boot_log_fn(void *host, const char *line)
+{
+    size_t n = strlen(boot_log);
+
+    (void)host;
+    boot_logs++;
+    snprintf(boot_log + n, sizeof(boot_log) - n, "%s|", line);
+}
+
+static const struct xsm_host_ops boot_host = {.log = boot_log_fn};
+
+/* The module Xen's x86 Kconfig boots by default with XSM on: FLASK if built, else SILO. */
+#define DEFAULT_ID 0xfffe
+
 static void test_boot_strings(void)
 {
     static const struct {
@@ -407,56 +425,81 @@ static void test_boot_strings(void)
         int rc;
         uint16_t ids[3];
         unsigned nr;
+        bool warned;
     } cases[] = {
-        {NULL, 0, {XSM_MODULE_DUMMY}, 1},
-        {"", 0, {XSM_MODULE_DUMMY}, 1},
-        {"dummy", 0, {XSM_MODULE_DUMMY}, 1},
-        {"silo", 0, {XSM_MODULE_SILO}, 1},
-        {"silo,dummy", 0, {XSM_MODULE_SILO, XSM_MODULE_DUMMY}, 2},
-        {"dummy,silo", 0, {XSM_MODULE_DUMMY, XSM_MODULE_SILO}, 2},
-        {"bogus", -EINVAL, {0}, 0},
-        {"SILO", -EINVAL, {0}, 0},
-        {" silo", -EINVAL, {0}, 0},
-        {"silo ", -EINVAL, {0}, 0},
-        {"sil", -EINVAL, {0}, 0},
-        {"siloo", -EINVAL, {0}, 0},
-        {"silo,silo", -EINVAL, {0}, 0},
-        {"silo,", -EINVAL, {0}, 0},
-        {",silo", -EINVAL, {0}, 0},
-        {",", -EINVAL, {0}, 0},
-        {"silo,,dummy", -EINVAL, {0}, 0},
-        {"dummy,silo,dummy", -EINVAL, {0}, 0},
-        {"silo,dummy,silo,dummy,silo", -EINVAL, {0}, 0},
-        {"silo;dummy", -EINVAL, {0}, 0},
+        {NULL, 0, {XSM_MODULE_DUMMY}, 1, false},
+        {"", 0, {XSM_MODULE_DUMMY}, 1, false},
+        {"dummy", 0, {XSM_MODULE_DUMMY}, 1, false},
+        {"silo", 0, {XSM_MODULE_SILO}, 1, false},
+        {"silo,dummy", 0, {XSM_MODULE_SILO, XSM_MODULE_DUMMY}, 2, false},
+        {"dummy,silo", 0, {XSM_MODULE_DUMMY, XSM_MODULE_SILO}, 2, false},
+        /* An unknown name: Xen warns and boots its default module. */
+        {"bogus", 0, {DEFAULT_ID}, 1, true},
+        {"SILO", 0, {DEFAULT_ID}, 1, true},
+        {" silo", 0, {DEFAULT_ID}, 1, true},
+        {"silo ", 0, {DEFAULT_ID}, 1, true},
+        {"sil", 0, {DEFAULT_ID}, 1, true},
+        {"siloo", 0, {DEFAULT_ID}, 1, true},
+        {"silo;dummy", 0, {DEFAULT_ID}, 1, true},
+        /* ...also inside a stack list: the whole list is dropped, not just the name. */
+        {"silo,bogus", 0, {DEFAULT_ID}, 1, true},
+        {"bogus,dummy", 0, {DEFAULT_ID}, 1, true},
+        /* A malformed list is the host's error. */
+        {"silo,silo", -EINVAL, {0}, 0, false},
+        {"silo,", -EINVAL, {0}, 0, false},
+        {",silo", -EINVAL, {0}, 0, false},
+        {",", -EINVAL, {0}, 0, false},
+        {"silo,,dummy", -EINVAL, {0}, 0, false},
+        {"dummy,silo,dummy", -EINVAL, {0}, 0, false},
+        {"silo,dummy,silo,dummy,silo", -EINVAL, {0}, 0, false},
+        {"silo,dummy,x,y,z", -EINVAL, {0}, 0, false},
     };
+    uint16_t def = flask_built() ? XSM_MODULE_FLASK : XSM_MODULE_SILO;
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct xsm_config cfg = {.modules = cases[i].spec};
+        struct xsm_config cfg = {.modules = cases[i].spec, .host_ops = &boot_host};
         xsm_ctx *x = NULL;
-        int rc = xsm_create(&x, &cfg);
+        int rc;
+
+        boot_logs = 0;
+        boot_log[0] = '\0';
+        rc = xsm_create(&x, &cfg);
         if (rc != cases[i].rc)
             fprintf(stderr, "spec \"%s\": %d\n", cases[i].spec ? cases[i].spec : "(NULL)", rc);
         CHECK_EQ(rc, cases[i].rc);
+        CHECK_EQ(strstr(boot_log, "invalid value") != NULL, cases[i].warned);
         if (rc != 0) {
             CHECK(x == NULL);
             continue;
         }
         CHECK_EQ(xsm_active_count(x), cases[i].nr);
         for (unsigned j = 0; j < cases[i].nr; j++)
-            CHECK_EQ(xsm_active_id(x, j), cases[i].ids[j]);
-        CHECK(xsm_find_active(x, cases[i].ids[0]) != NULL);
-        CHECK(xsm_find_active(x, XSM_MODULE_FLASK) == NULL);
+            CHECK_EQ(xsm_active_id(x, j), cases[i].ids[j] == DEFAULT_ID ? def : cases[i].ids[j]);
+        CHECK(xsm_find_active(x, cases[i].ids[0] == DEFAULT_ID ? def : cases[i].ids[0]) != NULL);
+        CHECK(flask_built() || xsm_find_active(x, XSM_MODULE_FLASK) == NULL);
         xsm_destroy(x);
     }
 
-    /* FLASK is selectable only when built in. */
+    /* The warning names the value, escaped, as Xen's parameter parser does. */
+    {
+        struct xsm_config cfg = {.modules = "bo\x01gus\"\n", .host_ops = &boot_host};
+        xsm_ctx *x = NULL;
+
+        boot_log[0] = '\0';
+        CHECK_EQ(xsm_create(&x, &cfg), 0);
+        CHECK(strstr(boot_log, "parameter \"xsm\" has invalid value \"bo\\x01gus\\x22\\x0a\"") !=
+              NULL);
+        CHECK(strchr(boot_log, '\n') == NULL && strchr(boot_log, '\x01') == NULL);
+        xsm_destroy(x);
+    }
+
+    /* FLASK is selectable only when built in; otherwise the name is unknown. */
     if (!flask_built()) {
         struct xsm_config cfg = {.modules = "flask"};
         xsm_ctx *x = NULL;
-        CHECK_EQ(xsm_create(&x, &cfg), -EINVAL);
-        cfg.modules = "silo,flask";
-        CHECK_EQ(xsm_create(&x, &cfg), -EINVAL);
-        CHECK(x == NULL);
+        CHECK_EQ(xsm_create(&x, &cfg), 0);
+        CHECK_EQ(xsm_active_id(x, 0), XSM_MODULE_SILO);
+        xsm_destroy(x);
     }
 
     /*

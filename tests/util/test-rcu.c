@@ -245,7 +245,7 @@ static void test_stress(unsigned updates)
         struct obj *old = atomic_exchange_explicit(&w.cur, obj_new(i), memory_order_acq_rel);
 
         published++;
-        if (i % 8 == 0) {
+        if (i % 32 == 0) {
             /* The blocking way: wait, then free directly. */
             xrcu_synchronize(&w.d);
             obj_free(&old->rcu);
@@ -266,7 +266,7 @@ static void test_stress(unsigned updates)
 
 int main(int argc, char **argv)
 {
-    unsigned updates = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 20000;
+    unsigned updates = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 0) : 5000;
 
     if (argc > 2 && strcmp(argv[2], "stress") == 0) {
         test_stress(updates);

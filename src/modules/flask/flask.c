@@ -47,7 +47,7 @@ ss_ctx *flask_ss(struct xsm_instance *mi)
 
 bool flask_enforcing(struct xsm_instance *mi)
 {
-    return flask_state(mi)->enforcing;
+    return flask_avc_enforcing(flask_state(mi)->avc);
 }
 
 bool flask_policy_loaded(struct xsm_instance *mi)
@@ -55,7 +55,7 @@ bool flask_policy_loaded(struct xsm_instance *mi)
     return ss_policy_loaded(flask_state(mi)->ss);
 }
 
-bool *flask_dom0_created(struct xsm_instance *mi)
+_Atomic bool *flask_dom0_created(struct xsm_instance *mi)
 {
     return &flask_state(mi)->dom0_created;
 }
@@ -65,19 +65,23 @@ struct flask_avc *flask_avc(struct xsm_instance *mi)
     return flask_state(mi)->avc;
 }
 
+/* Callers hold op_lock. */
 void flask_set_enforcing(struct xsm_instance *mi, bool enforcing)
 {
     struct flask_state *st = flask_state(mi);
 
-    st->enforcing = enforcing;
-    /* Decisions cached while permissive were widened to grants: drop them. */
-    if (enforcing)
-        flask_avc_flush(st->avc);
+    /* The security server's invalid-context rules follow the mode (ss_set_enforcing). */
+    ss_set_enforcing(st->ss, enforcing);
+    /* A switch to enforcing drops the decisions widened while permissive. */
+    flask_avc_set_enforcing(st->avc, enforcing);
 }
 
+/* After a load or a boolean commit: cache only the new policy's decisions. */
 void flask_policy_changed(struct xsm_instance *mi)
 {
-    flask_avc_flush(flask_state(mi)->avc);
+    struct flask_state *st = flask_state(mi);
+
+    flask_avc_reset(st->avc, ss_seqno(st->ss));
 }
 
 static int load_policy(struct xsm_instance *mi, const void *image, size_t len)
@@ -90,7 +94,7 @@ static int load_policy(struct xsm_instance *mi, const void *image, size_t len)
         xsm_log(mi->ctx, "Flask: policy load failed: %s", ss_last_error(st->ss));
         return rc;
     }
-    flask_avc_flush(st->avc);
+    flask_policy_changed(mi);
     flask_bools_drop_pending(st);
     return 0;
 }
@@ -104,7 +108,7 @@ int flask_load_policy(struct xsm_instance *mi, const void *image, size_t len)
 
     if (rc == 0 && !reload)
         xsm_log(mi->ctx, "Flask: Policy loaded, continuing in %s mode.",
-                st->enforcing ? "enforcing" : "permissive");
+                flask_enforcing(mi) ? "enforcing" : "permissive");
     return rc;
 }
 
@@ -112,7 +116,7 @@ int flask_unknown_permission(struct xsm_instance *mi, const char *what, int id)
 {
     struct flask_state *st = flask_state(mi);
 
-    if (!st->enforcing ||
+    if (!flask_enforcing(mi) ||
         (ss_policy_loaded(st->ss) && ss_handle_unknown(st->ss) == SS_UNKNOWN_ALLOW)) {
         xsm_log(mi->ctx, "FLASK: Allowing unknown %s: %d.", what, id);
         return 0;
@@ -219,11 +223,7 @@ int flask_resource_sid(struct xsm_instance *mi, unsigned ocon, uint64_t value, u
 
     if (def == 0)
         return -EINVAL;
-    /* Before any policy there are no ocontexts: every resource is default. */
-    if (!ss_policy_loaded(ss)) {
-        *out = def;
-        return 0;
-    }
+    /* Before any policy the security server answers from Xen's empty database. */
     return ss_ocontext_sid(ss, ocon, value, out);
 }
 
@@ -237,8 +237,6 @@ int flask_resource_iterate(struct xsm_instance *mi, unsigned ocon, uint64_t lo, 
 
     if (def == 0 || lo > hi || fn == NULL)
         return -EINVAL;
-    if (!ss_policy_loaded(ss))
-        return fn(opaque, def, lo, hi);
     if (ocon == SS_OCON_IOPORT || ocon == SS_OCON_IOMEM)
         return ss_ocontext_iterate(ss, ocon, lo, hi, fn, opaque);
     /* PIRQs and devices are single values. */
@@ -257,10 +255,6 @@ int flask_devicetree_sid(struct xsm_instance *mi, const char *path, uint32_t *ou
 
     if (path == NULL)
         return -EINVAL;
-    if (!ss_policy_loaded(ss)) {
-        *out = SECINITSID_DEVICE;
-        return 0;
-    }
     return ss_devicetree_sid(ss, path, out);
 }
 
@@ -319,6 +313,7 @@ static void flask_fini(struct xsm_instance *mi)
     flask_bools_drop_pending(st);
     flask_avc_destroy(st->avc);
     ss_destroy(st->ss);
+    pthread_mutex_destroy(&st->op_lock);
     free(st);
     mi->priv = NULL;
 }
@@ -332,10 +327,13 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         .map_strict = true,
         .log = flask_ss_log,
         .log_opaque = mi,
+        .xen_formats = true,
     };
     enum flask_boot_mode mode;
+    struct flask_avc_config avc_cfg = {0};
     struct flask_state *st;
     const void *image;
+    bool enforcing;
     size_t len;
     int rc;
 
@@ -348,25 +346,40 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         sc.map_strict = false;
     else if (cfg->flask_classes != NULL && strcmp(cfg->flask_classes, "strict") != 0)
         return -EINVAL;
+    /* Xen 4.17's policy formats unless the host asks for all the reader knows. */
+    if (cfg->flask_formats != NULL && strcmp(cfg->flask_formats, "all") == 0)
+        sc.xen_formats = false;
+    else if (cfg->flask_formats != NULL && strcmp(cfg->flask_formats, "xen") != 0)
+        return -EINVAL;
     /* Declined: the instance runs without FLASK, as Xen falls back to dummy. */
     if (mode == FLASK_BOOT_DISABLED) {
         xsm_log(mi->ctx, "Flask: Disabled at boot.");
         return 1;
     }
+    enforcing = mode != FLASK_BOOT_PERMISSIVE;
 
     st = calloc(1, sizeof(*st));
     if (st == NULL)
         return -ENOMEM;
+    if (pthread_mutex_init(&st->op_lock, NULL) != 0) {
+        free(st);
+        return -ENOMEM;
+    }
     mi->priv = st;
     st->mode = mode;
-    st->enforcing = mode != FLASK_BOOT_PERMISSIVE;
+    avc_cfg.enforcing = enforcing;
+    avc_cfg.nr_cpus = cfg->nr_cpus;
+    if (cfg->host_ops != NULL)
+        avc_cfg.current_cpu = cfg->host_ops->current_cpu;
+    avc_cfg.host = cfg->host;
     rc = ss_create(&st->ss, &sc);
     if (rc == 0)
-        rc = flask_avc_create(&st->avc);
+        rc = flask_avc_create(&st->avc, &avc_cfg);
     if (rc != 0) {
         flask_fini(mi);
         return rc < 0 ? rc : -ENOMEM;
     }
+    ss_set_enforcing(st->ss, enforcing);
 
     /* Xen's boot messages (flask_init), word for word. */
     if (mode == FLASK_BOOT_LATE) {
@@ -382,7 +395,7 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         len = flask_default_policy_len;
     }
     rc = load_policy(mi, image, len);
-    if (rc != 0 && st->enforcing) {
+    if (rc != 0 && enforcing) {
         /* Xen panics with this message; here the context is not created. */
         xsm_log(mi->ctx, "Unable to load FLASK policy");
         flask_fini(mi);
@@ -391,8 +404,7 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
     if (rc != 0)
         xsm_log(mi->ctx, "Flask:  Access controls disabled until policy is loaded.");
     else
-        xsm_log(mi->ctx, "Flask:  Starting in %s mode.",
-                st->enforcing ? "enforcing" : "permissive");
+        xsm_log(mi->ctx, "Flask:  Starting in %s mode.", enforcing ? "enforcing" : "permissive");
     return 0;
 }
 

@@ -13,6 +13,8 @@
 #ifndef OPENXSM_FLASK_FLASK_H
 #define OPENXSM_FLASK_FLASK_H
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -38,11 +40,16 @@
 #define SECINITSID_DOMDM     13
 #define SECINITSID_NUM       13
 
-/* Per-domain label, in xsm_domain.security[mi->slot]. */
+/*
+ * Per-domain label, in xsm_domain.security[mi->slot].  Atomic because
+ * FLASK_RELABEL_DOMAIN may change a domain's label while other threads
+ * decide with it (each field is read whole; the three are not one unit, as
+ * in Xen).
+ */
 struct flask_domain_sec {
-    uint32_t sid;        /* current label */
-    uint32_t self_sid;   /* target when the domain acts on itself */
-    uint32_t target_sid; /* target when a device model acts on its target */
+    _Atomic uint32_t sid;        /* current label */
+    _Atomic uint32_t self_sid;   /* target when the domain acts on itself */
+    _Atomic uint32_t target_sid; /* target when a device model acts on its target */
 };
 
 /*
@@ -152,19 +159,30 @@ uint32_t flask_domain_target_sid(struct xsm_instance *mi, const struct xsm_domai
 
 /* ---- Internal to flask-ops' files (flask.c, avc.c, flask_op.c). ---- */
 
-/* The AVC of one instance. */
+/* The AVC of one instance (avc.c; its block comment has the locking design). */
 struct flask_avc_stats {
     uint32_t lookups, hits, misses, allocations, reclaims, frees;
 };
+struct flask_avc_config {
+    bool enforcing;
+    unsigned nr_cpus;                    /* 0 means 1 */
+    unsigned (*current_cpu)(void *host); /* may be NULL */
+    void *host;
+};
 struct flask_avc;
-int flask_avc_create(struct flask_avc **out);
+int flask_avc_create(struct flask_avc **out, const struct flask_avc_config *cfg);
 void flask_avc_destroy(struct flask_avc *avc);
-void flask_avc_flush(struct flask_avc *avc);
+/* Drop every cached decision; from now on only decisions of policy seqno are cached. */
+int flask_avc_reset(struct flask_avc *avc, uint32_t seqno);
+/* The mode decisions are made in; a switch to enforcing drops the cache (widened grants). */
+bool flask_avc_enforcing(struct flask_avc *avc);
+int flask_avc_set_enforcing(struct flask_avc *avc, bool enforcing);
 uint32_t flask_avc_threshold(const struct flask_avc *avc);
 void flask_avc_set_threshold(struct flask_avc *avc, uint32_t threshold);
-void flask_avc_hash_stats(const struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
+void flask_avc_hash_stats(struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
                           uint32_t *buckets_total, uint32_t *max_chain);
-void flask_avc_cache_stats(const struct flask_avc *avc, struct flask_avc_stats *out);
+/* One CPU's counters; -ENOENT from the host's nr_cpus on. */
+int flask_avc_cache_stats(const struct flask_avc *avc, unsigned cpu, struct flask_avc_stats *out);
 
 /* Permission check of the FLASK ops: caller's SID against SECINITSID_SECURITY, class security. */
 int flask_security_has_perm(struct xsm_instance *mi, struct xsm_domain *cur, uint32_t perm,
@@ -193,17 +211,21 @@ struct flask_state {
     ss_ctx *ss;
     struct flask_avc *avc;
     enum flask_boot_mode mode;
-    bool enforcing;
-    /* Xen's bool_pending_values: NULL until a SETBOOL without commit. */
+    /*
+     * Serialises the commands that change state (load, setenforce, booleans,
+     * threshold, labels), as Xen's sel_sem does; decisions never take it.
+     */
+    pthread_mutex_t op_lock;
+    /* Xen's bool_pending_values: NULL until a SETBOOL without commit (op_lock). */
     int *bool_pending;
     unsigned bool_num;
     /* Xen's "dom0_t already handed out" for the domain_create singleton rule. */
-    bool dom0_created;
+    _Atomic bool dom0_created;
 };
 
 void flask_bools_drop_pending(struct flask_state *st);
 /* The instance's dom0 singleton flag (used by hooks.c's domain_create). */
-bool *flask_dom0_created(struct xsm_instance *mi);
+_Atomic bool *flask_dom0_created(struct xsm_instance *mi);
 /* Name of an initial SID (0 is "null"), or NULL above SECINITSID_NUM. */
 const char *flask_initial_sid_name(uint32_t sid);
 /* Context of a SID with its length including the NUL (malloc'd); before any policy the initial-SID

@@ -366,6 +366,7 @@ static long op_setbool(struct xsm_instance *mi, struct xsm_domain *cur, const st
     } else {
         int active, pending;
 
+        /* Xen keeps the snapshot even when the id then turns out bad. */
         if (st->bool_pending == NULL) {
             int *values;
             unsigned num;
@@ -373,15 +374,15 @@ static long op_setbool(struct xsm_instance *mi, struct xsm_domain *cur, const st
             rc = bools_snapshot(mi, &values, &num);
             if (rc != 0)
                 return rc;
-            if (b.bool_id >= num) {
+            if (num == 0) {
                 free(values);
-                return -ENOENT;
+            } else {
+                st->bool_pending = values;
+                st->bool_num = num;
             }
-            st->bool_pending = values;
-            st->bool_num = num;
-        } else if (b.bool_id >= st->bool_num) {
-            return -ENOENT;
         }
+        if (b.bool_id >= st->bool_num || st->bool_pending == NULL)
+            return -ENOENT;
         rc = ss_bool_get(flask_ss(mi), b.bool_id, &active, &pending);
         if (rc != 0)
             return rc;
@@ -436,10 +437,9 @@ static long op_cachestats(struct xsm_instance *mi, void *op, bool *copyback)
     xen_flask_cache_stats_t *c = &((xen_flask_op_t *)op)->u.cache_stats;
     struct flask_avc_stats s;
 
-    /* One set of counters: the instance is one "cpu". */
-    if (c->cpu != 0)
+    /* Per CPU, as Xen: callers walk cpu = 0, 1, ... until -ENOENT. */
+    if (flask_avc_cache_stats(flask_avc(mi), c->cpu, &s) != 0)
         return -ENOENT;
-    flask_avc_cache_stats(flask_avc(mi), &s);
     c->lookups = s.lookups;
     c->hits = s.hits;
     c->misses = s.misses;
@@ -491,7 +491,9 @@ static long op_get_peer_sid(struct xsm_instance *mi, struct xsm_domain *cur, voi
 static long op_relabel_domain(struct xsm_instance *mi, struct xsm_domain *cur, void *op)
 {
     const xen_flask_relabel_t *r = &((const xen_flask_op_t *)op)->u.relabel;
-    xsm_domid_t domid = (xsm_domid_t)r->domid; /* Xen's domid_t truncation */
+    /* The look-up truncates to domid_t, the DOMID_SELF test does not (as Xen). */
+    xsm_domid_t domid = (xsm_domid_t)r->domid;
+    bool self = r->domid == XSM_DOMID_SELF;
     struct flask_domain_sec *csec = flask_dsec(mi, cur), *dsec, *tsec;
     struct flask_audit ad = {.cur = cur, .sdom = cur};
     uint32_t newsid = r->sid, self_sid, target_sid;
@@ -506,7 +508,7 @@ static long op_relabel_domain(struct xsm_instance *mi, struct xsm_domain *cur, v
         return -EACCES;
     ad.tdom = d;
 
-    if (domid == XSM_DOMID_SELF) {
+    if (self) {
         rc = flask_avc_has_perm(mi, dsec->sid, newsid, SECCLASS_DOMAIN2, DOMAIN2__RELABELSELF, &ad);
     } else {
         rc = flask_avc_has_perm(mi, csec->sid, dsec->sid, SECCLASS_DOMAIN2, DOMAIN2__RELABELFROM,
@@ -555,12 +557,9 @@ static long op_devicetree_label(struct xsm_instance *mi, struct xsm_domain *cur,
     return rc;
 }
 
-long flask_do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
-                 void *op, bool *copyback)
+static long do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
+                  void *op, bool *copyback, uint16_t sub)
 {
-    uint16_t sub = XSM_OP_SUBCMD(((const xen_flask_op_t *)op)->cmd);
-
-    *copyback = false;
     switch (sub) {
     case FLASK_LOAD:
         return op_load(mi, cur, g, op);
@@ -611,4 +610,48 @@ long flask_do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct x
         /* 9 (USER) and 15 (DISABLE) were removed from Xen. */
         return -ENOSYS;
     }
+}
+
+/* The commands that change FLASK state, or read the pending booleans. */
+static bool takes_op_lock(uint16_t sub)
+{
+    switch (sub) {
+    case FLASK_LOAD:
+    case FLASK_SETENFORCE:
+    case FLASK_GETBOOL:
+    case FLASK_SETBOOL:
+    case FLASK_COMMITBOOLS:
+    case FLASK_SETAVC_THRESHOLD:
+    case FLASK_ADD_OCONTEXT:
+    case FLASK_DEL_OCONTEXT:
+    case FLASK_RELABEL_DOMAIN:
+    case FLASK_DEVICETREE_LABEL:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/*
+ * Commands run concurrently with decisions and with each other; those that
+ * change state are serialised by op_lock (Xen's sel_sem), so a reload, a
+ * boolean commit and a setenforce each happen whole.  Decisions never take
+ * the lock: they read what these commands publish (avc.c, the security
+ * server's own read sections).
+ */
+long flask_do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
+                 void *op, bool *copyback)
+{
+    struct flask_state *st = flask_state(mi);
+    uint16_t sub = XSM_OP_SUBCMD(((const xen_flask_op_t *)op)->cmd);
+    bool lock = takes_op_lock(sub);
+    long rc;
+
+    *copyback = false;
+    if (lock)
+        pthread_mutex_lock(&st->op_lock);
+    rc = do_op(mi, cur, g, op, copyback, sub);
+    if (lock)
+        pthread_mutex_unlock(&st->op_lock);
+    return rc;
 }

@@ -275,7 +275,7 @@ static int flask_domain_create(struct xsm_instance *mi, struct xsm_domain *cur,
                                struct xsm_domain *d, uint32_t ssidref)
 {
     struct flask_domain_sec *dsec = flask_dsec(mi, d);
-    bool *dom0_created = flask_dom0_created(mi);
+    _Atomic bool *dom0_created = flask_dom0_created(mi);
     uint32_t self_sid;
     int rc;
 
@@ -300,8 +300,9 @@ static int flask_domain_create(struct xsm_instance *mi, struct xsm_domain *cur,
     if (rc != 0)
         return rc;
 
-    if (ssidref == SECINITSID_DOM0)
-        *dom0_created = true;
+    /* Two creators racing for dom0_t: only one may have it. */
+    if (ssidref == SECINITSID_DOM0 && atomic_exchange(dom0_created, true))
+        return -EINVAL;
     dsec->sid = ssidref;
     dsec->self_sid = self_sid;
     return 0;

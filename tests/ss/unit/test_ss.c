@@ -382,6 +382,350 @@ static void test_mapping(void)
     }
 }
 
+/* The context of a SID, or "" (static buffer). */
+static const char *ctx_of(ss_ctx *ss, ss_sid s)
+{
+    static char buf[256];
+    size_t l;
+    if (ss_sid_to_context(ss, s, buf, sizeof(buf), &l))
+        buf[0] = 0;
+    return buf;
+}
+
+/*
+ * Xen semantics: a computed context that is not valid is refused only when
+ * enforcing (Xen's compute_sid_handle_invalid_context).  INVALID_TRANS:
+ * system_u:vm_r:domU_t acting on itself in class domain becomes
+ * system_u:vm_r:dom0_t, and vm_r has no dom0_t.
+ */
+static void test_invalid_computed(void)
+{
+    size_t len;
+    unsigned char *img = build("-D XEN_OCON -D INVALID_TRANS", "-t xen -c 30", &len);
+    CHECK(img != NULL);
+    if (!img)
+        return;
+    static const enum ss_semantics sems[2] = {SS_SEM_XEN, SS_SEM_SELINUX};
+    for (int k = 0; k < 2; k++) {
+        struct ss_config cfg = {.semantics = sems[k]};
+        ss_ctx *ss = loaded(img, len, &cfg);
+        CHECK(ss != NULL);
+        if (!ss)
+            continue;
+        ss_sid du = sid(ss, "system_u:vm_r:domU_t"), o = 0, o2 = 0;
+        uint16_t dom = ss_class_value(ss, "domain");
+        CHECK(ss_enforcing(ss));
+        CHECK(ss_transition_sid(ss, du, du, dom, &o) == -EACCES);
+        ss_set_enforcing(ss, false);
+        CHECK(!ss_enforcing(ss));
+        if (sems[k] == SS_SEM_XEN) {
+            CHECK(ss_transition_sid(ss, du, du, dom, &o) == 0);
+            CHECK(o > 3 && strcmp(ctx_of(ss, o), "system_u:vm_r:dom0_t") == 0);
+            CHECK(ss_transition_sid(ss, du, du, dom, &o2) == 0 && o2 == o);
+            /* the string itself is still no valid context */
+            CHECK(ss_context_to_sid(ss, "system_u:vm_r:dom0_t", 20, &o2) == -EINVAL);
+            /* back to enforcing: refused again, the SID stays */
+            ss_set_enforcing(ss, true);
+            CHECK(ss_transition_sid(ss, du, du, dom, &o2) == -EACCES);
+            CHECK(strcmp(ctx_of(ss, o), "system_u:vm_r:dom0_t") == 0);
+        } else {
+            /* libsepol has no permissive mode */
+            CHECK(ss_transition_sid(ss, du, du, dom, &o) == -EACCES);
+        }
+        ss_destroy(ss);
+    }
+    free(img);
+}
+
+/*
+ * Reload conversion.  Policy A (EXTRA_T) and B (NO_VM_DOMU): under B,
+ * system_u:vm_r:domU_t names existing user, role and type but is invalid,
+ * and system_u:system_r:extra_t names a type B lacks.
+ */
+static void test_reload_convert(void)
+{
+    size_t la, lb;
+    unsigned char *a = build("-D XEN_OCON -D EXTRA_T", "-t xen -c 30", &la);
+    unsigned char *b = build("-D XEN_OCON -D NO_VM_DOMU", "-t xen -c 30", &lb);
+    CHECK(a && b);
+    for (int perm = 0; a && b && perm < 2; perm++) {
+        for (int k = 0; k < 2; k++) {
+            struct ss_config cfg = {.semantics = k ? SS_SEM_SELINUX : SS_SEM_XEN};
+            ss_ctx *ss = loaded(a, la, &cfg);
+            CHECK(ss != NULL);
+            if (!ss)
+                continue;
+            /* a dropped SID reads as unlabeled: libsepol's SID 3, Xen's SID 6 (absent here) */
+            const char *un = k ? "system_u:object_r:unlabeled_t" : "";
+            ss_sid s1 = sid(ss, "system_u:vm_r:domU_t"), s2 = sid(ss, "system_u:system_r:extra_t"),
+                   s3 = sid(ss, "system_u:system_r:dom0_t");
+            CHECK(s1 > 3 && s2 > 3);
+            ss_set_enforcing(ss, !perm);
+            CHECK(ss_load_policy(ss, b, lb) == 0);
+            /* kept only by Xen semantics in permissive mode */
+            bool keep = perm && !k;
+            CHECK(strcmp(ctx_of(ss, s1), keep ? "system_u:vm_r:domU_t" : un) == 0);
+            /* a type that is gone drops the SID in every mode */
+            CHECK(strcmp(ctx_of(ss, s2), un) == 0);
+            CHECK(strcmp(ctx_of(ss, s3), "system_u:system_r:dom0_t") == 0);
+            ss_sid o;
+            CHECK(ss_context_to_sid(ss, "system_u:vm_r:domU_t", 20, &o) == -EINVAL);
+            ss_destroy(ss);
+        }
+    }
+    free(a);
+    free(b);
+}
+
+/*
+ * Xen's security_compute_sid takes any class value: a class the policy does
+ * not define gets the object defaults, user (source's, or the target's for
+ * member) : object_r : the target's type, at the source's low level.
+ * libsepol refuses the class.
+ */
+static void test_unknown_class(void)
+{
+    for (int mls = 0; mls < 2; mls++) {
+        size_t len;
+        unsigned char *img =
+            build(mls ? "-D XEN_OCON -D TWO_USERS -D WITH_MLS" : "-D XEN_OCON -D TWO_USERS",
+                  mls ? "-t xen -M -c 30" : "-t xen -c 30", &len);
+        CHECK(img != NULL);
+        if (!img)
+            continue;
+        const char *L = mls ? ":s0" : "";
+        char sc[64], tc[64], w_s[64], w_t[64];
+        snprintf(sc, sizeof(sc), "system_u:system_r:dom0_t%s", mls ? ":s0-s1" : "");
+        snprintf(tc, sizeof(tc), "other_u:vm_r:domU_t%s", mls ? ":s1" : "");
+        snprintf(w_s, sizeof(w_s), "system_u:object_r:domU_t%s", L);
+        snprintf(w_t, sizeof(w_t), "other_u:object_r:domU_t%s", L);
+        for (int k = 0; k < 2; k++) {
+            struct ss_config cfg = {.semantics = k ? SS_SEM_SELINUX : SS_SEM_XEN};
+            ss_ctx *ss = loaded(img, len, &cfg);
+            CHECK(ss != NULL);
+            if (!ss)
+                continue;
+            ss_sid s = sid(ss, sc), t = sid(ss, tc), o;
+            static const uint16_t cls[3] = {0, 4, 0xffff}; /* the policy has 3 classes */
+            for (int i = 0; i < 3; i++) {
+                int want = k ? -EINVAL : 0;
+                o = 0;
+                CHECK(ss_transition_sid(ss, s, t, cls[i], &o) == want);
+                CHECK(k || strcmp(ctx_of(ss, o), w_s) == 0);
+                o = 0;
+                CHECK(ss_change_sid(ss, s, t, cls[i], &o) == want);
+                CHECK(k || strcmp(ctx_of(ss, o), w_s) == 0);
+                o = 0;
+                CHECK(ss_member_sid(ss, s, t, cls[i], &o) == want);
+                CHECK(k || strcmp(ctx_of(ss, o), w_t) == 0);
+            }
+            ss_destroy(ss);
+        }
+        free(img);
+    }
+}
+
+/* Xen refuses a reload that switches between MLS and non-MLS; libsepol does not. */
+static void test_mls_switch(void)
+{
+    size_t ln, lm;
+    unsigned char *n = build("-D XEN_OCON", "-t xen -c 30", &ln);
+    unsigned char *m = build("-D XEN_OCON -D WITH_MLS", "-t xen -M -c 30", &lm);
+    CHECK(n && m);
+    for (int k = 0; n && m && k < 2; k++) {
+        struct ss_config cfg = {.semantics = k ? SS_SEM_SELINUX : SS_SEM_XEN};
+        for (int first = 0; first < 2; first++) {
+            ss_ctx *ss = first ? loaded(m, lm, &cfg) : loaded(n, ln, &cfg);
+            CHECK(ss != NULL);
+            if (!ss)
+                continue;
+            uint32_t seq = ss_seqno(ss);
+            int rc = first ? ss_load_policy(ss, n, ln) : ss_load_policy(ss, m, lm);
+            CHECK(rc == (k ? 0 : -EINVAL));
+            CHECK(ss_mls_enabled(ss) == (k ? !first : first));
+            CHECK(ss_seqno(ss) == seq + (k ? 1 : 0));
+            /* the same kind reloads fine */
+            CHECK(ss_load_policy(ss, first == !k ? m : n, first == !k ? lm : ln) == 0);
+            ss_destroy(ss);
+        }
+    }
+    free(n);
+    free(m);
+}
+
+/*
+ * ss_config.xen_formats: exactly what Xen 4.17's policydb_read takes of what
+ * this reader reads.  Xen's compat table: "XenFlask" 24 and 30; "SE Linux"
+ * 15-24, but below 24 only in Xen's old layout (4 or 5 object-context
+ * tables), which is not SELinux's; so of SELinux-layout images only version
+ * 24 (7 tables, all but the initial SIDs empty).  No class may inherit a
+ * common, no genfs entries.
+ */
+static void test_xen_formats(void)
+{
+    static const struct {
+        const char *defs, *flags;
+        bool xen_ok;
+    } v[] = {
+        {"-D XEN_OCON", "-t xen -c 24", true},
+        {"-D XEN_OCON", "-t xen -c 30", true},
+        {"-D XEN_OCON -D WITH_MLS", "-t xen -M -c 30", true},
+        {"", "-c 24", true},
+        {"-D WITH_MLS", "-M -c 24", true},
+        {"", "-c 15", false},
+        {"", "-c 19", false},
+        {"", "-c 23", false},
+        {"", "-c 25", false},
+        {"", "-c 30", false},
+        {"", "-c 33", false},
+        {"-D WITH_PORTCON", "-c 24", false},
+        {"-D WITH_GENFS", "-c 24", false},
+        {"-D WITH_COMMON", "-c 24", false},
+        {"-D XEN_OCON -D WITH_COMMON", "-t xen -c 30", false},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        size_t len;
+        unsigned char *img = build(v[i].defs, v[i].flags, &len);
+        CHECK(img != NULL);
+        if (!img)
+            continue;
+        for (int xf = 0; xf < 2; xf++) {
+            struct ss_config cfg = {.xen_formats = xf};
+            ss_ctx *ss;
+            CHECK(ss_create(&ss, &cfg) == 0);
+            int rc = ss_load_policy(ss, img, len);
+            if (rc != (!xf || v[i].xen_ok ? 0 : -EINVAL))
+                fprintf(stderr, "xen_formats=%d %s %s: %d\n", xf, v[i].defs, v[i].flags, rc);
+            CHECK(rc == (!xf || v[i].xen_ok ? 0 : -EINVAL));
+            CHECK(ss_policy_loaded(ss) == (rc == 0));
+            ss_destroy(ss);
+        }
+        free(img);
+    }
+}
+
+static int collect3(void *opaque, ss_sid sid, uint64_t lo, uint64_t hi)
+{
+    uint64_t *v = opaque;
+    if (v[0] < 3) {
+        v[1 + 3 * v[0]] = sid;
+        v[2 + 3 * v[0]] = lo;
+        v[3 + 3 * v[0]] = hi;
+    }
+    v[0]++;
+    return 0;
+}
+
+/*
+ * Xen object labels added at run time, with the value widths of Xen's
+ * struct ocontext (pirq 16 bits, ioport and device 32, iomem 64): the add
+ * stores the truncated value, but range placement, overlap and every delete
+ * compare the full 64-bit argument (security_ocontext_add/del).
+ */
+static void test_ocontext_widths(void)
+{
+    size_t len;
+    unsigned char *img = build("-D XEN_OCON", "-t xen -c 30", &len);
+    CHECK(img != NULL);
+    ss_ctx *ss = img ? loaded(img, len, NULL) : NULL;
+    CHECK(ss != NULL);
+    if (!ss) {
+        free(img);
+        return;
+    }
+    ss_sid lab = sid(ss, "system_u:object_r:domU_t"), oth = sid(ss, "system_u:system_r:dom0_t"), o;
+    const uint64_t W = 1ULL << 32;
+
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 0x10005, 0x10005, oth) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 5, &o) == 0 && o == oth);
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 5, 5, lab) == -EEXIST);
+    CHECK(ss_ocontext_del(ss, SS_OCON_PIRQ, 0x10005, 0x10005) == -ENOENT);
+    CHECK(ss_ocontext_del(ss, SS_OCON_PIRQ, 5, 5) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 5, &o) == 0 && o == SS_SID_IRQ);
+
+    CHECK(ss_ocontext_add(ss, SS_OCON_DEVICE, W | 0x400, W | 0x400, oth) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_DEVICE, 0x400, &o) == 0 && o == oth);
+    CHECK(ss_ocontext_del(ss, SS_OCON_DEVICE, W | 0x400, W | 0x400) == -ENOENT);
+    CHECK(ss_ocontext_del(ss, SS_OCON_DEVICE, 0x400, 0x400) == 0);
+
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOPORT, W | 0x100, W | 0x108, oth) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOPORT, 0x104, &o) == 0 && o == oth);
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOPORT, 0x100, 0x108, lab) == -EEXIST);
+    CHECK(ss_ocontext_del(ss, SS_OCON_IOPORT, W | 0x100, W | 0x108) == -ENOENT);
+    CHECK(ss_ocontext_del(ss, SS_OCON_IOPORT, 0x100, 0x108) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOPORT, 0x104, &o) == 0 && o == SS_SID_IOPORT);
+
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOMEM, W | 0x100, W | 0x108, oth) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOMEM, W | 0x104, &o) == 0 && o == oth);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOMEM, 0x104, &o) == 0 && o == SS_SID_IOMEM);
+    CHECK(ss_ocontext_del(ss, SS_OCON_IOMEM, W | 0x100, W | 0x108) == 0);
+
+    /*
+     * Xen compares the SID an entry holds so far, and a policy entry gets
+     * its SID only when first looked up: before that, even the same label
+     * is a conflict.  pirqcon 33 and ioportcon 0x60-0x64 carry lab.
+     */
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 33, 33, lab) == -EEXIST);
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOPORT, 0x60, 0x64, lab) == -EEXIST);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 33, &o) == 0 && o == lab);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOPORT, 0x61, &o) == 0 && o == lab);
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 33, 33, lab) == 0);
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOPORT, 0x60, 0x64, lab) == 0);
+
+    /* A label with SID 0 (Xen does not check it) reads as SID 0. */
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 7, 7, 0) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 7, &o) == 0 && o == 0);
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOMEM, 0x20, 0x2f, 0) == 0);
+    uint64_t v[10] = {0};
+    CHECK(ss_ocontext_iterate(ss, SS_OCON_IOMEM, 0x20, 0x20, collect3, v) == 0);
+    CHECK(v[0] == 1 && v[1] == 0);
+    ss_destroy(ss);
+    free(img);
+}
+
+/*
+ * Before any policy the Xen object labels live in Xen's empty database:
+ * add, delete and look-ups work on it, and the first load discards it
+ * (Xen's reader clears its database before parsing, even when it fails).
+ */
+static void test_prepolicy_labels(void)
+{
+    ss_ctx *ss;
+    ss_sid o;
+    uint64_t v[10] = {0};
+    CHECK(ss_create(&ss, NULL) == 0);
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 5, 5, 42) == 0);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 5, &o) == 0 && o == 42);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 6, &o) == 0 && o == SS_SID_IRQ);
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 5, 5, 43) == -EEXIST);
+    CHECK(ss_ocontext_del(ss, SS_OCON_PIRQ, 6, 6) == -ENOENT);
+    CHECK(ss_ocontext_add(ss, SS_OCON_IOMEM, 0x10, 0x1f, 42) == 0);
+    CHECK(ss_ocontext_iterate(ss, SS_OCON_IOMEM, 0, 0x2f, collect3, v) == 0);
+    CHECK(v[0] == 3 && v[1] == SS_SID_IOMEM && v[4] == 42 && v[5] == 0x10 && v[6] == 0x1f);
+    CHECK(ss_devicetree_setlabel(ss, "/a", 42) == 0);
+    CHECK(ss_devicetree_sid(ss, "/a", &o) == 0 && o == 42);
+    CHECK(ss_devicetree_setlabel(ss, "/a", 43) == -EEXIST);
+    CHECK(ss_devicetree_setlabel(ss, "/b", 0) == -ENOENT);
+    CHECK(ss_ocontext_add(ss, 5, 1, 1, 42) == -EINVAL);
+
+    static const unsigned char junk[8] = {0x8c, 0xff, 0x7c, 0xf9};
+    CHECK(ss_load_policy(ss, junk, sizeof(junk)) == -EINVAL);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 5, &o) == 0 && o == SS_SID_IRQ);
+    CHECK(ss_ocontext_sid(ss, SS_OCON_IOMEM, 0x10, &o) == 0 && o == SS_SID_IOMEM);
+    CHECK(ss_devicetree_sid(ss, "/a", &o) == 0 && o == SS_SID_DEVICE);
+    CHECK(ss_ocontext_add(ss, SS_OCON_PIRQ, 5, 5, 43) == 0);
+
+    size_t len;
+    unsigned char *img = build("-D XEN_OCON", "-t xen -c 30", &len);
+    CHECK(img != NULL);
+    if (img) {
+        CHECK(ss_load_policy(ss, img, len) == 0);
+        CHECK(ss_ocontext_sid(ss, SS_OCON_PIRQ, 5, &o) == 0 && o == SS_SID_IRQ);
+        free(img);
+    }
+    ss_destroy(ss);
+}
+
 static void test_unloaded(void)
 {
     ss_ctx *ss;
@@ -455,6 +799,13 @@ int main(int argc, char **argv)
     test_atomic_and_bools();
     test_contexts();
     test_mapping();
+    test_invalid_computed();
+    test_reload_convert();
+    test_unknown_class();
+    test_mls_switch();
+    test_xen_formats();
+    test_ocontext_widths();
+    test_prepolicy_labels();
     test_debian();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);

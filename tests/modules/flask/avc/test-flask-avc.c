@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openxsm/xen/flask_op.h>
 #include <openxsm/xsm.h>
 
 #include "core/module.h"
@@ -34,19 +35,82 @@ static void quiet(void *host, const char *line)
     (void)line;
 }
 
-static const struct xsm_host_ops host_ops = {.log = quiet};
+/* The CPU the host says the calling thread runs as. */
+static unsigned this_cpu;
 
-static xsm_ctx *make(const char *mode)
+static unsigned current_cpu(void *host)
+{
+    (void)host;
+    return this_cpu;
+}
+
+static const struct xsm_host_ops host_ops = {.log = quiet, .current_cpu = current_cpu};
+
+static xsm_ctx *make_cpus(const char *mode, unsigned nr_cpus)
 {
     struct xsm_config cfg = {.modules = "flask",
                              .flask_mode = mode,
                              .policy = policy,
                              .policy_len = policy_len,
-                             .host_ops = &host_ops};
+                             .host_ops = &host_ops,
+                             .nr_cpus = nr_cpus};
     xsm_ctx *x = NULL;
 
     CHECK_EQ(xsm_create(&x, &cfg), 0);
     return x;
+}
+
+static xsm_ctx *make(const char *mode)
+{
+    return make_cpus(mode, 0);
+}
+
+/* ---- the statistics commands, as a guest issues them ---- */
+static xen_flask_op_t opbuf;
+
+static int op_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
+{
+    (void)opaque;
+    if (gaddr != 0x1000 || len != sizeof(opbuf))
+        return -EFAULT;
+    memcpy(dst, &opbuf, len);
+    return 0;
+}
+
+static int op_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
+{
+    (void)opaque;
+    if (gaddr != 0x1000 || len != sizeof(opbuf))
+        return -EFAULT;
+    memcpy(&opbuf, src, len);
+    return 0;
+}
+
+static long flask_op(xsm_ctx *x, uint32_t cmd)
+{
+    const struct xsm_guest g = {op_from, op_to, NULL, false};
+
+    opbuf.cmd = cmd;
+    opbuf.interface_version = XEN_FLASK_INTERFACE_VERSION;
+    return xsm_do_op(x, NULL, &g, 0x1000);
+}
+
+static long cache_stats(xsm_ctx *x, uint32_t cpu, xen_flask_cache_stats_t *out)
+{
+    long rc;
+
+    memset(&opbuf, 0, sizeof(opbuf));
+    opbuf.u.cache_stats.cpu = cpu;
+    rc = flask_op(x, FLASK_AVC_CACHESTATS);
+    *out = opbuf.u.cache_stats;
+    return rc;
+}
+
+static xen_flask_hash_stats_t hash_stats(xsm_ctx *x)
+{
+    memset(&opbuf, 0, sizeof(opbuf));
+    CHECK_EQ(flask_op(x, FLASK_AVC_HASHSTATS), 0);
+    return opbuf.u.hash_stats;
 }
 
 static uint32_t sid_of(struct xsm_instance *mi, const char *ctx)
@@ -83,6 +147,137 @@ static void denied_then_granted(struct xsm_instance *mi, uint32_t first_sid, uns
     CHECK_EQ(granted, 2 * n);
     flask_avc_hash_stats(avc, &entries, &used, &total, &longest);
     CHECK(entries <= threshold + 1);
+}
+
+/* FLASK_AVC_CACHESTATS per CPU, the CPU named by the host. */
+static void test_per_cpu(void)
+{
+    xsm_ctx *x = make_cpus("enforcing", 2);
+    struct xsm_instance *mi = xsm_find_active(x, XSM_MODULE_FLASK);
+    xen_flask_cache_stats_t c0, c1, c2;
+
+    this_cpu = 0;
+    for (int i = 0; i < 3; i++)
+        flask_avc_has_perm(mi, SECINITSID_DOM0, SECINITSID_DOMU, SECCLASS_DOMAIN, DOMAIN__PAUSE,
+                           NULL);
+    this_cpu = 1;
+    for (int i = 0; i < 5; i++)
+        flask_avc_has_perm(mi, SECINITSID_DOM0, SECINITSID_DOMU, SECCLASS_DOMAIN, DOMAIN__PAUSE,
+                           NULL);
+    this_cpu = 0;
+    CHECK_EQ(cache_stats(x, 0, &c0), 0);
+    CHECK_EQ(cache_stats(x, 1, &c1), 0);
+    CHECK_EQ(cache_stats(x, 2, &c2), -ENOENT);
+    CHECK_EQ(c0.cpu, 0);
+    CHECK_EQ(c0.lookups, 3);
+    CHECK_EQ(c0.misses, 1);
+    CHECK_EQ(c0.hits, 2);
+    CHECK_EQ(c0.allocations, 1);
+    CHECK_EQ(c1.cpu, 1);
+    CHECK_EQ(c1.lookups, 5);
+    CHECK_EQ(c1.hits, 5);
+    CHECK_EQ(c1.misses, 0);
+    xsm_destroy(x);
+
+    /* Without the host's CPU count there is one CPU. */
+    x = make("enforcing");
+    CHECK_EQ(cache_stats(x, 0, &c0), 0);
+    CHECK_EQ(cache_stats(x, 1, &c1), -ENOENT);
+    xsm_destroy(x);
+}
+
+/*
+ * A permissive grant replaces the cached node, as Xen's avc_update_node:
+ * one more allocation and one free; the first call misses, the second hits
+ * the widened node and is not audited again.
+ */
+static void test_permissive_update_counts(void)
+{
+    xsm_ctx *x = make("permissive");
+    struct xsm_instance *mi = xsm_find_active(x, XSM_MODULE_FLASK);
+    xen_flask_cache_stats_t before, after;
+
+    this_cpu = 0;
+    CHECK_EQ(cache_stats(x, 0, &before), 0);
+    CHECK_EQ(flask_avc_has_perm(mi, SECINITSID_DOMU, SECINITSID_DOMU, SECCLASS_DOMAIN,
+                                DOMAIN__SETDEBUGGING, NULL),
+             0);
+    CHECK_EQ(cache_stats(x, 0, &after), 0);
+    CHECK_EQ(after.misses - before.misses, 1);
+    CHECK_EQ(after.allocations - before.allocations, 2);
+    CHECK_EQ(after.frees - before.frees, 1);
+    CHECK_EQ(hash_stats(x).entries, 1);
+    CHECK_EQ(flask_avc_has_perm(mi, SECINITSID_DOMU, SECINITSID_DOMU, SECCLASS_DOMAIN,
+                                DOMAIN__SETDEBUGGING, NULL),
+             0);
+    CHECK_EQ(cache_stats(x, 0, &before), 0);
+    CHECK_EQ(before.hits - after.hits, 1);
+    CHECK_EQ(before.allocations, after.allocations); /* widened already: nothing to replace */
+    xsm_destroy(x);
+}
+
+/*
+ * A threshold raised far beyond Xen's 512 buckets: the table grows with
+ * its entries, so chains stay short, and AVC_HASHSTATS says so.
+ */
+static void test_growth(void)
+{
+    xsm_ctx *x = make("enforcing");
+    struct xsm_instance *mi = xsm_find_active(x, XSM_MODULE_FLASK);
+    xen_flask_hash_stats_t h;
+    const uint32_t n = 20000;
+
+    flask_avc_set_threshold(flask_avc(mi), 100000);
+    for (uint32_t i = 0; i < n; i++)
+        flask_avc_has_perm(mi, 100 + i, SECINITSID_DOMU, SECCLASS_DOMAIN, DOMAIN__PAUSE, NULL);
+    h = hash_stats(x);
+    CHECK_EQ(h.entries, n);
+    CHECK(h.buckets_total >= n);
+    CHECK(h.buckets_used <= h.buckets_total);
+    CHECK(h.max_chain_len <= 8);
+    /* Every entry is still there: a second pass only hits. */
+    {
+        xen_flask_cache_stats_t a, b;
+
+        CHECK_EQ(cache_stats(x, 0, &a), 0);
+        for (uint32_t i = 0; i < n; i++)
+            flask_avc_has_perm(mi, 100 + i, SECINITSID_DOMU, SECCLASS_DOMAIN, DOMAIN__PAUSE, NULL);
+        CHECK_EQ(cache_stats(x, 0, &b), 0);
+        CHECK_EQ(b.hits - a.hits, n);
+        CHECK_EQ(b.misses, a.misses);
+    }
+    /* Back to Xen's threshold: the next inserts reclaim, 16 at a time. */
+    flask_avc_set_threshold(flask_avc(mi), 512);
+    flask_avc_has_perm(mi, 1, 2, SECCLASS_DOMAIN, DOMAIN__PAUSE, NULL);
+    CHECK_EQ(hash_stats(x).entries, n + 1 - 16);
+    xsm_destroy(x);
+}
+
+/*
+ * Modes: a switch to permissive keeps the cache (Xen does not flush); the
+ * switch back to enforcing drops it, so a grant widened while permissive is
+ * refused again.
+ */
+static void test_mode_switches(void)
+{
+    xsm_ctx *x = make("enforcing");
+    struct xsm_instance *mi = xsm_find_active(x, XSM_MODULE_FLASK);
+
+    CHECK_EQ(flask_avc_has_perm(mi, SECINITSID_DOMU, SECINITSID_DOMU, SECCLASS_DOMAIN,
+                                DOMAIN__SETDEBUGGING, NULL),
+             -EACCES);
+    CHECK_EQ(hash_stats(x).entries, 1);
+    flask_set_enforcing(mi, false);
+    CHECK_EQ(hash_stats(x).entries, 1);
+    CHECK_EQ(flask_avc_has_perm(mi, SECINITSID_DOMU, SECINITSID_DOMU, SECCLASS_DOMAIN,
+                                DOMAIN__SETDEBUGGING, NULL),
+             0);
+    flask_set_enforcing(mi, true);
+    CHECK_EQ(hash_stats(x).entries, 0);
+    CHECK_EQ(flask_avc_has_perm(mi, SECINITSID_DOMU, SECINITSID_DOMU, SECCLASS_DOMAIN,
+                                DOMAIN__SETDEBUGGING, NULL),
+             -EACCES);
+    xsm_destroy(x);
 }
 
 int main(int argc, char **argv)
@@ -122,6 +317,11 @@ int main(int argc, char **argv)
                  -EACCES);
     }
     xsm_destroy(x);
+
+    test_per_cpu();
+    test_permissive_update_counts();
+    test_growth();
+    test_mode_switches();
 
     free(policy);
     return check_report("flask-avc");

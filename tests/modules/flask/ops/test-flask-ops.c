@@ -6,7 +6,8 @@
  * Expected values come from Xen 4.17's documented behaviour and from the
  * rules written in test-policy.conf, never from the code under test.
  *
- * usage: test-flask-ops TEST-POLICY.bin   (no argument: skipped)
+ * usage: test-flask-ops TEST-POLICY.bin [RELOAD.bin SELINUX24.bin SELINUX25.bin]
+ *        (no argument: skipped; without the variants their tests are skipped)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include <openxsm/xen/flask_op.h>
 #include <openxsm/xsm.h>
+#include <openxsm/xsm_op.h>
 
 #include "core/op_decode.h"
 #include "core/ops.h"
@@ -104,11 +106,15 @@ static void h_log(void *host, const char *line)
     nlogs++;
 }
 
-static const struct xsm_host_ops host_ops = {h_domain, h_evtchn, h_log};
+static const struct xsm_host_ops host_ops = {
+    .domain_get = h_domain, .evtchn_get = h_evtchn, .log = h_log};
 static struct flask_domain_sec sec0, secU;
 
 static unsigned char *policy;
 static size_t policy_len;
+/* test-policy.conf without domU2_t in role system_r; as "SE Linux" 24 and 25. */
+static unsigned char *reload_pol, *sel24, *sel25;
+static size_t reload_len, sel24_len, sel25_len;
 
 static xsm_ctx *make(const char *mode, const void *pol, size_t len)
 {
@@ -370,7 +376,7 @@ static void test_prepolicy(void)
     CHECK_EQ(simple(x, &dom0, 15), -ENOSYS);
     op_init(&o, FLASK_GETENFORCE);
     o.n.interface_version = 2;
-    CHECK_EQ(do_op(x, &dom0, &o), -EBADMSG);
+    CHECK_EQ(do_op(x, &dom0, &o), -ENOSYS); /* Xen's answer to a wrong version */
 
     /* Initial-SID names, all but the last; anything else is "xen". */
     CHECK_EQ(ctx_to_sid(x, &domU, "dom0", &sid), 0);
@@ -416,10 +422,18 @@ static void test_prepolicy(void)
     CHECK_EQ(simple(x, &domU, FLASK_GETENFORCE), 1);
     CHECK(flask_resource_sid(inst(x), SS_OCON_PIRQ, 33, &sid) == 0 && sid == SECINITSID_IRQ);
 
-    /* Labels need a policy to live in. */
-    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 10, 5, 5), -ENODATA);
-    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 10, 6, 5), -EINVAL);
-    CHECK_EQ(dt_op(x, &dom0, 10, "/a", 2), -ENODATA);
+    /* Labels before a policy go to Xen's empty database (0, -EEXIST, -ENOENT). */
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 42, 5, 5), 0);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 43, 5, 5), -EEXIST);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 42, 6, 5), -EINVAL);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_PIRQ, 0, 6, 6), -ENOENT);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_IOPORT, 42, 0x70, 0x7f), 0);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_IOPORT, 0, 0x70, 0x7f), 0);
+    CHECK(flask_resource_sid(inst(x), SS_OCON_PIRQ, 5, &sid) == 0 && sid == 42);
+    CHECK_EQ(dt_op(x, &dom0, 42, "/a", 2), 0);
+    CHECK_EQ(dt_op(x, &dom0, 11, "/a", 2), -EEXIST);
+    CHECK_EQ(dt_op(x, &dom0, 0, "/b", 2), -ENOENT);
+    CHECK(flask_devicetree_sid(inst(x), "/a", &sid) == 0 && sid == 42);
     CHECK_EQ(dt_op(x, &nolabel, 10, "/a", 2), -EACCES);
     {
         uint64_t v[16] = {0};
@@ -429,9 +443,12 @@ static void test_prepolicy(void)
         CHECK_EQ(flask_resource_iterate(inst(x), 9, 5, 9, collect, v), -EINVAL);
     }
 
-    /* Loading a policy switches to enforcing checks. */
+    /* Loading a policy switches to enforcing checks; the first load discards those labels. */
     CHECK_EQ(load_op(x, &domU, policy, (uint32_t)policy_len, BUFADDR), 0);
     CHECK(flask_policy_loaded(inst(x)));
+    CHECK(flask_resource_sid(inst(x), SS_OCON_PIRQ, 5, &sid) == 0 && sid == SECINITSID_IRQ);
+    CHECK(flask_devicetree_sid(inst(x), "/a", &sid) == 0 && sid == SECINITSID_DEVICE);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 43, 5, 5), 0);
     CHECK_EQ(load_op(x, &domU, policy, (uint32_t)policy_len, BUFADDR), -EACCES);
     CHECK_EQ(load_op(x, &dom0, policy, (uint32_t)policy_len, BUFADDR), 0);
     xsm_destroy(x);
@@ -559,6 +576,19 @@ static void test_compute(void)
     /* No rule: objects keep the target's type. */
     CHECK_EQ(transition_op(x, &dom0, FLASK_MEMBER, 3, 12, SECCLASS_EVENT, &newsid), 0);
     CHECK(ctx_equals(x, newsid, "system_u:object_r:domU_t"));
+    /* Class 0 or past the policy's 13: Xen's object default, user:object_r:ttype. */
+    {
+        static const uint32_t cls[4] = {0, 14, 0xffff, 0x10000};
+        static const uint32_t cmds[3] = {FLASK_CREATE, FLASK_RELABEL, FLASK_MEMBER};
+
+        for (int i = 0; i < 4; i++) {
+            for (int j = 0; j < 3; j++) {
+                newsid = 0;
+                CHECK_EQ(transition_op(x, &dom0, cmds[j], 3, 12, cls[i], &newsid), 0);
+                CHECK(ctx_equals(x, newsid, "system_u:object_r:domU_t"));
+            }
+        }
+    }
     CHECK_EQ(transition_op(x, &domU, FLASK_CREATE, 3, 12, SECCLASS_EVENT, &newsid), -EACCES);
     CHECK_EQ(transition_op(x, &domU, FLASK_MEMBER, 3, 12, SECCLASS_EVENT, &newsid), -EACCES);
     CHECK_EQ(transition_op(x, &domU, FLASK_RELABEL, 3, 12, SECCLASS_EVENT, &newsid), -EACCES);
@@ -633,6 +663,27 @@ static void test_bools(void)
     CHECK_EQ(b.enforcing, 1);
     CHECK_EQ(b.pending, 0);
     CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 0xffffffffU, "zz", 2, 0, 1, &b), -ENOENT);
+    xsm_destroy(x);
+
+    /*
+     * Xen takes the pending snapshot before it checks the id: after a failed
+     * SETBOOL without commit, COMMITBOOLS re-applies the values, a new seqno.
+     */
+    x = make("enforcing", policy, policy_len);
+    if (x == NULL)
+        return;
+    CHECK_EQ(access_op(x, &dom0, 3, 12, SECCLASS_DOMAIN, &a), 0);
+    {
+        uint32_t seq = a.seqno;
+
+        CHECK_EQ(simple(x, &dom0, FLASK_COMMITBOOLS), 0);
+        CHECK_EQ(access_op(x, &dom0, 3, 12, SECCLASS_DOMAIN, &a), 0);
+        CHECK_EQ(a.seqno, seq); /* nothing pending: nothing committed */
+        CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 7, NULL, 0, 1, 0, &b), -ENOENT);
+        CHECK_EQ(simple(x, &dom0, FLASK_COMMITBOOLS), 0);
+        CHECK_EQ(access_op(x, &dom0, 3, 12, SECCLASS_DOMAIN, &a), 0);
+        CHECK_EQ(a.seqno, seq + 1);
+    }
     xsm_destroy(x);
 }
 
@@ -729,6 +780,31 @@ static void test_ocontexts(void)
     CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_DEVICE, dom, 0x800, 0x800), 0);
     CHECK(flask_resource_sid(mi, SS_OCON_DEVICE, 0x800, &sid) == 0 && sid == dom);
 
+    /* Xen's widths: pirq 16 bits, device and ioport 32; deletes compare all 64 bits. */
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, lab, 0x10028, 0x10028), 0);
+    CHECK(flask_resource_sid(mi, SS_OCON_PIRQ, 40, &sid) == 0 && sid == lab);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_PIRQ, 0, 0x10028, 0x10028), -ENOENT);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_PIRQ, 0, 40, 40), 0);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_DEVICE, lab, 1ULL << 40 | 0x900,
+                     1ULL << 40 | 0x900),
+             0);
+    CHECK(flask_resource_sid(mi, SS_OCON_DEVICE, 0x900, &sid) == 0 && sid == lab);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_DEVICE, 0, 1ULL << 40 | 0x900,
+                     1ULL << 40 | 0x900),
+             -ENOENT);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_DEVICE, 0, 0x900, 0x900), 0);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_IOPORT, lab, 1ULL << 32 | 0x200,
+                     1ULL << 32 | 0x210),
+             0);
+    CHECK(flask_resource_sid(mi, SS_OCON_IOPORT, 0x205, &sid) == 0 && sid == lab);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_IOPORT, 0, 1ULL << 32 | 0x200,
+                     1ULL << 32 | 0x210),
+             -ENOENT);
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_DEL_OCONTEXT, SS_OCON_IOPORT, 0, 0x200, 0x210), 0);
+    /* SID 0 is not checked (as in Xen); the label then reads as SID 0, no crash. */
+    CHECK_EQ(ocon_op(x, &dom0, FLASK_ADD_OCONTEXT, SS_OCON_PIRQ, 0, 41, 41), 0);
+    CHECK(flask_resource_sid(mi, SS_OCON_PIRQ, 41, &sid) == 0 && sid == 0);
+
     /* Sub-ranges and gaps of [0xf0, 0x210]. */
     memset(v, 0, sizeof(v));
     CHECK_EQ(flask_resource_iterate(mi, SS_OCON_IOMEM, 0xf0, 0x210, collect, v), 0);
@@ -799,6 +875,14 @@ static void test_peer_and_relabel(void)
     /* domU may not relabel dom0 (no relabelfrom). */
     o.n.u.relabel.domid = 0;
     CHECK_EQ(do_op(x, &domU, &o), -EACCES);
+    /*
+     * Xen compares the full 32-bit domid with DOMID_SELF: 0x17ff0 still names
+     * the caller (the look-up truncates to domid_t) but is checked as another
+     * domain, relabelfrom and relabelto, which domU_t lacks (it has relabelself).
+     */
+    o.n.u.relabel.domid = 0x10000U | XSM_DOMID_SELF;
+    CHECK_EQ(do_op(x, &domU, &o), -EACCES);
+    CHECK_EQ(secU.sid, SECINITSID_DOMU);
     /* dom0 relabels domU to domU2_t: relabelfrom, relabelto, transition. */
     o.n.u.relabel.domid = 1;
     CHECK_EQ(do_op(x, &dom0, &o), 0);
@@ -815,6 +899,120 @@ static void test_peer_and_relabel(void)
     xsm_destroy(x);
 }
 
+/*
+ * A computed context that is not valid (bad_t is in no role): Xen refuses it
+ * with -EACCES only when enforcing; permissive, it gets a SID.  The same in
+ * the commands and in the helpers the hooks use (domain_create's self SID).
+ */
+static void test_invalid_computed(void)
+{
+    xsm_ctx *x = make("enforcing", policy, policy_len);
+    struct xsm_domain d = {.domid = 5};
+    uint32_t lab, badself, newsid, sid2;
+
+    if (x == NULL)
+        return;
+    CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:object_r:lab_t", &lab), 0);
+    CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:system_r:badself_t", &badself), 0);
+    CHECK_EQ(xsm_alloc_security_domain(x, &dom0, &d), 0);
+    for (int permissive = 0; permissive < 2; permissive++) {
+        long want = permissive ? 0 : -EACCES;
+
+        CHECK_EQ(setenforce(x, &dom0, !permissive), 0);
+        newsid = sid2 = 0;
+        CHECK_EQ(transition_op(x, &dom0, FLASK_CREATE, 3, lab, SECCLASS_DOMAIN, &newsid), want);
+        CHECK(!permissive || ctx_equals(x, newsid, "system_u:system_r:bad_t"));
+        CHECK_EQ(transition_op(x, &dom0, FLASK_MEMBER, 3, lab, SECCLASS_DOMAIN, &sid2), want);
+        CHECK(!permissive || sid2 == newsid);
+        sid2 = 0;
+        CHECK_EQ(flask_transition_sid(inst(x), 3, lab, SECCLASS_DOMAIN, &sid2), want);
+        CHECK(!permissive || sid2 == newsid);
+        sid2 = 0;
+        CHECK_EQ(flask_member_sid(inst(x), 3, lab, SECCLASS_DOMAIN, &sid2), want);
+        CHECK(!permissive || sid2 == newsid);
+        /* domain_create: badself_t's self label is bad_t */
+        CHECK_EQ(xsm_domain_create(x, &dom0, &d, badself), want);
+        CHECK(!permissive || (flask_dsec(inst(x), &d)->sid == badself &&
+                              flask_dsec(inst(x), &d)->self_sid == newsid));
+    }
+    xsm_free_security_domain(x, &dom0, &d);
+    xsm_destroy(x);
+}
+
+/*
+ * Reload to a policy where system_u:system_r:domU2_t is invalid (its names
+ * all exist): Xen keeps the SID when permissive, drops it (it then reads
+ * as unlabeled) when enforcing.
+ */
+static void test_reload_modes(void)
+{
+    if (reload_pol == NULL)
+        return;
+    for (int permissive = 0; permissive < 2; permissive++) {
+        xsm_ctx *x = make("enforcing", policy, policy_len);
+        uint32_t s2, s3;
+
+        if (x == NULL)
+            return;
+        CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:system_r:domU2_t", &s2), 0);
+        CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:object_r:lab_t", &s3), 0);
+        CHECK_EQ(setenforce(x, &dom0, !permissive), 0);
+        CHECK_EQ(load_op(x, &dom0, reload_pol, (uint32_t)reload_len, BUFADDR), 0);
+        CHECK(ctx_equals(
+            x, s2, permissive ? "system_u:system_r:domU2_t" : "system_u:system_r:unlabeled_t"));
+        CHECK(ctx_equals(x, s3, "system_u:object_r:lab_t"));
+        CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:system_r:domU2_t", &s3), -EINVAL);
+        xsm_destroy(x);
+    }
+}
+
+/*
+ * Policy formats: by default FLASK loads what Xen 4.17 loads, so an
+ * "SE Linux" image of version 25 (Xen's compat table stops at 24) is
+ * refused; xsm_config.flask_formats = "all" takes whatever the security
+ * server reads.
+ */
+static void test_formats(void)
+{
+    static const char *const fmts[4] = {NULL, "xen", "all", "bogus"};
+
+    if (sel24 == NULL)
+        return;
+    for (int i = 0; i < 4; i++) {
+        struct xsm_config cfg = {.modules = "flask",
+                                 .flask_mode = "late",
+                                 .flask_formats = fmts[i],
+                                 .host_ops = &host_ops};
+        bool all = i == 2;
+        xsm_ctx *x = NULL;
+        struct xsm_instance *mi;
+
+        if (i == 3) {
+            CHECK_EQ(xsm_create(&x, &cfg), -EINVAL);
+            continue;
+        }
+        CHECK_EQ(xsm_create(&x, &cfg), 0);
+        if (x == NULL)
+            continue;
+        mi = inst(x);
+        memset(dom0.security, 0, sizeof(dom0.security));
+        sec0 = (struct flask_domain_sec){SECINITSID_DOM0, SECINITSID_DOM0, SECINITSID_DOM0};
+        dom0.security[mi->slot] = &sec0;
+        CHECK_EQ(load_op(x, &dom0, sel25, (uint32_t)sel25_len, BUFADDR), all ? 0 : -EINVAL);
+        CHECK_EQ(load_op(x, &dom0, sel24, (uint32_t)sel24_len, BUFADDR), 0);
+        CHECK_EQ(load_op(x, &dom0, policy, (uint32_t)policy_len, BUFADDR), 0);
+        xsm_destroy(x);
+
+        /* The boot policy goes the same way. */
+        cfg.flask_mode = "enforcing";
+        cfg.policy = sel25;
+        cfg.policy_len = sel25_len;
+        x = NULL;
+        CHECK_EQ(xsm_create(&x, &cfg), all ? 0 : -EINVAL);
+        xsm_destroy(x);
+    }
+}
+
 static void test_boot_modes(void)
 {
     struct xsm_config cfg = {.modules = "flask", .host_ops = &host_ops};
@@ -827,6 +1025,33 @@ static void test_boot_modes(void)
     cfg.flask_mode = "disabled";
     CHECK_EQ(xsm_module_flask.init(&fake, &cfg), 1);
     CHECK(fake.priv == NULL);
+    /* Declined: FLASK's words are -ENOSYS as in Xen, discovery says why. */
+    CHECK_EQ(xsm_create(&x, &cfg), 0);
+    if (x != NULL) {
+        struct xsm_module_info info;
+        static const uint32_t cmds[4] = {FLASK_GETENFORCE, FLASK_CONTEXT_TO_SID, FLASK_LOAD, 99};
+
+        for (int i = 0; i < 4; i++)
+            CHECK_EQ(simple(x, &dom0, cmds[i]), -ENOSYS);
+        CHECK_EQ(xsm_get_module_info(x, XSM_MODULE_FLASK, &info), 0);
+        CHECK_EQ(info.flags, XSM_MODINFO_BUILT | XSM_MODINFO_AUTHORITATIVE | XSM_MODINFO_DECLINED);
+        CHECK_EQ(xsm_active_id(x, 0), XSM_MODULE_DUMMY);
+        xsm_destroy(x);
+        x = NULL;
+    }
+    /* Built but not selected: no DECLINED flag, the same -ENOSYS. */
+    cfg.modules = "silo";
+    CHECK_EQ(xsm_create(&x, &cfg), 0);
+    if (x != NULL) {
+        struct xsm_module_info info;
+
+        CHECK_EQ(simple(x, &dom0, FLASK_GETENFORCE), -ENOSYS);
+        CHECK_EQ(xsm_get_module_info(x, XSM_MODULE_FLASK, &info), 0);
+        CHECK_EQ(info.flags, XSM_MODINFO_BUILT | XSM_MODINFO_AUTHORITATIVE);
+        xsm_destroy(x);
+        x = NULL;
+    }
+    cfg.modules = "flask";
     cfg.flask_mode = "bogus";
     CHECK_EQ(xsm_module_flask.init(&fake, &cfg), -EINVAL);
     CHECK_EQ(xsm_create(&x, &cfg), -EINVAL);
@@ -904,6 +1129,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "cannot read %s\n", argv[1]);
         return 1;
     }
+    if (argc >= 5) {
+        reload_pol = slurp_file(argv[2], &reload_len);
+        sel24 = slurp_file(argv[3], &sel24_len);
+        sel25 = slurp_file(argv[4], &sel25_len);
+        if (reload_pol == NULL || sel24 == NULL || sel25 == NULL) {
+            fprintf(stderr, "cannot read the variant policies\n");
+            return 1;
+        }
+    }
     for (int compat = 0; compat <= 1; compat++) {
         guest.compat = compat;
         mode_name = compat ? "compat" : "native";
@@ -915,10 +1149,16 @@ int main(int argc, char **argv)
         test_enforce_and_avc();
         test_ocontexts();
         test_peer_and_relabel();
+        test_invalid_computed();
+        test_reload_modes();
+        test_formats();
         test_boot_modes();
         test_instances();
     }
     free(policy);
+    free(reload_pol);
+    free(sel24);
+    free(sel25);
     printf("flask-ops: %u checks, %u failed\n", checks, fails);
     return fails == 0 && checks > 0 ? 0 : 1;
 }
