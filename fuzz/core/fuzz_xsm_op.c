@@ -67,6 +67,7 @@
  *     permissive mode every AVC check is granted.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -247,7 +248,7 @@ struct digest {
     int bools[64][2];
     unsigned pending_num;
     int pending[64];
-    struct flask_domain_sec labels[ND];
+    uint32_t labels[ND][3];
     uint32_t probes[DIGEST_PROBES];
     uint32_t dt[NDT];
 };
@@ -282,9 +283,9 @@ static void digest(struct world *w, const xen_flask_op_t *op, struct digest *out
     unsigned k = 0;
 
     memset(out, 0, sizeof(*out));
-    out->enforcing = st->enforcing;
+    out->enforcing = flask_enforcing(mi);
     out->loaded = ss_policy_loaded(ss);
-    out->dom0_created = st->dom0_created;
+    out->dom0_created = atomic_load(&st->dom0_created);
     out->threshold = flask_avc_threshold(st->avc);
     out->seqno = ss_seqno(ss);
     if (ss_get_info(ss, &info) == 0) {
@@ -300,8 +301,11 @@ static void digest(struct world *w, const xen_flask_op_t *op, struct digest *out
         out->pending[i] = st->bool_pending[i];
     for (unsigned i = 0; i < ND; i++) {
         const struct flask_domain_sec *s = flask_dsec(mi, &w->d[i]);
-        if (s != NULL)
-            out->labels[i] = *s;
+        if (s != NULL) {
+            out->labels[i][0] = atomic_load(&s->sid);
+            out->labels[i][1] = atomic_load(&s->self_sid);
+            out->labels[i][2] = atomic_load(&s->target_sid);
+        }
     }
     for (; k < DIGEST_PROBES - 8; k++)
         if (flask_resource_sid(mi, probe_points[k].ocon, probe_points[k].value, &out->probes[k]))
@@ -326,11 +330,25 @@ static void digest(struct world *w, const xen_flask_op_t *op, struct digest *out
  * 512 slots each time would cost more than the check it guards.
  * avc_check_counters (after every record) ties the two together.
  */
+static void avc_stats(struct world *w, struct flask_avc_stats *sum)
+{
+    struct flask_avc_stats s;
+
+    memset(sum, 0, sizeof(*sum));
+    for (unsigned cpu = 0; flask_avc_cache_stats(flask_avc(w->mi), cpu, &s) == 0; cpu++) {
+        sum->lookups += s.lookups;
+        sum->hits += s.hits;
+        sum->misses += s.misses;
+        sum->allocations += s.allocations;
+        sum->frees += s.frees;
+    }
+}
+
 static uint32_t avc_count(struct world *w)
 {
     struct flask_avc_stats s;
 
-    flask_avc_cache_stats(flask_avc(w->mi), &s);
+    avc_stats(w, &s);
     return s.allocations - s.frees;
 }
 
@@ -340,8 +358,9 @@ static void avc_check_counters(struct world *w)
     struct flask_avc_stats s;
 
     flask_avc_hash_stats(flask_avc(w->mi), &entries, &used, &total, &longest);
-    flask_avc_cache_stats(flask_avc(w->mi), &s);
-    if (used > entries || longest > entries || total != 512)
+    avc_stats(w, &s);
+    /* The table starts at Xen's 512 buckets and only grows, doubling. */
+    if (used > entries || longest > entries || total < 512 || (total & (total - 1)) != 0)
         abort();
     if (s.hits + s.misses != s.lookups || s.allocations - s.frees != entries)
         abort();
@@ -604,23 +623,25 @@ static void label_domains(struct world *w)
 
     for (unsigned i = 0; i < D_UNL; i++) {
         struct flask_domain_sec *s;
-        uint32_t sid;
+        uint32_t sid, self_sid;
 
         if (xsm_alloc_security_domain(w->x, NULL, &w->d[i]) != 0 || w->mi == NULL)
             continue;
         s = flask_dsec(w->mi, &w->d[i]);
         if (ss_context_to_sid(flask_ss(w->mi), ctx[i], strlen(ctx[i]), &sid) != 0)
             sid = fallback[i];
+        if (flask_transition_sid(w->mi, sid, sid, SECCLASS_DOMAIN, &self_sid) != 0)
+            self_sid = sid;
         s->sid = sid;
-        if (flask_transition_sid(w->mi, sid, sid, SECCLASS_DOMAIN, &s->self_sid) != 0)
-            s->self_sid = sid;
+        s->self_sid = self_sid;
     }
     if (w->mi != NULL) {
         struct flask_domain_sec *dm = flask_dsec(w->mi, &w->d[D_DM]);
-        uint32_t u = flask_dsec(w->mi, &w->d[D_DOMU])->sid;
+        uint32_t u = flask_dsec(w->mi, &w->d[D_DOMU])->sid, t;
 
-        if (flask_transition_sid(w->mi, u, dm->sid, SECCLASS_DOMAIN, &dm->target_sid) != 0)
-            dm->target_sid = u;
+        if (flask_transition_sid(w->mi, u, dm->sid, SECCLASS_DOMAIN, &t) != 0)
+            t = u;
+        dm->target_sid = t;
     }
 }
 
