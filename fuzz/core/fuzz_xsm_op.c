@@ -246,7 +246,6 @@ struct digest {
     bool enforcing, loaded, dom0_created;
     uint32_t threshold, seqno, nbools, ntypes, nocontexts;
     int bools[64][2];
-    unsigned pending_num;
     int pending[64];
     uint32_t labels[ND][3];
     uint32_t probes[DIGEST_PROBES];
@@ -296,9 +295,14 @@ static void digest(struct world *w, const xen_flask_op_t *op, struct digest *out
     for (unsigned i = 0; out->loaded && i < ss_bool_count(ss) && i < 64; i++)
         if (ss_bool_get(ss, i, &out->bools[i][0], &out->bools[i][1]) != 0)
             out->bools[i][0] = -1;
-    out->pending_num = st->bool_pending != NULL ? st->bool_num : ~0U;
-    for (unsigned i = 0; st->bool_pending != NULL && i < st->bool_num && i < 64; i++)
-        out->pending[i] = st->bool_pending[i];
+    /*
+     * Pending values as GETBOOL shows them: Xen takes its pending snapshot
+     * (a copy of the live values) even for a SETBOOL that then fails on a
+     * bad id, so whether the array exists is not state a guest can see.
+     */
+    for (unsigned i = 0; out->loaded && i < ss_bool_count(ss) && i < 64; i++)
+        out->pending[i] =
+            st->bool_pending != NULL && i < st->bool_num ? st->bool_pending[i] : out->bools[i][0];
     for (unsigned i = 0; i < ND; i++) {
         const struct flask_domain_sec *s = flask_dsec(mi, &w->d[i]);
         if (s != NULL) {

@@ -184,13 +184,13 @@ NO_COVERAGE static uint64_t digest(struct world *w)
         MIX(&hs, d0);
         MIX(&hs, seq);
         MIX(&hs, thr);
-        if (st->bool_pending != NULL)
-            mix(&hs, st->bool_pending, st->bool_num * sizeof(int));
+        /* Pending values as GETBOOL shows them (see fuzz_xsm_op.c's digest). */
         for (unsigned i = 0; i < ss_bool_count(st->ss); i++) {
-            int a = 0, p = 0;
+            int a = 0, p = 0, shown;
             (void)ss_bool_get(st->ss, i, &a, &p);
+            shown = st->bool_pending != NULL && i < st->bool_num ? st->bool_pending[i] : a;
             MIX(&hs, a);
-            MIX(&hs, p);
+            MIX(&hs, shown);
         }
     }
     for (const struct hv_dom *d = h->doms; d != NULL; d = d->next) {
