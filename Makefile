@@ -33,6 +33,7 @@ bench:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory build
 	$(BUILD)/bench-ss
+	$(BUILD)/bench-flask
 
 fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')

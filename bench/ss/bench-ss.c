@@ -42,17 +42,11 @@
 #include <openxsm/ss.h>
 
 #include "../../tests/lib/slurp.h"
+#include "../lib/timing.h"
 
 #ifndef BENCH_CORPUS
 #define BENCH_CORPUS ""
 #endif
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static uint64_t rng = 0x1234;
 static uint64_t rnd(void)
@@ -73,18 +67,6 @@ static int sepol_load(policydb_t *p, unsigned char *img, size_t len)
     if (policydb_init(p))
         return -1;
     return policydb_read(p, &pf, 0) ? -1 : 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof(*v), cmp_double);
-    return v[n / 2];
 }
 
 /* ---- memory: one load in a fresh child -------------------------------- */

@@ -43,7 +43,10 @@ typedef uint16_t xsm_domid_t;
 #define XSM_DOMID_INVALID        0x7ff4U
 #define XSM_DOMID_IDLE           0x7fffU
 
-/* At most this many modules can be stacked in one instance. */
+/*
+ * At most this many modules can be stacked in one instance: the one limit
+ * of the ABI (XSM_ACTIVE_MAX in <openxsm/xsm_op.h>, docs/abi.md §5.4).
+ */
 #define XSM_MAX_STACK 4
 
 /*
@@ -223,8 +226,8 @@ long xsm_do_op(xsm_ctx *x, struct xsm_domain *cur, const struct xsm_guest *g, ui
  * detected by count > max).  -EINVAL if x is NULL or ids is NULL with max > 0.
  *
  * xsm_get_module_info: describes module 'id' (built, active or not, or the
- * core itself).  -ENODEV if this build has no such module, -EINVAL for NULL
- * arguments; *out is written only on success.
+ * core itself).  -ENODEV if the module is neither built in nor active,
+ * -EINVAL for NULL arguments; *out is written only on success.
  *
  * xsm_sysctl_xsm_info: fills the XEN_SYSCTL_xsm_info payload in place
  * (errors as in <openxsm/xsm_op.h>; *io unchanged on error).

@@ -14,11 +14,18 @@
 
 #include <stdint.h>
 
-/* Module ids: the high 16 bits of cmd. */
-#define XSM_MODULE_FLASK 0 /* legacy FLASK numbers, XEN_FLASK_INTERFACE_VERSION 1 */
-#define XSM_MODULE_CORE  1 /* the framework itself: discovery */
-#define XSM_MODULE_DUMMY 2 /* Xen's default rules; no commands */
-#define XSM_MODULE_SILO  3 /* SILO; no commands */
+/*
+ * Module ids: the high 16 bits of cmd.  0..3 are assigned below; 4..0x7fff
+ * are assigned by openxsm in docs/abi.md, in order, never reused;
+ * 0x8000..0xfffe are for private (out-of-tree) modules and never assigned;
+ * 0xffff is XSM_MODULE_NONE.  A stack never holds ids 1 or 0xffff.
+ */
+#define XSM_MODULE_FLASK         0 /* legacy FLASK numbers, XEN_FLASK_INTERFACE_VERSION 1 */
+#define XSM_MODULE_CORE          1 /* the framework itself: discovery */
+#define XSM_MODULE_DUMMY         2 /* Xen's default rules; no commands */
+#define XSM_MODULE_SILO          3 /* SILO; no commands */
+#define XSM_MODULE_PRIVATE_FIRST 0x8000U
+#define XSM_MODULE_PRIVATE_LAST  0xfffeU
 
 #define XSM_OP_CMD(mod, sub) (((uint32_t)(mod) << 16) | (uint32_t)(sub))
 #define XSM_OP_MODULE(cmd)   ((uint16_t)((uint32_t)(cmd) >> 16))
@@ -30,14 +37,14 @@
 /*
  * Errors of the common dispatcher, checked in this order (docs/abi.md):
  *   -EFAULT      the 40 bytes could not be read (nothing changed), or the
- *                copy-back of a successful command failed
- *   -ENODEV      module id not known to this build
+ *                copy-back of a successful command failed (its effect stays)
+ *   -ENODEV      module id neither in this build nor in the active stack
  *   -EOPNOTSUPP  module built but not active in this instance
  *   -EBADMSG     interface_version != the module's interface version
  *   -ENOSYS      subcommand 0 or above the module's last command (a module
  *                also answers -ENOSYS for holes in its own range)
  * FLASK (module 0) answers -ENOSYS to all four, as Xen 4.17 does; its
- * callers read that as "no XSM" (docs/abi.md §4.1).
+ * callers read that as "no XSM" (docs/abi.md §3.2).
  * Anything else comes from the module.  Non-negative results, including
  * positive ones, reach the caller unchanged.
  */
@@ -49,10 +56,12 @@
 #define XSM_MODULE_NONE 0xffffU
 
 /*
- * Core module (XSM_MODULE_CORE): discovery.  Interface version 1.  Any
- * domain may call these; they reveal only which modules exist.  None of
- * their payloads holds a guest handle, so the native and compat encodings
- * are the same bytes.
+ * Core module (XSM_MODULE_CORE): discovery.  Interface version 1, frozen:
+ * it is how every caller starts.  Any domain may call these; they reveal
+ * only which modules exist.  None of their payloads holds a guest handle,
+ * so the native and compat encodings are the same bytes.  A payload byte
+ * that is neither an IN nor an OUT field is reserved: it must be zero, else
+ * -EINVAL (checked after routing, before anything else).
  */
 #define XSM_CORE_INTERFACE_VERSION 1
 
@@ -60,7 +69,7 @@
  * LIST_MODULES: the active modules in stacking order (the core itself is
  * not in the stack and not listed).  IN flags must be 0 (-EINVAL
  * otherwise).  OUT count, ids[0..count-1]; ids[count..] = XSM_MODULE_NONE.
- * Returns 0, copies back.
+ * Payload bytes 16..31 are reserved.  Returns 0, copies back.
  */
 #define XSM_CORE_LIST_MODULES 1
 /*
@@ -70,11 +79,20 @@
  * boot selection named it) and for the core itself.
  */
 #define XSM_CORE_MODULE_INFO 2
-/* VERSION: no payload; returns XSM_ABI_VERSION (positive), copies nothing. */
+/*
+ * VERSION: the whole payload is reserved; returns XSM_ABI_VERSION
+ * (positive), copies nothing.
+ */
 #define XSM_CORE_VERSION 3
 #define XSM_CORE_NR_CMDS 3
 
-#define XSM_CORE_LIST_MAX 12
+/*
+ * The one limit on active modules: a stack holds at most this many (the
+ * library's XSM_MAX_STACK equals it), and LIST_MODULES and the sysctl have
+ * room for exactly this many ids.
+ */
+#define XSM_ACTIVE_MAX    4
+#define XSM_CORE_LIST_MAX XSM_ACTIVE_MAX
 
 struct xsm_core_list_modules {
     uint32_t flags;                  /* IN: must be 0 */
@@ -125,7 +143,7 @@ struct xsm_core_op {
     } u;
 };
 
-_Static_assert(sizeof(struct xsm_core_list_modules) == 32, "list payload");
+_Static_assert(sizeof(struct xsm_core_list_modules) == 16, "list payload; 16..31 reserved");
 _Static_assert(sizeof(struct xsm_module_info) == 32, "info payload");
 _Static_assert(sizeof(struct xsm_core_op) == XSM_OP_SIZE, "core op is the common 40 bytes");
 /* No handles, no 64-bit fields: alignment 4 and identical bytes in both ABIs. */
@@ -145,7 +163,7 @@ _Static_assert(__builtin_offsetof(struct xsm_module_info, name) == 16, "info.nam
  * xen:physinfo).  Guests use the unprivileged xsm_op core commands instead.
  */
 #define XEN_SYSCTL_xsm_info   0x4f580001U
-#define XSM_SYSCTL_ACTIVE_MAX 8
+#define XSM_SYSCTL_ACTIVE_MAX XSM_ACTIVE_MAX
 
 struct xen_sysctl_xsm_info {
     uint16_t query_id;                      /* IN */
@@ -155,6 +173,7 @@ struct xen_sysctl_xsm_info {
     uint16_t active[XSM_SYSCTL_ACTIVE_MAX]; /* OUT */
     struct xsm_module_info info;            /* OUT */
 };
-_Static_assert(sizeof(struct xen_sysctl_xsm_info) == 60, "sysctl payload");
+_Static_assert(sizeof(struct xen_sysctl_xsm_info) == 52, "sysctl payload");
+_Static_assert(__builtin_offsetof(struct xen_sysctl_xsm_info, info) == 20, "sysctl info");
 
 #endif

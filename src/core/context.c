@@ -136,7 +136,8 @@ int xsm_create_stack(xsm_ctx **out, const struct xsm_module *const *mods, unsign
     if (out == NULL || mods == NULL || nr == 0 || nr > XSM_MAX_STACK)
         return -EINVAL;
     for (unsigned i = 0; i < nr; i++) {
-        if (mods[i] == NULL)
+        /* Id 1 is the core's, 0xffff means "no module" (docs/abi.md). */
+        if (mods[i] == NULL || mods[i]->id == XSM_MODULE_CORE || mods[i]->id == XSM_MODULE_NONE)
             return -EINVAL;
         for (unsigned j = 0; j < i; j++)
             if (mods[j] == mods[i] || mods[j]->id == mods[i]->id)

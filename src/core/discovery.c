@@ -15,6 +15,11 @@
 
 #include "op_decode.h"
 
+/* One limit: what a stack holds is what LIST_MODULES and the sysctl can report. */
+_Static_assert(XSM_MAX_STACK == XSM_ACTIVE_MAX, "stack limit is the ABI's");
+_Static_assert(XSM_CORE_LIST_MAX == XSM_ACTIVE_MAX, "LIST_MODULES reports a full stack");
+_Static_assert(XSM_SYSCTL_ACTIVE_MAX == XSM_ACTIVE_MAX, "the sysctl reports a full stack");
+
 const struct xsm_module *xsm_core_builtin(uint16_t id)
 {
     if (id == XSM_MODULE_CORE)
@@ -33,6 +38,19 @@ const struct xsm_instance *xsm_core_active(const xsm_ctx *x, uint16_t id)
         if (x->inst[i].mod != NULL && x->inst[i].mod->id == id)
             return &x->inst[i];
     return NULL;
+}
+
+/*
+ * The descriptor behind id in this instance: an active module first (a host
+ * may stack one from the private id range that is not in the built-in
+ * table), else the built-in table, the core included.  So every id that
+ * LIST_MODULES reports can be described and called.
+ */
+const struct xsm_module *xsm_core_module(const xsm_ctx *x, uint16_t id)
+{
+    const struct xsm_instance *mi = id != XSM_MODULE_CORE ? xsm_core_active(x, id) : NULL;
+
+    return mi != NULL ? mi->mod : xsm_core_builtin(id);
 }
 
 bool xsm_core_declined(const xsm_ctx *x, uint16_t id)
@@ -65,7 +83,7 @@ int xsm_get_module_info(const xsm_ctx *x, uint16_t id, struct xsm_module_info *o
 
     if (x == NULL || out == NULL)
         return -EINVAL;
-    mod = xsm_core_builtin(id);
+    mod = xsm_core_module(x, id);
     if (mod == NULL)
         return -ENODEV;
 
@@ -125,12 +143,21 @@ int xsm_sysctl_xsm_info(const xsm_ctx *x, struct xen_sysctl_xsm_info *io)
     return 0;
 }
 
+/* Are payload bytes from..31 all zero?  Reserved bytes must be (docs/abi.md). */
+static bool reserved_zero(const struct xsm_core_op *op, size_t from)
+{
+    for (size_t i = from; i < sizeof(op->u.raw); i++)
+        if (op->u.raw[i] != 0)
+            return false;
+    return true;
+}
+
 static long core_list(const xsm_ctx *x, struct xsm_core_op *op)
 {
     uint16_t ids[XSM_MAX_STACK];
     int n;
 
-    if (op->u.list.flags != 0)
+    if (op->u.list.flags != 0 || !reserved_zero(op, sizeof(op->u.list)))
         return -EINVAL;
     n = xsm_list_modules(x, ids, XSM_MAX_STACK);
     if (n < 0)
@@ -172,7 +199,7 @@ static long core_op(struct xsm_instance *mi, struct xsm_domain *cur, const struc
         rc = core_info(mi->ctx, op);
         break;
     case XSM_CORE_VERSION:
-        return XSM_ABI_VERSION;
+        return reserved_zero(op, 0) ? XSM_ABI_VERSION : -EINVAL;
     default:
         return -ENOSYS;
     }

@@ -218,6 +218,9 @@ const struct xsm_module *xsm_core_builtin(uint16_t id);
 /* The instance of module 'id' active in x, or NULL.  Never the core. */
 const struct xsm_instance *xsm_core_active(const xsm_ctx *x, uint16_t id);
 
+/* The descriptor of 'id' in x: active module, else built-in (core included), else NULL. */
+const struct xsm_module *xsm_core_module(const xsm_ctx *x, uint16_t id);
+
 /* Was module 'id' selected at boot but declined by its init? */
 bool xsm_core_declined(const xsm_ctx *x, uint16_t id);
 

@@ -27,7 +27,8 @@ struct xsm_ops {
 /*
  * xsm_create() with an explicit module list instead of a boot string, for
  * modules that are not built in (tests, embedders).  -EINVAL for an empty,
- * too long or repeating list or a NULL entry; otherwise as xsm_create().
+ * too long or repeating list, a NULL entry or a module with id 1 (the
+ * core's) or 0xffff (XSM_MODULE_NONE); otherwise as xsm_create().
  */
 int xsm_create_stack(xsm_ctx **out, const struct xsm_module *const *mods, unsigned nr,
                      const struct xsm_config *cfg);

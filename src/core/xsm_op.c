@@ -23,7 +23,7 @@
  * callers read -ENOSYS as "no XSM" (libxl's seclabel handling, xl, the
  * Python bindings), so for FLASK every routing failure is -ENOSYS, exactly
  * as Xen 4.17 answers without FLASK.  Such a caller learns why FLASK is
- * absent from discovery instead (MODULE_INFO flags, docs/abi.md §4.1).
+ * absent from discovery instead (MODULE_INFO flags, docs/abi.md §3.2).
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -69,7 +69,7 @@ long xsm_do_op(xsm_ctx *x, struct xsm_domain *cur, const struct xsm_guest *g, ui
     id = XSM_OP_MODULE(cmd);
     sub = XSM_OP_SUBCMD(cmd);
 
-    mod = xsm_core_builtin(id);
+    mod = xsm_core_module(x, id);
     if (mod == NULL)
         return route_error(id, -ENODEV);
 

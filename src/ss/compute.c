@@ -507,30 +507,35 @@ static int compute_sid(ss_ctx *ss, const struct ss_state *st, ss_sid ssid, ss_si
     return rc;
 }
 
+struct sid_arg {
+    ss_sid ssid, tsid;
+    uint16_t cls;
+    bool mapped;
+    uint32_t kind;
+    ss_sid *out;
+};
+
+static int compute_sid_q(ss_ctx *ss, const struct ss_state *st, void *p)
+{
+    const struct sid_arg *a = p;
+    uint16_t pc = a->cls;
+    if (!st->pol)
+        return -ENODATA;
+    if (a->mapped) {
+        if (!a->cls || a->cls > st->pol->nmap || !st->pol->map[a->cls - 1].pclass)
+            return -EINVAL;
+        pc = st->pol->map[a->cls - 1].pclass;
+    }
+    return compute_sid(ss, st, a->ssid, a->tsid, pc, a->kind, a->out);
+}
+
 static int compute_sid_mapped(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t cls, bool mapped,
                               uint32_t kind, ss_sid *out)
 {
     if (!ss || !out)
         return -EINVAL;
-    struct xrcu_reader *r;
-    int rc;
-    do {
-        const struct ss_state *st = ss_enter(ss, &r);
-        if (!st)
-            return -ENOMEM;
-        uint16_t pc = cls;
-        if (!st->pol)
-            rc = -ENODATA;
-        else if (mapped && (!cls || cls > st->pol->nmap || !st->pol->map[cls - 1].pclass))
-            rc = -EINVAL;
-        else {
-            if (mapped)
-                pc = st->pol->map[cls - 1].pclass;
-            rc = compute_sid(ss, st, ssid, tsid, pc, kind, out);
-        }
-        ss_leave(r);
-    } while (rc == -EAGAIN);
-    return rc;
+    struct sid_arg a = {ssid, tsid, cls, mapped, kind, out};
+    return ss_query(ss, compute_sid_q, &a);
 }
 
 int ss_transition_sid(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass, ss_sid *out)

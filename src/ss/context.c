@@ -347,28 +347,30 @@ static int context_to_sid(ss_ctx *ss, const struct ss_state *st, const char *str
     return rc;
 }
 
+struct ctx_arg {
+    const char *str;
+    size_t len;
+    ss_sid *out;
+};
+
+static int context_to_sid_q(ss_ctx *ss, const struct ss_state *st, void *p)
+{
+    const struct ctx_arg *a = p;
+    if (!st->pol)
+        return -ENODATA;
+    if (!a->len || memchr(a->str, 0, a->len))
+        return ss_set_err(ss, -EINVAL, "malformed context");
+    return context_to_sid(ss, st, a->str, a->len, a->out);
+}
+
 int ss_context_to_sid(ss_ctx *ss, const char *str, size_t len, ss_sid *out)
 {
     if (!ss || !str || !out)
         return -EINVAL;
     if (len && str[len - 1] == 0)
         len--;
-    struct xrcu_reader *r;
-    const struct ss_state *st;
-    int rc;
-    do {
-        st = ss_enter(ss, &r);
-        if (!st)
-            return -ENOMEM;
-        if (!st->pol)
-            rc = -ENODATA;
-        else if (!len || memchr(str, 0, len))
-            rc = ss_set_err(ss, -EINVAL, "malformed context");
-        else
-            rc = context_to_sid(ss, st, str, len, out);
-        ss_leave(r);
-    } while (rc == -EAGAIN);
-    return rc;
+    struct ctx_arg a = {str, len, out};
+    return ss_query(ss, context_to_sid_q, &a);
 }
 
 int ss_sid_to_context(ss_ctx *ss, ss_sid sid, char *buf, size_t size, size_t *len)

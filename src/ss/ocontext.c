@@ -106,16 +106,25 @@ static bool ranged(unsigned ocon)
     return ocon == SS_OCON_IOPORT || ocon == SS_OCON_IOMEM;
 }
 
-static int ocontext_sid(const struct ss_state *st, unsigned ocon, uint64_t value, ss_sid *out)
+struct lookup_arg {
+    unsigned ocon;
+    uint64_t value;
+    const char *path;
+    ss_sid *out;
+};
+
+static int ocontext_sid_q(ss_ctx *ss, const struct ss_state *st, void *p)
 {
-    const struct ss_xolist *l = &st->xo->l[ocon];
+    const struct lookup_arg *a = p;
+    const struct ss_xolist *l = &st->xo->l[a->ocon];
+    (void)ss;
     for (uint32_t i = 0; i < l->n; i++) {
         struct ss_xocon *x = &l->e[i];
-        bool hit = ranged(ocon) ? x->low <= value && value <= x->high : x->low == value;
+        bool hit = ranged(a->ocon) ? x->low <= a->value && a->value <= x->high : x->low == a->value;
         if (hit)
-            return xocon_sid(st, x, out);
+            return xocon_sid(st, x, a->out);
     }
-    *out = ocon_default[ocon];
+    *a->out = ocon_default[a->ocon];
     return 0;
 }
 
@@ -123,16 +132,8 @@ int ss_ocontext_sid(ss_ctx *ss, unsigned ocon, uint64_t value, ss_sid *out)
 {
     if (!ss || !out || ocon < 1 || ocon > 4)
         return -EINVAL;
-    struct xrcu_reader *r;
-    int rc;
-    do {
-        const struct ss_state *st = ss_enter(ss, &r);
-        if (!st)
-            return -ENOMEM;
-        rc = ocontext_sid(st, ocon, value, out);
-        ss_leave(r);
-    } while (rc == -EAGAIN);
-    return rc;
+    struct lookup_arg a = {.ocon = ocon, .value = value, .out = out};
+    return ss_query(ss, ocontext_sid_q, &a);
 }
 
 static int xo_insert(struct ss_xolist *l, uint32_t at, const struct ss_xocon *x)
@@ -357,13 +358,15 @@ int ss_ocontext_iterate(ss_ctx *ss, unsigned ocon, uint64_t lo, uint64_t hi,
     return rc;
 }
 
-static int devicetree_sid(const struct ss_state *st, const char *path, ss_sid *out)
+static int devicetree_sid_q(ss_ctx *ss, const struct ss_state *st, void *p)
 {
+    const struct lookup_arg *a = p;
     const struct ss_xolist *l = &st->xo->l[5];
+    (void)ss;
     for (uint32_t i = 0; i < l->n; i++)
-        if (l->e[i].path && strcmp(l->e[i].path, path) == 0)
-            return xocon_sid(st, &l->e[i], out);
-    *out = SS_SID_DEVICE;
+        if (l->e[i].path && strcmp(l->e[i].path, a->path) == 0)
+            return xocon_sid(st, &l->e[i], a->out);
+    *a->out = SS_SID_DEVICE;
     return 0;
 }
 
@@ -371,16 +374,8 @@ int ss_devicetree_sid(ss_ctx *ss, const char *path, ss_sid *out)
 {
     if (!ss || !path || !out)
         return -EINVAL;
-    struct xrcu_reader *r;
-    int rc;
-    do {
-        const struct ss_state *st = ss_enter(ss, &r);
-        if (!st)
-            return -ENOMEM;
-        rc = devicetree_sid(st, path, out);
-        ss_leave(r);
-    } while (rc == -EAGAIN);
-    return rc;
+    struct lookup_arg a = {.path = path, .out = out};
+    return ss_query(ss, devicetree_sid_q, &a);
 }
 
 static int dt_decide(const struct ss_xo *xo, void *p, uint32_t *at)

@@ -143,6 +143,20 @@ void ss_state_publish(ss_ctx *ss, struct ss_state *st)
     xrcu_retire(&ss->rcu, &old->rcu, state_retired);
 }
 
+int ss_query(ss_ctx *ss, int (*fn)(ss_ctx *ss, const struct ss_state *st, void *arg), void *arg)
+{
+    struct xrcu_reader *r;
+    int rc;
+    do {
+        const struct ss_state *st = ss_enter(ss, &r);
+        if (!st)
+            return -ENOMEM;
+        rc = fn(ss, st, arg);
+        ss_leave(r);
+    } while (rc == -EAGAIN);
+    return rc;
+}
+
 /* ---- lifecycle ---- */
 
 static int check_config(const struct ss_config *cfg)
@@ -448,12 +462,18 @@ static int load_policy(ss_ctx *ss, const void *image, size_t len)
     struct ss_sidtab *nt = ss_sidtab_new();
     struct ss_state *st = calloc(1, sizeof(*st));
     struct ss_xo *xo = take_object_labels(np);
-    if (cur->sids)
-        pthread_mutex_lock(&cur->sids->lock);
+    /* cur is retired, maybe freed, once st is out: keep its table to freeze. */
+    struct ss_sidtab *old = cur->sids;
+    if (old) {
+        atomic_fetch_add_explicit(&old->refs, 1, memory_order_relaxed);
+        pthread_mutex_lock(&old->lock);
+    }
     if (!pending || !nt || !st || !xo ||
-        build_sidtab(ss, cur->sids, np, nt, sem == SS_SEM_XEN && !atomic_load(&ss->enforcing))) {
-        if (cur->sids)
-            pthread_mutex_unlock(&cur->sids->lock);
+        build_sidtab(ss, old, np, nt, sem == SS_SEM_XEN && !atomic_load(&ss->enforcing))) {
+        if (old) {
+            pthread_mutex_unlock(&old->lock);
+            ss_sidtab_put(old);
+        }
         free(pending);
         ss_sidtab_put(nt);
         free(st);
@@ -469,14 +489,17 @@ static int load_policy(ss_ctx *ss, const void *image, size_t len)
     st->sem = sem;
     st->seqno = cur->seqno + 1;
     ss_state_publish(ss, st);
-    if (cur->sids) {
+    if (old) {
         /* Allocations still running on the old table start again on the new one. */
-        cur->sids->frozen = true;
-        pthread_mutex_unlock(&cur->sids->lock);
+        old->frozen = true;
+        pthread_mutex_unlock(&old->lock);
+        ss_sidtab_put(old);
     }
     free(ss->pending);
     ss->pending = pending;
+    pthread_mutex_lock(&ss->err_lock);
     ss->err[0] = 0;
+    pthread_mutex_unlock(&ss->err_lock);
     return 0;
 }
 

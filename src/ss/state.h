@@ -128,6 +128,13 @@ static inline void ss_leave(struct xrcu_reader *r)
     xrcu_read_unlock(r);
 }
 
+/*
+ * Run fn on the current state inside a read section; when fn answers
+ * -EAGAIN (a reload replaced the state while fn allocated a SID), run it
+ * again on the new state.  -ENOMEM when no read section can be entered.
+ */
+int ss_query(ss_ctx *ss, int (*fn)(ss_ctx *ss, const struct ss_state *st, void *arg), void *arg);
+
 /* A state like st (references taken on its parts), to change and publish; wlock held. */
 struct ss_state *ss_state_clone(const struct ss_state *st);
 /* Publish st in place of the current state and retire the old one; wlock held. */

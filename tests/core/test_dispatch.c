@@ -90,6 +90,29 @@ static const struct xsm_module tsilo = {
     .interface_version = 1,
 };
 
+/*
+ * A module from the private id range (0x8000..0xfffe, docs/abi.md §4.2): not
+ * in this build's table, but stacked by its host.  Command 1 returns 42.
+ */
+#define PRIV_ID 0x8001
+static long tpriv_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
+                     void *opbuf, bool *copyback)
+{
+    (void)mi;
+    (void)cur;
+    (void)g;
+    (void)opbuf;
+    (void)copyback;
+    return 42;
+}
+static const struct xsm_module tpriv = {
+    .id = PRIV_ID,
+    .name = "private",
+    .interface_version = 3,
+    .nr_cmds = 1,
+    .op = tpriv_op,
+};
+
 /* What the dispatcher knows as "this build". */
 const struct xsm_module *const xsm_builtin_modules[] = {&tflask, &tdummy, &tsilo, NULL};
 
@@ -332,8 +355,7 @@ static void test_core(bool compat)
 
     /* LIST_MODULES: silo then flask. */
     put_op(&m, XSM_OP_CMD(1, XSM_CORE_LIST_MODULES), 1, &list, sizeof(list));
-    memset(m.mem + 72, 0x5a, 32);
-    memset(m.mem + 72, 0, 4); /* flags = 0, everything else junk */
+    memset(m.mem + 72 + 4, 0x5a, 12); /* flags = 0, OUT fields junk */
     CHECK_EQ(call(&x, &m, compat), 0);
     CHECK_EQ(m.last_to_len, 40);
     memcpy(&list, m.mem + 72, sizeof(list));
@@ -414,6 +436,126 @@ static void test_core(bool compat)
     CHECK_EQ(call(&x, &m, compat), -ENOSYS);
 }
 
+/*
+ * Reserved bytes of the core's commands (docs/abi.md §3.5, §5): a payload byte
+ * that is neither an IN nor an OUT field must be zero, else -EINVAL and
+ * nothing is copied back.  OUT-only fields are ignored on input.
+ */
+static void test_reserved(bool compat)
+{
+    static struct gm m;
+    unsigned char before[GM_SIZE];
+    xsm_ctx x;
+
+    make_ctx(&x);
+
+    /* VERSION: the whole payload is reserved. */
+    for (int i = 0; i < 32; i++) {
+        put_op(&m, XSM_OP_CMD(1, XSM_CORE_VERSION), 1, NULL, 0);
+        m.mem[72 + i] = (unsigned char)(1U << (i % 8));
+        memcpy(before, m.mem, GM_SIZE);
+        CHECK_EQ(call(&x, &m, compat), -EINVAL);
+        CHECK(unchanged(&m, before));
+    }
+
+    /* LIST_MODULES: flags IN, count and ids OUT, payload bytes 16..31 reserved. */
+    for (int i = 16; i < 32; i++) {
+        put_op(&m, XSM_OP_CMD(1, XSM_CORE_LIST_MODULES), 1, NULL, 0);
+        m.mem[72 + i] = 0x80;
+        memcpy(before, m.mem, GM_SIZE);
+        CHECK_EQ(call(&x, &m, compat), -EINVAL);
+        CHECK(unchanged(&m, before));
+    }
+    put_op(&m, XSM_OP_CMD(1, XSM_CORE_LIST_MODULES), 1, NULL, 0);
+    memset(m.mem + 72 + 4, 0x5a, 12); /* junk in the OUT fields only */
+    CHECK_EQ(call(&x, &m, compat), 0);
+    for (int i = 16; i < 32; i++)
+        CHECK_EQ(m.mem[72 + i], 0);
+
+    /* MODULE_INFO: id and pad IN, the rest OUT; pad must be zero. */
+    for (int i = 2; i < 4; i++) {
+        put_op(&m, XSM_OP_CMD(1, XSM_CORE_MODULE_INFO), 1, NULL, 0);
+        m.mem[72 + i] = 0x01;
+        CHECK_EQ(call(&x, &m, compat), -EINVAL);
+        CHECK_EQ(m.nr_to, 0);
+    }
+
+    /* Reserved-byte checks come after routing: a bad version still wins. */
+    put_op(&m, XSM_OP_CMD(1, XSM_CORE_VERSION), 2, NULL, 0);
+    m.mem[72] = 1;
+    CHECK_EQ(call(&x, &m, compat), -EBADMSG);
+}
+
+/*
+ * One limit (docs/abi.md §5.4): the stack holds XSM_MAX_STACK modules, and
+ * LIST_MODULES and the sysctl have room for exactly that many ids.  A full
+ * stack, with a module from the private id range in it, is reported
+ * completely and the same way by all three interfaces.
+ */
+static void test_one_limit(bool compat)
+{
+    static struct gm m;
+    struct xsm_core_list_modules list;
+    struct xen_sysctl_xsm_info si;
+    struct xsm_module_info info;
+    struct xsm_core_module_query q = {.id = PRIV_ID};
+    const uint16_t want[] = {XSM_MODULE_SILO, XSM_MODULE_FLASK, XSM_MODULE_DUMMY, PRIV_ID};
+    uint16_t ids[XSM_MAX_STACK + 1];
+    xsm_ctx x;
+
+    CHECK_EQ(sizeof(list.ids) / sizeof(list.ids[0]), XSM_MAX_STACK);
+    CHECK_EQ(sizeof(si.active) / sizeof(si.active[0]), XSM_MAX_STACK);
+    CHECK_EQ(sizeof(want) / sizeof(want[0]), XSM_MAX_STACK);
+
+    make_ctx(&x);
+    x.nr = 4;
+    x.inst[2] = (struct xsm_instance){&x, &tdummy, 2, NULL};
+    x.inst[3] = (struct xsm_instance){&x, &tpriv, 3, NULL};
+
+    put_op(&m, XSM_OP_CMD(1, XSM_CORE_LIST_MODULES), 1, NULL, 0);
+    CHECK_EQ(call(&x, &m, compat), 0);
+    memcpy(&list, m.mem + 72, sizeof(list));
+    CHECK_EQ(list.count, XSM_MAX_STACK);
+    for (int i = 0; i < XSM_MAX_STACK; i++)
+        CHECK_EQ(list.ids[i], want[i]);
+
+    memset(&si, 0, sizeof(si));
+    si.query_id = XSM_MODULE_NONE;
+    CHECK_EQ(xsm_sysctl_xsm_info(&x, &si), 0);
+    CHECK_EQ(si.nr_active, XSM_MAX_STACK);
+    for (int i = 0; i < XSM_MAX_STACK; i++)
+        CHECK_EQ(si.active[i], want[i]);
+    CHECK_EQ(xsm_list_modules(&x, ids, XSM_MAX_STACK + 1), XSM_MAX_STACK);
+    for (int i = 0; i < XSM_MAX_STACK; i++)
+        CHECK_EQ(ids[i], want[i]);
+
+    /* Every listed id is described and routed, the private one included. */
+    put_op(&m, XSM_OP_CMD(1, XSM_CORE_MODULE_INFO), 1, &q, sizeof(q));
+    CHECK_EQ(call(&x, &m, compat), 0);
+    memcpy(&info, m.mem + 72, sizeof(info));
+    CHECK_EQ(info.id, PRIV_ID);
+    CHECK_EQ(info.flags, XSM_MODINFO_BUILT | XSM_MODINFO_ACTIVE);
+    CHECK_EQ(info.slot, 3);
+    CHECK_EQ(info.interface_version, 3);
+    CHECK_EQ(info.first_cmd, 0x80010001U);
+    CHECK_EQ(info.last_cmd, 0x80010001U);
+    CHECK_EQ(strcmp(info.name, "private"), 0);
+    put_op(&m, XSM_OP_CMD(PRIV_ID, 1), 3, NULL, 0);
+    CHECK_EQ(call(&x, &m, compat), 42);
+    CHECK_EQ(m.nr_to, 0);
+    put_op(&m, XSM_OP_CMD(PRIV_ID, 1), 1, NULL, 0);
+    CHECK_EQ(call(&x, &m, compat), -EBADMSG);
+    put_op(&m, XSM_OP_CMD(PRIV_ID, 2), 3, NULL, 0);
+    CHECK_EQ(call(&x, &m, compat), -ENOSYS);
+
+    /* Not stacked and not in the build: unknown. */
+    make_ctx(&x);
+    put_op(&m, XSM_OP_CMD(PRIV_ID, 1), 3, NULL, 0);
+    CHECK_EQ(call(&x, &m, compat), -ENODEV);
+    put_op(&m, XSM_OP_CMD(1, XSM_CORE_MODULE_INFO), 1, &q, sizeof(q));
+    CHECK_EQ(call(&x, &m, compat), -ENODEV);
+}
+
 /* Native and compat callers of the core see byte-identical answers. */
 static void test_core_abi_identical(void)
 {
@@ -488,7 +630,7 @@ static void test_c_api(void)
     CHECK_EQ(si.active[0], 3);
     CHECK_EQ(si.active[1], 0);
     CHECK_EQ(si.active[2], 0xffff);
-    CHECK_EQ(si.active[7], 0xffff);
+    CHECK_EQ(si.active[XSM_SYSCTL_ACTIVE_MAX - 1], 0xffff);
     CHECK_EQ(si.info.id, 3);
     CHECK_EQ(si.info.slot, 0);
     si.query_id = XSM_MODULE_NONE;
@@ -511,6 +653,8 @@ int main(void)
         test_errors(compat);
         test_results(compat);
         test_core(compat);
+        test_reserved(compat);
+        test_one_limit(compat);
     }
     test_core_abi_identical();
     test_c_api();

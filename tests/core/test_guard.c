@@ -89,7 +89,7 @@ static const struct xsm_module *builtin(uint16_t id)
 static long expected(const xsm_ctx *x, uint16_t id, uint16_t sub, uint32_t ver)
 {
     const struct xsm_module *mod = builtin(id);
-    /* FLASK's words get Xen's -ENOSYS for every routing failure (§4.1). */
+    /* FLASK's words get Xen's -ENOSYS for every routing failure (docs/abi.md §3.2). */
     bool flask = id == XSM_MODULE_FLASK;
 
     if (mod == NULL)

@@ -192,20 +192,12 @@ void flask_avc_audit(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint
                      uint32_t requested, const struct ss_av_decision *avd, int result,
                      const struct flask_audit *ad)
 {
-    uint32_t denied = requested & ~avd->allowed, audited;
+    bool denied;
+    uint32_t audited = flask_audited(requested, avd, result, &denied);
     struct line l = {0};
 
-    if (denied != 0) {
-        audited = denied;
-        if (!(audited & avd->auditdeny))
-            return;
-    } else if (result != 0) {
-        audited = denied = requested;
-    } else {
-        audited = requested;
-        if (!(audited & avd->auditallow))
-            return;
-    }
+    if (audited == 0)
+        return;
 
     line_printf(&l, "avc:  %s ", denied ? "denied" : "granted");
     line_perms(&l, tclass, audited);

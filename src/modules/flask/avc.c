@@ -482,6 +482,12 @@ static int avc_compute(ss_ctx *ss, uint32_t ssid, uint32_t tsid, uint16_t tclass
 int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
                        uint32_t requested, const struct flask_audit *ad)
 {
+    return flask_avc_check(mi, ssid, tsid, tclass, requested, ad, NULL);
+}
+
+int flask_avc_check(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
+                    uint32_t requested, const struct flask_audit *ad, struct ss_av_decision *out)
+{
     struct flask_state *st = flask_state(mi);
     struct flask_avc *avc = st->avc;
     struct avc_cpu_stats *cs;
@@ -525,6 +531,11 @@ int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, ui
             rc = -EACCES;
     }
     xrcu_read_unlock(r);
-    flask_avc_audit(mi, ssid, tsid, tclass, requested, &avd, rc, ad);
+    /* Most checks audit nothing: decide that here, without the call. */
+    bool denied_line;
+    if (flask_audited(requested, &avd, rc, &denied_line) != 0)
+        flask_avc_audit(mi, ssid, tsid, tclass, requested, &avd, rc, ad);
+    if (out != NULL)
+        *out = avd;
     return rc;
 }

@@ -98,6 +98,9 @@ bool flask_policy_loaded(struct xsm_instance *mi);
  */
 int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
                        uint32_t requested, const struct flask_audit *ad);
+/* The same, and the decision it was made on (Xen's in_avd: before a permissive widening). */
+int flask_avc_check(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
+                    uint32_t requested, const struct flask_audit *ad, struct ss_av_decision *out);
 
 /*
  * Xen's avc_audit (audit.c), called by the AVC after every check with the
@@ -107,6 +110,24 @@ int flask_avc_has_perm(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, ui
  * for another reason; else "avc:  granted" with every requested bit if any
  * is in auditallow.  ad may be NULL.
  */
+/*
+ * What Xen's avc_audit prints of a check: the denied bits if any is in
+ * auditdeny, all requested bits on an error, the granted bits if any is in
+ * auditallow; 0 for nothing.  *denied says which kind of line it is.
+ */
+static inline uint32_t flask_audited(uint32_t requested, const struct ss_av_decision *avd,
+                                     int result, bool *denied)
+{
+    uint32_t d = requested & ~avd->allowed;
+
+    *denied = d != 0 || result != 0;
+    if (d != 0)
+        return (d & avd->auditdeny) ? d : 0;
+    if (result != 0)
+        return requested;
+    return (requested & avd->auditallow) ? requested : 0;
+}
+
 void flask_avc_audit(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint16_t tclass,
                      uint32_t requested, const struct ss_av_decision *avd, int result,
                      const struct flask_audit *ad);

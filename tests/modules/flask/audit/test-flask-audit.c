@@ -23,6 +23,7 @@
 #include <openxsm/xsm.h>
 
 #include "../../../lib/slurp.h"
+#include "../../../lib/flatmem.h"
 #include "../../check.h"
 #include "modules/flask/flask.h"
 
@@ -147,26 +148,10 @@ static const struct xsm_host_ops host_ops = {
     .log = host_log,
 };
 
-static int g_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
-{
-    (void)opaque;
-    memcpy(dst, (const void *)(uintptr_t)gaddr, len);
-    return 0;
-}
-
-static int g_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
-{
-    (void)opaque;
-    memcpy((void *)(uintptr_t)gaddr, src, len);
-    return 0;
-}
-
-static const struct xsm_guest guest = {g_from, g_to, NULL, false};
-
 static long flask_op(struct world *w, unsigned who, xen_flask_op_t *op)
 {
     op->interface_version = XEN_FLASK_INTERFACE_VERSION;
-    return xsm_do_op(w->x, &w->d[who], &guest, (uint64_t)(uintptr_t)op);
+    return xsm_do_op(w->x, &w->d[who], &flat_guest, (uint64_t)(uintptr_t)op);
 }
 
 static const unsigned char *policy;

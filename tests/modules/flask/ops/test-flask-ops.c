@@ -66,10 +66,14 @@ static int g_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
     return 0;
 }
 
+/* A guest address whose writes fault (0: none), for copy-back failures. */
+static uint64_t fail_to_addr;
+
 static int g_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
 {
     (void)opaque;
-    if (gaddr < GBASE || gaddr - GBASE > GSIZE || len > GSIZE - (gaddr - GBASE))
+    if ((fail_to_addr != 0 && gaddr == fail_to_addr) || gaddr < GBASE || gaddr - GBASE > GSIZE ||
+        len > GSIZE - (gaddr - GBASE))
         return -EFAULT;
     memcpy(gmem + (gaddr - GBASE), src, len);
     return 0;
@@ -687,6 +691,54 @@ static void test_bools(void)
     xsm_destroy(x);
 }
 
+/*
+ * The copy-back of the op faults after the command changed state
+ * (docs/abi.md §3.4): the change stays and the caller gets -EFAULT, as
+ * Xen's do_flask_op does.  Output to a handle is written before the op.
+ */
+static void test_copyback_fault(void)
+{
+    xsm_ctx *x = make("enforcing", policy, policy_len);
+    struct xsm_op_boolean b;
+    char buf[64];
+    uint32_t sid;
+
+    if (x == NULL)
+        return;
+    CHECK_EQ(flask_avc_has_perm(inst(x), 3, 12, SECCLASS_DOMAIN, DOMAIN__UNPAUSE, NULL), -EACCES);
+
+    /* SETBOOL with commit: b_off goes live although the caller sees -EFAULT. */
+    fail_to_addr = OPADDR;
+    CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 0, NULL, 0, 1, 1, &b), -EFAULT);
+    fail_to_addr = 0;
+    CHECK_EQ(bool_op(x, &domU, FLASK_GETBOOL, 0, NULL, 0, 0, 0, &b), 0);
+    CHECK_EQ(b.enforcing, 1);
+    CHECK_EQ(b.pending, 1);
+    CHECK_EQ(flask_avc_has_perm(inst(x), 3, 12, SECCLASS_DOMAIN, DOMAIN__UNPAUSE, NULL), 0);
+
+    /* SETBOOL without commit: the pending value is stored. */
+    fail_to_addr = OPADDR;
+    CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 1, NULL, 0, 0, 0, &b), -EFAULT);
+    fail_to_addr = 0;
+    CHECK_EQ(bool_op(x, &domU, FLASK_GETBOOL, 1, NULL, 0, 0, 0, &b), 0);
+    CHECK_EQ(b.enforcing, 1);
+    CHECK_EQ(b.pending, 0);
+
+    /* SID_TO_CONTEXT: the context reached its buffer, the op did not come back. */
+    fail_to_addr = OPADDR;
+    CHECK_EQ(sid_to_ctx(x, &dom0, SECINITSID_DOM0, sizeof(buf), NULL, NULL), -EFAULT);
+    fail_to_addr = 0;
+    CHECK(memcmp(gmem + (STRADDR - GBASE), "system_u:system_r:dom0_t", 25) == 0);
+
+    /* CONTEXT_TO_SID: -EFAULT; asking again gives the SID. */
+    fail_to_addr = OPADDR;
+    CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:system_r:domU2_t", &sid), -EFAULT);
+    fail_to_addr = 0;
+    CHECK_EQ(ctx_to_sid(x, &dom0, "system_u:system_r:domU2_t", &sid), 0);
+    CHECK(sid > SECINITSID_NUM);
+    xsm_destroy(x);
+}
+
 static void test_enforce_and_avc(void)
 {
     xsm_ctx *x = make("enforcing", policy, policy_len);
@@ -1146,6 +1198,7 @@ int main(int argc, char **argv)
         test_contexts();
         test_compute();
         test_bools();
+        test_copyback_fault();
         test_enforce_and_avc();
         test_ocontexts();
         test_peer_and_relabel();

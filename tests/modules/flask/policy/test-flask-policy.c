@@ -26,6 +26,7 @@
 #include <openxsm/hooks.h>
 #include <openxsm/xen/flask_op.h>
 
+#include "../../../lib/flatmem.h"
 #include "../../check.h"
 #include "modules/flask/flask.h"
 
@@ -84,30 +85,13 @@ static void host_log(void *host, const char *line)
 
 static const struct xsm_host_ops host_ops = {.domain_get = host_domain, .log = host_log};
 
-/* Guest addresses are host addresses: the op and its strings live in this process. */
-static int flat_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
-{
-    (void)opaque;
-    memcpy(dst, (const void *)(uintptr_t)gaddr, len);
-    return 0;
-}
-
-static int flat_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
-{
-    (void)opaque;
-    memcpy((void *)(uintptr_t)gaddr, src, len);
-    return 0;
-}
-
-static const struct xsm_guest flat = {flat_from, flat_to, NULL, false};
-
 /* ---- xsm_op, as the toolstack issues it -------------------------------- */
 
 static long op(struct world *w, unsigned who, xen_flask_op_t *o, uint32_t cmd)
 {
     o->cmd = cmd;
     o->interface_version = XEN_FLASK_INTERFACE_VERSION;
-    return xsm_do_op(w->x, &w->d[who], &flat, (uint64_t)(uintptr_t)o);
+    return xsm_do_op(w->x, &w->d[who], &flat_guest, (uint64_t)(uintptr_t)o);
 }
 
 static long ctx_to_sid(struct world *w, unsigned who, const char *ctx, uint32_t *sid)
