@@ -429,6 +429,13 @@ static void avc_store(struct flask_avc *avc, struct avc_gen *g, struct avc_cpu_s
     _Atomic(struct avc_node *) *link = NULL;
     struct avc_node *n, *old;
 
+    /*
+     * Given up if g is no longer the current generation: this very call's
+     * insert may have grown the table, and a widen or a reclaim in the
+     * retired copy would count frees for nodes the live one still holds.
+     */
+    if (atomic_load_explicit(&avc->gen, memory_order_acquire) != g)
+        return;
     n = avc_alloc(avc, g, cs);
     if (n == NULL)
         return;
