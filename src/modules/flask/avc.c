@@ -523,12 +523,23 @@ int flask_avc_check(struct xsm_instance *mi, uint32_t ssid, uint32_t tsid, uint1
 
     denied = requested & ~avd.allowed;
     if (denied != 0) {
+        bool permissive = avd.flags & SS_AVD_FLAGS_PERMISSIVE;
+
         /* Permissive: grant, and widen the cached node so the grant is audited once. */
-        if (!atomic_load_explicit(&g->enforcing, memory_order_acquire) ||
-            (avd.flags & SS_AVD_FLAGS_PERMISSIVE))
-            avc_store(avc, g, cs, ssid, tsid, tclass, &avd, requested);
-        else
+        if (!atomic_load_explicit(&g->enforcing, memory_order_acquire) || permissive) {
+            /*
+             * Widen where the node lives now: the insert above may have grown
+             * the table into a new generation.  Only one of the same policy
+             * in which the grant still holds.
+             */
+            struct avc_gen *cur = atomic_load_explicit(&avc->gen, memory_order_acquire);
+
+            if (cur->seqno == avd.seqno &&
+                (permissive || !atomic_load_explicit(&cur->enforcing, memory_order_acquire)))
+                avc_store(avc, cur, cs, ssid, tsid, tclass, &avd, requested);
+        } else {
             rc = -EACCES;
+        }
     }
     xrcu_read_unlock(r);
     /* Most checks audit nothing: decide that here, without the call. */

@@ -29,10 +29,14 @@
 static unsigned char *policy;
 static size_t policy_len;
 
+/* Audit lines about domain:pause (the probe of test_widen_after_grow). */
+static unsigned pause_lines;
+
 static void quiet(void *host, const char *line)
 {
     (void)host;
-    (void)line;
+    if (strstr(line, "{ pause }") != NULL)
+        pause_lines++;
 }
 
 /* The CPU the host says the calling thread runs as. */
@@ -254,6 +258,38 @@ static void test_growth(void)
 }
 
 /*
+ * A permissive grant whose own insert grew the table: the grant is kept in
+ * the grown table, so the next check hits it and is not audited again.
+ */
+static void test_widen_after_grow(void)
+{
+    xsm_ctx *x = make("permissive");
+    struct xsm_instance *mi = xsm_find_active(x, XSM_MODULE_FLASK);
+    xen_flask_cache_stats_t a, b;
+
+    this_cpu = 0;
+    flask_avc_set_threshold(flask_avc(mi), 100000);
+    for (uint32_t i = 0; i < 512; i++)
+        flask_avc_has_perm(mi, 100 + i, SECINITSID_DOMU, SECCLASS_DOMAIN, DOMAIN__SETDEBUGGING,
+                           NULL);
+    CHECK_EQ(hash_stats(x).buckets_total, 512);
+    pause_lines = 0;
+    /* The 513th entry: its insert doubles the table, then the denial is widened. */
+    CHECK_EQ(flask_avc_has_perm(mi, 5000, SECINITSID_DOMU, SECCLASS_DOMAIN, DOMAIN__PAUSE, NULL),
+             0);
+    CHECK_EQ(hash_stats(x).buckets_total, 1024);
+    CHECK_EQ(pause_lines, 1);
+    CHECK_EQ(cache_stats(x, 0, &a), 0);
+    CHECK_EQ(flask_avc_has_perm(mi, 5000, SECINITSID_DOMU, SECCLASS_DOMAIN, DOMAIN__PAUSE, NULL),
+             0);
+    CHECK_EQ(cache_stats(x, 0, &b), 0);
+    CHECK_EQ(b.hits - a.hits, 1);
+    CHECK_EQ(pause_lines, 1);
+    CHECK_EQ(hash_stats(x).entries, 513);
+    xsm_destroy(x);
+}
+
+/*
  * Modes: a switch to permissive keeps the cache (Xen does not flush); the
  * switch back to enforcing drops it, so a grant widened while permissive is
  * refused again.
@@ -322,6 +358,7 @@ int main(int argc, char **argv)
     test_permissive_update_counts();
     test_growth();
     test_mode_switches();
+    test_widen_after_grow();
 
     free(policy);
     return check_report("flask-avc");
