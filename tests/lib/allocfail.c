@@ -5,6 +5,7 @@
  * the design).
  */
 #include <errno.h>
+#include <limits.h>
 #include <execinfo.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -187,6 +188,7 @@ struct attempt {
     unsigned long n; /* 0: the reference, nothing fails */
     struct af_text pre, post, again;
     int rc, rc_again;
+    int ref_rc; /* what the reference returned (attempts after the reference) */
     bool fired;
     unsigned long allocs;
 };
@@ -250,7 +252,7 @@ static void *attempt_main(void *p)
     a->rc = run_op(op, fx, a->n, &a->fired, &a->allocs);
     if (op->observe != NULL)
         op->observe(fx, op->arg, &a->post);
-    if (a->fired && a->rc != 0) {
+    if (a->fired && a->rc != a->ref_rc) {
         a->rc_again = run_op(op, fx, 0, &fired, &allocs);
         if (op->observe != NULL)
             op->observe(fx, op->arg, &a->again);
@@ -296,9 +298,10 @@ static void show_diff(const char *what, const char *got, const char *want)
 struct af_result allocfail_run(const struct af_op *op)
 {
     struct af_result res = {0};
-    struct attempt ref = {.op = op};
+    struct attempt ref = {.op = op, .ref_rc = INT_MIN};
     int fail_rc = op->fail_rc != 0 ? op->fail_rc : -ENOMEM;
     unsigned long max_n = op->max_n != 0 ? op->max_n : 100000;
+    bool finished = false;
     long leaked;
 
     if (!attempt_run(&ref, &leaked)) {
@@ -306,7 +309,7 @@ struct af_result allocfail_run(const struct af_op *op)
         res.bad++;
     }
     for (unsigned long n = 1; n <= max_n; n++) {
-        struct attempt a = {.op = op, .n = n};
+        struct attempt a = {.op = op, .n = n, .ref_rc = ref.rc};
         bool ok = true, done;
 
         ok = attempt_run(&a, &leaked);
@@ -319,15 +322,10 @@ struct af_result allocfail_run(const struct af_op *op)
             show_diff("before", text(&a.pre), text(&ref.pre));
             ok = false;
         }
-        if (!a.fired || a.rc == 0) {
+        if (a.rc == ref.rc) {
             /* Done, or a failure absorbed: the operation's full effect. */
-            if (a.rc != ref.rc) {
-                fprintf(stderr, "%s: allocation %lu failing: returned %d, reference %d\n", op->name,
-                        n, a.rc, ref.rc);
-                ok = false;
-            }
             if (strcmp(text(&a.post), text(&ref.post)) != 0) {
-                fprintf(stderr, "%s: allocation %lu failing: success, but not the reference's\n",
+                fprintf(stderr, "%s: allocation %lu failing: succeeded, but not as the reference\n",
                         op->name, n);
                 show_diff("after", text(&a.post), text(&ref.post));
                 ok = false;
@@ -336,12 +334,11 @@ struct af_result allocfail_run(const struct af_op *op)
                 res.absorbed++;
             if (a.fired && getenv("ALLOCFAIL_TRACE") != NULL)
                 fprintf(stderr, "%s: allocation %lu failing: absorbed\n", op->name, n);
+        } else if (!a.fired || a.rc != fail_rc) {
+            fprintf(stderr, "%s: allocation %lu failing%s: returned %d, expected %d or %d\n",
+                    op->name, n, a.fired ? "" : " (not reached)", a.rc, ref.rc, fail_rc);
+            ok = false;
         } else {
-            if (a.rc != fail_rc) {
-                fprintf(stderr, "%s: allocation %lu failing: returned %d, expected %d\n", op->name,
-                        n, a.rc, fail_rc);
-                ok = false;
-            }
             if (strcmp(text(&a.post), text(&a.pre)) != 0) {
                 fprintf(stderr, "%s: allocation %lu failing: failed, and the state changed\n",
                         op->name, n);
@@ -366,8 +363,14 @@ struct af_result allocfail_run(const struct af_op *op)
         af_text_free(&a.post);
         af_text_free(&a.again);
         res.attempts = n;
-        if (done)
+        if (done) {
+            finished = true;
             break;
+        }
+    }
+    if (!finished) {
+        fprintf(stderr, "%s: still failing after %lu attempts\n", op->name, max_n);
+        res.bad++;
     }
     printf("%s: %lu allocations in the reference run; %lu attempts: %lu failed cleanly, %lu "
            "absorbed, %lu wrong\n",

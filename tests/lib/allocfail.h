@@ -52,15 +52,14 @@ void af_text_free(struct af_text *t);
  * One operation under injection.  For n = 1, 2, ...: a fresh thread builds a
  * fresh fixture (setup, nothing failing), records what a caller can observe
  * (observe), arms "the n-th allocation fails", runs the operation, disarms
- * and looks again:
- *  - the operation failed: its result must be 'fail_rc' (-ENOMEM if 0) and
- *    the observation must equal the one before; then the operation runs
- *    again with nothing failing and must give the reference result and
- *    observation (the state was intact enough to work);
- *  - the operation succeeded although an allocation failed (a cache or a
- *    log line absorbed it): the observation must equal the reference's;
- *  - the armed allocation was never reached: the result and observation
- *    must be the reference's, and the loop ends.
+ * and looks again.  The operation's result must then be either
+ *  - the reference's, with the reference's observation: the armed
+ *    allocation was not reached (then the loop ends), or its failure was
+ *    absorbed (a cache or a log line lost it);
+ *  - or 'fail_rc' (-ENOMEM if 0), with the observation from before; then
+ *    the operation runs again with nothing failing and must give the
+ *    reference's result and observation (the state was intact enough to
+ *    work as before).
  * The fixture is then torn down and the thread ends; the live block count
  * must be what it was before the thread started (no leak, in any build).
  * The reference is one run of the same steps with nothing failing.
