@@ -535,13 +535,23 @@ static long op_relabel_domain(struct xsm_instance *mi, struct xsm_domain *cur, v
     if (rc != 0)
         return rc;
 
-    /* Compute every new label first; a failed computation keeps Xen's fallback. */
-    if (flask_transition_sid(mi, newsid, newsid, SECCLASS_DOMAIN, &self_sid) != 0)
+    /*
+     * Compute every new label first; a failed computation keeps Xen's
+     * fallback, except out of memory: that fails the command with nothing
+     * changed, rather than leave the domain a self label no rule gives it.
+     */
+    rc = flask_transition_sid(mi, newsid, newsid, SECCLASS_DOMAIN, &self_sid);
+    if (rc == -ENOMEM)
+        return rc;
+    if (rc != 0)
         self_sid = newsid;
     target_sid = dsec->target_sid;
     tsec = d->target != NULL ? flask_dsec(mi, d->target) : NULL;
-    if (tsec != NULL &&
-        flask_transition_sid(mi, tsec->sid, newsid, SECCLASS_DOMAIN, &target_sid) != 0)
+    rc = tsec != NULL ? flask_transition_sid(mi, tsec->sid, newsid, SECCLASS_DOMAIN, &target_sid)
+                      : 0;
+    if (rc == -ENOMEM)
+        return rc;
+    if (rc != 0)
         target_sid = dsec->target_sid;
 
     dsec->sid = newsid;
