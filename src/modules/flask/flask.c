@@ -398,7 +398,12 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         len = flask_default_policy_len;
     }
     rc = load_policy(mi, image, len);
-    if (rc != 0 && enforcing) {
+    /*
+     * Permissive boot runs without a policy that cannot be loaded, as Xen
+     * does; out of memory is not such a policy: the host gets -ENOMEM and
+     * may try again, rather than an instance in another state.
+     */
+    if (rc != 0 && (enforcing || rc == -ENOMEM)) {
         /* Xen panics with this message; here the context is not created. */
         xsm_log(mi->ctx, "Unable to load FLASK policy");
         flask_fini(mi);
