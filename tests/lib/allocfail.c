@@ -35,6 +35,9 @@ void __wrap_free(void *p);
 /* Per thread: a test's injection never hits another thread's allocations. */
 static _Thread_local unsigned long tl_count, tl_fail_at;
 static _Thread_local bool tl_fired;
+/* The operation's look at the moment of failure (allocfail.h, at_failure). */
+static _Thread_local void (*tl_probe)(void *fx, void *arg);
+static _Thread_local void *tl_probe_fx, *tl_probe_arg;
 static _Atomic long live;
 static _Atomic bool seen;
 
@@ -53,6 +56,8 @@ static bool fail_this(void)
         backtrace_symbols_fd(pc, backtrace(pc, 16), 2);
         fputs("--\n", stderr);
     }
+    if (tl_probe != NULL)
+        tl_probe(tl_probe_fx, tl_probe_arg);
     return true;
 }
 
@@ -203,14 +208,29 @@ struct op_thread {
     unsigned long allocs;
 };
 
+/* Arm the n-th allocation of this thread, with the operation's probe (n 0: neither). */
+static void arm(const struct af_op *op, void *fx, unsigned long n)
+{
+    tl_probe = n != 0 ? op->at_failure : NULL;
+    tl_probe_fx = fx;
+    tl_probe_arg = op->arg;
+    allocfail_arm(n);
+}
+
+static bool disarm(void)
+{
+    tl_probe = NULL;
+    return allocfail_disarm();
+}
+
 static void *op_thread_main(void *p)
 {
     struct op_thread *o = p;
     unsigned long before = allocfail_count();
 
-    allocfail_arm(o->n);
+    arm(o->op, o->fx, o->n);
     o->rc = o->op->run(o->fx, o->op->arg);
-    o->fired = allocfail_disarm();
+    o->fired = disarm();
     o->allocs = allocfail_count() - before;
     return NULL;
 }
@@ -232,9 +252,9 @@ static int run_op(const struct af_op *op, void *fx, unsigned long n, bool *fired
         return o.rc;
     }
     before = allocfail_count();
-    allocfail_arm(n);
+    arm(op, fx, n);
     o.rc = op->run(fx, op->arg);
-    *fired = allocfail_disarm();
+    *fired = disarm();
     *allocs = allocfail_count() - before;
     return o.rc;
 }

@@ -78,6 +78,12 @@ struct af_op {
      */
     bool new_thread;
     unsigned long max_n; /* 0: 100000 */
+    /*
+     * Called in the operation's thread at the moment the armed allocation
+     * fails, to look at what other threads could see half-way (lock-free
+     * reads only: the operation may hold locks).  May be NULL.
+     */
+    void (*at_failure)(void *fx, void *arg);
 };
 
 struct af_result {

@@ -41,6 +41,7 @@ struct tcase {
     const struct image *img;
     const char *ctx;
     bool skip_labels; /* a first load drops run-time labels, even when it fails */
+    uint32_t fill;    /* setup_sidtab: the next SID to allocate */
 };
 
 struct fixture {
@@ -323,14 +324,17 @@ static void mls_context(unsigned i, char *buf, size_t size)
     snprintf(buf + n, size - (size_t)n, "-s1:c0.c3");
 }
 
-/* The table holds SIDs 1..63 (its first chunk) and 32 strings (the hash is half full). */
-static void *setup_sidtab_edge(void *arg)
+/*
+ * The table holds SIDs up to fill - 1: 63 fills its first chunk (64 SIDs
+ * with the unused 0), 64 different contexts fill its hash to the half.
+ */
+static void *setup_sidtab(void *arg)
 {
     struct fixture *f = setup_fresh(NULL);
+    uint32_t fill = ((const struct tcase *)arg)->fill;
     char buf[128];
     unsigned i = 0;
 
-    (void)arg;
     load(f->ss, &img_mls);
     for (;;) {
         struct xrcu_reader *r;
@@ -338,12 +342,32 @@ static void *setup_sidtab_edge(void *arg)
         uint32_t next = st->sids->next;
 
         ss_leave(r);
-        if (next == 64)
+        if (next == fill)
             break;
         mls_context(i++, buf, sizeof(buf));
         sid_of(f->ss, buf);
     }
     return f;
+}
+
+/*
+ * While a SID is being allocated, a lock-free reader must not see it until
+ * it is there for good: one that failed half-way would vanish again (and
+ * its context be freed under the reader).
+ */
+static unsigned seen_half;
+
+static void sidtab_probe(void *fx, void *arg)
+{
+    struct fixture *f = fx;
+    struct xrcu_reader *r;
+    const struct ss_state *st = ss_enter(f->ss, &r);
+
+    (void)arg;
+    if (st != NULL && st->sids != NULL && ss_sidtab_get(st->sids, st->sids->next) != NULL)
+        seen_half++;
+    if (st != NULL)
+        ss_leave(r);
 }
 
 static int op_sidtab_grow(void *fx, void *arg)
@@ -401,10 +425,11 @@ static int op_first_value(void *fx, void *arg)
 
 /* ---- the runs ---- */
 
-static void run(const char *name, void *(*setup)(void *), int (*op)(void *, void *),
-                const struct image *img, const char *ctx)
+static void run_fill(const char *name, void *(*setup)(void *), int (*op)(void *, void *),
+                     const struct image *img, const char *ctx, uint32_t fill)
 {
-    struct tcase tc = {.img = img, .ctx = ctx, .skip_labels = setup == setup_labels_only};
+    struct tcase tc = {
+        .img = img, .ctx = ctx, .skip_labels = setup == setup_labels_only, .fill = fill};
     struct af_op o = {
         .name = name,
         .arg = &tc,
@@ -413,12 +438,19 @@ static void run(const char *name, void *(*setup)(void *), int (*op)(void *, void
         .observe = observe,
         .teardown = teardown,
         .new_thread = setup == setup_loaded,
+        .at_failure = sidtab_probe,
     };
     struct af_result r = allocfail_run(&o);
 
     CHECK_EQ(r.bad, 0);
     /* Every one of these allocates: otherwise nothing was tested. */
     CHECK(r.attempts > 1);
+}
+
+static void run(const char *name, void *(*setup)(void *), int (*op)(void *, void *),
+                const struct image *img, const char *ctx)
+{
+    run_fill(name, setup, op, img, ctx, 0);
 }
 
 int main(int argc, char **argv)
@@ -468,7 +500,9 @@ int main(int argc, char **argv)
     run("change_sid test", setup_used, op_change, &img_test, NULL);
     run("policy pirq label", setup_used, op_policy_label, &img_test, NULL);
     run("policy ioport labels", setup_used, op_policy_ranges, &img_test, NULL);
-    run("sid table and hash growth", setup_sidtab_edge, op_sidtab_grow, &img_mls, NULL);
+    run_fill("sid table growth", setup_sidtab, op_sidtab_grow, &img_mls, NULL, 64);
+    run_fill("sid hash growth", setup_sidtab, op_sidtab_grow, &img_mls, NULL, 65);
+    CHECK_EQ(seen_half, 0);
 
     /* Object labels. */
     run("ocontext add", setup_used, op_ocon_add, &img_test, NULL);
