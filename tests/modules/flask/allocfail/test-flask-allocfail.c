@@ -537,6 +537,16 @@ static int do_first_access(void *fx, void *arg)
     return rc != 0 ? (int)rc : (int)(o.u.access.allowed & 0x7fffffff);
 }
 
+static int do_first_hashstats(void *fx, void *arg)
+{
+    xen_flask_op_t o = {.cmd = FLASK_AVC_HASHSTATS};
+    long rc;
+
+    (void)arg;
+    rc = op(fx, &o);
+    return rc != 0 ? (int)rc : (int)o.u.hash_stats.entries;
+}
+
 /* ---- the runs ---- */
 
 static void run(const char *name, void *(*set)(void *), int (*fn)(void *, void *), struct tcase tc)
@@ -626,6 +636,7 @@ int main(int argc, char **argv)
         t.new_thr = true;
         run("first decision of a thread", setup, do_first_decision, t);
         run("first FLASK_ACCESS of a thread", setup, do_first_access, t);
+        run("first AVC_HASHSTATS of a thread", setup, do_first_hashstats, t);
     }
 
     free(pol_test);
