@@ -288,17 +288,16 @@ void flask_avc_set_threshold(struct flask_avc *avc, uint32_t threshold)
     atomic_store_explicit(&avc->threshold, threshold, memory_order_relaxed);
 }
 
-void flask_avc_hash_stats(struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
-                          uint32_t *buckets_total, uint32_t *max_chain)
+int flask_avc_hash_stats(struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
+                         uint32_t *buckets_total, uint32_t *max_chain)
 {
     struct xrcu_reader *r = xrcu_read_lock(&avc->rcu);
     struct avc_gen *g;
     uint32_t used = 0, longest = 0;
 
-    if (r == NULL) {
-        *entries = *buckets_used = *buckets_total = *max_chain = 0;
-        return;
-    }
+    /* No read section (out of memory): the chains cannot be walked safely. */
+    if (r == NULL)
+        return -ENOMEM;
     g = atomic_load_explicit(&avc->gen, memory_order_acquire);
     for (uint32_t i = 0; i <= g->mask; i++) {
         uint32_t len = 0;
@@ -316,6 +315,7 @@ void flask_avc_hash_stats(struct flask_avc *avc, uint32_t *entries, uint32_t *bu
     *buckets_total = g->mask + 1;
     *max_chain = longest;
     xrcu_read_unlock(r);
+    return 0;
 }
 
 unsigned flask_avc_nr_cpus(const struct flask_avc *avc)

@@ -214,8 +214,9 @@ bool flask_avc_enforcing(struct flask_avc *avc);
 int flask_avc_set_enforcing(struct flask_avc *avc, bool enforcing);
 uint32_t flask_avc_threshold(const struct flask_avc *avc);
 void flask_avc_set_threshold(struct flask_avc *avc, uint32_t threshold);
-void flask_avc_hash_stats(struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
-                          uint32_t *buckets_total, uint32_t *max_chain);
+/* 0, or -ENOMEM when the calling thread's first read section cannot be had. */
+int flask_avc_hash_stats(struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
+                         uint32_t *buckets_total, uint32_t *max_chain);
 /* One CPU's counters; -ENOENT from the host's nr_cpus on. */
 int flask_avc_cache_stats(const struct flask_avc *avc, unsigned cpu, struct flask_avc_stats *out);
 

@@ -438,9 +438,11 @@ static long op_setavc_threshold(struct xsm_instance *mi, struct xsm_domain *cur,
 static long op_hashstats(struct xsm_instance *mi, void *op, bool *copyback)
 {
     xen_flask_hash_stats_t *h = &((xen_flask_op_t *)op)->u.hash_stats;
+    int rc = flask_avc_hash_stats(flask_avc(mi), &h->entries, &h->buckets_used, &h->buckets_total,
+                                  &h->max_chain_len);
 
-    flask_avc_hash_stats(flask_avc(mi), &h->entries, &h->buckets_used, &h->buckets_total,
-                         &h->max_chain_len);
+    if (rc != 0)
+        return rc;
     *copyback = true;
     return 0;
 }
