@@ -315,6 +315,21 @@ static int do_setbool_commit(void *fx, void *arg)
     return (int)op_bool(fx, 0, 1, true);
 }
 
+/* The same by name (bool_id 0xffffffff): the name is copied in first. */
+static int do_setbool_commit_name(void *fx, void *arg)
+{
+    static char name[] = "b_off";
+    xen_flask_op_t o = {.cmd = FLASK_SETBOOL};
+
+    (void)arg;
+    o.u.boolean.bool_id = 0xffffffffU;
+    o.u.boolean.new_value = 1;
+    o.u.boolean.commit = 1;
+    o.u.boolean.size = sizeof(name) - 1;
+    o.u.boolean.name.p = name;
+    return (int)op(fx, &o);
+}
+
 static int do_setbool_pending(void *fx, void *arg)
 {
     (void)arg;
@@ -600,6 +615,7 @@ int main(int argc, char **argv)
     run("LOAD reload, permissive", setup, do_load, perm);
     run("LOAD first (late)", setup, do_load_first, late);
     run("SETBOOL commit", setup, do_setbool_commit, enf);
+    run("SETBOOL commit by name", setup, do_setbool_commit_name, enf);
     run("SETBOOL pending", setup, do_setbool_pending, enf);
     run("COMMITBOOLS", setup_pending, do_commitbools, enf);
     run("SETENFORCE 1", setup, do_enforce, perm);
