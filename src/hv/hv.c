@@ -597,7 +597,6 @@ int hv_domain_set_target(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, xs
 int hv_console_append(struct hv *h, const char *s, size_t len)
 {
     char *n;
-
     size_t drop = 0;
 
     if (len > HV_CONSOLE_MAX)

@@ -292,7 +292,7 @@ static bool attempt_run(struct attempt *a, long *leaked)
         fprintf(stderr, "allocfail: cannot run a thread\n");
         exit(1);
     }
-    /* The thread's own buffers are gone: its reader slots went at its exit. */
+    /* All the thread allocated is freed (its reader slots at its exit) but the observations. */
     *leaked = allocfail_live() - live0 - (long)(a->pre.s != NULL) - (long)(a->post.s != NULL) -
               (long)(a->again.s != NULL);
     return *leaked == 0;

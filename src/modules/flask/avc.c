@@ -258,14 +258,14 @@ int flask_avc_set_enforcing(struct flask_avc *avc, bool enforcing)
     struct avc_gen *g, *ng = NULL;
 
     /* The flush of a switch to enforcing is allocated first: it cannot fail half-way. */
-    if (enforcing && !atomic_load(&avc->enforcing)) {
+    if (enforcing) {
         ng = gen_new(AVC_MIN_BUCKETS, 0, true);
         if (ng == NULL)
             return -ENOMEM;
     }
     pthread_mutex_lock(&avc->gen_lock);
     g = atomic_load_explicit(&avc->gen, memory_order_relaxed);
-    if (enforcing && !atomic_load(&avc->enforcing) && ng != NULL) {
+    if (enforcing && !atomic_load(&avc->enforcing)) {
         atomic_store(&avc->enforcing, true);
         avc_flush(avc, ng, g->seqno);
         ng = NULL;
@@ -274,7 +274,7 @@ int flask_avc_set_enforcing(struct flask_avc *avc, bool enforcing)
         atomic_store_explicit(&g->enforcing, false, memory_order_release);
     }
     pthread_mutex_unlock(&avc->gen_lock);
-    free(ng); /* someone else switched first */
+    free(ng); /* already enforcing */
     return 0;
 }
 
