@@ -597,20 +597,21 @@ int hv_domain_set_target(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, xs
 int hv_console_append(struct hv *h, const char *s, size_t len)
 {
     char *n;
+    size_t drop = 0;
 
     if (len > HV_CONSOLE_MAX)
         return -EINVAL;
-    if (h->con_len + len > HV_CONSOLE_MAX) {
-        /* A ring: the oldest output goes first. */
-        size_t drop = h->con_len + len - HV_CONSOLE_MAX;
-
-        memmove(h->con, h->con + drop, h->con_len - drop);
-        h->con_len -= drop;
-    }
-    n = realloc(h->con, h->con_len + len + 1);
+    /* A ring: the oldest output goes, but only once the new size is had. */
+    if (h->con_len + len > HV_CONSOLE_MAX)
+        drop = h->con_len + len - HV_CONSOLE_MAX;
+    n = realloc(h->con, h->con_len - drop + len + 1);
     if (!n)
         return -ENOMEM;
     h->con = n;
+    if (drop) {
+        memmove(h->con, h->con + drop, h->con_len - drop);
+        h->con_len -= drop;
+    }
     memcpy(h->con + h->con_len, s, len);
     h->con_len += len;
     h->con[h->con_len] = '\0';
@@ -625,6 +626,7 @@ int hv_console_emit(struct hv *h, struct hv_dom *d, const char *buf, size_t len)
 {
     char *out;
     size_t n = 0;
+    bool midline = d->con_midline;
     int rc;
 
     if (len > HV_CONSOLE_MAX)
@@ -639,13 +641,15 @@ int hv_console_emit(struct hv *h, struct hv_dom *d, const char *buf, size_t len)
 
         if (c != '\n' && (c < 32 || c > 126))
             continue;
-        if (!d->con_midline)
+        if (!midline)
             n += (size_t)sprintf(out + n, "(d%u) ", d->x.domid);
         out[n++] = c;
-        d->con_midline = c != '\n';
+        midline = c != '\n';
     }
     rc = hv_console_append(h, out, n);
     free(out);
+    if (rc == 0)
+        d->con_midline = midline; /* the line goes on only if the output went out */
     return rc;
 }
 

@@ -232,17 +232,26 @@ const char *ss_last_error(const ss_ctx *ss)
 
 /*
  * A value of the current state (STATE_VALUE) or policy (POLICY_VALUE),
- * computed inside a read section; def when there is no policy, or no
- * memory for the section.
+ * computed inside a read section; def when there is no policy.  These
+ * calls have no error to return, so a thread whose first read section
+ * cannot be had (no memory for its reader slot) reads under the writers'
+ * lock instead: no writer can then retire the current state.  Answering
+ * def there would be a lie ("no policy loaded") that callers act on.
  */
 #define STATE_VALUE(ss, st, def, expr)                                                             \
     ({                                                                                             \
+        ss_ctx *ss_ = (ss_ctx *)(ss);                                                              \
         struct xrcu_reader *r_;                                                                    \
-        const struct ss_state *st = ss_enter((ss_ctx *)(ss), &r_);                                 \
-        __typeof__(def) v_ = (def);                                                                \
+        const struct ss_state *st = ss_enter(ss_, &r_);                                            \
+        __typeof__(def) v_;                                                                        \
         if (st) {                                                                                  \
             v_ = (expr);                                                                           \
             ss_leave(r_);                                                                          \
+        } else {                                                                                   \
+            pthread_mutex_lock(&ss_->wlock);                                                       \
+            st = atomic_load_explicit(&ss_->cur, memory_order_relaxed);                            \
+            v_ = (expr);                                                                           \
+            pthread_mutex_unlock(&ss_->wlock);                                                     \
         }                                                                                          \
         v_;                                                                                        \
     })

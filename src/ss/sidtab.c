@@ -115,34 +115,44 @@ static uint32_t lookup_str(const struct ss_sidtab *t, const char *s, uint32_t le
     }
 }
 
-static int hash_insert(struct ss_sidtab *t, uint32_t sid, uint32_t hash)
+/* Room in the string hash for one more SID (lock held); the only step that can fail. */
+static int hash_reserve(struct ss_sidtab *t)
 {
-    if ((uint64_t)(t->count + 1) * 2 > (uint64_t)t->hmask + 1 || !t->h) {
-        uint32_t sz = t->h ? (t->hmask + 1) * 2 : 32;
-        uint32_t *h = calloc(sz, sizeof(*h));
-        if (!h)
-            return -ENOMEM;
-        for (uint32_t j = 0; t->h && j <= t->hmask; j++) {
-            uint32_t s = t->h[j];
-            if (!s)
-                continue;
-            uint32_t k = ss_sidtab_get(t, s)->hash & (sz - 1);
-            while (h[k])
-                k = (k + 1) & (sz - 1);
-            h[k] = s;
-        }
-        free(t->h);
-        t->h = h;
-        t->hmask = sz - 1;
+    if (t->h && (uint64_t)(t->count + 1) * 2 <= (uint64_t)t->hmask + 1)
+        return 0;
+    uint32_t sz = t->h ? (t->hmask + 1) * 2 : 32;
+    uint32_t *h = calloc(sz, sizeof(*h));
+    if (!h)
+        return -ENOMEM;
+    for (uint32_t j = 0; t->h && j <= t->hmask; j++) {
+        uint32_t s = t->h[j];
+        if (!s)
+            continue;
+        uint32_t k = ss_sidtab_get(t, s)->hash & (sz - 1);
+        while (h[k])
+            k = (k + 1) & (sz - 1);
+        h[k] = s;
     }
+    free(t->h);
+    t->h = h;
+    t->hmask = sz - 1;
+    return 0;
+}
+
+static void hash_insert(struct ss_sidtab *t, uint32_t sid, uint32_t hash)
+{
     uint32_t i = hash & t->hmask;
     while (t->h[i])
         i = (i + 1) & t->hmask;
     t->h[i] = sid;
     t->count++;
-    return 0;
 }
 
+/*
+ * Everything that can fail comes first (the chunk, the context's copy, room
+ * in the hash); only then is the entry published, so a lock-free reader
+ * never sees a SID that is taken back, nor reads a context being freed.
+ */
 int ss_sidtab_set(struct ss_sidtab *t, ss_sid sid, const struct ss_context *ctx, char *str,
                   uint32_t len)
 {
@@ -151,22 +161,18 @@ int ss_sidtab_set(struct ss_sidtab *t, ss_sid sid, const struct ss_context *ctx,
 
     if (!e)
         return -ENOMEM;
+    /* An equal context keeps its first SID in the hash; the entry still resolves. */
+    bool hashed = !lookup_str(t, str, len, hash);
+    if (hashed && hash_reserve(t))
+        return -ENOMEM;
     if (ss_ctx_dup(&e->ctx, ctx))
         return -ENOMEM;
     e->len = len;
     e->hash = hash;
-    /* An equal context keeps its first SID in the hash; the entry still resolves. */
-    if (!lookup_str(t, str, len, hash)) {
-        /* Publish before hashing: the hash reads entries through ss_sidtab_get. */
-        atomic_store_explicit(&e->str, str, memory_order_release);
-        if (hash_insert(t, sid, hash)) {
-            atomic_store_explicit(&e->str, NULL, memory_order_relaxed);
-            ss_ctx_free(&e->ctx);
-            return -ENOMEM;
-        }
-    } else {
-        atomic_store_explicit(&e->str, str, memory_order_release);
-    }
+    /* Publish before hashing: the hash reads entries through ss_sidtab_get. */
+    atomic_store_explicit(&e->str, str, memory_order_release);
+    if (hashed)
+        hash_insert(t, sid, hash);
     if (sid >= t->next)
         t->next = sid + 1;
     return 0;

@@ -29,6 +29,10 @@
  *    generation's: a decision from an older policy can never enter a newer
  *    cache (Xen's latest_notif), one from a newer policy waits for the
  *    generation that the loader is about to publish.
+ *  - A flush allocates its new generation before the change it follows
+ *    (flask_avc_flush_prepare): once a policy is loaded or booleans are
+ *    committed, publishing the empty generation cannot fail, so the old
+ *    policy's decisions can never stay cached for want of memory.
  *  - Writers to chains (insert, widen, reclaim) hold the mutex of the
  *    bucket's stripe; generation changes hold gen_lock.  A writer that
  *    finds its generation replaced gives up: the work was only caching.
@@ -199,27 +203,48 @@ static void gen_replace(struct flask_avc *avc, struct avc_gen *g)
     xrcu_retire(&avc->rcu, &old->rcu, gen_free);
 }
 
-/* A new empty generation for seqno (gen_lock held). */
-static int avc_flush(struct flask_avc *avc, uint32_t seqno)
+/* Publish the empty generation g for seqno in place of the current one (gen_lock held). */
+static void avc_flush(struct flask_avc *avc, struct avc_gen *g, uint32_t seqno)
 {
-    struct avc_gen *g = gen_new(AVC_MIN_BUCKETS, seqno, atomic_load(&avc->enforcing)), *old;
+    struct avc_gen *old = atomic_load_explicit(&avc->gen, memory_order_relaxed);
 
-    if (g == NULL)
-        return -ENOMEM;
-    old = atomic_load_explicit(&avc->gen, memory_order_relaxed);
+    g->seqno = seqno;
+    atomic_store_explicit(&g->enforcing, atomic_load(&avc->enforcing), memory_order_relaxed);
     /* Xen frees every node of a flushed cache. */
     stat_add(avc_cpu(avc), ST_FREES, atomic_load(&old->active));
     gen_replace(avc, g);
+}
+
+int flask_avc_flush_prepare(struct flask_avc *avc, struct flask_avc_flush **out)
+{
+    struct avc_gen *g = gen_new(AVC_MIN_BUCKETS, 0, false);
+
+    (void)avc;
+    if (g == NULL)
+        return -ENOMEM;
+    *out = (struct flask_avc_flush *)g;
     return 0;
+}
+
+void flask_avc_flush_commit(struct flask_avc *avc, struct flask_avc_flush *f, uint32_t seqno)
+{
+    pthread_mutex_lock(&avc->gen_lock);
+    avc_flush(avc, (struct avc_gen *)f, seqno);
+    pthread_mutex_unlock(&avc->gen_lock);
+}
+
+void flask_avc_flush_cancel(struct flask_avc_flush *f)
+{
+    free(f);
 }
 
 int flask_avc_reset(struct flask_avc *avc, uint32_t seqno)
 {
-    int rc;
+    struct flask_avc_flush *f;
+    int rc = flask_avc_flush_prepare(avc, &f);
 
-    pthread_mutex_lock(&avc->gen_lock);
-    rc = avc_flush(avc, seqno);
-    pthread_mutex_unlock(&avc->gen_lock);
+    if (rc == 0)
+        flask_avc_flush_commit(avc, f, seqno);
     return rc;
 }
 
@@ -230,22 +255,27 @@ bool flask_avc_enforcing(struct flask_avc *avc)
 
 int flask_avc_set_enforcing(struct flask_avc *avc, bool enforcing)
 {
-    struct avc_gen *g;
-    int rc = 0;
+    struct avc_gen *g, *ng = NULL;
 
+    /* The flush of a switch to enforcing is allocated first: it cannot fail half-way. */
+    if (enforcing) {
+        ng = gen_new(AVC_MIN_BUCKETS, 0, true);
+        if (ng == NULL)
+            return -ENOMEM;
+    }
     pthread_mutex_lock(&avc->gen_lock);
     g = atomic_load_explicit(&avc->gen, memory_order_relaxed);
     if (enforcing && !atomic_load(&avc->enforcing)) {
         atomic_store(&avc->enforcing, true);
-        rc = avc_flush(avc, g->seqno);
-        if (rc != 0)
-            atomic_store(&avc->enforcing, false);
+        avc_flush(avc, ng, g->seqno);
+        ng = NULL;
     } else if (!enforcing) {
         atomic_store(&avc->enforcing, false);
         atomic_store_explicit(&g->enforcing, false, memory_order_release);
     }
     pthread_mutex_unlock(&avc->gen_lock);
-    return rc;
+    free(ng); /* already enforcing */
+    return 0;
 }
 
 uint32_t flask_avc_threshold(const struct flask_avc *avc)
@@ -258,17 +288,16 @@ void flask_avc_set_threshold(struct flask_avc *avc, uint32_t threshold)
     atomic_store_explicit(&avc->threshold, threshold, memory_order_relaxed);
 }
 
-void flask_avc_hash_stats(struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
-                          uint32_t *buckets_total, uint32_t *max_chain)
+int flask_avc_hash_stats(struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
+                         uint32_t *buckets_total, uint32_t *max_chain)
 {
     struct xrcu_reader *r = xrcu_read_lock(&avc->rcu);
     struct avc_gen *g;
     uint32_t used = 0, longest = 0;
 
-    if (r == NULL) {
-        *entries = *buckets_used = *buckets_total = *max_chain = 0;
-        return;
-    }
+    /* No read section (out of memory): the chains cannot be walked safely. */
+    if (r == NULL)
+        return -ENOMEM;
     g = atomic_load_explicit(&avc->gen, memory_order_acquire);
     for (uint32_t i = 0; i <= g->mask; i++) {
         uint32_t len = 0;
@@ -286,6 +315,7 @@ void flask_avc_hash_stats(struct flask_avc *avc, uint32_t *entries, uint32_t *bu
     *buckets_total = g->mask + 1;
     *max_chain = longest;
     xrcu_read_unlock(r);
+    return 0;
 }
 
 unsigned flask_avc_nr_cpus(const struct flask_avc *avc)

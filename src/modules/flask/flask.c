@@ -66,35 +66,38 @@ struct flask_avc *flask_avc(struct xsm_instance *mi)
 }
 
 /* Callers hold op_lock. */
-void flask_set_enforcing(struct xsm_instance *mi, bool enforcing)
+int flask_set_enforcing(struct xsm_instance *mi, bool enforcing)
 {
     struct flask_state *st = flask_state(mi);
+    /* A switch to enforcing drops the decisions widened while permissive; it may fail, first. */
+    int rc = flask_avc_set_enforcing(st->avc, enforcing);
 
+    if (rc != 0)
+        return rc;
     /* The security server's invalid-context rules follow the mode (ss_set_enforcing). */
     ss_set_enforcing(st->ss, enforcing);
-    /* A switch to enforcing drops the decisions widened while permissive. */
-    flask_avc_set_enforcing(st->avc, enforcing);
+    return 0;
 }
 
-/* After a load or a boolean commit: cache only the new policy's decisions. */
-void flask_policy_changed(struct xsm_instance *mi)
-{
-    struct flask_state *st = flask_state(mi);
-
-    flask_avc_reset(st->avc, ss_seqno(st->ss));
-}
-
+/* The AVC flush is allocated before the load: after it, only the new policy's decisions. */
 static int load_policy(struct xsm_instance *mi, const void *image, size_t len)
 {
     struct flask_state *st = flask_state(mi);
+    struct flask_avc_flush *flush;
     int rc;
 
+    rc = flask_avc_flush_prepare(st->avc, &flush);
+    if (rc != 0) {
+        xsm_log(mi->ctx, "Flask: policy load failed: out of memory");
+        return rc;
+    }
     rc = ss_load_policy(st->ss, image, len);
     if (rc != 0) {
+        flask_avc_flush_cancel(flush);
         xsm_log(mi->ctx, "Flask: policy load failed: %s", ss_last_error(st->ss));
         return rc;
     }
-    flask_policy_changed(mi);
+    flask_avc_flush_commit(st->avc, flush, ss_seqno(st->ss));
     flask_bools_drop_pending(st);
     return 0;
 }
@@ -395,7 +398,12 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         len = flask_default_policy_len;
     }
     rc = load_policy(mi, image, len);
-    if (rc != 0 && enforcing) {
+    /*
+     * Permissive boot runs without a policy that cannot be loaded, as Xen
+     * does; out of memory is not such a policy: the host gets -ENOMEM and
+     * may try again, rather than an instance in another state.
+     */
+    if (rc != 0 && (enforcing || rc == -ENOMEM)) {
         /* Xen panics with this message; here the context is not created. */
         xsm_log(mi->ctx, "Unable to load FLASK policy");
         flask_fini(mi);

@@ -195,13 +195,28 @@ int flask_avc_create(struct flask_avc **out, const struct flask_avc_config *cfg)
 void flask_avc_destroy(struct flask_avc *avc);
 /* Drop every cached decision; from now on only decisions of policy seqno are cached. */
 int flask_avc_reset(struct flask_avc *avc, uint32_t seqno);
-/* The mode decisions are made in; a switch to enforcing drops the cache (widened grants). */
+/*
+ * The same flush in two steps, for a change it must follow (a load, a
+ * boolean commit): prepare allocates before the change (-ENOMEM: make no
+ * change), commit cannot fail, cancel drops what prepare made when the
+ * change failed.  A flush that failed after the change would leave the old
+ * policy's decisions cached.
+ */
+struct flask_avc_flush;
+int flask_avc_flush_prepare(struct flask_avc *avc, struct flask_avc_flush **out);
+void flask_avc_flush_commit(struct flask_avc *avc, struct flask_avc_flush *f, uint32_t seqno);
+void flask_avc_flush_cancel(struct flask_avc_flush *f);
+/*
+ * The mode decisions are made in; a switch to enforcing drops the cache
+ * (widened grants).  -ENOMEM, mode unchanged, when that cannot be done.
+ */
 bool flask_avc_enforcing(struct flask_avc *avc);
 int flask_avc_set_enforcing(struct flask_avc *avc, bool enforcing);
 uint32_t flask_avc_threshold(const struct flask_avc *avc);
 void flask_avc_set_threshold(struct flask_avc *avc, uint32_t threshold);
-void flask_avc_hash_stats(struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
-                          uint32_t *buckets_total, uint32_t *max_chain);
+/* 0, or -ENOMEM when the calling thread's first read section cannot be had. */
+int flask_avc_hash_stats(struct flask_avc *avc, uint32_t *entries, uint32_t *buckets_used,
+                         uint32_t *buckets_total, uint32_t *max_chain);
 /* One CPU's counters; -ENOENT from the host's nr_cpus on. */
 int flask_avc_cache_stats(const struct flask_avc *avc, unsigned cpu, struct flask_avc_stats *out);
 
@@ -214,9 +229,8 @@ int flask_security_has_perm(struct xsm_instance *mi, struct xsm_domain *cur, uin
  * booleans on success; the first policy is announced as Xen does.
  */
 int flask_load_policy(struct xsm_instance *mi, const void *image, size_t len);
-/* After a boolean commit or a switch to enforcing. */
-void flask_policy_changed(struct xsm_instance *mi);
-void flask_set_enforcing(struct xsm_instance *mi, bool enforcing);
+/* SETENFORCE: 0, or -ENOMEM with nothing changed. */
+int flask_set_enforcing(struct xsm_instance *mi, bool enforcing);
 struct flask_avc *flask_avc(struct xsm_instance *mi);
 
 /* Boot modes (Xen's flask= parameter). */

@@ -97,8 +97,7 @@ static long op_setenforce(struct xsm_instance *mi, struct xsm_domain *cur, void 
     rc = has_sec(mi, cur, SECURITY__SETENFORCE, "flask_setenforce");
     if (rc != 0)
         return rc;
-    flask_set_enforcing(mi, enforce);
-    return 0;
+    return flask_set_enforcing(mi, enforce);
 }
 
 static long op_context_to_sid(struct xsm_instance *mi, struct xsm_domain *cur,
@@ -232,22 +231,36 @@ static unsigned bool_count(struct xsm_instance *mi)
     return flask_policy_loaded(mi) ? ss_bool_count(flask_ss(mi)) : 0;
 }
 
-/* Make 'values' (bool_count entries) the live boolean values. */
+/*
+ * Make 'values' (bool_count entries) the live boolean values.  FLASK keeps
+ * its own pending values (Xen's bool_pending); the security server's are
+ * only the way in, so a commit that fails sets them back to the live ones.
+ */
 static int bools_apply(struct xsm_instance *mi, const int *values, unsigned num)
 {
     ss_ctx *ss = flask_ss(mi);
+    struct flask_avc_flush *flush;
     int rc;
 
-    for (unsigned i = 0; i < num; i++) {
-        rc = ss_bool_set_pending(ss, i, values[i]);
-        if (rc != 0)
-            return rc;
-    }
-    rc = ss_bool_commit(ss);
+    rc = flask_avc_flush_prepare(flask_avc(mi), &flush);
     if (rc != 0)
         return rc;
+    for (unsigned i = 0; i < num && rc == 0; i++)
+        rc = ss_bool_set_pending(ss, i, values[i]);
+    if (rc == 0)
+        rc = ss_bool_commit(ss);
+    if (rc != 0) {
+        for (unsigned i = 0; i < num; i++) {
+            int active;
+
+            if (ss_bool_get(ss, i, &active, NULL) == 0)
+                ss_bool_set_pending(ss, i, active);
+        }
+        flask_avc_flush_cancel(flush);
+        return rc;
+    }
+    flask_avc_flush_commit(flask_avc(mi), flush, ss_seqno(ss));
     flask_audit_bools_committed(mi);
-    flask_policy_changed(mi);
     return 0;
 }
 
@@ -425,9 +438,11 @@ static long op_setavc_threshold(struct xsm_instance *mi, struct xsm_domain *cur,
 static long op_hashstats(struct xsm_instance *mi, void *op, bool *copyback)
 {
     xen_flask_hash_stats_t *h = &((xen_flask_op_t *)op)->u.hash_stats;
+    int rc = flask_avc_hash_stats(flask_avc(mi), &h->entries, &h->buckets_used, &h->buckets_total,
+                                  &h->max_chain_len);
 
-    flask_avc_hash_stats(flask_avc(mi), &h->entries, &h->buckets_used, &h->buckets_total,
-                         &h->max_chain_len);
+    if (rc != 0)
+        return rc;
     *copyback = true;
     return 0;
 }
@@ -522,13 +537,23 @@ static long op_relabel_domain(struct xsm_instance *mi, struct xsm_domain *cur, v
     if (rc != 0)
         return rc;
 
-    /* Compute every new label first; a failed computation keeps Xen's fallback. */
-    if (flask_transition_sid(mi, newsid, newsid, SECCLASS_DOMAIN, &self_sid) != 0)
+    /*
+     * Compute every new label first; a failed computation keeps Xen's
+     * fallback, except out of memory: that fails the command with nothing
+     * changed, rather than leave the domain a self label no rule gives it.
+     */
+    rc = flask_transition_sid(mi, newsid, newsid, SECCLASS_DOMAIN, &self_sid);
+    if (rc == -ENOMEM)
+        return rc;
+    if (rc != 0)
         self_sid = newsid;
     target_sid = dsec->target_sid;
     tsec = d->target != NULL ? flask_dsec(mi, d->target) : NULL;
-    if (tsec != NULL &&
-        flask_transition_sid(mi, tsec->sid, newsid, SECCLASS_DOMAIN, &target_sid) != 0)
+    rc = tsec != NULL ? flask_transition_sid(mi, tsec->sid, newsid, SECCLASS_DOMAIN, &target_sid)
+                      : 0;
+    if (rc == -ENOMEM)
+        return rc;
+    if (rc != 0)
         target_sid = dsec->target_sid;
 
     dsec->sid = newsid;
