@@ -44,6 +44,7 @@
 #include "modules/flask/flask.h"
 
 #include "../../tests/lib/slurp.h"
+#include "../lib/sepol_load.h"
 #include "../lib/timing.h"
 #include "../../tests/lib/flatmem.h"
 
@@ -189,18 +190,6 @@ static void bench_avc(void)
 }
 
 /* ---- hook and ops against libsepol ---- */
-static int sepol_load(policydb_t *p, const unsigned char *img, size_t len)
-{
-    struct policy_file pf;
-    policy_file_init(&pf);
-    pf.type = PF_USE_MEMORY;
-    pf.data = (char *)img;
-    pf.len = len;
-    if (policydb_init(p))
-        return -1;
-    return policydb_read(p, &pf, 0) ? -1 : 0;
-}
-
 static double sepol_batch(sepol_security_id_t s, sepol_security_id_t t, sepol_security_class_t c,
                           sepol_access_vector_t req, long n)
 {

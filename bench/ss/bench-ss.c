@@ -42,6 +42,7 @@
 #include <openxsm/ss.h>
 
 #include "../../tests/lib/slurp.h"
+#include "../lib/sepol_load.h"
 #include "../lib/timing.h"
 
 #ifndef BENCH_CORPUS
@@ -55,18 +56,6 @@ static uint64_t rnd(void)
     z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
-}
-
-static int sepol_load(policydb_t *p, unsigned char *img, size_t len)
-{
-    struct policy_file pf;
-    policy_file_init(&pf);
-    pf.type = PF_USE_MEMORY;
-    pf.data = (char *)img;
-    pf.len = len;
-    if (policydb_init(p))
-        return -1;
-    return policydb_read(p, &pf, 0) ? -1 : 0;
 }
 
 /* ---- memory: one load in a fresh child -------------------------------- */

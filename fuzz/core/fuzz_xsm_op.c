@@ -83,6 +83,8 @@
 #include "fuzz-policies.h"
 #include "modules/flask/flask.h"
 
+#include "../lib/avc_invariants.h"
+
 #define OP_BASE       0x1000ULL
 #define DATA_BASE     0x100000ULL
 #define DATA_MAX      4096U
@@ -327,59 +329,6 @@ static void digest(struct world *w, const xen_flask_op_t *op, struct digest *out
             out->dt[i] = ~0U;
 }
 
-/* ---- AVC invariants ------------------------------------------------------ */
-
-/*
- * Entries by the counters, O(1): every insert is checked, and a walk of
- * 512 slots each time would cost more than the check it guards.
- * avc_check_counters (after every record) ties the two together.
- */
-static void avc_stats(struct world *w, struct flask_avc_stats *sum)
-{
-    struct flask_avc_stats s;
-
-    memset(sum, 0, sizeof(*sum));
-    for (unsigned cpu = 0; flask_avc_cache_stats(flask_avc(w->mi), cpu, &s) == 0; cpu++) {
-        sum->lookups += s.lookups;
-        sum->hits += s.hits;
-        sum->misses += s.misses;
-        sum->allocations += s.allocations;
-        sum->frees += s.frees;
-    }
-}
-
-static uint32_t avc_count(struct world *w)
-{
-    struct flask_avc_stats s;
-
-    avc_stats(w, &s);
-    return s.allocations - s.frees;
-}
-
-static void avc_check_counters(struct world *w)
-{
-    uint32_t entries, used, total, longest;
-    struct flask_avc_stats s;
-
-    flask_avc_hash_stats(flask_avc(w->mi), &entries, &used, &total, &longest);
-    avc_stats(w, &s);
-    /* The table starts at Xen's 512 buckets and only grows, doubling. */
-    if (used > entries || longest > entries || total < 512 || (total & (total - 1)) != 0)
-        abort();
-    if (s.hits + s.misses != s.lookups || s.allocations - s.frees != entries)
-        abort();
-}
-
-/* An insert never takes the cache above threshold + 1 unless it already was. */
-static void avc_check_growth(struct world *w, uint32_t before)
-{
-    uint32_t after = avc_count(w);
-    uint64_t bound = (uint64_t)flask_avc_threshold(flask_avc(w->mi)) + 1;
-
-    if (after > before && after > bound)
-        abort();
-}
-
 /* ---- Ops ----------------------------------------------------------------- */
 
 static void put_handle(struct world *w, unsigned char *op, size_t native_off, size_t compat_off,
@@ -574,7 +523,7 @@ static long run_op(struct world *w, unsigned caller, bool strict, bool full)
     if (w->mi != NULL) {
         if (full)
             digest(w, &view, &d0);
-        entries = avc_count(w);
+        entries = avc_count(flask_avc(w->mi));
         thr = flask_avc_threshold(flask_avc(w->mi));
     }
 
@@ -593,7 +542,7 @@ static long run_op(struct world *w, unsigned caller, bool strict, bool full)
                 abort(); /* a failed op changed FLASK state */
         }
         if (flask_avc_threshold(flask_avc(w->mi)) == thr)
-            avc_check_growth(w, entries);
+            avc_check_growth(flask_avc(w->mi), entries);
     }
     w->f.fail_from = w->f.fail_to = 0;
     return rc;
@@ -611,9 +560,9 @@ static void avc_sweep(struct world *w, struct fuzz_in *in)
     if (w->mi == NULL)
         return;
     for (uint32_t i = 0; i < count; i++) {
-        uint32_t before = avc_count(w);
+        uint32_t before = avc_count(flask_avc(w->mi));
         int r1 = flask_avc_has_perm(w->mi, first + i, tsid, tclass, perm, &ad);
-        avc_check_growth(w, before);
+        avc_check_growth(flask_avc(w->mi), before);
         int r2 = flask_avc_has_perm(w->mi, first + i, tsid, tclass, perm, &ad);
 
         if (r1 != r2)
@@ -760,7 +709,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             avc_sweep(&w, &in);
         }
         if (w.mi != NULL)
-            avc_check_counters(&w);
+            avc_check_counters(flask_avc(w.mi));
     }
     world_fini(&w);
     return 0;

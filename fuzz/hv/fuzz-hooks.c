@@ -54,6 +54,8 @@
 #include "hv/hv_priv.h"
 #include "modules/flask/flask.h"
 
+#include "../lib/avc_invariants.h"
+
 #define GUEST_MEM (32U * 1024U) /* dom0's holds a policy for FLASK_LOAD */
 #define OP_GADDR  0x100ULL      /* xsm_op and raw hypercall arguments */
 #define STR_GADDR 0x200ULL      /* strings for xsm_op */
@@ -246,52 +248,6 @@ NO_COVERAGE static uint64_t memory_digest(struct world *w)
         if (d->mem != NULL)
             mix(&hs, d->mem, d->mem_size);
     return hs.v;
-}
-
-/* ---- AVC invariants (see fuzz_xsm_op.c) ---------------------------------- */
-
-static void avc_stats(struct world *w, struct flask_avc_stats *sum)
-{
-    struct flask_avc_stats s;
-
-    memset(sum, 0, sizeof(*sum));
-    for (unsigned cpu = 0; flask_avc_cache_stats(flask_avc(w->mi), cpu, &s) == 0; cpu++) {
-        sum->lookups += s.lookups;
-        sum->hits += s.hits;
-        sum->misses += s.misses;
-        sum->allocations += s.allocations;
-        sum->frees += s.frees;
-    }
-}
-
-static uint32_t avc_count(struct world *w)
-{
-    struct flask_avc_stats s;
-
-    avc_stats(w, &s);
-    return s.allocations - s.frees;
-}
-
-static void avc_check_counters(struct world *w)
-{
-    uint32_t entries, used, total, longest;
-    struct flask_avc_stats s;
-
-    flask_avc_hash_stats(flask_avc(w->mi), &entries, &used, &total, &longest);
-    avc_stats(w, &s);
-    /* The table starts at Xen's 512 buckets and only grows, doubling. */
-    if (used > entries || longest > entries || total < 512 || (total & (total - 1)) != 0)
-        abort();
-    if (s.hits + s.misses != s.lookups || s.allocations - s.frees != entries)
-        abort();
-}
-
-static void avc_check_growth(struct world *w, uint32_t before)
-{
-    uint32_t after = avc_count(w);
-
-    if (after > before && after > (uint64_t)flask_avc_threshold(flask_avc(w->mi)) + 1)
-        abort();
 }
 
 /* ---- Picks --------------------------------------------------------------- */
@@ -511,12 +467,12 @@ static void sweep(struct world *w, const uint8_t *p, uint16_t count)
     if (w->mi == NULL || (s = flask_dsec(w->mi, &w->scratch)) == NULL)
         return;
     for (uint32_t i = 0; i <= count % SWEEP_MAX; i++) {
-        uint32_t before = avc_count(w);
+        uint32_t before = avc_count(flask_avc(w->mi));
         int rc;
 
         s->sid = s->self_sid = first + i;
         rc = call_hook(w, p[0], &w->scratch, d1, d2, p + 3);
-        avc_check_growth(w, before);
+        avc_check_growth(flask_avc(w->mi), before);
         if (w->flask_alone && !flask_enforcing(w->mi) && rc == -EACCES && d1 != NULL &&
             d2 != NULL && permissive_must_allow(p[0]))
             abort();
@@ -831,7 +787,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (kind == K_GNT_COPY || kind == K_GNT_TRANSFER)
             mem_before = memory_digest(&w);
         if (w.mi != NULL) {
-            entries = avc_count(&w);
+            entries = avc_count(flask_avc(w.mi));
             thr_before = flask_avc_threshold(flask_avc(w.mi));
         }
 
@@ -844,9 +800,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
         }
         if (w.mi != NULL) {
-            avc_check_counters(&w);
+            avc_check_counters(flask_avc(w.mi));
             if (flask_avc_threshold(flask_avc(w.mi)) == thr_before && kind != K_SWEEP)
-                avc_check_growth(&w, entries);
+                avc_check_growth(flask_avc(w.mi), entries);
         }
     }
 
