@@ -239,6 +239,14 @@ int xsm_get_module_info(const xsm_ctx *x, uint16_t id, struct xsm_module_info *o
 int xsm_sysctl_xsm_info(const xsm_ctx *x, struct xen_sysctl_xsm_info *io);
 
 /*
+ * A constant, one-line English message for an error this library returns
+ * (a negative errno with Xen's numbering, as every call returns them; the
+ * sign is ignored, so errno values work too).  0 is "success"; anything
+ * the library never returns gets "unknown error".  Any thread may call it.
+ */
+const char *xsm_strerror(int err);
+
+/*
  * Per-instance log line (goes to host_ops->log if set).  Lines have no
  * length limit.  Every byte outside printable ASCII (0x20-0x7e) reaches the
  * host as \xHH, so no string in a line can end it early or carry a control
