@@ -310,12 +310,17 @@ static int flask_parse_mode(const char *mode, enum flask_boot_mode *out)
 static void flask_fini(struct xsm_instance *mi)
 {
     struct flask_state *st = mi->priv;
+    unsigned released;
 
     if (st == NULL)
         return;
+    released = flask_labels_release(mi);
+    if (released > 0)
+        xsm_log(mi->ctx, "Flask: %u domain labels still held at destroy; released", released);
     flask_bools_drop_pending(st);
     flask_avc_destroy(st->avc);
     ss_destroy(st->ss);
+    pthread_mutex_destroy(&st->labels_lock);
     pthread_mutex_destroy(&st->op_lock);
     free(st);
     mi->priv = NULL;
@@ -365,6 +370,11 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
     if (st == NULL)
         return -ENOMEM;
     if (pthread_mutex_init(&st->op_lock, NULL) != 0) {
+        free(st);
+        return -ENOMEM;
+    }
+    if (pthread_mutex_init(&st->labels_lock, NULL) != 0) {
+        pthread_mutex_destroy(&st->op_lock);
         free(st);
         return -ENOMEM;
     }
