@@ -10,12 +10,41 @@
 
 #include "state.h"
 
+/*
+ * Messages quote names from the policy and strings from the caller (a
+ * context to convert), and go to ss_last_error and the log callback, which
+ * hosts print.  Every byte outside printable ASCII is written \xHH, so no
+ * quoted string can end a line or carry a terminal escape; the message is
+ * cut at the buffer's end, never in the middle of an escape.
+ */
+static void format_escaped(char *out, size_t cap, const char *fmt, va_list ap)
+{
+    static const char hex[] = "0123456789abcdef";
+    char raw[256];
+    size_t o = 0;
+    vsnprintf(raw, sizeof(raw), fmt, ap);
+    for (const unsigned char *p = (const unsigned char *)raw; *p; p++) {
+        bool plain = *p >= 0x20 && *p <= 0x7e;
+        if (o + (plain ? 1 : 4) >= cap)
+            break;
+        if (plain) {
+            out[o++] = (char)*p;
+        } else {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[*p >> 4];
+            out[o++] = hex[*p & 15];
+        }
+    }
+    out[o] = '\0';
+}
+
 int ss_set_err(ss_ctx *ss, int rc, const char *fmt, ...)
 {
     va_list ap;
     pthread_mutex_lock(&ss->err_lock);
     va_start(ap, fmt);
-    vsnprintf(ss->err, sizeof(ss->err), fmt, ap);
+    format_escaped(ss->err, sizeof(ss->err), fmt, ap);
     va_end(ap);
     if (ss->cfg.log)
         ss->cfg.log(ss->cfg.log_opaque, ss->err);
@@ -30,7 +59,7 @@ void ss_note(const ss_ctx *ss, const char *fmt, ...)
     if (!ss->cfg.log)
         return;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    format_escaped(line, sizeof(line), fmt, ap);
     va_end(ap);
     ss->cfg.log(ss->cfg.log_opaque, line);
 }
