@@ -333,6 +333,34 @@ static int build_map(ss_ctx *ss, struct ss_policy *p)
     return 0;
 }
 
+/* The caller's veto (load_check.h), on what the new policy lacks of the map. */
+static int run_load_check(ss_ctx *ss, const struct ss_policy *np)
+{
+    if (!ss->load_check || !np->nmap)
+        return 0;
+    struct ss_map_gap *gaps = calloc(np->nmap, sizeof(*gaps));
+    char msg[200] = "";
+    if (!gaps)
+        return ss_set_err(ss, -ENOMEM, "out of memory");
+    for (uint32_t i = 0; i < np->nmap; i++) {
+        const struct ss_mapping *pm = &np->map[i];
+        gaps[i].defined = pm->pclass != 0;
+        for (uint32_t j = 0; j < pm->nperms; j++)
+            if (!pm->pbit[j])
+                gaps[i].missing |= 1u << j;
+    }
+    int rc =
+        ss->load_check(ss->load_check_opaque, gaps, np->nmap, np->handle_unknown, msg, sizeof(msg));
+    free(gaps);
+    return rc ? ss_set_err(ss, rc, "policy rejected: %s", msg) : 0;
+}
+
+void ss_set_load_check(ss_ctx *ss, ss_load_check_fn fn, void *opaque)
+{
+    ss->load_check = fn;
+    ss->load_check_opaque = opaque;
+}
+
 /*
  * ss_config.xen_formats: of the images this reader takes, refuse what Xen
  * 4.17's policydb_read refuses.  Its compat table knows "XenFlask" 24 and 30
@@ -481,6 +509,8 @@ static int load_policy(ss_ctx *ss, const void *image, size_t len)
     rc = load_checks(ss, cur, np, sem);
     if (!rc)
         rc = build_map(ss, np);
+    if (!rc)
+        rc = run_load_check(ss, np);
     if (rc) {
         ss_policy_put(np);
         return rc;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <openxsm/ss.h>
+#include <openxsm/xsm.h>
 
 /* The longest request line read (without its newline): five contexts of 3 KiB fit. */
 #define MAX_REQUEST 16384
@@ -75,7 +76,35 @@ static void *read_file(const char *path, size_t *len)
     return b;
 }
 
-static ss_ctx *load(const char *path, enum ss_semantics sem)
+/*
+ * What FLASK makes of the policy with flask_classes = "name": how many of
+ * the hypervisor's classes and permissions it defines, and the verdict.
+ */
+static void print_coverage(const void *img, size_t len)
+{
+    struct xsm_flask_coverage c;
+
+    if (xsm_flask_coverage(img, len, &c) != 0)
+        return;
+    printf("hypervisor classes: %u of %u\nhypervisor permissions: %u of %u\n",
+           c.classes - c.classes_missing, c.classes, c.perms - c.perms_missing, c.perms);
+    if (c.refused)
+        puts("hypervisor: REFUSED by FLASK: it defines none of the hypervisor's classes but "
+             "security");
+    else if (c.perms_missing == 0)
+        puts("hypervisor: complete");
+    else if (c.handle_unknown == SS_UNKNOWN_REJECT)
+        puts("hypervisor: REFUSED by FLASK: what it does not define, handle_unknown=reject refuses "
+             "to load");
+    else if (c.handle_unknown == SS_UNKNOWN_ALLOW)
+        puts("hypervisor: WARNING: what it does not define is GRANTED to every domain "
+             "(handle_unknown=allow)");
+    else
+        puts("hypervisor: what it does not define is denied (handle_unknown=deny)");
+}
+
+/* The policy in path, loaded; *keep (if keep) gets the image, for the caller to free. */
+static ss_ctx *load(const char *path, enum ss_semantics sem, void **keep, size_t *keep_len)
 {
     size_t len;
     void *img = read_file(path, &len);
@@ -93,7 +122,12 @@ static ss_ctx *load(const char *path, enum ss_semantics sem)
         return NULL;
     }
     int rc = ss_load_policy(ss, img, len);
-    free(img);
+    if (rc == 0 && keep) {
+        *keep = img;
+        *keep_len = len;
+    } else {
+        free(img);
+    }
     if (rc) {
         fputs("xsmpolicy: ", stderr);
         put_escaped(stderr, path);
@@ -108,7 +142,9 @@ static ss_ctx *load(const char *path, enum ss_semantics sem)
 
 static int cmd_info(const char *path)
 {
-    ss_ctx *ss = load(path, SS_SEM_AUTO);
+    void *img;
+    size_t len;
+    ss_ctx *ss = load(path, SS_SEM_AUTO, &img, &len);
     if (!ss)
         return 1;
     struct ss_policy_info i;
@@ -125,6 +161,8 @@ static int cmd_info(const char *path)
            i.nclasses, i.nperms, i.ntypes, i.nattributes, i.nroles, i.nusers, i.nbools, i.nsens,
            i.ncats, i.navtab, i.ncond_rules, i.nconstraints, i.nrole_trans, i.nrole_allow,
            i.nrange_trans, i.nfilename_trans, i.ninitial_sids, i.nocontexts, i.npolicycaps);
+    print_coverage(img, len);
+    free(img);
     ss_destroy(ss);
     return 0;
 }
@@ -253,7 +291,7 @@ static long read_request(char *buf, bool *nul)
 
 static int cmd_query(const char *path, enum ss_semantics sem)
 {
-    ss_ctx *ss = load(path, sem);
+    ss_ctx *ss = load(path, sem, NULL, NULL);
     if (!ss)
         return 1;
     char *line = malloc(MAX_REQUEST + 1);

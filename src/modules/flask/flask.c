@@ -76,6 +76,7 @@ int flask_set_enforcing(struct xsm_instance *mi, bool enforcing)
         return rc;
     /* The security server's invalid-context rules follow the mode (ss_set_enforcing). */
     ss_set_enforcing(st->ss, enforcing);
+    flask_coverage_init(mi);
     return 0;
 }
 
@@ -99,6 +100,7 @@ static int load_policy(struct xsm_instance *mi, const void *image, size_t len)
     }
     flask_avc_flush_commit(st->avc, flush, ss_seqno(st->ss));
     flask_bools_drop_pending(st);
+    flask_coverage_report(mi);
     return 0;
 }
 
@@ -393,6 +395,7 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         return rc < 0 ? rc : -ENOMEM;
     }
     ss_set_enforcing(st->ss, enforcing);
+    flask_coverage_init(mi);
 
     /* Xen's boot messages (flask_init), word for word. */
     if (mode == FLASK_BOOT_LATE) {

@@ -295,7 +295,18 @@ struct flask_state {
     struct flask_domain_sec *labels;
     /* A label of another instance has been logged. */
     _Atomic bool foreign_logged;
+    /* What the policy of the load in progress lacks (coverage.c; loads are serialised). */
+    struct xsm_flask_coverage coverage;
 };
+
+/*
+ * Does a policy know the hypervisor (coverage.c): flask_coverage_init
+ * installs the security server's load check that refuses a policy without
+ * any of the hypervisor's classes; flask_coverage_report logs, after a
+ * successful load, how much the policy leaves to handle_unknown.
+ */
+void flask_coverage_init(struct xsm_instance *mi);
+void flask_coverage_report(struct xsm_instance *mi);
 
 void flask_bools_drop_pending(struct flask_state *st);
 /* The instance's dom0 singleton flag (used by hooks.c's domain_create). */
