@@ -59,12 +59,18 @@ static const struct avclass *av_class(const char *name)
 static int read_access_vectors(const char *path)
 {
     size_t len;
-    char *text = (char *)slurp_file(path, &len), *p, *tok;
+    unsigned char *raw = slurp_file(path, &len);
+    char *text = raw != NULL ? malloc(len + 1) : NULL, *p, *tok;
     struct avclass *cur = NULL;
     bool want_name = false;
 
-    if (text == NULL)
+    if (text == NULL) {
+        free(raw);
         return -1;
+    }
+    memcpy(text, raw, len); /* slurp_file's buffer has no NUL */
+    text[len] = '\0';
+    free(raw);
     for (p = text; *p != '\0'; p++)
         if (*p == '#')
             while (*p != '\0' && *p != '\n')
@@ -73,10 +79,12 @@ static int read_access_vectors(const char *path)
         if (strcmp(tok, "class") == 0) {
             want_name = true;
         } else if (want_name) {
+            if (nav == sizeof(av) / sizeof(av[0]))
+                break;
             cur = &av[nav++];
             snprintf(cur->name, sizeof(cur->name), "%s", tok);
             want_name = false;
-        } else if (cur != NULL) {
+        } else if (cur != NULL && cur->nperms < 32) {
             snprintf(cur->perms[cur->nperms++], sizeof(cur->perms[0]), "%s", tok);
             total_perms++;
         }
