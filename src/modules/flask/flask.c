@@ -76,7 +76,6 @@ int flask_set_enforcing(struct xsm_instance *mi, bool enforcing)
         return rc;
     /* The security server's invalid-context rules follow the mode (ss_set_enforcing). */
     ss_set_enforcing(st->ss, enforcing);
-    flask_coverage_init(mi);
     return 0;
 }
 
