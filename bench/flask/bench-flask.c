@@ -330,6 +330,7 @@ int main(int argc, char **argv)
     atomic_init(&s0.sid, SECINITSID_DOM0);
     atomic_init(&s0.self_sid, SECINITSID_DOM0);
     atomic_init(&sU.sid, SECINITSID_DOMU);
+    s0.owner = sU.owner = flask_state(mi); /* labels of this instance */
     dom0.security[mi->slot] = &s0;
     domU.security[mi->slot] = &sU;
 

@@ -154,8 +154,11 @@ struct xsm_config {
      * first 13 classes or their permission bits differ from Xen 4.17's, as
      * Xen's validate_classes() does; "name" looks each one up by name, so a
      * policy built for a later Xen (whose permission bits moved) loads too,
-     * and what the policy lacks follows its handle_unknown.  Anything else
-     * makes xsm_create fail with -EINVAL.
+     * and what the policy lacks follows its handle_unknown (each load logs
+     * how much that is); a policy that defines none of the hypervisor's
+     * classes but security (an SELinux policy) is refused with -EINVAL
+     * (xsm_flask_coverage below).  Anything else makes xsm_create fail
+     * with -EINVAL.
      */
     const char *flask_classes;
     /*
@@ -196,11 +199,19 @@ struct xsm_config {
 };
 
 /*
- * Create an instance.  Returns 0 or a negative errno: -EINVAL for a module
- * list with an empty element, a repeated module or too many entries (an
- * unknown name boots the default module, see modules above), for a bad
- * FLASK option, or for an IRQ space with nr_static_irqs > nr_irqs;
- * -ENOMEM; or a module's init error.
+ * Create an instance: 0 and *out, or a negative errno and *out untouched.
+ *  -EINVAL  out is NULL; a module list with an empty element, a repeated
+ *           module or more than XSM_MAX_STACK entries (an unknown name
+ *           boots the default module instead, see modules above); a
+ *           flask_mode, flask_classes or flask_formats value it does not
+ *           know; nr_static_irqs > nr_irqs (nr_irqs non-zero); FLASK
+ *           booting enforcing whose boot policy does not load (not a
+ *           policy, a format flask_formats excludes, classes the class
+ *           check refuses, none of the hypervisor's classes, ...: the log
+ *           says which, then "Unable to load FLASK policy").
+ *  -ENOMEM  out of memory (also for a permissive FLASK boot, whose bad
+ *           policy alone would only be logged).
+ * docs/embedding.md has the same list with what to do about each.
  */
 int xsm_create(xsm_ctx **out, const struct xsm_config *cfg);
 void xsm_destroy(xsm_ctx *x);
@@ -237,6 +248,39 @@ struct xen_sysctl_xsm_info;
 int xsm_list_modules(const xsm_ctx *x, uint16_t *ids, unsigned max);
 int xsm_get_module_info(const xsm_ctx *x, uint16_t id, struct xsm_module_info *out);
 int xsm_sysctl_xsm_info(const xsm_ctx *x, struct xen_sysctl_xsm_info *io);
+
+/*
+ * How much of the hypervisor a binary FLASK policy knows, by name: of Xen
+ * 4.17's classes and their permissions (the ones FLASK's hooks ask for),
+ * how many the policy does not define.  With flask_classes = "name" FLASK
+ * refuses a policy that defines none of those classes but security (which
+ * SELinux policies have too): refused is then true.  Whatever else a
+ * policy lacks follows its handle_unknown (0 deny, 1 reject: FLASK refuses
+ * it, 2 allow: granted to every domain), and FLASK says so at each load.
+ */
+struct xsm_flask_coverage {
+    uint32_t classes;         /* the hypervisor's classes: 13 */
+    uint32_t classes_missing; /* of those, not defined by the policy */
+    uint32_t perms;           /* their permissions */
+    uint32_t perms_missing;   /* not defined (a missing class's included) */
+    uint32_t handle_unknown;  /* the policy's: 0 deny, 1 reject, 2 allow */
+    bool refused;             /* defines none of the hypervisor's classes */
+};
+
+/*
+ * Reads the policy image (every format the security server reads, as with
+ * flask_formats = "all") and fills *out: 0, -EINVAL for NULL arguments or
+ * an image it cannot read, -ENOMEM.  Nothing is loaded anywhere.
+ */
+int xsm_flask_coverage(const void *policy, size_t len, struct xsm_flask_coverage *out);
+
+/*
+ * A constant, one-line English message for an error this library returns
+ * (a negative errno with Xen's numbering, as every call returns them; the
+ * sign is ignored, so errno values work too).  0 is "success"; anything
+ * the library never returns gets "unknown error".  Any thread may call it.
+ */
+const char *xsm_strerror(int err);
 
 /*
  * Per-instance log line (goes to host_ops->log if set).  Lines have no

@@ -10,12 +10,41 @@
 
 #include "state.h"
 
+/*
+ * Messages quote names from the policy and strings from the caller (a
+ * context to convert), and go to ss_last_error and the log callback, which
+ * hosts print.  Every byte outside printable ASCII is written \xHH, so no
+ * quoted string can end a line or carry a terminal escape; the message is
+ * cut at the buffer's end, never in the middle of an escape.
+ */
+static void format_escaped(char *out, size_t cap, const char *fmt, va_list ap)
+{
+    static const char hex[] = "0123456789abcdef";
+    char raw[256];
+    size_t o = 0;
+    vsnprintf(raw, sizeof(raw), fmt, ap);
+    for (const unsigned char *p = (const unsigned char *)raw; *p; p++) {
+        bool plain = *p >= 0x20 && *p <= 0x7e;
+        if (o + (plain ? 1 : 4) >= cap)
+            break;
+        if (plain) {
+            out[o++] = (char)*p;
+        } else {
+            out[o++] = '\\';
+            out[o++] = 'x';
+            out[o++] = hex[*p >> 4];
+            out[o++] = hex[*p & 15];
+        }
+    }
+    out[o] = '\0';
+}
+
 int ss_set_err(ss_ctx *ss, int rc, const char *fmt, ...)
 {
     va_list ap;
     pthread_mutex_lock(&ss->err_lock);
     va_start(ap, fmt);
-    vsnprintf(ss->err, sizeof(ss->err), fmt, ap);
+    format_escaped(ss->err, sizeof(ss->err), fmt, ap);
     va_end(ap);
     if (ss->cfg.log)
         ss->cfg.log(ss->cfg.log_opaque, ss->err);
@@ -30,7 +59,7 @@ void ss_note(const ss_ctx *ss, const char *fmt, ...)
     if (!ss->cfg.log)
         return;
     va_start(ap, fmt);
-    vsnprintf(line, sizeof(line), fmt, ap);
+    format_escaped(line, sizeof(line), fmt, ap);
     va_end(ap);
     ss->cfg.log(ss->cfg.log_opaque, line);
 }
@@ -304,6 +333,34 @@ static int build_map(ss_ctx *ss, struct ss_policy *p)
     return 0;
 }
 
+/* The caller's veto (load_check.h), on what the new policy lacks of the map. */
+static int run_load_check(ss_ctx *ss, const struct ss_policy *np)
+{
+    if (!ss->load_check || !np->nmap)
+        return 0;
+    struct ss_map_gap *gaps = calloc(np->nmap, sizeof(*gaps));
+    char msg[200] = "";
+    if (!gaps)
+        return ss_set_err(ss, -ENOMEM, "out of memory");
+    for (uint32_t i = 0; i < np->nmap; i++) {
+        const struct ss_mapping *pm = &np->map[i];
+        gaps[i].defined = pm->pclass != 0;
+        for (uint32_t j = 0; j < pm->nperms; j++)
+            if (!pm->pbit[j])
+                gaps[i].missing |= 1u << j;
+    }
+    int rc =
+        ss->load_check(ss->load_check_opaque, gaps, np->nmap, np->handle_unknown, msg, sizeof(msg));
+    free(gaps);
+    return rc ? ss_set_err(ss, rc, "policy rejected: %s", msg) : 0;
+}
+
+void ss_set_load_check(ss_ctx *ss, ss_load_check_fn fn, void *opaque)
+{
+    ss->load_check = fn;
+    ss->load_check_opaque = opaque;
+}
+
 /*
  * ss_config.xen_formats: of the images this reader takes, refuse what Xen
  * 4.17's policydb_read refuses.  Its compat table knows "XenFlask" 24 and 30
@@ -452,6 +509,8 @@ static int load_policy(ss_ctx *ss, const void *image, size_t len)
     rc = load_checks(ss, cur, np, sem);
     if (!rc)
         rc = build_map(ss, np);
+    if (!rc)
+        rc = run_load_check(ss, np);
     if (rc) {
         ss_policy_put(np);
         return rc;

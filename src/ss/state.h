@@ -42,6 +42,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+#include "load_check.h"
 #include "ss_internal.h"
 #include "util/rcu.h"
 
@@ -114,6 +115,8 @@ struct ss_ctx {
     uint8_t *pending;       /* pending boolean values (wlock) */
     pthread_mutex_t err_lock;
     char err[256];
+    ss_load_check_fn load_check; /* load_check.h; NULL: none */
+    void *load_check_opaque;
 };
 
 /* Enter a read section and load the current state; NULL only when out of memory. */

@@ -43,19 +43,41 @@ static const char *err_name(long rc)
     }
 }
 
+/*
+ * ": detail" and the end of the line.  Details quote guest memory (a
+ * module name read back from an op, a grant page, an Argo message), so a
+ * byte outside printable ASCII is printed as \xHH, never raw.
+ */
+static void end_detail(const char *detail)
+{
+    if (detail != NULL) {
+        fputs(": ", stdout);
+        for (const unsigned char *p = (const unsigned char *)detail; *p; p++) {
+            if (*p >= 0x20 && *p <= 0x7e)
+                putchar(*p);
+            else
+                printf("\\x%02x", *p);
+        }
+    }
+    putchar('\n');
+}
+
 static void show(const char *who, const char *what, long rc, const char *detail)
 {
-    if (rc >= 0)
-        printf("  [allowed] %-12s %s%s%s\n", who, what, detail ? ": " : "", detail ? detail : "");
-    else
+    if (rc >= 0) {
+        printf("  [allowed] %-12s %s", who, what);
+        end_detail(detail);
+    } else {
         printf("  [DENIED ] %-12s %s: -%s (%ld)\n", who, what, err_name(rc), rc);
+    }
 }
 
 static void show_gnt(const char *who, const char *what, int st, const char *detail)
 {
-    if (st == HV_GNTST_okay)
-        printf("  [allowed] %-12s %s%s%s\n", who, what, detail ? ": " : "", detail ? detail : "");
-    else if (st == HV_GNTST_permission_denied)
+    if (st == HV_GNTST_okay) {
+        printf("  [allowed] %-12s %s", who, what);
+        end_detail(detail);
+    } else if (st == HV_GNTST_permission_denied)
         printf("  [DENIED ] %-12s %s: GNTST_permission_denied\n", who, what);
     else
         printf("  [failed ] %-12s %s: GNTST %d\n", who, what, st);

@@ -4,6 +4,13 @@
  * security server.  See docs/xsmpolicy.md for the query protocol.
  *
  * Exit codes: 0 success, 1 policy unreadable or rejected, 2 usage error.
+ *
+ * What it prints may come from the policy (context strings, the reader's
+ * messages quoting names) or from the command line (the file name): every
+ * byte outside printable ASCII is written \xHH, so one answer stays one
+ * line and nothing reaches the terminal as an escape sequence.  Requests
+ * are read into a buffer of at most MAX_REQUEST bytes; a longer line is
+ * skipped to its end and answered with one ERR line.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +18,21 @@
 #include <string.h>
 
 #include <openxsm/ss.h>
+#include <openxsm/xsm.h>
+
+/* The longest request line read (without its newline): five contexts of 3 KiB fit. */
+#define MAX_REQUEST 16384
+
+/* s with every byte outside printable ASCII as \xHH (no newline added). */
+static void put_escaped(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p >= 0x20 && *p <= 0x7e)
+            putc(*p, f);
+        else
+            fprintf(f, "\\x%02x", *p);
+    }
+}
 
 static void usage(FILE *f)
 {
@@ -23,6 +45,8 @@ static void usage(FILE *f)
                "  vt OLDCON NEWCON TASKCON CLASS -> 0 or -1\n"
                "  bool NAME 0|1               -> OK\n"
                "  errors                      -> ERR <reason>\n"
+               "requests are at most 16384 bytes; bytes of answers outside printable ASCII are\n"
+               "written \\xHH\n"
                "exit: 0 ok, 1 policy unreadable or rejected, 2 usage\n");
 }
 
@@ -52,12 +76,43 @@ static void *read_file(const char *path, size_t *len)
     return b;
 }
 
-static ss_ctx *load(const char *path, enum ss_semantics sem)
+/*
+ * What FLASK makes of the policy with flask_classes = "name": how many of
+ * the hypervisor's classes and permissions it defines, and the verdict.
+ */
+static void print_coverage(const void *img, size_t len)
+{
+    struct xsm_flask_coverage c;
+
+    if (xsm_flask_coverage(img, len, &c) != 0)
+        return;
+    printf("hypervisor classes: %u of %u\nhypervisor permissions: %u of %u\n",
+           c.classes - c.classes_missing, c.classes, c.perms - c.perms_missing, c.perms);
+    if (c.refused)
+        puts("hypervisor: REFUSED by FLASK: it defines none of the hypervisor's classes but "
+             "security");
+    else if (c.perms_missing == 0)
+        puts("hypervisor: complete");
+    else if (c.handle_unknown == SS_UNKNOWN_REJECT)
+        puts("hypervisor: REFUSED by FLASK: what it does not define, handle_unknown=reject refuses "
+             "to load");
+    else if (c.handle_unknown == SS_UNKNOWN_ALLOW)
+        puts("hypervisor: WARNING: what it does not define is GRANTED to every domain "
+             "(handle_unknown=allow)");
+    else
+        puts("hypervisor: what it does not define is denied (handle_unknown=deny)");
+}
+
+/* The policy in path, loaded; *keep (if keep) gets the image, for the caller to free. */
+static ss_ctx *load(const char *path, enum ss_semantics sem, void **keep, size_t *keep_len)
 {
     size_t len;
     void *img = read_file(path, &len);
     if (!img) {
-        fprintf(stderr, "xsmpolicy: cannot read %s: %s\n", path, strerror(errno));
+        int err = errno;
+        fputs("xsmpolicy: cannot read ", stderr);
+        put_escaped(stderr, path);
+        fprintf(stderr, ": %s\n", strerror(err));
         return NULL;
     }
     struct ss_config cfg = {.semantics = sem};
@@ -67,9 +122,18 @@ static ss_ctx *load(const char *path, enum ss_semantics sem)
         return NULL;
     }
     int rc = ss_load_policy(ss, img, len);
-    free(img);
+    if (rc == 0 && keep) {
+        *keep = img;
+        *keep_len = len;
+    } else {
+        free(img);
+    }
     if (rc) {
-        fprintf(stderr, "xsmpolicy: %s: %s\n", path, ss_last_error(ss));
+        fputs("xsmpolicy: ", stderr);
+        put_escaped(stderr, path);
+        fputs(": ", stderr);
+        put_escaped(stderr, ss_last_error(ss));
+        putc('\n', stderr);
         ss_destroy(ss);
         return NULL;
     }
@@ -78,7 +142,9 @@ static ss_ctx *load(const char *path, enum ss_semantics sem)
 
 static int cmd_info(const char *path)
 {
-    ss_ctx *ss = load(path, SS_SEM_AUTO);
+    void *img;
+    size_t len;
+    ss_ctx *ss = load(path, SS_SEM_AUTO, &img, &len);
     if (!ss)
         return 1;
     struct ss_policy_info i;
@@ -95,6 +161,8 @@ static int cmd_info(const char *path)
            i.nclasses, i.nperms, i.ntypes, i.nattributes, i.nroles, i.nusers, i.nbools, i.nsens,
            i.ncats, i.navtab, i.ncond_rules, i.nconstraints, i.nrole_trans, i.nrole_allow,
            i.nrange_trans, i.nfilename_trans, i.ninitial_sids, i.nocontexts, i.npolicycaps);
+    print_coverage(img, len);
+    free(img);
     ss_destroy(ss);
     return 0;
 }
@@ -187,22 +255,57 @@ static void answer(ss_ctx *ss, char *line)
     char buf[4096];
     size_t len;
     rc = ss_sid_to_context(ss, out, buf, sizeof(buf), &len);
-    if (rc)
+    if (rc) {
         printf("ERR sid_to_context failed (%d)\n", rc);
-    else
-        puts(buf);
+    } else {
+        put_escaped(stdout, buf);
+        putchar('\n');
+    }
+}
+
+/*
+ * One request line into buf (NUL-terminated, without the newline): its
+ * length, -1 at end of input, -2 if it was longer than MAX_REQUEST (the
+ * rest of it has been read and dropped).  *nul tells whether it held a NUL.
+ */
+static long read_request(char *buf, bool *nul)
+{
+    long n = 0;
+    bool over = false;
+    int c;
+
+    *nul = false;
+    while ((c = getc_unlocked(stdin)) != EOF && c != '\n') {
+        if (n == MAX_REQUEST) {
+            over = true;
+            continue;
+        }
+        *nul |= c == 0;
+        buf[n++] = (char)c;
+    }
+    if (c == EOF && n == 0 && !over)
+        return -1;
+    buf[n] = '\0';
+    return over ? -2 : n;
 }
 
 static int cmd_query(const char *path, enum ss_semantics sem)
 {
-    ss_ctx *ss = load(path, sem);
+    ss_ctx *ss = load(path, sem, NULL, NULL);
     if (!ss)
         return 1;
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t r;
-    while ((r = getline(&line, &cap, stdin)) >= 0) {
-        if (memchr(line, 0, (size_t)r))
+    char *line = malloc(MAX_REQUEST + 1);
+    long r;
+    bool nul;
+    if (!line) {
+        ss_destroy(ss);
+        fputs("xsmpolicy: out of memory\n", stderr);
+        return 1;
+    }
+    while ((r = read_request(line, &nul)) != -1) {
+        if (r == -2)
+            printf("ERR request line longer than %d bytes\n", MAX_REQUEST);
+        else if (nul)
             puts("ERR NUL byte in request");
         else
             answer(ss, line);

@@ -10,7 +10,9 @@
   3. tests/install/consumer.c is built out of tree with nothing but
      `pkg-config --cflags --libs openxsm`, as C and as C++, against the
      shared library and once against the static one, and run;
-  4. the installed tools run from DESTDIR; the man pages format cleanly.
+  4. the installed tools run from DESTDIR; the man pages format cleanly;
+  5. the example hosts (examples/*.c, --examples) build the same way, as
+     strict C11, and run to success.
 
 Exits 0, 1 on the first failed step, or 77 ("skipped: <why>") when a
 required tool is missing or the build cannot be used from outside.
@@ -80,6 +82,7 @@ def main():
     ap.add_argument("--soversion", required=True)
     ap.add_argument("--version", required=True)
     ap.add_argument("--tools", nargs="*", default=[])
+    ap.add_argument("--examples", nargs="*", default=[])
     a = ap.parse_args()
 
     if a.skip:
@@ -211,6 +214,15 @@ def main():
             print("ok: man pages format without warnings")
         else:
             print("note: no groff, man pages not formatted")
+
+        # 5. The examples, as a reader of docs/embedding.md builds them.
+        for src in a.examples:
+            name = os.path.splitext(os.path.basename(src))[0]
+            exe = os.path.join(tmp, "example-" + name)
+            run(a.cc + STRICT_C + cflags + [src, "-o", exe] + libs,
+                what="building example " + name)
+            run([exe], env=runenv, what="example " + name)
+            print("ok: example %s built with pkg-config and run" % name)
     return 0
 
 

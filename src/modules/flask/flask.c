@@ -99,6 +99,7 @@ static int load_policy(struct xsm_instance *mi, const void *image, size_t len)
     }
     flask_avc_flush_commit(st->avc, flush, ss_seqno(st->ss));
     flask_bools_drop_pending(st);
+    flask_coverage_report(mi);
     return 0;
 }
 
@@ -310,12 +311,17 @@ static int flask_parse_mode(const char *mode, enum flask_boot_mode *out)
 static void flask_fini(struct xsm_instance *mi)
 {
     struct flask_state *st = mi->priv;
+    unsigned released;
 
     if (st == NULL)
         return;
+    released = flask_labels_release(mi);
+    if (released > 0)
+        xsm_log(mi->ctx, "Flask: %u domain labels still held at destroy; released", released);
     flask_bools_drop_pending(st);
     flask_avc_destroy(st->avc);
     ss_destroy(st->ss);
+    pthread_mutex_destroy(&st->labels_lock);
     pthread_mutex_destroy(&st->op_lock);
     free(st);
     mi->priv = NULL;
@@ -368,6 +374,11 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         free(st);
         return -ENOMEM;
     }
+    if (pthread_mutex_init(&st->labels_lock, NULL) != 0) {
+        pthread_mutex_destroy(&st->op_lock);
+        free(st);
+        return -ENOMEM;
+    }
     mi->priv = st;
     st->mode = mode;
     avc_cfg.enforcing = enforcing;
@@ -383,6 +394,7 @@ static int flask_init(struct xsm_instance *mi, const struct xsm_config *cfg)
         return rc < 0 ? rc : -ENOMEM;
     }
     ss_set_enforcing(st->ss, enforcing);
+    flask_coverage_init(mi);
 
     /* Xen's boot messages (flask_init), word for word. */
     if (mode == FLASK_BOOT_LATE) {

@@ -50,6 +50,14 @@ struct flask_domain_sec {
     _Atomic uint32_t sid;        /* current label */
     _Atomic uint32_t self_sid;   /* target when the domain acts on itself */
     _Atomic uint32_t target_sid; /* target when a device model acts on its target */
+    /*
+     * Ownership (label.c): the instance whose label this is, the domain
+     * that carries it, and the instance's list of the labels it holds
+     * (under flask_state.labels_lock), which xsm_destroy releases.
+     */
+    const struct flask_state *owner;
+    struct xsm_domain *dom;
+    struct flask_domain_sec *prev, *next;
 };
 
 /*
@@ -167,11 +175,37 @@ int flask_devicetree_sid(struct xsm_instance *mi, const char *path, uint32_t *ou
 /* The hook table (hooks.c, flask-hooks). */
 extern const struct xsm_ops flask_ops;
 
+/* A label of another instance was met (label.c): logged once per instance. */
+void flask_foreign_label(struct xsm_instance *mi, const struct xsm_domain *d);
+
+/*
+ * d's label in this instance, or NULL: never labelled, or labelled by
+ * another instance, whose label means nothing here (its SIDs are another
+ * policy's) and is treated as no label at all.
+ */
 static inline struct flask_domain_sec *flask_dsec(struct xsm_instance *mi,
                                                   const struct xsm_domain *d)
 {
-    return d ? (struct flask_domain_sec *)d->security[mi->slot] : NULL;
+    struct flask_domain_sec *dsec = d ? (struct flask_domain_sec *)d->security[mi->slot] : NULL;
+
+    if (dsec != NULL && dsec->owner != (const struct flask_state *)mi->priv) {
+        flask_foreign_label(mi, d);
+        return NULL;
+    }
+    return dsec;
 }
+
+/*
+ * Labels (label.c).  flask_label_attach: a new label with sid for d, owned
+ * by this instance: 0, -EEXIST if d has one of this instance, -EINVAL if
+ * it has another instance's, -ENOMEM.  flask_label_detach: frees d's label
+ * if it is this instance's (another instance's is left to its owner).
+ * flask_labels_release: at fini, frees every label still held and clears
+ * the domains' slots; returns how many there were.
+ */
+int flask_label_attach(struct xsm_instance *mi, struct xsm_domain *d, uint32_t sid);
+void flask_label_detach(struct xsm_instance *mi, struct xsm_domain *d);
+unsigned flask_labels_release(struct xsm_instance *mi);
 
 /* Implemented by flask-hooks (hooks.c or label.c). */
 uint32_t flask_domain_sid(struct xsm_instance *mi, const struct xsm_domain *d);
@@ -256,7 +290,23 @@ struct flask_state {
     unsigned bool_num;
     /* Xen's "dom0_t already handed out" for the domain_create singleton rule. */
     _Atomic bool dom0_created;
+    /* The domain labels this instance holds (label.c), and their lock. */
+    pthread_mutex_t labels_lock;
+    struct flask_domain_sec *labels;
+    /* A label of another instance has been logged. */
+    _Atomic bool foreign_logged;
+    /* What the policy of the load in progress lacks (coverage.c; loads are serialised). */
+    struct xsm_flask_coverage coverage;
 };
+
+/*
+ * Does a policy know the hypervisor (coverage.c): flask_coverage_init
+ * installs the security server's load check that refuses a policy without
+ * any of the hypervisor's classes; flask_coverage_report logs, after a
+ * successful load, how much the policy leaves to handle_unknown.
+ */
+void flask_coverage_init(struct xsm_instance *mi);
+void flask_coverage_report(struct xsm_instance *mi);
 
 void flask_bools_drop_pending(struct flask_state *st);
 /* The instance's dom0 singleton flag (used by hooks.c's domain_create). */

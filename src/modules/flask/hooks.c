@@ -23,7 +23,6 @@
  * sysctl.h, platform.h, xenoprof.h, physdev.h, hvm_op.h, grant_table.h).
  */
 #include <errno.h>
-#include <stdlib.h>
 
 #include "flask.h"
 
@@ -788,13 +787,10 @@ static bool creator_is_xenboot(struct xsm_instance *mi, const struct xsm_domain 
 static int flask_alloc_security_domain(struct xsm_instance *mi, struct xsm_domain *cur,
                                        struct xsm_domain *d)
 {
-    struct flask_domain_sec *dsec;
     uint32_t sid = SECINITSID_UNLABELED;
 
     if (d == NULL)
         return -EINVAL;
-    if (d->security[mi->slot] != NULL)
-        return -EEXIST;
 
     switch (d->domid) {
     case XSM_DOMID_IDLE:
@@ -812,24 +808,15 @@ static int flask_alloc_security_domain(struct xsm_instance *mi, struct xsm_domai
         break;
     }
 
-    dsec = calloc(1, sizeof(*dsec));
-    if (dsec == NULL)
-        return -ENOMEM;
-    dsec->sid = sid;
-    dsec->self_sid = sid;
-    dsec->target_sid = SECINITSID_UNLABELED;
-    d->security[mi->slot] = dsec;
-    return 0;
+    return flask_label_attach(mi, d, sid);
 }
 
 static void flask_free_security_domain(struct xsm_instance *mi, struct xsm_domain *cur,
                                        struct xsm_domain *d)
 {
     (void)cur;
-    if (d == NULL)
-        return;
-    free(d->security[mi->slot]);
-    d->security[mi->slot] = NULL;
+    if (d != NULL)
+        flask_label_detach(mi, d);
 }
 
 static int flask_alloc_security_evtchns(struct xsm_instance *mi, struct xsm_domain *cur,

@@ -739,6 +739,74 @@ static void test_unloaded(void)
     ss_destroy(ss);
 }
 
+/* Every byte of s is printable ASCII (0x20-0x7e). */
+static int printable(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || (unsigned char)*s > 0x7e)
+            return 0;
+    return 1;
+}
+
+static char logged[8][512];
+static unsigned nlogged;
+
+static void keep_log(void *opaque, const char *line)
+{
+    (void)opaque;
+    if (!printable(line))
+        failures++, fprintf(stderr, "log line with a control byte: %s\n", line);
+    snprintf(logged[nlogged++ % 8], sizeof(logged[0]), "%s", line);
+}
+
+/*
+ * Messages quote names from a policy and strings from a caller: a newline
+ * or an escape byte in them reaches neither ss_last_error nor the log
+ * callback; it is written \xHH.
+ */
+static void test_escaped_messages(void)
+{
+    size_t len;
+    unsigned char *img = build("", "-t xen -c 30", &len);
+    struct ss_config cfg = {.log = keep_log};
+    ss_sid v;
+    CHECK(img != NULL);
+    if (!img)
+        return;
+    /* Both guest types get one crafted name: the reader refuses the duplicate, quoting it. */
+    unsigned char *bad = malloc(len);
+    size_t hits = 0;
+    CHECK(bad != NULL);
+    if (!bad) {
+        free(img);
+        return;
+    }
+    memcpy(bad, img, len);
+    for (size_t i = 0; i + 6 <= len; i++)
+        if (!memcmp(bad + i, "dom0_t", 6) || !memcmp(bad + i, "domU_t", 6)) {
+            memcpy(bad + i, "d\n\x1b[1m", 6);
+            hits++;
+        }
+    CHECK(hits == 2);
+    ss_ctx *ss;
+    CHECK(ss_create(&ss, &cfg) == 0);
+    nlogged = 0;
+    CHECK(ss_load_policy(ss, bad, len) == -EINVAL);
+    CHECK(printable(ss_last_error(ss)));
+    CHECK(strstr(ss_last_error(ss), "d\\x0a\\x1b[1m") != NULL);
+    CHECK(nlogged == 1 && strstr(logged[0], "d\\x0a\\x1b[1m") != NULL);
+
+    /* A caller's context string, refused with the string quoted. */
+    CHECK(ss_load_policy(ss, img, len) == 0);
+    static const char evil[] = "system_u:system_r:dom0_t\n\x1b]0;x\x07";
+    CHECK(ss_context_to_sid(ss, evil, sizeof(evil) - 1, &v) == -EINVAL);
+    CHECK(printable(ss_last_error(ss)));
+    CHECK(strstr(ss_last_error(ss), "dom0_t\\x0a\\x1b]0;x\\x07") != NULL);
+    ss_destroy(ss);
+    free(bad);
+    free(img);
+}
+
 static void test_debian(void)
 {
     size_t len;
@@ -806,6 +874,7 @@ int main(int argc, char **argv)
     test_xen_formats();
     test_ocontext_widths();
     test_prepolicy_labels();
+    test_escaped_messages();
     test_debian();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);

@@ -200,9 +200,18 @@ static int create(struct fixture *f, const struct tcase *tc)
     if (f->mi == NULL)
         die("no FLASK instance");
     /* dom0 as Xen labels it; d1 a guest; d2 d1's device model. */
-    f->sec[0] = (struct flask_domain_sec){SECINITSID_DOM0, SECINITSID_DOM0, SECINITSID_UNLABELED};
-    f->sec[1] = (struct flask_domain_sec){SECINITSID_DOMU, SECINITSID_DOMU, SECINITSID_UNLABELED};
-    f->sec[2] = (struct flask_domain_sec){SECINITSID_DOMU, SECINITSID_DOMU, SECINITSID_DOMU};
+    f->sec[0] = (struct flask_domain_sec){.sid = SECINITSID_DOM0,
+                                          .self_sid = SECINITSID_DOM0,
+                                          .target_sid = SECINITSID_UNLABELED,
+                                          .owner = flask_state(f->mi)};
+    f->sec[1] = (struct flask_domain_sec){.sid = SECINITSID_DOMU,
+                                          .self_sid = SECINITSID_DOMU,
+                                          .target_sid = SECINITSID_UNLABELED,
+                                          .owner = flask_state(f->mi)};
+    f->sec[2] = (struct flask_domain_sec){.sid = SECINITSID_DOMU,
+                                          .self_sid = SECINITSID_DOMU,
+                                          .target_sid = SECINITSID_DOMU,
+                                          .owner = flask_state(f->mi)};
     for (unsigned i = 0; i < 3; i++) {
         f->dom[i].domid = (xsm_domid_t)i;
         f->dom[i].security[f->mi->slot] = &f->sec[i];

@@ -136,8 +136,15 @@ static xsm_ctx *make(const char *mode, const void *pol, size_t len)
         return NULL;
     mi = xsm_find_active(x, XSM_MODULE_FLASK);
     CHECK(mi != NULL);
-    sec0 = (struct flask_domain_sec){SECINITSID_DOM0, SECINITSID_DOM0, SECINITSID_DOM0};
-    secU = (struct flask_domain_sec){SECINITSID_DOMU, SECINITSID_DOMU, SECINITSID_DOMU};
+    /* Labels of this instance (owner), made by hand. */
+    sec0 = (struct flask_domain_sec){.sid = SECINITSID_DOM0,
+                                     .self_sid = SECINITSID_DOM0,
+                                     .target_sid = SECINITSID_DOM0,
+                                     .owner = flask_state(mi)};
+    secU = (struct flask_domain_sec){.sid = SECINITSID_DOMU,
+                                     .self_sid = SECINITSID_DOMU,
+                                     .target_sid = SECINITSID_DOMU,
+                                     .owner = flask_state(mi)};
     memset(dom0.security, 0, sizeof(dom0.security));
     memset(domU.security, 0, sizeof(domU.security));
     dom0.security[mi->slot] = &sec0;
@@ -1048,7 +1055,10 @@ static void test_formats(void)
             continue;
         mi = inst(x);
         memset(dom0.security, 0, sizeof(dom0.security));
-        sec0 = (struct flask_domain_sec){SECINITSID_DOM0, SECINITSID_DOM0, SECINITSID_DOM0};
+        sec0 = (struct flask_domain_sec){.sid = SECINITSID_DOM0,
+                                         .self_sid = SECINITSID_DOM0,
+                                         .target_sid = SECINITSID_DOM0,
+                                         .owner = flask_state(mi)};
         dom0.security[mi->slot] = &sec0;
         CHECK_EQ(load_op(x, &dom0, sel25, (uint32_t)sel25_len, BUFADDR), all ? 0 : -EINVAL);
         CHECK_EQ(load_op(x, &dom0, sel24, (uint32_t)sel24_len, BUFADDR), 0);

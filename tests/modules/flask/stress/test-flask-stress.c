@@ -223,6 +223,7 @@ int main(int argc, char **argv)
     if (mi == NULL)
         return check_report("flask-stress");
     atomic_init(&s0.sid, SECINITSID_DOM0);
+    s0.owner = sU.owner = sU2.owner = flask_state(mi); /* labels of this instance */
     dom0.security[mi->slot] = &s0;
     domU.security[mi->slot] = &sU;
     domU2.security[mi->slot] = &sU2;
