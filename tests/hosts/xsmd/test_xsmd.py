@@ -1,0 +1,604 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""xsmd end to end: a real daemon in a temporary socket directory, driven by
+real processes.  One group per meson test:
+
+  lifecycle  start, socket modes, a second daemon and a foreign live socket
+             refused, a stale socket replaced, SIGTERM with clients attached
+  protocol   dom0 and a guest through the C client: results, denials,
+             -EFAULT, malformed and truncated messages, a shared socket used
+             by a forked child, a process that exec'd, clients killed in the
+             middle of a call, a destroyed domain's connections
+  m32        a -m32 client on a 32-bit domain gives what the 64-bit client
+             gives on a 64-bit domain; crossed, they do not
+  tools      Debian's unmodified flask-* and xl, through xsm-run and
+             libxsm-privcmd, as dom0 and as a guest (FLASK)
+  noflask    the same tools under --xsm dummy and --xsm silo
+
+Judged by what the tools print and by the daemon's state (read back with the
+C client), never by the tools' exit codes.  Exit 0, 1 (failures listed), or
+77 after "skipped: <why>".
+"""
+import argparse
+import os
+import signal
+import socket
+import stat
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+FAILS = []
+DAEMONS = []
+
+
+def check(cond, what, detail=""):
+    if cond:
+        print("ok   " + what)
+    else:
+        print("FAIL " + what + (": " + detail if detail else ""))
+        FAILS.append(what)
+
+
+def skip(why):
+    print("skipped: " + why)
+    sys.exit(77)
+
+
+class Daemon:
+    """One xsmd in its own directory, its log in a file."""
+
+    def __init__(self, a, sockdir, *args, wait=True):
+        self.a = a
+        self.dir = sockdir
+        self.logpath = sockdir + ".log"
+        self.logf = open(self.logpath, "w")
+        self.p = subprocess.Popen([a.xsmd, "--dir", sockdir] + list(args),
+                                  stdout=self.logf, stderr=subprocess.STDOUT)
+        DAEMONS.append(self.p)
+        if wait:
+            self.wait_ready()
+
+    def wait_ready(self):
+        t0 = time.time()
+        while time.time() - t0 < 20:
+            if "ready:" in self.log():
+                return
+            if self.p.poll() is not None:
+                raise RuntimeError("xsmd exited %d:\n%s" % (self.p.returncode, self.log()))
+            time.sleep(0.02)
+        raise RuntimeError("xsmd not ready:\n" + self.log())
+
+    def log(self):
+        with open(self.logpath) as f:
+            return f.read()
+
+    def sock(self, dom=0):
+        return os.path.join(self.dir, "control" if dom == 0 else "dom%d" % dom)
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)
+        try:
+            rc = self.p.wait(20)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            rc = self.p.wait()
+        self.logf.close()
+        return rc
+
+    def fds(self):
+        return len(os.listdir("/proc/%d/fd" % self.p.pid))
+
+    def threads(self):
+        with open("/proc/%d/status" % self.p.pid) as f:
+            for line in f:
+                if line.startswith("Threads:"):
+                    return int(line.split()[1])
+        return -1
+
+
+def client(a, sock, *cmds, exe=None, timeout=60):
+    p = subprocess.run([exe or a.client, sock] + list(cmds), stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    return p.stdout
+
+
+def line(out, prefix):
+    for ln in out.splitlines():
+        if ln.startswith(prefix):
+            return ln
+    return ""
+
+
+def create(a, d, label, bits=64):
+    out = client(a, d.sock(), "create", label, str(bits))
+    ln = line(out, "create:")
+    parts = ln.split()
+    if len(parts) == 5 and parts[2] == "0" and int(parts[4]) > 0:
+        return int(parts[4])
+    raise RuntimeError("create failed: " + out)
+
+
+def wait_for(cond, secs=10):
+    t0 = time.time()
+    while time.time() - t0 < secs:
+        if cond():
+            return True
+        time.sleep(0.05)
+    return cond()
+
+
+# ---- lifecycle -------------------------------------------------------------------
+
+def listener(path, kind=socket.SOCK_SEQPACKET):
+    s = socket.socket(socket.AF_UNIX, kind)
+    s.bind(path)
+    s.listen(4)
+    return s
+
+
+def xenstored(tmp):
+    """xl only needs something that accepts where xenstored would be (the
+    flask subcommands send it nothing); each connection is held until xl
+    closes it, so the backlog never fills."""
+    s = listener(os.path.join(tmp, "xenstored"), socket.SOCK_STREAM)
+
+    def hold(c):
+        with c:
+            while c.recv(4096):
+                pass
+
+    def serve():
+        while True:
+            try:
+                c, _ = s.accept()
+            except OSError:
+                return
+            threading.Thread(target=hold, args=(c,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return s
+
+
+def t_lifecycle(a, tmp):
+    sd = os.path.join(tmp, "s")
+    d = Daemon(a, sd)
+    st = os.stat(d.sock())
+    check(stat.S_ISSOCK(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o600,
+          "control socket is a socket, mode 0600", oct(st.st_mode))
+    check(stat.S_IMODE(os.stat(sd).st_mode) == 0o700, "socket directory created 0700")
+    check("ready: xsm=flask" in d.log(), "default modules: flask", d.log())
+
+    # A second daemon on the same directory must refuse and leave the first alone.
+    d2 = Daemon(a, sd, wait=False)
+    try:
+        rc = d2.p.wait(20)
+    except subprocess.TimeoutExpired:
+        rc = None
+    d2.stop()
+    check(rc == 1, "second daemon on a live directory exits 1", "rc=%s" % rc)
+    check("another xsmd" in d2.log(), "second daemon says why", d2.log())
+    check("whoami: status 0 domid 0" in client(a, d.sock(), "whoami"),
+          "first daemon still answers")
+
+    # A live socket that is not ours (no lock held): refused, left in place.
+    fd = os.path.join(tmp, "foreign")
+    os.mkdir(fd, 0o700)
+    ls = listener(os.path.join(fd, "control"))
+    d3 = Daemon(a, fd, wait=False)
+    rc = d3.p.wait(20)
+    d3.stop()
+    check(rc == 1 and "live daemon" in d3.log(), "live foreign socket: refused", d3.log())
+    check(os.path.exists(os.path.join(fd, "control")), "live foreign socket left in place")
+    ls.close()
+
+    # The same name, nobody listening: stale, replaced.
+    d4 = Daemon(a, fd)
+    check("whoami: status 0 domid 0" in client(a, d4.sock(), "whoami"),
+          "stale socket replaced; the new daemon answers")
+    check(d4.stop() == 0, "stop (no clients): exit 0")
+
+    # A regular file where the socket should be: not ours to remove.
+    nd = os.path.join(tmp, "notsock")
+    os.mkdir(nd, 0o700)
+    open(os.path.join(nd, "control"), "w").close()
+    d5 = Daemon(a, nd, wait=False)
+    rc = d5.p.wait(20)
+    d5.stop()
+    check(rc == 1 and os.path.isfile(os.path.join(nd, "control")),
+          "non-socket file in the way: refused, file kept", d5.log())
+
+    # SIGTERM with an idle client attached and a guest domain: clean stop.
+    n = create(a, d, "system_u:system_r:domU_t")
+    idle = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    idle.connect(d.sock(n))
+    busy = subprocess.Popen([a.client, d.sock(), "loop", "100000000"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    time.sleep(0.3)
+    rc = d.stop()
+    check(rc == 0, "SIGTERM with clients attached: exit 0", "rc=%s\n%s" % (rc, d.log()))
+    idle.settimeout(5)
+    check(idle.recv(64) == b"", "idle client sees the connection end")
+    idle.close()
+    busy.wait(10)
+    left = sorted(x for x in os.listdir(sd) if x != "xsmd.lock")
+    check(left == [], "sockets removed on stop", str(left))
+    check("stopped after" in d.log(), "stop is logged")
+
+
+# ---- protocol --------------------------------------------------------------------
+
+def t_protocol(a, tmp):
+    d = Daemon(a, os.path.join(tmp, "s"))
+    c = d.sock()
+    out = client(a, c, "whoami", "getenforce", "c2s", "system_u:system_r:domU_t")
+    check("whoami: status 0 domid 0" in out, "dom0: whoami", out)
+    check("getenforce: 1" in out, "dom0: getenforce is 1 (enforcing)", out)
+    dom_sid = line(out, "c2s").split()[-1]
+    check(line(out, "c2s").startswith("c2s system_u:system_r:domU_t: 0 sid "), "dom0: c2s", out)
+
+    n = create(a, d, "system_u:system_r:domU_t")
+    st = os.stat(d.sock(n))
+    check(stat.S_ISSOCK(st.st_mode) and stat.S_IMODE(st.st_mode) == 0o600,
+          "guest socket dom%d exists, mode 0600" % n)
+    g = d.sock(n)
+    out = client(a, g, "whoami", "getenforce", "setenforce", "0", "setbool",
+                 "guest_writeconsole", "0", "getbool", "guest_writeconsole")
+    check("whoami: status 0 domid %d" % n in out, "guest: whoami", out)
+    check("getenforce: 1" in out, "guest: getenforce allowed", out)
+    check("setenforce 0: -13" in out, "guest: setenforce denied -EACCES", out)
+    check("setbool guest_writeconsole 0: -13" in out, "guest: setbool denied -EACCES", out)
+    check("getbool guest_writeconsole: 0 cur 1 pend 1" in out, "guest: getbool allowed", out)
+    out = client(a, c, "getenforce", "getbool", "guest_writeconsole")
+    check("getenforce: 1" in out and "cur 1 pend 1" in out,
+          "after the guest's denials nothing changed", out)
+    check("avc:  denied  { setenforce } for current=d%d" % n in d.log(),
+          "the denial is logged with the guest's domid")
+
+    out = client(a, g, "create", "-", "64", "whoami")
+    check("create: status 3" in out and "whoami: status 0" in out,
+          "guest: CREATE refused (not control), connection kept", out)
+    out = client(a, g, "destroy", "0", "whoami")
+    check("destroy 0: status 3" in out and "whoami: status 0" in out,
+          "guest: DESTROY refused (not control)", out)
+
+    out = client(a, c, "efault-op", "efault-handle", "getenforce")
+    check("efault-op: -14" in out, "op at an unmapped address: -EFAULT", out)
+    check("efault-handle: -14" in out, "handle at an unmapped address: -EFAULT", out)
+    check("getenforce: 1" in out, "connection usable after -EFAULT", out)
+    out = client(a, g, "efault-op")
+    check("efault-op: -14" in out, "guest: -EFAULT too", out)
+
+    # Malformed and truncated messages: answered (where possible), then closed.
+    for kind, want in [("short", "status 1, then closed"), ("long", "status 1, then closed"),
+                       ("empty", "no reply, then closed"), ("magic", "status 1, then closed"),
+                       ("version", "status 2, then closed"), ("type", "status 1, then closed"),
+                       ("flags", "status 1, then closed"), ("whoami-arg", "status 1, then closed"),
+                       ("fds", "status 1, then closed")]:
+        out = client(a, c, "raw:" + kind)
+        check(want in out, "malformed (%s): %s" % (kind, want), out)
+    check(d.p.poll() is None and "getenforce: 1" in client(a, c, "getenforce"),
+          "daemon serves on after malformed messages")
+
+    # A connection used by another process (a forked child): refused, the owner goes on.
+    out = client(a, c, "fork-share")
+    check("fork-share: child reply status 4" in out, "forked child on the parent's socket: "
+          "XSMD_ST_WRONG_PROCESS", out)
+    check("fork-share: parent reply status 0" in out, "the parent goes on", out)
+
+    # After exec the connection's memory is gone: -EFAULT, closed; never the new image's.
+    out = client(a, c, "exec-self", "getenforce", "getenforce")
+    check("getenforce: -14" in out and "FATAL" in out,
+          "after exec: -EFAULT, then the connection is closed", out)
+
+    # Clients killed in the middle of a call.
+    big = os.path.join(tmp, "big.pol")
+    with open(big, "wb") as f:
+        f.write(struct.pack("<I", 0xf97cff8c) + b"\0" * (24 << 20))
+    client(a, c, "getenforce")
+    time.sleep(0.2)
+    fds0, thr0 = d.fds(), d.threads()
+    for i in range(6):
+        p = subprocess.Popen([a.client, c, "load-and-wait", big], stdout=subprocess.PIPE,
+                             text=True)
+        p.stdout.readline()  # "sent"
+        if i % 2:
+            time.sleep(0.002 * i)
+        p.kill()
+        p.wait()
+    check(wait_for(lambda: d.fds() == fds0 and d.threads() == thr0),
+          "killed clients: descriptors and threads back to before",
+          "fds %d->%d threads %d->%d" % (fds0, d.fds(), thr0, d.threads()))
+    check(d.p.poll() is None and "getenforce: 1" in client(a, c, "getenforce"),
+          "daemon serves on after clients were killed mid-call")
+
+    # Destroying a domain ends its connections and removes its socket.
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(g)
+    out = client(a, c, "destroy", str(n))
+    check("destroy %d: status 0 result 0" % n in out, "dom0 destroys the guest", out)
+    check(not os.path.exists(g), "its socket is gone")
+    s.send(struct.pack("<IHHII6Q", 0x444d5358, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0))
+    s.settimeout(5)
+    rep = s.recv(64)
+    st = struct.unpack("<IHHqQQ", rep)[2] if len(rep) == 32 else None
+    check(st == 5 and s.recv(64) == b"", "an open connection of the destroyed domain: "
+          "XSMD_ST_NO_DOMAIN, closed", repr(rep))
+    s.close()
+
+    # A hypercall other than xsm_op goes through the model (xen_version 0: 4.17).
+    out = client(a, c, "hypercall", "17", "0", "0")
+    check("hypercall 17: status 0 result %d" % (4 << 16 | 17) in out, "xen_version", out)
+    check(d.stop() == 0, "clean stop")
+    _ = dom_sid
+
+
+# ---- 32-bit ----------------------------------------------------------------------
+
+M32_CMDS = ["getenforce", "c2s", "system_u:system_r:domU_t", "c2s", "system_u:object_r:nic_dev_t",
+            "s2c", "1", "s2c", "12", "getbool", "guest_writeconsole", "getbool#", "0",
+            "getbool#", "1", "getbool#", "99", "setbool", "guest_writeconsole", "0",
+            "getbool", "guest_writeconsole", "setbool", "guest_writeconsole", "1",
+            "dtlabel", "/soc/uart@0", "system_u:object_r:nic_dev_t", "efault-handle"]
+
+
+def t_m32(a, tmp):
+    if not a.client32:
+        skip("no -m32 client: " + a.why32)
+    d = Daemon(a, os.path.join(tmp, "s"), "--flask", "permissive")
+    n64 = create(a, d, "system_u:system_r:domU_t", 64)
+    n32 = create(a, d, "system_u:system_r:domU_t", 32)
+    out = client(a, d.sock(n32), "whoami", exe=a.client32)
+    check("domid %d 32-bit" % n32 in out, "32-bit client on the 32-bit domain: whoami", out)
+    cmds = M32_CMDS + ["load", a.policy, "getbool", "guest_writeconsole"]
+    o64 = client(a, d.sock(n64), *cmds)
+    o32 = client(a, d.sock(n32), *cmds, exe=a.client32)
+    check("FATAL" not in o64 and "load: 0" in o64 and "c2s system_u:system_r:domU_t: 0" in o64
+          and "getbool# 0: 0 name 'guest_writeconsole'" in o64,
+          "64-bit client, 64-bit domain: every handle-carrying command works", o64)
+    check(o32 == o64, "32-bit client, 32-bit domain: the same results",
+          "\n--- 64:\n%s--- 32:\n%s" % (o64, o32))
+    # Crossed: the layouts differ, so the results must too.
+    x = client(a, d.sock(n32), "c2s", "system_u:system_r:domU_t", "getbool", "guest_writeconsole")
+    check("c2s system_u:system_r:domU_t: 0" not in x or "getbool guest_writeconsole: 0" not in x,
+          "64-bit client on the 32-bit domain is decoded with the compat layout (fails)", x)
+    x = client(a, d.sock(n64), "c2s", "system_u:system_r:domU_t", "getbool", "guest_writeconsole",
+               exe=a.client32)
+    check("c2s system_u:system_r:domU_t: 0" not in x or "getbool guest_writeconsole: 0" not in x,
+          "32-bit client on the 64-bit domain is decoded natively (fails)", x)
+    check(d.stop() == 0, "clean stop")
+
+
+# ---- the real tools --------------------------------------------------------------
+
+class Tools:
+    def __init__(self, a, d, xs):
+        self.a, self.d, self.xs = a, d, xs
+
+    def run(self, dom, tool, *args):
+        cmd = [self.a.xsm_run, "--dir", self.d.dir]
+        if dom:
+            cmd += ["--domain", str(dom)]
+        cmd += ["--", os.path.join(self.a.tools, tool)] + list(args)
+        env = dict(os.environ, XENSTORED_PATH=self.xs)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           env=env, timeout=60)
+        return p.stdout
+
+
+def tools_available(a):
+    if not os.path.isdir(a.tools) or not os.access(os.path.join(a.tools, "flask-getenforce"),
+                                                   os.X_OK):
+        skip("Xen tools not installed (%s; Debian package xen-utils-4.17)" % a.tools)
+
+
+def pci_device():
+    """A PCI device flask-label-pci can read (SBDF string, number) or None."""
+    base = "/sys/bus/pci/devices"
+    try:
+        names = sorted(os.listdir(base))
+    except OSError:
+        return None
+    for n in names:
+        if os.path.exists(os.path.join(base, n, "resource")):
+            seg, bus, rest = n.split(":")
+            dev, fn = rest.split(".")
+            return n, int(seg, 16) << 16 | int(bus, 16) << 8 | int(dev, 16) << 3 | int(fn)
+    return None
+
+
+def variant_policy(a, tmp):
+    """The built-in policy plus one boolean, compiled as the build compiles it."""
+    with open(a.policy_conf) as f:
+        lines = f.read().splitlines(True)
+    at = next(i for i, ln in enumerate(lines) if ln.startswith("user "))
+    lines.insert(at, "bool xsmd_test_bool true;\n")
+    conf = os.path.join(tmp, "variant.conf")
+    out = os.path.join(tmp, "variant.pol")
+    with open(conf, "w") as f:
+        f.writelines(lines)
+    p = subprocess.run([a.checkpolicy, "-t", "Xen", "-c", "30", "-o", out, conf],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if p.returncode:
+        raise RuntimeError("checkpolicy: " + p.stdout)
+    return out
+
+
+def t_tools(a, tmp):
+    tools_available(a)
+    d = Daemon(a, os.path.join(tmp, "s"))
+    xs = xenstored(tmp)
+    t = Tools(a, d, os.path.join(tmp, "xenstored"))
+    c = d.sock()
+    st = lambda *cmds: client(a, c, *cmds)  # noqa: E731 - the daemon's state, read back
+    corrupt = os.path.join(tmp, "corrupt.pol")
+    with open(a.policy, "rb") as f:
+        good = f.read()
+    with open(corrupt, "wb") as f:
+        f.write(good[:len(good) // 3])
+    variant = variant_policy(a, tmp)
+
+    # dom0
+    check(t.run(0, "flask-getenforce").strip() == "Enforcing", "dom0 flask-getenforce: Enforcing")
+    out = t.run(0, "flask-setenforce", "0")
+    check("getenforce: 0" in st("getenforce"), "dom0 flask-setenforce 0: daemon permissive", out)
+    check(t.run(0, "flask-getenforce").strip() == "Permissive",
+          "dom0 flask-getenforce: Permissive")
+    t.run(0, "flask-setenforce", "1")
+    check("getenforce: 1" in st("getenforce"), "dom0 flask-setenforce 1: daemon enforcing")
+
+    out = t.run(0, "flask-get-bool", "-a")
+    want = []
+    for i in range(16):
+        ln = line(st("getbool#", str(i)), "getbool#")
+        if not ln.startswith("getbool# %d: 0 " % i):
+            break
+        want.append("%s: %s" % (ln.split("'")[1], ln.split(" cur ")[1].split()[0]))
+    check(want and out.splitlines() == want, "dom0 flask-get-bool -a lists the daemon's booleans",
+          "%r vs %r" % (out, want))
+    check(t.run(0, "flask-get-bool", "guest_writeconsole").strip() == "guest_writeconsole: 1",
+          "dom0 flask-get-bool NAME")
+    out = t.run(0, "flask-get-bool", "nosuchbool")
+    check("Unable to get boolean nosuchbool: No such file or directory" in out,
+          "dom0 flask-get-bool of an unknown name: ENOENT", out)
+    t.run(0, "flask-set-bool", "guest_writeconsole", "0")
+    check("cur 0 pend 0" in st("getbool", "guest_writeconsole"),
+          "dom0 flask-set-bool: committed in the daemon")
+    t.run(0, "flask-set-bool", "guest_writeconsole", "1")
+    check("cur 1 pend 1" in st("getbool", "guest_writeconsole"), "dom0 flask-set-bool back")
+
+    # Load.  The variant policy has one more boolean, xsmd_test_bool: whether
+    # it exists tells which policy is in force.
+    has_tb = lambda: line(st("getbool", "xsmd_test_bool"), "getbool").split()[2] == "0"  # noqa
+    check(not has_tb(), "the built-in policy has no xsmd_test_bool")
+    out = t.run(0, "flask-loadpolicy", variant)
+    check("Successfully loaded policy." in out and has_tb(),
+          "dom0 flask-loadpolicy (good): the new policy is in force", out)
+    out = t.run(0, "flask-loadpolicy", corrupt)
+    check("Unable to load new Flask policy" in out, "dom0 flask-loadpolicy (corrupt) fails", out)
+    check(has_tb() and "getenforce: 1" in st("getenforce") and
+          line(st("c2s", "system_u:system_r:domU_t"), "c2s").split()[2] == "0",
+          "after the corrupt load the old policy is still in force")
+    dev = pci_device()
+    if dev:
+        out = t.run(0, "flask-label-pci", dev[0], "system_u:object_r:nic_dev_t")
+        check("Unable" not in out and "failed" not in out, "dom0 flask-label-pci " + dev[0], out)
+        check("delpci %d: 0" % dev[1] in st("delpci", str(dev[1])) and
+              "delpci %d: -2" % dev[1] in st("delpci", str(dev[1])),
+              "the device's label was in the daemon (removed once, then -ENOENT)")
+    else:
+        print("skipped: flask-label-pci (no PCI device with a resource file here)")
+
+    out = t.run(0, "xl", "getenforce")
+    check(out.strip().endswith("Enforcing"), "dom0 xl getenforce", out)
+    t.run(0, "xl", "setenforce", "0")
+    check("getenforce: 0" in st("getenforce"), "dom0 xl setenforce 0")
+    check(t.run(0, "xl", "getenforce").strip().endswith("Permissive"), "dom0 xl getenforce again")
+    t.run(0, "xl", "setenforce", "1")
+    check("getenforce: 1" in st("getenforce"), "dom0 xl setenforce 1")
+    out = t.run(0, "xl", "loadpolicy", a.policy)
+    check("Successfully loaded policy." in out and not has_tb(), "dom0 xl loadpolicy (good)", out)
+    out = t.run(0, "xl", "loadpolicy", corrupt)
+    check("Successfully" not in out and not has_tb() and "getenforce: 1" in st("getenforce"),
+          "dom0 xl loadpolicy (corrupt): refused, old policy in force", out)
+
+    # An unprivileged guest: Xen's denials, and nothing changes.
+    n = create(a, d, "system_u:system_r:domU_t")
+    check(t.run(n, "flask-getenforce").strip() == "Enforcing", "guest flask-getenforce")
+    out = t.run(n, "flask-setenforce", "0")
+    check("XSM operation failed!" in out and "getenforce: 1" in st("getenforce"),
+          "guest flask-setenforce: denied, still enforcing", out)
+    check(t.run(n, "flask-get-bool", "guest_writeconsole").strip() == "guest_writeconsole: 1",
+          "guest flask-get-bool NAME (no check in Xen)")
+    out = t.run(n, "flask-set-bool", "guest_writeconsole", "0")
+    check("XSM operation failed!" in out and "Permission denied" in out and
+          "cur 1 pend 1" in st("getbool", "guest_writeconsole"), "guest flask-set-bool: denied",
+          out)
+    out = t.run(n, "flask-loadpolicy", variant)
+    check("XSM operation failed!" in out and "Unable to load new Flask policy" in out and
+          not has_tb(), "guest flask-loadpolicy: denied, policy not replaced", out)
+    if dev:
+        out = t.run(n, "flask-label-pci", dev[0], "system_u:object_r:nic_dev_t")
+        check("Unable to set context of PCI device" in out and
+              "delpci %d: -2" % dev[1] in st("delpci", str(dev[1])),
+              "guest flask-label-pci: denied, no label added", out)
+    check(t.run(n, "xl", "getenforce").strip().endswith("Enforcing"), "guest xl getenforce")
+    out = t.run(n, "xl", "setenforce", "0")
+    check("error occurred while setting enforcing mode" in out and
+          "getenforce: 1" in st("getenforce"), "guest xl setenforce: denied", out)
+    out = t.run(n, "xl", "loadpolicy", variant)
+    check("Unable to load new Flask policy" in out and not has_tb(),
+          "guest xl loadpolicy: denied", out)
+    xs.close()
+    check(d.stop() == 0, "clean stop")
+
+
+def t_noflask(a, tmp):
+    tools_available(a)
+    xs = xenstored(tmp)
+    for mods in ("dummy", "silo"):
+        d = Daemon(a, os.path.join(tmp, mods), "--xsm", mods)
+        check("ready: xsm=%s" % mods in d.log(), mods + ": started", d.log())
+        t = Tools(a, d, os.path.join(tmp, "xenstored"))
+        n = create(a, d, "-")
+        for dom in (0, n):
+            who = "%s d%d: " % (mods, dom)
+            out = t.run(dom, "flask-getenforce")
+            check("Unable to get enforcing mode" in out and "XSM operation failed" not in out,
+                  who + "flask-getenforce fails without an XSM denial", out)
+            out = t.run(dom, "flask-get-bool", "-a")
+            check("Function not implemented" in out, who + "flask-get-bool -a: ENOSYS", out)
+            out = t.run(dom, "flask-set-bool", "guest_writeconsole", "1")
+            check("Function not implemented" in out, who + "flask-set-bool: ENOSYS", out)
+            out = t.run(dom, "flask-loadpolicy", a.policy)
+            check("Unable to load new Flask policy" in out, who + "flask-loadpolicy fails", out)
+            check(t.run(dom, "xl", "getenforce").strip().endswith("Flask XSM Disabled"),
+                  who + "xl getenforce: Flask XSM Disabled")
+            check("Flask XSM disabled" in t.run(dom, "xl", "setenforce", "1"),
+                  who + "xl setenforce: Flask XSM disabled")
+            check("Flask XSM disabled" in t.run(dom, "xl", "loadpolicy", a.policy),
+                  who + "xl loadpolicy: Flask XSM disabled")
+        check(d.stop() == 0, mods + ": clean stop")
+    xs.close()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("group", choices=["lifecycle", "protocol", "m32", "tools", "noflask"])
+    ap.add_argument("--xsmd", required=True)
+    ap.add_argument("--client", required=True)
+    ap.add_argument("--client32", default="")
+    ap.add_argument("--why32", default="")
+    ap.add_argument("--xsm-run", dest="xsm_run", required=True)
+    ap.add_argument("--policy", required=True)
+    ap.add_argument("--policy-conf", dest="policy_conf", default="")
+    ap.add_argument("--checkpolicy", default="checkpolicy")
+    ap.add_argument("--tools", default="/usr/lib/xen-4.17/bin")
+    a = ap.parse_args()
+    if sys.platform != "linux":
+        skip("Linux only")
+    with tempfile.TemporaryDirectory(prefix="xsmd-test-") as tmp:
+        try:
+            globals()["t_" + a.group](a, tmp)
+        except (RuntimeError, subprocess.TimeoutExpired) as e:
+            check(False, "harness", str(e))
+        finally:
+            for p in DAEMONS:  # only the daemons this test started
+                if p.poll() is None:
+                    p.kill()
+                    p.wait()
+        for f in sorted(os.listdir(tmp)):
+            if f.endswith(".log") and FAILS:
+                print("--- %s\n%s" % (f, open(os.path.join(tmp, f)).read()[-4000:]))
+    if FAILS:
+        print("%d failed" % len(FAILS))
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
