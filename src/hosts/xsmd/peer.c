@@ -48,6 +48,45 @@ static pid_t pidfd_pid(int pidfd)
     return pid;
 }
 
+/*
+ * The credentials the process has now are the ones it connected with, and
+ * it gained nothing by an exec in between (setuid, setgid, file
+ * capabilities): every uid is the peer's, every gid too, and a non-root
+ * peer holds no capability.  0, -EPERM, or -ESRCH if it is gone.
+ */
+static int same_creds(pid_t pid, uid_t uid, gid_t gid)
+{
+    char path[64], line[256];
+    unsigned long u[4], g[4];
+    unsigned long long capprm = ~0ULL, capeff = ~0ULL;
+    int have = 0;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+    f = fopen(path, "re");
+    if (!f)
+        return -ESRCH;
+    while (fgets(line, sizeof(line), f)) {
+        if (sscanf(line, "Uid: %lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) == 4)
+            have |= 1;
+        else if (sscanf(line, "Gid: %lu %lu %lu %lu", &g[0], &g[1], &g[2], &g[3]) == 4)
+            have |= 2;
+        else if (sscanf(line, "CapPrm: %llx", &capprm) == 1)
+            have |= 4;
+        else if (sscanf(line, "CapEff: %llx", &capeff) == 1)
+            have |= 8;
+    }
+    fclose(f);
+    if (have != 15)
+        return -EPERM;
+    for (int i = 0; i < 4; i++)
+        if (u[i] != (unsigned long)uid || g[i] != (unsigned long)gid)
+            return -EPERM;
+    if (uid != 0 && (capprm || capeff))
+        return -EPERM;
+    return 0;
+}
+
 bool xsmd_peer_alive(const struct xsmd_peer *p)
 {
     struct pollfd pfd = {.fd = p->pidfd, .events = POLLIN};
@@ -106,6 +145,14 @@ int xsmd_peer_attach(struct xsmd_peer *p, int sock)
         rc = errno == ENOENT ? -ESRCH : -errno;
         goto fail;
     }
+    /*
+     * An exec between connect() and here is not seen by the pidfd, and the
+     * file then holds the new image: that is only acceptable if the image
+     * runs with the credentials the peer connected with.
+     */
+    rc = same_creds(cr.pid, cr.uid, cr.gid);
+    if (rc)
+        goto fail;
     /* Still alive now, so the pid named it when the file was opened. */
     if (!xsmd_peer_alive(p)) {
         rc = -ESRCH;

@@ -12,6 +12,13 @@
  * (or execs) every access fails, and a process that later gets the same
  * pid can never be read or written through it.  process_vm_readv/writev
  * are not used because they look the pid up again on every call.
+ *
+ * What the file holds is the address space the process has when the daemon
+ * accepts; if it exec'd after connect() and before that, the new image's.
+ * So the process must then still have the credentials it connected with
+ * (SO_PEERCRED): all its uids and gids equal to those, and no capabilities
+ * unless it is root.  A process that gained privilege by exec (setuid,
+ * setgid, file capabilities) is refused; one that connected as such too.
  */
 #ifndef XSMD_PEER_H
 #define XSMD_PEER_H
@@ -33,7 +40,8 @@ struct xsmd_peer {
 /*
  * Identify the peer of a connected UNIX socket.  0, or a negative errno
  * (-ESRCH: the peer exited or is outside our pid namespace; -EPERM/-EACCES:
- * its memory is not ours to touch).  Nothing to release on failure.
+ * its memory is not ours to touch, or its credentials changed or are
+ * mixed).  Nothing to release on failure.
  */
 int xsmd_peer_attach(struct xsmd_peer *p, int sock);
 void xsmd_peer_release(struct xsmd_peer *p);

@@ -21,6 +21,7 @@ C client), never by the tools' exit codes.  Exit 0, 1 (failures listed), or
 """
 import argparse
 import os
+import shutil
 import signal
 import socket
 import stat
@@ -295,6 +296,15 @@ def t_protocol(a, tmp):
     check("getenforce: -14" in out and "FATAL" in out,
           "after exec: -EFAULT, then the connection is closed", out)
 
+    # A process whose ids are mixed (as after a setuid exec) is not served.
+    if os.geteuid() == 0 and shutil.which("setpriv"):
+        p = subprocess.run(["setpriv", "--ruid", "65534", "--", a.client, c, "whoami"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        check("whoami: status" not in p.stdout and "cannot reach the peer" in d.log(),
+              "a client with real uid != effective uid is refused", p.stdout)
+    else:
+        print("skipped: mixed-credentials client (needs root and setpriv)")
+
     # Clients killed in the middle of a call.
     big = os.path.join(tmp, "big.pol")
     with open(big, "wb") as f:
@@ -302,14 +312,26 @@ def t_protocol(a, tmp):
     client(a, c, "getenforce")
     time.sleep(0.2)
     fds0, thr0 = d.fds(), d.threads()
-    for i in range(6):
+    # The daemon audits every load (auditallow) and logs every parse failure;
+    # a load with no parse failure is one whose read the kill cut short.
+    cut = 0
+    for i in range(30):
         p = subprocess.Popen([a.client, c, "load-and-wait", big], stdout=subprocess.PIPE,
                              text=True)
         p.stdout.readline()  # "sent"
-        if i % 2:
-            time.sleep(0.002 * i)
+        if i % 3 == 2:
+            time.sleep(0.01)  # now and then, later: the reply finds the client gone
         p.kill()
         p.wait()
+        p.stdout.close()
+        # The connection's thread is gone once the daemon is done with the call.
+        wait_for(lambda: d.threads() == thr0, 10)
+        log = d.log()
+        cut = log.count("{ load_policy }") - log.count("policy load failed")
+        if cut >= 1 and i >= 5:
+            break
+    check(cut >= 1, "a client was killed while the daemon was reading its memory",
+          "%d tries" % (i + 1))
     check(wait_for(lambda: d.fds() == fds0 and d.threads() == thr0),
           "killed clients: descriptors and threads back to before",
           "fds %d->%d threads %d->%d" % (fds0, d.fds(), thr0, d.threads()))
@@ -535,6 +557,38 @@ def t_tools(a, tmp):
           "guest xl loadpolicy: denied", out)
     xs.close()
     check(d.stop() == 0, "clean stop")
+    unprivileged(a, tmp)
+
+
+def unprivileged(a, tmp):
+    """Daemon and tool as 'nobody': the bridge needs no privilege."""
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        print("skipped: unprivileged run (needs root to switch to nobody, and setpriv)")
+        return
+    as_nobody = ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups", "--"]
+    base = tempfile.mkdtemp(prefix="xsmd-nobody-")
+    try:
+        os.chmod(base, 0o755)
+        sd = os.path.join(base, "s")
+        os.mkdir(sd, 0o700)
+        os.chown(sd, 65534, 65534)
+        logf = open(os.path.join(tmp, "nobody.log"), "w")
+        p = subprocess.Popen(as_nobody + [a.xsmd, "--dir", sd], stdout=logf,
+                             stderr=subprocess.STDOUT)
+        DAEMONS.append(p)
+        if not wait_for(lambda: os.path.exists(os.path.join(sd, "control")), 10):
+            check(False, "daemon as nobody starts")
+            return
+        q = subprocess.run(as_nobody + [a.xsm_run, "--dir", sd, "--",
+                                        os.path.join(a.tools, "flask-getenforce")],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        check(q.stdout.strip() == "Enforcing", "as nobody: flask-getenforce through the bridge",
+              q.stdout)
+        p.send_signal(signal.SIGTERM)
+        check(p.wait(20) == 0, "daemon as nobody: clean stop")
+        logf.close()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def t_noflask(a, tmp):

@@ -395,12 +395,18 @@ int main(int argc, char **argv)
             for (;;)
                 pause();
         } else if (!strcmp(c, "exec-self")) {
-            /* Run the rest of the commands in a new image, same pid, same socket. */
+            /*
+             * Run the rest of the commands in a new image, same pid, same
+             * socket.  One round trip first: the daemon has then taken hold
+             * of this image's memory (it does so when it accepts).
+             */
+            struct xsmd_req rq = {XSMD_T_WHOAMI, 0, 0, {0}};
+            struct xsmd_rep rp;
             char fdarg[16];
             char **nargv = calloc((size_t)argc, sizeof(*nargv));
 
-            if (!nargv)
-                die("calloc", ENOMEM);
+            if (!nargv || xsmd_client_call(conn, &rq, &rp))
+                die("exec-self", ENOMEM);
             snprintf(fdarg, sizeof(fdarg), "fd:%d", conn);
             nargv[0] = argv[0];
             nargv[1] = fdarg;
