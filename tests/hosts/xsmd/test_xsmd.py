@@ -14,6 +14,8 @@ real processes.  One group per meson test:
   tools      Debian's unmodified flask-* and xl, through xsm-run and
              libxsm-privcmd, as dom0 and as a guest (FLASK)
   noflask    the same tools under --xsm dummy and --xsm silo
+  xc         a client of Debian's libxenctrl calls every xc_flask_* function;
+             each result is checked against the daemon's state
 
 Judged by what the tools print and by the daemon's state (read back with the
 C client), never by the tools' exit codes.  Exit 0, 1 (failures listed), or
@@ -239,7 +241,6 @@ def t_protocol(a, tmp):
     out = client(a, c, "whoami", "getenforce", "c2s", "system_u:system_r:domU_t")
     check("whoami: status 0 domid 0" in out, "dom0: whoami", out)
     check("getenforce: 1" in out, "dom0: getenforce is 1 (enforcing)", out)
-    dom_sid = line(out, "c2s").split()[-1]
     check(line(out, "c2s").startswith("c2s system_u:system_r:domU_t: 0 sid "), "dom0: c2s", out)
 
     n = create(a, d, "system_u:system_r:domU_t")
@@ -356,7 +357,6 @@ def t_protocol(a, tmp):
     out = client(a, c, "hypercall", "17", "0", "0")
     check("hypercall 17: status 0 result %d" % (4 << 16 | 17) in out, "xen_version", out)
     check(d.stop() == 0, "clean stop")
-    _ = dom_sid
 
 
 # ---- 32-bit ----------------------------------------------------------------------
@@ -620,9 +620,130 @@ def t_noflask(a, tmp):
     xs.close()
 
 
+# ---- libxenctrl ------------------------------------------------------------------
+
+OCON = {"pirq": 1, "ioport": 2, "iomem": 3, "device": 4}  # Xen's OCON_* numbers
+NIC = "system_u:object_r:nic_dev_t"
+DOMU = "system_u:system_r:domU_t"
+
+
+def t_xc(a, tmp):
+    if not a.xc_client:
+        skip("no libxenctrl client (Debian package libxen-dev)")
+    d = Daemon(a, os.path.join(tmp, "s"))
+    st = lambda *cmds: client(a, d.sock(), *cmds)  # noqa: E731 - the daemon's state
+
+    def xc(dom, *cmds):
+        cmd = [a.xsm_run, "--dir", d.dir] + (["--domain", str(dom)] if dom else [])
+        p = subprocess.run(cmd + ["--", a.xc_client] + list(cmds), stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=60)
+        return p.stdout
+
+    def field(out, name):
+        """The word after 'name' in out."""
+        w = out.split()
+        return w[w.index(name) + 1] if name in w else None
+
+    check(line(xc(0, "op"), "op:") == "op: 1", "xc_flask_op (GETENFORCE): 1")
+    check(line(xc(0, "getenforce"), "getenforce:") == "getenforce: 1" and
+          "getenforce: 1" in st("getenforce"), "xc_flask_getenforce: 1, as the daemon says")
+    out = xc(0, "setenforce", "0")
+    check(line(out, "setenforce:") == "setenforce: 0" and "getenforce: 0" in st("getenforce"),
+          "xc_flask_setenforce 0: the daemon is permissive", out)
+    xc(0, "setenforce", "1")
+    check("getenforce: 1" in st("getenforce"), "xc_flask_setenforce 1: enforcing again")
+
+    out = xc(0, "c2s", DOMU)
+    sid = field(out, "sid")
+    check(out.startswith("c2s: 0 ") and sid == field(st("c2s", DOMU), "sid"),
+          "xc_flask_context_to_sid: the daemon's SID", out)
+    out = xc(0, "s2c", sid)
+    check(line(out, "s2c") == "s2c: 0 ctx '%s'" % DOMU, "xc_flask_sid_to_context", out)
+
+    out = xc(0, "getbool", "guest_writeconsole")
+    check(line(out, "getbool") == "getbool: 0 cur 1 pend 1" and
+          "cur 1 pend 1" in st("getbool", "guest_writeconsole"), "xc_flask_getbool_byname", out)
+    for i in range(3):
+        x, s_ = xc(0, "getbool#", str(i)), st("getbool#", str(i))
+        if s_.split()[2] == "0":
+            ok = x.startswith("getbool#: 0 name '%s'" % s_.split("'")[1])
+        else:
+            ok = x.startswith("getbool#: -1 errno %s" % s_.split()[2].lstrip("-"))
+        check(ok, "xc_flask_getbool_byid %d matches the daemon" % i, x + s_)
+    xc(0, "setbool", "guest_writeconsole", "0", "0")
+    check("cur 0 pend 0" in st("getbool", "guest_writeconsole"),
+          "xc_flask_setbool: committed (4.17's libxenctrl always commits)")
+    xc(0, "setbool", "guest_writeconsole", "1", "1")
+    check("cur 1 pend 1" in st("getbool", "guest_writeconsole"), "xc_flask_setbool back")
+
+    variant = variant_policy(a, tmp)
+    out = xc(0, "load", variant)
+    check(line(out, "load") == "load: 0" and
+          line(st("getbool", "xsmd_test_bool"), "getbool").split()[2] == "0",
+          "xc_flask_load: the new policy is in force", out)
+    xc(0, "load", a.policy)
+    check(line(st("getbool", "xsmd_test_bool"), "getbool").split()[2] == "-2",
+          "xc_flask_load of the built-in policy: it is back")
+
+    # Each label added through libxenctrl is in the daemon: the raw client removes it,
+    # after which libxenctrl's delete finds nothing.
+    for kind, args, lo, hi in [("pirq", ["33"], 33, 33), ("ioport", ["0x100", "0x1ff"], 256, 511),
+                               ("iomem", ["0x1000", "0x1fff"], 4096, 8191),
+                               ("device", ["8"], 8, 8)]:
+        out = xc(0, "add" + kind, *(args + [NIC]))
+        gone = st("delocon", str(OCON[kind]), str(lo), str(hi))
+        again = xc(0, "del" + kind, *args)
+        check(line(out, "add") == "add%s: 0" % kind and gone.split()[-1] == "0" and
+              line(again, "del") == "del%s: -1 errno 2" % kind,
+              "xc_flask_add_%s / xc_flask_del_%s against the daemon" % (kind, kind),
+              out + gone + again)
+    out = xc(0, "adddevice", "16", NIC, "deldevice", "16", "deldevice", "16")
+    check(out.splitlines() == ["adddevice: 0", "deldevice: 0", "deldevice: -1 errno 2"],
+          "xc_flask_add_device, del twice", out)
+
+    dom0 = "system_u:system_r:dom0_t"
+    out = xc(0, "access", dom0, DOMU, "3", "0xffffffff")
+    raw = st("access", field(xc(0, "c2s", dom0), "sid"), sid, "3", "0xffffffff")
+    check(field(out, "allowed") not in (None, "0") and
+          [field(out, k) for k in ("allowed", "auditallow", "auditdeny", "seqno")] ==
+          [field(raw, k) for k in ("allowed", "auditallow", "auditdeny", "seqno")],
+          "xc_flask_access: the daemon's decision", out + raw)
+    for what, word in (("cachestats", "lookups"), ("hashstats", "entries:")):
+        out = xc(0, what)
+        check(out.startswith(what + ": 0 ") and word in out, "xc_flask_avc_" + what, out)
+    out = xc(0, "policyvers")
+    check(line(out, "policyvers") == line(st("policyvers"), "policyvers") == "policyvers: 30",
+          "xc_flask_policyvers: 30, as the daemon says", out)
+    before = line(st("getthreshold"), "getthreshold")
+    out = xc(0, "getthreshold", "setthreshold", "77")
+    check(out.splitlines() == [before, "setthreshold: 0"] and
+          "getthreshold: 77" in st("getthreshold"),
+          "xc_flask_getavc_threshold / setavc_threshold against the daemon", before + "\n" + out)
+
+    n = create(a, d, DOMU)
+    iso = field(xc(0, "c2s", "system_u:system_r:isolated_domU_t"), "sid")
+    out = xc(0, "relabel", str(n), iso)
+    check(line(out, "relabel") == "relabel: -1 errno 13" and
+          st("ssidref", str(n)).split()[-1] == sid,
+          "xc_flask_relabel_domain: denied by the policy (no relabelfrom), label kept", out)
+
+    # The same library as a guest: Xen's denials, nothing changed.
+    out = xc(n, "getenforce", "setenforce", "0", "load", variant, "setbool",
+             "guest_writeconsole", "0", "1", "adddevice", "24", NIC, "c2s", DOMU)
+    check(out.splitlines()[:1] == ["getenforce: 1"] and
+          all(ln.endswith("errno 13") or ln.startswith("c2s: -1 errno 13")
+              for ln in out.splitlines()[1:] if not ln.startswith("XSM")),
+          "as a guest: EACCES for every changing call", out)
+    check("getenforce: 1" in st("getenforce") and
+          "cur 1 pend 1" in st("getbool", "guest_writeconsole") and
+          line(st("getbool", "xsmd_test_bool"), "getbool").split()[2] == "-2" and
+          st("delocon", "4", "24", "24").split()[-1] == "-2", "as a guest: nothing changed")
+    check(d.stop() == 0, "clean stop")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("group", choices=["lifecycle", "protocol", "m32", "tools", "noflask"])
+    ap.add_argument("group", choices=["lifecycle", "protocol", "m32", "tools", "noflask", "xc"])
     ap.add_argument("--xsmd", required=True)
     ap.add_argument("--client", required=True)
     ap.add_argument("--client32", default="")
@@ -632,6 +753,7 @@ def main():
     ap.add_argument("--policy-conf", dest="policy_conf", default="")
     ap.add_argument("--checkpolicy", default="checkpolicy")
     ap.add_argument("--tools", default="/usr/lib/xen-4.17/bin")
+    ap.add_argument("--xc-client", dest="xc_client", default="")
     a = ap.parse_args()
     if sys.platform != "linux":
         skip("Linux only")

@@ -9,7 +9,8 @@
  *
  *   whoami | getenforce | setenforce N | c2s CTX | s2c SID | getbool NAME
  *   getbool# ID | setbool NAME V | load FILE | dtlabel PATH CTX
- *   delpci SBDF | efault-op | efault-handle | create LABEL|- 32|64
+ *   delpci SBDF | delocon OCON LO HI | access SSID TSID CLASS REQ | policyvers
+ *   getthreshold | ssidref DOMID | efault-op | efault-handle | create LABEL|- 32|64
  *   destroy N | raw:KIND | fork-share | loop N | loop-hv N | load-and-wait FILE
  *   hypercall NR [A0..A5] | exec-self COMMAND...
  * SOCKET "fd:N" uses an inherited connection (exec-self).
@@ -322,6 +323,38 @@ int main(int argc, char **argv)
             op.u.ocontext.ocon = OCON_PCIDEVICE;
             op.u.ocontext.low = op.u.ocontext.high = strtoull(argv[++i], NULL, 0);
             printf("delpci %s: %" PRId64 "\n", argv[i], flask(&op, FLASK_DEL_OCONTEXT));
+        } else if (!strcmp(c, "delocon")) {
+            NEED(3);
+            op.u.ocontext.ocon = (uint32_t)strtoul(argv[++i], NULL, 0);
+            op.u.ocontext.low = strtoull(argv[++i], NULL, 0);
+            op.u.ocontext.high = strtoull(argv[++i], NULL, 0);
+            printf("delocon %s %s %s: %" PRId64 "\n", argv[i - 2], argv[i - 1], argv[i],
+                   flask(&op, FLASK_DEL_OCONTEXT));
+        } else if (!strcmp(c, "access")) {
+            NEED(4);
+            op.u.access.ssid = (uint32_t)strtoul(argv[++i], NULL, 0);
+            op.u.access.tsid = (uint32_t)strtoul(argv[++i], NULL, 0);
+            op.u.access.tclass = (uint32_t)strtoul(argv[++i], NULL, 0);
+            op.u.access.req = (uint32_t)strtoul(argv[++i], NULL, 0);
+            r = flask(&op, FLASK_ACCESS);
+            printf("access: %" PRId64 " allowed %#x auditallow %#x auditdeny %#x seqno %u\n", r,
+                   op.u.access.allowed, op.u.access.audit_allow, op.u.access.audit_deny,
+                   op.u.access.seqno);
+        } else if (!strcmp(c, "policyvers")) {
+            printf("policyvers: %" PRId64 "\n", flask(&op, FLASK_POLICYVERS));
+        } else if (!strcmp(c, "getthreshold")) {
+            printf("getthreshold: %" PRId64 "\n", flask(&op, FLASK_GETAVC_THRESHOLD));
+        } else if (!strcmp(c, "ssidref")) {
+            /* domctl getdomaininfo: the ssidref the security_domaininfo hook reports. */
+            uint8_t dc[144];
+
+            NEED(1);
+            memset(dc, 0, sizeof(dc));
+            xsmd_put32(dc, 5);
+            xsmd_put32(dc + 4, 0x15);
+            xsmd_put16(dc + 8, (uint16_t)atoi(argv[++i]));
+            r = hcall(36, (uint64_t)(uintptr_t)dc, 0);
+            printf("ssidref %s: %" PRId64 " ssidref %u\n", argv[i], r, r ? 0 : xsmd_get32(dc + 88));
         } else if (!strcmp(c, "efault-op")) {
             printf("efault-op: %" PRId64 "\n", hcall(27, (uint64_t)(uintptr_t)hole(), 0));
         } else if (!strcmp(c, "efault-handle")) {
