@@ -223,15 +223,21 @@ bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep
         }
         rp->result = destroy_domain(c, rq);
         return false;
-    case XSMD_T_WHOAMI:
+    case XSMD_T_WHOAMI: {
+        bool dead;
+
         if (rq->nr || rq->flags || !zero_args(rq, 0))
             break;
-        if (c->dom->dead) {
+        pthread_mutex_lock(&c->d->lock);
+        dead = c->dom->dead;
+        pthread_mutex_unlock(&c->d->lock);
+        if (dead) {
             rp->status = XSMD_ST_NO_DOMAIN;
             return true;
         }
         rp->value = c->dom->id | (c->dom->compat ? XSMD_WHOAMI_COMPAT : 0);
         return false;
+    }
     default:
         break;
     }

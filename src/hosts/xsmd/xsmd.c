@@ -146,12 +146,22 @@ static const char *claim_dir(struct xsmd *d, int *lockfd, int *err)
 {
     char path[4096 + 300];
     struct dirent *e;
+    struct stat st;
     DIR *dir;
     int rc;
 
     if (mkdir(d->dir, 0700) && errno != EEXIST) {
         *err = errno;
         return "cannot create the socket directory";
+    }
+    /* Nobody else may be able to put or swap names in it (think /tmp/xsmd-UID). */
+    if (lstat(d->dir, &st)) {
+        *err = errno;
+        return "cannot examine the socket directory";
+    }
+    if (!S_ISDIR(st.st_mode) || st.st_uid != geteuid() || (st.st_mode & 022)) {
+        *err = EPERM;
+        return "the socket directory must be a directory of ours, not writable by others";
     }
     /* The longest name we bind, "dom32751", must fit a sockaddr_un. */
     if (strlen(d->dir) + sizeof("/dom32751") > sizeof(((struct sockaddr_un *)0)->sun_path)) {

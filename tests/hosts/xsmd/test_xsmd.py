@@ -215,6 +215,16 @@ def t_lifecycle(a, tmp):
     check(rc == 1 and os.path.isfile(os.path.join(nd, "control")),
           "non-socket file in the way: refused, file kept", d5.log())
 
+    # A directory others can write to (a pre-made /tmp/xsmd-UID): refused.
+    wd = os.path.join(tmp, "open")
+    os.mkdir(wd)
+    os.chmod(wd, 0o777)
+    d6 = Daemon(a, wd, wait=False)
+    rc = d6.p.wait(20)
+    d6.stop()
+    check(rc == 1 and "not writable by others" in d6.log() and os.listdir(wd) == [],
+          "socket directory writable by others: refused, nothing created", d6.log())
+
     # SIGTERM with an idle client attached and a guest domain: clean stop.
     n = create(a, d, "system_u:system_r:domU_t")
     idle = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
