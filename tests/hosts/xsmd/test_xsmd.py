@@ -9,6 +9,8 @@ real processes.  One group per meson test:
              -EFAULT, malformed and truncated messages, a shared socket used
              by a forked child, a process that exec'd, clients killed in the
              middle of a call, a destroyed domain's connections
+  concurrency  clients of several domains at once, domains created and
+             destroyed under them (also in suite tsan)
   m32        a -m32 client on a 32-bit domain gives what the 64-bit client
              gives on a 64-bit domain; crossed, they do not
   tools      Debian's unmodified flask-* and xl, through xsm-run and
@@ -367,6 +369,51 @@ def t_protocol(a, tmp):
     out = client(a, c, "hypercall", "17", "0", "0")
     check("hypercall 17: status 0 result %d" % (4 << 16 | 17) in out, "xen_version", out)
     check(d.stop() == 0, "clean stop")
+
+
+# ---- concurrency -----------------------------------------------------------------
+
+def t_concurrency(a, tmp):
+    """Clients of several domains at once: xsm_op (concurrent in the daemon),
+    other hypercalls (serialised), boolean commits, domains created and
+    destroyed under them.  Every call must succeed and the daemon stop
+    cleanly (under ThreadSanitizer too: a race report fails its exit)."""
+    d = Daemon(a, os.path.join(tmp, "s"))
+    n1 = create(a, d, DOMU)
+    n32 = create(a, d, DOMU, 32)
+    k = str(a.calls)
+    procs = [
+        [d.sock(), "loop", k], [d.sock(), "loop", k], [d.sock(), "loop-hv", k],
+        [d.sock(n1), "loop", k],
+        [d.sock()] + ["setbool", "guest_writeconsole", "0", "setbool", "guest_writeconsole",
+                      "1"] * 50,
+        [d.sock()] + ["create", DOMU, "64", "c2s", DOMU] * 20,
+    ]
+    ps = [subprocess.Popen([a.client] + p, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True) for p in procs]
+    ps.append(subprocess.Popen([a.client32, d.sock(n32), "loop", k] if a.client32 else
+                               [a.client, d.sock(n1), "loop", k], stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True))
+    # Destroy the domains the creator makes while everything else runs.
+    destroyed = 0
+    t0 = time.time()
+    while any(p.poll() is None for p in ps) and time.time() - t0 < 100:
+        for name in os.listdir(d.dir):
+            if name.startswith("dom") and name not in ("dom%d" % n1, "dom%d" % n32):
+                out = client(a, d.sock(), "destroy", name[3:])
+                destroyed += "result 0" in out
+        time.sleep(0.01)
+    outs = [p.communicate(timeout=60)[0] for p in ps]
+    for p, out in zip(procs + [["32-bit loop"]], outs):
+        check("FATAL" not in out and "STATUS" not in out and
+              ("ops/s" in out or "setbool" in out or "create" in out),
+              "concurrent client %s" % " ".join(p[1:3] if len(p) > 2 else p), out[-500:])
+    creates = outs[5].count("create: status 0 result ")
+    check(creates == 20 and outs[5].count("c2s %s: 0" % DOMU) == 20,
+          "20 domains created while the others ran (%d destroyed meanwhile)" % destroyed,
+          outs[5][-500:])
+    check("getenforce: 1" in client(a, d.sock(), "getenforce"), "daemon serves on")
+    check(d.stop() == 0, "clean stop", d.log()[-3000:])
 
 
 # ---- 32-bit ----------------------------------------------------------------------
@@ -753,7 +800,9 @@ def t_xc(a, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("group", choices=["lifecycle", "protocol", "m32", "tools", "noflask", "xc"])
+    ap.add_argument("group", choices=["lifecycle", "protocol", "concurrency", "m32", "tools",
+                                      "noflask", "xc"])
+    ap.add_argument("--calls", type=int, default=20000, help="calls per looping client")
     ap.add_argument("--xsmd", required=True)
     ap.add_argument("--client", required=True)
     ap.add_argument("--client32", default="")
