@@ -4,7 +4,7 @@
 #   scripts/deps.sh test    - plus what the test suite uses
 set -eu
 build="gcc libc6-dev meson ninja-build pkg-config python3 m4 checkpolicy"
-test="$build g++ gcc-multilib libxen-dev secilc libsepol-dev clang libclang-rt-14-dev selinux-policy-default selinux-policy-mls policycoreutils-python-utils"
+test="$build g++ gcc-multilib libxen-dev xen-utils-4.17 secilc libsepol-dev clang libclang-rt-14-dev selinux-policy-default selinux-policy-mls policycoreutils-python-utils"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;

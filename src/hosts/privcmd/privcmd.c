@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * libxsm-privcmd: an LD_PRELOAD library that gives unmodified Xen tools
+ * (libxencall and friends) a /dev/xen/privcmd that talks to xsmd.  It
+ * needs no privilege.  Active only while XSM_SOCKET names an xsmd socket;
+ * without it every call goes to libc unchanged.
+ *
+ *  open("/dev/xen/privcmd" or "/proc/xen/privcmd")  a memfd named
+ *      "xsm-privcmd" (a real descriptor: close, dup, fcntl, fork and
+ *      close-on-exec behave as usual); the process connects to XSM_SOCKET
+ *      then, so a missing daemon shows as a failed open (ENOENT)
+ *  open("/dev/xen/hypercall")                       ENOENT, so libxencall
+ *      allocates its hypercall buffers as ordinary anonymous memory
+ *  ioctl(IOCTL_PRIVCMD_HYPERCALL)                   sent to xsmd; the
+ *      result comes back as the kernel's driver returns it: >= 0 as is,
+ *      -errno as -1 with errno set
+ *  any other privcmd ioctl (IOCTL_PRIVCMD_UNIMPLEMENTED, DM_OP, MMAP*,
+ *      RESTRICT, ...)                               -1, ENOTTY
+ *
+ * A privcmd descriptor is recognised by what it is (its /proc/self/fd link
+ * names the memfd), not by a table of numbers, so close() needs no hook
+ * and a descriptor that was dup'ed, inherited or passed along still works.
+ *
+ * The connection belongs to the process that opened it (xsmd refuses a
+ * request from any other process), so a child after fork() opens its own
+ * on its first hypercall.  Threads share it, one request at a time.
+ *
+ * State: a preload library is process-wide by nature; everything it keeps
+ * is the one struct 'shim' below.
+ */
+#define _GNU_SOURCE
+/* We define open and open64 (etc.) ourselves: no header redirection, no
+ * fortify wrappers in the way. */
+#undef _FILE_OFFSET_BITS
+#undef _FORTIFY_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "xsmd_client.h"
+
+/* Linux's privcmd interface (include/uapi/xen/privcmd.h), by value. */
+#define PRIVCMD_IOCTL_TYPE      'P'
+#define IOCTL_PRIVCMD_HYPERCALL 0x305000UL /* _IOC(_IOC_NONE, 'P', 0, 48) */
+#define PRIVCMD_HYPERCALL_SIZE  48         /* { u64 op; u64 arg[5]; } */
+
+#define MEMFD_NAME "xsm-privcmd"
+#define MEMFD_LINK "/memfd:" MEMFD_NAME " (deleted)"
+
+static struct {
+    pthread_mutex_t lock;
+    int fd;      /* connection to xsmd, -1 if none */
+    pid_t owner; /* the process that connected it */
+} shim = {PTHREAD_MUTEX_INITIALIZER, -1, 0};
+
+typedef int (*open_fn)(const char *, int, ...);
+typedef int (*openat_fn)(int, const char *, int, ...);
+typedef int (*open2_fn)(const char *, int);
+typedef int (*openat2_fn)(int, const char *, int);
+typedef int (*ioctl_fn)(int, unsigned long, ...);
+
+static void *next_sym(const char *name)
+{
+    void *p = dlsym(RTLD_NEXT, name);
+
+    if (!p) {
+        static const char msg[] = "libxsm-privcmd: a libc symbol is missing\n";
+
+        if (write(2, msg, sizeof(msg) - 1) < 0) {
+            /* nothing more to say */
+        }
+        abort();
+    }
+    return p;
+}
+
+static bool active(void)
+{
+    const char *s = getenv("XSM_SOCKET");
+
+    return s && *s;
+}
+
+enum node { NODE_OTHER, NODE_PRIVCMD, NODE_HYPERCALL };
+
+static enum node node_of(int dirfd, const char *path)
+{
+    if (!path || !active() || (path[0] != '/' && dirfd != AT_FDCWD))
+        return NODE_OTHER;
+    if (!strcmp(path, "/dev/xen/privcmd") || !strcmp(path, "/proc/xen/privcmd"))
+        return NODE_PRIVCMD;
+    if (!strcmp(path, "/dev/xen/hypercall"))
+        return NODE_HYPERCALL;
+    return NODE_OTHER;
+}
+
+/* The connection of this process (shim.lock held); -errno if none. */
+static int connection_locked(void)
+{
+    pid_t me = getpid();
+    int fd;
+
+    if (shim.fd >= 0 && shim.owner == me)
+        return shim.fd;
+    if (shim.fd >= 0) /* inherited across fork: the parent's, not ours */
+        close(shim.fd);
+    shim.fd = -1;
+    fd = xsmd_client_connect(getenv("XSM_SOCKET"));
+    if (fd < 0)
+        return fd;
+    shim.fd = fd;
+    shim.owner = me;
+    return fd;
+}
+
+static int open_privcmd(int flags)
+{
+    int fd, rc;
+
+    pthread_mutex_lock(&shim.lock);
+    rc = connection_locked();
+    pthread_mutex_unlock(&shim.lock);
+    if (rc < 0) {
+        fprintf(stderr, "libxsm-privcmd: cannot connect to xsmd at %s: %s\n", getenv("XSM_SOCKET"),
+                strerror(-rc));
+        errno = ENOENT;
+        return -1;
+    }
+    fd = memfd_create(MEMFD_NAME, (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+    return fd;
+}
+
+static int open_node(enum node n, int flags)
+{
+    if (n == NODE_HYPERCALL) {
+        errno = ENOENT;
+        return -1;
+    }
+    return open_privcmd(flags);
+}
+
+static mode_t mode_arg(int flags, va_list ap)
+{
+    if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
+        return (mode_t)va_arg(ap, unsigned);
+    return 0;
+}
+
+int open(const char *path, int flags, ...)
+{
+    static open_fn real;
+    enum node n = node_of(AT_FDCWD, path);
+    va_list ap;
+    mode_t mode;
+
+    if (n != NODE_OTHER)
+        return open_node(n, flags);
+    va_start(ap, flags);
+    mode = mode_arg(flags, ap);
+    va_end(ap);
+    if (!real)
+        real = (open_fn)next_sym("open");
+    return real(path, flags, mode);
+}
+
+int open64(const char *path, int flags, ...)
+{
+    static open_fn real;
+    enum node n = node_of(AT_FDCWD, path);
+    va_list ap;
+    mode_t mode;
+
+    if (n != NODE_OTHER)
+        return open_node(n, flags);
+    va_start(ap, flags);
+    mode = mode_arg(flags, ap);
+    va_end(ap);
+    if (!real)
+        real = (open_fn)next_sym("open64");
+    return real(path, flags, mode);
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+    static openat_fn real;
+    enum node n = node_of(dirfd, path);
+    va_list ap;
+    mode_t mode;
+
+    if (n != NODE_OTHER)
+        return open_node(n, flags);
+    va_start(ap, flags);
+    mode = mode_arg(flags, ap);
+    va_end(ap);
+    if (!real)
+        real = (openat_fn)next_sym("openat");
+    return real(dirfd, path, flags, mode);
+}
+
+int openat64(int dirfd, const char *path, int flags, ...)
+{
+    static openat_fn real;
+    enum node n = node_of(dirfd, path);
+    va_list ap;
+    mode_t mode;
+
+    if (n != NODE_OTHER)
+        return open_node(n, flags);
+    va_start(ap, flags);
+    mode = mode_arg(flags, ap);
+    va_end(ap);
+    if (!real)
+        real = (openat_fn)next_sym("openat64");
+    return real(dirfd, path, flags, mode);
+}
+
+/* The _FORTIFY_SOURCE entry points (no mode argument). */
+int __open_2(const char *path, int flags);
+int __open64_2(const char *path, int flags);
+int __openat_2(int dirfd, const char *path, int flags);
+int __openat64_2(int dirfd, const char *path, int flags);
+
+int __open_2(const char *path, int flags)
+{
+    static open2_fn real;
+    enum node n = node_of(AT_FDCWD, path);
+
+    if (n != NODE_OTHER)
+        return open_node(n, flags);
+    if (!real)
+        real = (open2_fn)next_sym("__open_2");
+    return real(path, flags);
+}
+
+int __open64_2(const char *path, int flags)
+{
+    static open2_fn real;
+    enum node n = node_of(AT_FDCWD, path);
+
+    if (n != NODE_OTHER)
+        return open_node(n, flags);
+    if (!real)
+        real = (open2_fn)next_sym("__open64_2");
+    return real(path, flags);
+}
+
+int __openat_2(int dirfd, const char *path, int flags)
+{
+    static openat2_fn real;
+    enum node n = node_of(dirfd, path);
+
+    if (n != NODE_OTHER)
+        return open_node(n, flags);
+    if (!real)
+        real = (openat2_fn)next_sym("__openat_2");
+    return real(dirfd, path, flags);
+}
+
+int __openat64_2(int dirfd, const char *path, int flags)
+{
+    static openat2_fn real;
+    enum node n = node_of(dirfd, path);
+
+    if (n != NODE_OTHER)
+        return open_node(n, flags);
+    if (!real)
+        real = (openat2_fn)next_sym("__openat64_2");
+    return real(dirfd, path, flags);
+}
+
+static bool is_privcmd_fd(int fd)
+{
+    char path[48], link[sizeof(MEMFD_LINK) + 1];
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    n = readlink(path, link, sizeof(link));
+    return n == (ssize_t)sizeof(MEMFD_LINK) - 1 && !memcmp(link, MEMFD_LINK, (size_t)n);
+}
+
+/* What the kernel's ioctl returns for a hypercall result. */
+static int driver_result(int64_t r)
+{
+    if (r < 0 && r >= -4095) {
+        errno = (int)-r;
+        return -1;
+    }
+    return (int)r;
+}
+
+static int hypercall(void *arg)
+{
+    uint8_t raw[PRIVCMD_HYPERCALL_SIZE];
+    struct iovec local = {raw, sizeof(raw)}, remote = {arg, sizeof(raw)};
+    uint64_t args[XSMD_NR_ARGS] = {0};
+    uint64_t op;
+    unsigned status = 0;
+    int64_t r = 0;
+    int fd, rc;
+
+    /* As the driver's copy_from_user: a bad pointer is EFAULT, not a crash. */
+    if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)sizeof(raw)) {
+        errno = EFAULT;
+        return -1;
+    }
+    memcpy(&op, raw, 8);
+    for (unsigned i = 0; i < 5; i++)
+        memcpy(&args[i], raw + 8 + 8 * i, 8);
+    if (op > UINT32_MAX)
+        return driver_result(-ENOSYS);
+
+    pthread_mutex_lock(&shim.lock);
+    fd = connection_locked();
+    rc = fd < 0 ? fd : xsmd_client_hypercall(fd, (uint32_t)op, args, &r, &status);
+    if (rc < 0 && fd >= 0) {
+        /* The daemon went away: drop the connection; the next call reconnects. */
+        close(shim.fd);
+        shim.fd = -1;
+    }
+    pthread_mutex_unlock(&shim.lock);
+    if (rc < 0) {
+        errno = EIO;
+        return -1;
+    }
+    switch (status) {
+    case XSMD_ST_OK:
+        return driver_result(r);
+    case XSMD_ST_NO_DOMAIN:
+        errno = ESRCH; /* the domain this process was has been destroyed */
+        return -1;
+    default:
+        errno = EIO;
+        return -1;
+    }
+}
+
+int ioctl(int fd, unsigned long request, ...)
+{
+    static ioctl_fn real;
+    va_list ap;
+    void *arg;
+
+    va_start(ap, request);
+    arg = va_arg(ap, void *);
+    va_end(ap);
+    if (((request >> 8) & 0xff) == PRIVCMD_IOCTL_TYPE && active() && is_privcmd_fd(fd)) {
+        if (request == IOCTL_PRIVCMD_HYPERCALL)
+            return hypercall(arg);
+        errno = ENOTTY;
+        return -1;
+    }
+    if (!real)
+        real = (ioctl_fn)next_sym("ioctl");
+    return real(fd, request, arg);
+}
+
+/* A fork while another thread holds the lock must not leave it held. */
+static void before_fork(void)
+{
+    pthread_mutex_lock(&shim.lock);
+}
+
+static void after_fork(void)
+{
+    pthread_mutex_unlock(&shim.lock);
+}
+
+__attribute__((constructor)) static void shim_init(void)
+{
+    pthread_atfork(before_fork, after_fork, after_fork);
+}

@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * One connection, one thread: receive a request, check its framing and
+ * its sender, run it, reply; until EOF, a protocol error or shutdown.
+ *
+ * Who is calling.  The connection belongs to the process that connected
+ * (peer.h).  A socket can be handed to another process (fork, SCM_RIGHTS);
+ * that process's requests would run on the first process's memory.  So the
+ * listening sockets have SO_PASSCRED, every message arrives with its
+ * sender's pid (SCM_CREDENTIALS, filled in by the kernel), and a request
+ * whose sender is not the connecting process is refused with
+ * XSMD_ST_WRONG_PROCESS and not run; the connection stays open for its
+ * owner.  The bridge (libxsm-privcmd) opens a connection of its own in
+ * each process, so a forked child is never refused.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "xsmd.h"
+#include "xsmd_wire.h"
+
+static bool send_rep(int fd, const struct xsmd_rep *rp)
+{
+    uint8_t out[XSMD_REP_SIZE];
+    ssize_t n;
+
+    xsmd_encode_rep(out, rp);
+    do
+        n = send(fd, out, sizeof(out), MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return n == (ssize_t)sizeof(out);
+}
+
+/* Close every descriptor a client passed us; returns true if there were any. */
+static bool drop_fds(struct msghdr *msg, pid_t *sender)
+{
+    bool fds = false;
+
+    for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+        if (cm->cmsg_level != SOL_SOCKET)
+            continue;
+        if (cm->cmsg_type == SCM_RIGHTS) {
+            size_t n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+            for (size_t i = 0; i < n; i++) {
+                int fd;
+
+                memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
+                close(fd);
+            }
+            fds = true;
+        } else if (cm->cmsg_type == SCM_CREDENTIALS &&
+                   cm->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+            struct ucred cr;
+
+            memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
+            *sender = cr.pid;
+        }
+    }
+    return fds;
+}
+
+static void conn_end(struct xsmd_conn *c)
+{
+    struct xsmd *d = c->d;
+    struct xsmd_conn **pp;
+
+    pthread_mutex_lock(&d->lock);
+    for (pp = &d->conns; *pp; pp = &(*pp)->next)
+        if (*pp == c) {
+            *pp = c->next;
+            break;
+        }
+    d->nconns--;
+    xsmd_dom_put_locked(c->dom);
+    pthread_cond_broadcast(&d->idle);
+    pthread_mutex_unlock(&d->lock);
+    xsmd_peer_release(&c->peer);
+    close(c->fd);
+    free(c);
+}
+
+static void *conn_main(void *arg)
+{
+    struct xsmd_conn *c = arg;
+    struct xsmd *d = c->d;
+    uint8_t buf[XSMD_REQ_SIZE + 1]; /* one more: a longer message shows as MSG_TRUNC */
+    union {
+        struct cmsghdr align;
+        char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(16 * sizeof(int))];
+    } ctl;
+
+    for (;;) {
+        struct iovec iov = {buf, sizeof(buf)};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+        struct xsmd_req rq;
+        struct xsmd_rep rp = {0};
+        pid_t sender = 0;
+        bool fds, close_after;
+        ssize_t n;
+        int st;
+
+        msg.msg_control = ctl.b;
+        msg.msg_controllen = sizeof(ctl.b);
+        n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; /* EOF: the client closed or died; or shutdown */
+        fds = drop_fds(&msg, &sender);
+
+        if (n != XSMD_REQ_SIZE || fds || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+            st = XSMD_ST_BAD_REQUEST;
+        } else {
+            st = xsmd_decode_req(buf, &rq);
+        }
+        if (st != XSMD_ST_OK) {
+            xsmd_log("d%u pid %ld: %s (%zd bytes%s): connection closed", c->dom->id,
+                     (long)c->peer.pid,
+                     st == XSMD_ST_BAD_VERSION ? "unknown protocol version" : "malformed request",
+                     n, fds ? ", with descriptors" : "");
+            __atomic_fetch_add(&d->stats.protocol_errors, 1, __ATOMIC_RELAXED);
+            rp.status = (uint16_t)st;
+            send_rep(c->fd, &rp);
+            break;
+        }
+        if (sender != c->peer.pid) {
+            __atomic_fetch_add(&d->stats.wrong_process, 1, __ATOMIC_RELAXED);
+            rp.status = XSMD_ST_WRONG_PROCESS;
+            if (!send_rep(c->fd, &rp))
+                break;
+            continue;
+        }
+        close_after = xsmd_handle(c, &rq, &rp);
+        __atomic_fetch_add(&d->stats.requests, 1, __ATOMIC_RELAXED);
+        if (!send_rep(c->fd, &rp) || close_after)
+            break;
+    }
+    conn_end(c);
+    return NULL;
+}
+
+int xsmd_conn_start(struct xsmd *d, struct xsmd_dom *dom, int fd)
+{
+    struct xsmd_conn *c = calloc(1, sizeof(*c));
+    pthread_attr_t attr;
+    pthread_t t;
+    int one = 1, rc;
+
+    if (!c) {
+        close(fd);
+        return -ENOMEM;
+    }
+    c->d = d;
+    c->dom = dom;
+    c->fd = fd;
+    setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one));
+    rc = xsmd_peer_attach(&c->peer, fd);
+    if (rc) {
+        xsmd_log("d%u: connection refused: cannot reach the peer's memory: %s", dom->id,
+                 strerror(-rc));
+        close(fd);
+        free(c);
+        return rc;
+    }
+
+    pthread_mutex_lock(&d->lock);
+    if (d->stopping || dom->dead || d->nconns >= XSMD_MAX_CONNS) {
+        rc = d->stopping || dom->dead ? -ESHUTDOWN : -EMFILE;
+        pthread_mutex_unlock(&d->lock);
+        goto fail;
+    }
+    c->next = d->conns;
+    d->conns = c;
+    d->nconns++;
+    dom->refs++;
+    pthread_mutex_unlock(&d->lock);
+
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    rc = -pthread_create(&t, &attr, conn_main, c);
+    pthread_attr_destroy(&attr);
+    if (rc) {
+        conn_end(c);
+        return rc;
+    }
+    return 0;
+
+fail:
+    if (rc == -EMFILE)
+        xsmd_log("d%u pid %ld: connection refused: %d connections open", dom->id, (long)c->peer.pid,
+                 XSMD_MAX_CONNS);
+    xsmd_peer_release(&c->peer);
+    close(fd);
+    free(c);
+    return rc;
+}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The xsmd wire protocol, version 1 (docs/xsmd.md, "Wire protocol").
+ *
+ * One SOCK_SEQPACKET connection per client process.  Every message is a
+ * fixed-size record of little-endian fields: a 64-byte request answered by
+ * one 32-byte reply, in order.  A message of any other size, a bad magic,
+ * an unknown type or a non-zero reserved field is a protocol error: the
+ * daemon answers XSMD_ST_BAD_REQUEST (or XSMD_ST_BAD_VERSION) and closes
+ * the connection.  Nothing here depends on the host's word size, so the
+ * same header serves the 64-bit daemon and 32-bit (-m32) clients.
+ *
+ * Request (64 bytes)               Reply (32 bytes)
+ *   0  u32 magic  XSMD_MAGIC         0  u32 magic  XSMD_MAGIC
+ *   4  u16 version                   4  u16 version
+ *   6  u16 type   XSMD_T_*           6  u16 status XSMD_ST_*
+ *   8  u32 nr     (hypercall number) 8  s64 result (hypercall result, -errno)
+ *  12  u32 flags                    16  u64 value  (type-specific)
+ *  16  u64 arg[6]                   24  u64 reserved, 0
+ *
+ * Header-only on purpose: the daemon, the LD_PRELOAD bridge, xsm-run and
+ * the 32-bit test client share it without linking anything.
+ */
+#ifndef XSMD_WIRE_H
+#define XSMD_WIRE_H
+
+#include <stdint.h>
+#include <string.h>
+
+#define XSMD_MAGIC    0x444d5358U /* the bytes "XSMD" */
+#define XSMD_VERSION  1U
+#define XSMD_REQ_SIZE 64U
+#define XSMD_REP_SIZE 32U
+#define XSMD_NR_ARGS  6U
+
+/* Request types. */
+#define XSMD_T_HYPERCALL 1 /* nr, arg[0..5]: run hypercall nr as this domain */
+#define XSMD_T_CREATE    2 /* control only: arg0 label address, arg1 label length, */
+                           /*   arg2 wanted domid (0: any); flags XSMD_CREATE_* */
+#define XSMD_T_DESTROY 3   /* control only: arg0 domid */
+#define XSMD_T_WHOAMI  4   /* value = domid | XSMD_WHOAMI_COMPAT if 32-bit */
+
+#define XSMD_CREATE_32BIT  0x1U /* the new domain uses the compat (32-bit) ABI */
+#define XSMD_WHOAMI_COMPAT 0x10000U
+
+/* Longest label XSMD_T_CREATE reads from the caller. */
+#define XSMD_LABEL_MAX 4096U
+
+/* Reply status: anything but OK means 'result' is meaningless. */
+#define XSMD_ST_OK            0
+#define XSMD_ST_BAD_REQUEST   1 /* malformed; the connection is closed */
+#define XSMD_ST_BAD_VERSION   2 /* version != XSMD_VERSION; closed */
+#define XSMD_ST_NOT_CONTROL   3 /* CREATE/DESTROY on a domain's socket */
+#define XSMD_ST_WRONG_PROCESS 4 /* sent by a process other than the one that connected */
+#define XSMD_ST_NO_DOMAIN     5 /* this connection's domain was destroyed; closed */
+
+struct xsmd_req {
+    uint16_t type;
+    uint32_t nr;
+    uint32_t flags;
+    uint64_t arg[XSMD_NR_ARGS];
+};
+
+struct xsmd_rep {
+    uint16_t status;
+    int64_t result;
+    uint64_t value;
+};
+
+static inline void xsmd_put16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static inline void xsmd_put32(uint8_t *p, uint32_t v)
+{
+    xsmd_put16(p, (uint16_t)v);
+    xsmd_put16(p + 2, (uint16_t)(v >> 16));
+}
+
+static inline void xsmd_put64(uint8_t *p, uint64_t v)
+{
+    xsmd_put32(p, (uint32_t)v);
+    xsmd_put32(p + 4, (uint32_t)(v >> 32));
+}
+
+static inline uint16_t xsmd_get16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (unsigned)p[1] << 8);
+}
+
+static inline uint32_t xsmd_get32(const uint8_t *p)
+{
+    return xsmd_get16(p) | (uint32_t)xsmd_get16(p + 2) << 16;
+}
+
+static inline uint64_t xsmd_get64(const uint8_t *p)
+{
+    return xsmd_get32(p) | (uint64_t)xsmd_get32(p + 4) << 32;
+}
+
+static inline void xsmd_encode_req(uint8_t out[XSMD_REQ_SIZE], const struct xsmd_req *r)
+{
+    memset(out, 0, XSMD_REQ_SIZE);
+    xsmd_put32(out, XSMD_MAGIC);
+    xsmd_put16(out + 4, XSMD_VERSION);
+    xsmd_put16(out + 6, r->type);
+    xsmd_put32(out + 8, r->nr);
+    xsmd_put32(out + 12, r->flags);
+    for (unsigned i = 0; i < XSMD_NR_ARGS; i++)
+        xsmd_put64(out + 16 + 8 * i, r->arg[i]);
+}
+
+/*
+ * Returns XSMD_ST_OK, XSMD_ST_BAD_VERSION or XSMD_ST_BAD_REQUEST.  Which
+ * fields a type uses (and that the others are zero) is the daemon's check.
+ */
+static inline int xsmd_decode_req(const uint8_t in[XSMD_REQ_SIZE], struct xsmd_req *r)
+{
+    if (xsmd_get32(in) != XSMD_MAGIC)
+        return XSMD_ST_BAD_REQUEST;
+    if (xsmd_get16(in + 4) != XSMD_VERSION)
+        return XSMD_ST_BAD_VERSION;
+    r->type = xsmd_get16(in + 6);
+    r->nr = xsmd_get32(in + 8);
+    r->flags = xsmd_get32(in + 12);
+    for (unsigned i = 0; i < XSMD_NR_ARGS; i++)
+        r->arg[i] = xsmd_get64(in + 16 + 8 * i);
+    return XSMD_ST_OK;
+}
+
+static inline void xsmd_encode_rep(uint8_t out[XSMD_REP_SIZE], const struct xsmd_rep *r)
+{
+    memset(out, 0, XSMD_REP_SIZE);
+    xsmd_put32(out, XSMD_MAGIC);
+    xsmd_put16(out + 4, XSMD_VERSION);
+    xsmd_put16(out + 6, r->status);
+    xsmd_put64(out + 8, (uint64_t)r->result);
+    xsmd_put64(out + 16, r->value);
+}
+
+/* Returns 0, or -1 if the bytes are not a version-1 reply. */
+static inline int xsmd_decode_rep(const uint8_t in[XSMD_REP_SIZE], struct xsmd_rep *r)
+{
+    uint64_t u;
+
+    if (xsmd_get32(in) != XSMD_MAGIC || xsmd_get16(in + 4) != XSMD_VERSION ||
+        xsmd_get64(in + 24) != 0)
+        return -1;
+    r->status = xsmd_get16(in + 6);
+    u = xsmd_get64(in + 8);
+    /* Two's complement back to signed without implementation-defined casts. */
+    r->result = u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
+    r->value = xsmd_get64(in + 16);
+    return 0;
+}
+
+#endif /* XSMD_WIRE_H */
