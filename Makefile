@@ -3,22 +3,23 @@
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps build demo check bench fmt clean
+.PHONY: all deps configure build demo check bench fmt clean
 
 all: build
 
 deps:
 	@scripts/deps.sh build
 
-$(BUILD)/build.ninja:
-	meson setup $(BUILD) $(MESON_OPTS)
+# Configured again whenever the installed packages changed (scripts/configure.sh).
+configure: deps
+	@scripts/configure.sh $(BUILD) $(MESON_OPTS)
 
-build: deps $(BUILD)/build.ninja
+build: configure
 	ninja -C $(BUILD)
 	@scripts/link-bins.sh $(BUILD)
 
 # The demo needs only the library and the demo program, not the test suite.
-demo: deps $(BUILD)/build.ninja
+demo: configure
 	ninja -C $(BUILD) src/tools/xsm-demo
 	@scripts/link-bins.sh $(BUILD)
 	$(BUILD)/xsm-demo

@@ -12,10 +12,8 @@ logs=""
 run() { # name, meson options, test args, C compiler
     name=$1; opts=$2; targs=$3; ccomp=${4:-cc}
     echo "== $name: configuring"
-    if [ ! -f "$name/build.ninja" ]; then
-        # shellcheck disable=SC2086
-        CC=$ccomp meson setup "$name" $opts >"$name.setup.log" 2>&1 || { cat "$name.setup.log"; status=1; return; }
-    fi
+    # shellcheck disable=SC2086
+    CC=$ccomp scripts/configure.sh "$name" $opts >"$name.setup.log" 2>&1 || { cat "$name.setup.log"; status=1; return; }
     echo "== $name: building"
     ninja -C "$name" >"$name.build.log" 2>&1 || { tail -50 "$name.build.log"; status=1; return; }
     scripts/link-bins.sh "$name"
