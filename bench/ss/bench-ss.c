@@ -93,6 +93,7 @@ static int mem_child(int which, unsigned char *img, size_t len, long out[2])
         volatile unsigned sum = 0;
         for (size_t i = 0; i < len; i += 512)
             sum += img[i];
+        (void)sum; /* read only to fault the pages in */
         long r0 = rss_kb();
         size_t h0 = heap_in_use();
         long res[2] = {-1, -1};
