@@ -71,6 +71,16 @@ static bool cexpr_eval(const struct ss_policy *p, const struct ss_context *s,
     int sp = -1;
     for (uint32_t i = 0; i < c->nexpr; i++) {
         const struct ss_cexpr *e = &c->expr[i];
+        /*
+         * The reader admits only well-formed expressions (rd_constraints);
+         * the stack is checked again here, as eval_expr does for
+         * conditionals, so that st[] stays in bounds on its own terms.
+         */
+        int operands = e->type == SS_CEXPR_NOT                             ? 1
+                       : e->type == SS_CEXPR_AND || e->type == SS_CEXPR_OR ? 2
+                                                                           : 0;
+        if (sp + 1 < operands || (operands == 0 && sp + 1 == SS_CEXPR_MAXDEPTH))
+            return false;
         switch (e->type) {
         case SS_CEXPR_NOT:
             st[sp] = !st[sp];
