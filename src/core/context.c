@@ -203,7 +203,7 @@ int xsm_create(xsm_ctx **out, const struct xsm_config *cfg)
     rc = parse_modules(cfg != NULL ? cfg->modules : NULL, mods, &nr);
     if (rc < 0)
         return rc;
-    if (rc == 1) {
+    if (rc == 1 && cfg != NULL) { /* an unknown name needs a boot string, so a config */
         /* Xen: 'parameter "xsm" has invalid value ...', then the default boots. */
         char val[64 * 4 + 1], line[400];
 
