@@ -1523,11 +1523,13 @@ static void tam_close(struct tamb *b, struct ss_type *t, uint32_t i)
 static int tam_finish(struct rd *r, struct tamb *b)
 {
     struct ss_policy *p = r->pol;
+    /* read before the allocation, which (to the analyzer) could change it */
+    uint32_t nt = p->nprim[SS_SYM_TYPES];
     uint16_t *all = aarray(r, b->len ? b->len : 1, sizeof(uint16_t));
     if (!all)
         return nomem(r);
     memcpy(all, b->buf, b->len * sizeof(uint16_t));
-    for (uint32_t i = 0; i < p->nprim[SS_SYM_TYPES]; i++) {
+    for (uint32_t i = 0; i < nt; i++) {
         struct ss_type *t = &p->types[i];
         t->src = all + b->start[i];
         t->tgt = t->src + t->nsrc;
