@@ -16,6 +16,8 @@
 
 #include "core/module.h"
 
+/* name is the member being declared: it cannot be parenthesised. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 struct xsm_ops {
 #define XSM_HOOK(name, ACTION, SRC, TGT, PARAMS, ARGS)                                             \
     int (*name)(struct xsm_instance * mi, struct xsm_domain * cur XSM_UNPAREN PARAMS);
@@ -23,6 +25,7 @@ struct xsm_ops {
     rtype (*name)(struct xsm_instance * mi, struct xsm_domain * cur XSM_UNPAREN PARAMS);
 #include <openxsm/hook-defs.h>
 };
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /*
  * xsm_create() with an explicit module list instead of a boot string, for

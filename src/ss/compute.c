@@ -192,6 +192,12 @@ static bool cexpr_eval(const struct ss_policy *p, const struct ss_context *s,
     return sp == 0 && st[0];
 }
 
+/*
+ * context_av and the bounds maskers recurse along the bounding types.  The
+ * depth is bounded by the policy: validate.c refuses a type whose bounds
+ * chain has more than 3 links, as Xen does.
+ */
+/* NOLINTBEGIN(misc-no-recursion) */
 static void context_av(const struct ss_state *st, const struct ss_context *s,
                        const struct ss_context *t, uint16_t cls, struct ss_av_decision *avd);
 
@@ -273,6 +279,7 @@ static void context_av(const struct ss_state *st, const struct ss_context *s,
     else
         bounds_sel(st, s, t, cls, avd);
 }
+/* NOLINTEND(misc-no-recursion) */
 
 static int compute_av(const struct ss_state *st, ss_sid ssid, ss_sid tsid, uint16_t tclass,
                       struct ss_av_decision *avd)
