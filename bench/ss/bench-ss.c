@@ -261,10 +261,20 @@ static int bench_policy(const char *path, long nq)
     /* load */
     int nload = len > (1 << 20) ? 11 : 101;
     double *to = calloc((size_t)nload, sizeof(double)), *tl = calloc((size_t)nload, sizeof(double));
+    if (!to || !tl) {
+        free(to);
+        free(tl);
+        free(img);
+        return 1;
+    }
     for (int i = 0; i < nload; i++) {
         ss_ctx *ss;
-        if (ss_create(&ss, NULL))
+        if (ss_create(&ss, NULL)) {
+            free(img);
+            free(to);
+            free(tl);
             return 1;
+        }
         double t0 = now();
         int rc = ss_load_policy(ss, img, len);
         to[i] = now() - t0;

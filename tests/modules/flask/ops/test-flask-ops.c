@@ -322,7 +322,8 @@ static long dt_op(xsm_ctx *x, struct xsm_domain *cur, uint32_t sid, const char *
     struct xsm_op_devicetree_label dl = {.sid = sid, .length = len, .path = STRADDR};
 
     op_init(&o, FLASK_DEVICETREE_LABEL);
-    if (path != NULL)
+    /* the op carries the length: no NUL on purpose */
+    if (path != NULL) /* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
         memcpy(gmem + (STRADDR - GBASE), path, strlen(path));
     xsm_op_put_devicetree_label(o.b, guest.compat, &dl);
     return do_op(x, cur, &o);
