@@ -20,9 +20,9 @@
 /* NOLINTBEGIN(bugprone-macro-parentheses) */
 struct xsm_ops {
 #define XSM_HOOK(name, ACTION, SRC, TGT, PARAMS, ARGS)                                             \
-    int (*name)(struct xsm_instance * mi, struct xsm_domain * cur XSM_UNPAREN PARAMS);
+    int (*name)(struct xsm_instance * mi, struct xsm_domain * cur XSM_PARAMS(PARAMS));
 #define XSM_HOOK_OTHER(rtype, name, PARAMS, ARGS)                                                  \
-    rtype (*name)(struct xsm_instance * mi, struct xsm_domain * cur XSM_UNPAREN PARAMS);
+    rtype (*name)(struct xsm_instance * mi, struct xsm_domain * cur XSM_PARAMS(PARAMS));
 #include <openxsm/hook-defs.h>
 };
 /* NOLINTEND(bugprone-macro-parentheses) */
