@@ -136,6 +136,10 @@ static xsm_ctx *make(const char *mode, const void *pol, size_t len)
         return NULL;
     mi = xsm_find_active(x, XSM_MODULE_FLASK);
     CHECK(mi != NULL);
+    if (mi == NULL) { /* a failure to report, not a crash */
+        xsm_destroy(x);
+        return NULL;
+    }
     sec0 = (struct flask_domain_sec){SECINITSID_DOM0, SECINITSID_DOM0, SECINITSID_DOM0};
     secU = (struct flask_domain_sec){SECINITSID_DOMU, SECINITSID_DOMU, SECINITSID_DOMU};
     memset(dom0.security, 0, sizeof(dom0.security));
