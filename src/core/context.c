@@ -99,7 +99,7 @@ static void escape_value(const char *s, char *out, size_t outsz)
 {
     size_t o = 0;
 
-    for (size_t i = 0; s[i] != '\0' && i < 64 && o + 5 <= outsz; i++) {
+    for (size_t i = 0; i < 64 && s[i] != '\0' && o + 5 <= outsz; i++) {
         unsigned char c = (unsigned char)s[i];
 
         if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
