@@ -2,13 +2,19 @@
 # Install the Debian packages a target needs, only when some are missing.
 #   scripts/deps.sh build   - compiler, meson, ninja, m4 and checkpolicy (default policy)
 #   scripts/deps.sh test    - plus what the test suite uses
+#   scripts/deps.sh lint    - build, plus clang, clang-tidy, cppcheck, scan-build (make lint)
+#   scripts/deps.sh coverage - test, plus gcovr (make coverage)
 set -eu
 build="gcc libc6-dev meson ninja-build pkg-config python3 m4 checkpolicy"
 test="$build g++ gcc-multilib libxen-dev secilc libsepol-dev clang libclang-rt-14-dev selinux-policy-default selinux-policy-mls policycoreutils-python-utils"
+lint="$build git clang clang-tidy clang-tools cppcheck"
+coverage="$test gcovr"
 case "${1:-build}" in
 build) want=$build ;;
 test) want=$test ;;
-*) echo "usage: $0 build|test" >&2; exit 2 ;;
+lint) want=$lint ;;
+coverage) want=$coverage ;;
+*) echo "usage: $0 build|test|lint|coverage" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do
