@@ -879,6 +879,115 @@ static int call_xen_version(struct world *w, int cmd)
     return xsm_xen_version(w->x, &w->d[OTHER], (uint32_t)cmd);
 }
 
+/* Hooks with one permission each, by index (test_hook_permissions). */
+static int call_hook(struct world *w, int which)
+{
+    struct xsm_domain *o = &w->d[OTHER], *u = &w->d[DOMU2];
+
+    switch (which) {
+    case 0:
+        return xsm_remove_from_physmap(w->x, o, o, u);
+    case 1:
+        return xsm_mmuext_op(w->x, o, o, u);
+    case 2:
+        return xsm_get_vnumainfo(w->x, o, u);
+    case 3:
+        return xsm_mem_access(w->x, o, u);
+    case 4:
+        return xsm_mem_paging(w->x, o, u);
+    case 5:
+        return xsm_mem_sharing(w->x, o, u);
+    case 6:
+        return xsm_hvm_param_altp2mhvm(w->x, o, u);
+    case 7:
+        return xsm_domain_memory_map(w->x, o, u);
+    case 8:
+        return xsm_vm_event_control(w->x, o, u, 0, 0);
+    default:
+        return xsm_hvm_altp2mhvm_op(w->x, o, u, XSM_ALTP2M_mixed, 0);
+    }
+}
+
+static int call_shadow(struct world *w, int op)
+{
+    return xsm_shadow_control(w->x, &w->d[OTHER], &w->d[DOMU2], (uint32_t)op);
+}
+
+static int call_apic(struct world *w, int cmd)
+{
+    return xsm_apic(w->x, NULL, &w->d[OTHER], cmd);
+}
+
+/*
+ * More of Xen 4.17's hook-to-permission mapping, checked the same way as
+ * the sub-ops: other_t is denied and the audit line names the permission.
+ * Then altp2m's mode rule: a domain acting on itself is refused (-EPERM)
+ * in external mode, and in limited mode except for vcpu_enable_notify;
+ * otherwise the permission decides (perm_t is permissive: allowed).
+ */
+static void test_hook_permissions(void)
+{
+    static const struct ctl_perm hooks[] = {
+        {0, "remove_from_physmap", "mmu", "physmap"},
+        {1, "mmuext_op", "mmu", "mmuext_op"},
+        {2, "get_vnumainfo", "domain2", "get_vnumainfo"},
+        {3, "mem_access", "domain2", "mem_access"},
+        {4, "mem_paging", "domain2", "mem_paging"},
+        {5, "mem_sharing", "domain2", "mem_sharing"},
+        {6, "hvm_param_altp2mhvm", "hvm", "altp2mhvm"},
+        {7, "domain_memory_map", "mmu", "memorymap"},
+        {8, "vm_event_control", "domain2", "vm_event"},
+        {9, "hvm_altp2mhvm_op", "hvm", "altp2mhvm_op"},
+    };
+    static const struct ctl_perm shadow[] = {
+        CTL(XEN_DOMCTL_SHADOW_OP_OFF, "shadow", "disable"),
+        CTL(XEN_DOMCTL_SHADOW_OP_ENABLE, "shadow", "enable"),
+        CTL(XEN_DOMCTL_SHADOW_OP_ENABLE_TEST, "shadow", "enable"),
+        CTL(XEN_DOMCTL_SHADOW_OP_GET_ALLOCATION, "shadow", "enable"),
+        CTL(XEN_DOMCTL_SHADOW_OP_SET_ALLOCATION, "shadow", "enable"),
+        CTL(XEN_DOMCTL_SHADOW_OP_ENABLE_LOGDIRTY, "shadow", "logdirty"),
+        CTL(XEN_DOMCTL_SHADOW_OP_PEEK, "shadow", "logdirty"),
+        CTL(XEN_DOMCTL_SHADOW_OP_CLEAN, "shadow", "logdirty"),
+    };
+    static const struct ctl_perm apic[] = {
+        CTL(PHYSDEVOP_apic_read, "xen", "readapic"),
+        CTL(PHYSDEVOP_alloc_irq_vector, "xen", "readapic"),
+        CTL(PHYSDEVOP_apic_write, "xen", "writeapic"),
+    };
+    static const struct {
+        uint64_t mode;
+        uint32_t op;
+        bool self;
+        int want;
+    } altp2m[] = {
+        {XSM_ALTP2M_disabled, 0, true, 0},
+        {XSM_ALTP2M_mixed, 0, true, 0},
+        {XSM_ALTP2M_external, XSM_HVMOP_altp2m_vcpu_enable_notify, true, -EPERM},
+        {XSM_ALTP2M_external, 0, false, 0},
+        {XSM_ALTP2M_limited, XSM_HVMOP_altp2m_vcpu_enable_notify, true, 0},
+        {XSM_ALTP2M_limited, 0, true, -EPERM},
+        {XSM_ALTP2M_limited, 0, false, 0},
+    };
+    struct world w;
+
+    CHECK_EQ(world_create(&w, "flask", "enforcing", true), 0);
+    if (w.mi == NULL)
+        return;
+    world_boot(&w);
+    check_ctl_perms(&w, "hook", hooks, sizeof(hooks) / sizeof(hooks[0]), call_hook);
+    check_ctl_perms(&w, "shadow_control", shadow, sizeof(shadow) / sizeof(shadow[0]), call_shadow);
+    check_ctl_perms(&w, "apic", apic, sizeof(apic) / sizeof(apic[0]), call_apic);
+    for (size_t i = 0; i < sizeof(altp2m) / sizeof(altp2m[0]); i++) {
+        struct xsm_domain *d = altp2m[i].self ? &w.d[PERM] : &w.d[OTHER];
+        int rc = xsm_hvm_altp2mhvm_op(w.x, &w.d[PERM], d, altp2m[i].mode, altp2m[i].op);
+
+        if (rc != altp2m[i].want)
+            fprintf(stderr, "altp2m case %zu: %d, want %d\n", i, rc, altp2m[i].want);
+        CHECK_EQ(rc, altp2m[i].want);
+    }
+    world_destroy(&w);
+}
+
 static void test_ctl_permissions(void)
 {
     static const struct ctl_perm domctl[] = {
@@ -1037,6 +1146,10 @@ static void test_ctl_permissions(void)
 static void test_ctl_permissions(void)
 {
     printf("note: no Xen headers (libxen-dev): the sub-op permission tables were not checked\n");
+}
+
+static void test_hook_permissions(void)
+{
 }
 #endif
 
@@ -1314,6 +1427,7 @@ int main(int argc, char **argv)
     test_irq_labels();
     test_subops();
     test_ctl_permissions();
+    test_hook_permissions();
     test_guest_services();
     test_permissive();
     test_stack();
