@@ -903,6 +903,8 @@ static int call_hook(struct world *w, int which)
         return xsm_domain_memory_map(w->x, o, u);
     case 8:
         return xsm_vm_event_control(w->x, o, u, 0, 0);
+    case 10:
+        return xsm_mmu_update(w->x, o, o, NULL, u, XSM_MMU_MACHPHYS_UPDATE);
     default:
         return xsm_hvm_altp2mhvm_op(w->x, o, u, XSM_ALTP2M_mixed, 0);
     }
@@ -938,6 +940,7 @@ static void test_hook_permissions(void)
         {7, "domain_memory_map", "mmu", "memorymap"},
         {8, "vm_event_control", "domain2", "vm_event"},
         {9, "hvm_altp2mhvm_op", "hvm", "altp2mhvm_op"},
+        {10, "mmu_update (machphys)", "mmu", "updatemp"},
     };
     static const struct ctl_perm shadow[] = {
         CTL(XEN_DOMCTL_SHADOW_OP_OFF, "shadow", "disable"),
