@@ -301,6 +301,8 @@ static void test_contexts(void)
             "system_u:vm_r:dom0_t:s0",           /* role lacks the type */
             "system_u:system_r:dom0_t:s0:c2.c1", /* reversed category range */
             "system_u:system_r:dom0_t:s0:",      /* empty category list */
+            "system_u:system_r:dom0_t:s0:c9",    /* no such category */
+            "system_u:system_r:dom0_t:s0:c0,",   /* nothing after the comma */
             "nouser:system_r:dom0_t:s0",         "system_u:system_r",
         };
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -734,6 +736,8 @@ static void test_unloaded(void)
     ss_sid s;
     CHECK(ss_compute_av(ss, 1, 1, 1, &d) == -ENODATA);
     CHECK(ss_context_to_sid(ss, "a:b:c", 5, &s) == -ENODATA);
+    size_t len = 0;
+    CHECK(ss_sid_to_context(ss, 1, NULL, 0, &len) == -ENODATA);
     CHECK(ss_bool_commit(ss) == -ENODATA);
     CHECK(ss_load_policy(ss, NULL, 0) == -EINVAL);
     ss_destroy(ss);
