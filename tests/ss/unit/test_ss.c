@@ -738,6 +738,8 @@ static void test_unloaded(void)
     CHECK(ss_context_to_sid(ss, "a:b:c", 5, &s) == -ENODATA);
     size_t len = 0;
     CHECK(ss_sid_to_context(ss, 1, NULL, 0, &len) == -ENODATA);
+    CHECK(ss_transition_sid(ss, 1, 1, 1, &s) == -ENODATA);
+    CHECK(ss_validate_transition(ss, 1, 1, 1, 1) == -ENODATA);
     CHECK(ss_bool_commit(ss) == -ENODATA);
     CHECK(ss_load_policy(ss, NULL, 0) == -EINVAL);
     ss_destroy(ss);
