@@ -3,7 +3,7 @@
 BUILD ?= build
 MESON_OPTS ?=
 
-.PHONY: all deps configure build demo check bench fmt clean
+.PHONY: all deps configure build demo check lint coverage bench fmt clean
 
 all: build
 
@@ -30,6 +30,18 @@ check:
 	@scripts/deps.sh test
 	@scripts/check.sh
 
+# Static analysis: a clang build, clang-tidy, cppcheck and scan-build, every
+# finding fatal (scripts/lint.sh, docs/testing.md).  Run by .ci/run.
+lint:
+	@scripts/deps.sh lint
+	@scripts/lint.sh
+
+# Line and branch coverage of the library from the test suite, in build-cov
+# (scripts/coverage.sh, docs/testing.md).  Slow; not part of CI.
+coverage:
+	@scripts/deps.sh coverage
+	@scripts/coverage.sh
+
 bench:
 	@scripts/deps.sh test
 	@$(MAKE) --no-print-directory build
@@ -40,4 +52,4 @@ fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')
 
 clean:
-	rm -rf build build-asan build-tsan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz build-lint build-scan build-scan-report build-cov

@@ -3,7 +3,8 @@
  * xsmpolicy: inspect and query binary FLASK policies with the openxsm
  * security server.  See docs/xsmpolicy.md for the query protocol.
  *
- * Exit codes: 0 success, 1 policy unreadable or rejected, 2 usage error.
+ * Exit codes: 0 success, 1 policy unreadable or rejected or the output not
+ * written, 2 usage error.
  *
  * What it prints may come from the policy (context strings, the reader's
  * messages quoting names) or from the command line (the file name): every
@@ -47,7 +48,7 @@ static void usage(FILE *f)
                "  errors                      -> ERR <reason>\n"
                "requests are at most 16384 bytes; bytes of answers outside printable ASCII are\n"
                "written \\xHH\n"
-               "exit: 0 ok, 1 policy unreadable or rejected, 2 usage\n");
+               "exit: 0 ok, 1 policy unreadable or rejected or output not written, 2 usage\n");
 }
 
 static void *read_file(const char *path, size_t *len)
@@ -71,7 +72,7 @@ static void *read_file(const char *path, size_t *len)
         b = nb;
         cap *= 2;
     }
-    fclose(f);
+    (void)fclose(f); /* read only: nothing is lost if closing fails */
     *len = n;
     return b;
 }
@@ -188,7 +189,7 @@ static void answer(ss_ctx *ss, char *line)
         return;
     }
     if (strcmp(tok[0], "bool") == 0) {
-        if (n != 3 || (strcmp(tok[2], "0") && strcmp(tok[2], "1"))) {
+        if (n != 3 || (strcmp(tok[2], "0") != 0 && strcmp(tok[2], "1") != 0)) {
             puts("ERR usage: bool NAME 0|1");
             return;
         }
@@ -309,21 +310,34 @@ static int cmd_query(const char *path, enum ss_semantics sem)
             puts("ERR NUL byte in request");
         else
             answer(ss, line);
-        fflush(stdout);
+        if (fflush(stdout) != 0)
+            break; /* the answers go nowhere: main reports it */
     }
     free(line);
     ss_destroy(ss);
     return 0;
 }
 
+/*
+ * The answers are the result: output that could not be written is a
+ * failure (exit 1), whatever the command made of its input.
+ */
+static int flushed(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    fprintf(stderr, "xsmpolicy: cannot write the output: %s\n", strerror(errno));
+    return rc ? rc : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         usage(stdout);
-        return 0;
+        return flushed(0);
     }
     if (argc == 3 && strcmp(argv[1], "info") == 0)
-        return cmd_info(argv[2]);
+        return flushed(cmd_info(argv[2]));
     if (argc >= 3 && strcmp(argv[1], "query") == 0) {
         enum ss_semantics sem = SS_SEM_AUTO;
         int i = 2;
@@ -345,7 +359,7 @@ int main(int argc, char **argv)
             usage(stderr);
             return 2;
         }
-        return cmd_query(argv[i], sem);
+        return flushed(cmd_query(argv[i], sem));
     }
     usage(stderr);
     return 2;

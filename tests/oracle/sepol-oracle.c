@@ -295,7 +295,7 @@ static void answer(char *line, char *out, size_t outsz)
         return;
     }
     if (!strcmp(tok[0], "bool")) {
-        if (n != 3 || (strcmp(tok[2], "0") && strcmp(tok[2], "1"))) {
+        if (n != 3 || (strcmp(tok[2], "0") != 0 && strcmp(tok[2], "1") != 0)) {
             snprintf(out, outsz, "ERR usage");
             return;
         }
@@ -881,7 +881,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "query")) {
         int i = 2;
         if (!strncmp(argv[i], "--sem=", 6)) {
-            if (strcmp(argv[i] + 6, "selinux"))
+            if (strcmp(argv[i] + 6, "selinux") != 0)
                 die("only --sem=selinux is available in the libsepol oracle");
             i++;
         }
