@@ -4,7 +4,6 @@
  * socket only) creating and destroying domains.  Every field a type does
  * not use must be zero; anything else is a protocol error.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -74,7 +74,7 @@ struct xsmd {
 
     struct xsmd_stats stats;
 
-    char *dir;
+    const char *dir;
     int dirfd;
     int wake_fd; /* eventfd: the set of listening sockets changed */
 };

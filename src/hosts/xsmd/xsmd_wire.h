@@ -109,7 +109,7 @@ static inline void xsmd_encode_req(uint8_t out[XSMD_REQ_SIZE], const struct xsmd
     xsmd_put32(out + 8, r->nr);
     xsmd_put32(out + 12, r->flags);
     for (unsigned i = 0; i < XSMD_NR_ARGS; i++)
-        xsmd_put64(out + 16 + 8 * i, r->arg[i]);
+        xsmd_put64(out + 16 + 8 * (size_t)i, r->arg[i]);
 }
 
 /*
@@ -126,7 +126,7 @@ static inline int xsmd_decode_req(const uint8_t in[XSMD_REQ_SIZE], struct xsmd_r
     r->nr = xsmd_get32(in + 8);
     r->flags = xsmd_get32(in + 12);
     for (unsigned i = 0; i < XSMD_NR_ARGS; i++)
-        r->arg[i] = xsmd_get64(in + 16 + 8 * i);
+        r->arg[i] = xsmd_get64(in + 16 + 8 * (size_t)i);
     return XSMD_ST_OK;
 }
 
