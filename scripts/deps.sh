@@ -1,20 +1,23 @@
 #!/bin/sh
 # Install the Debian packages a target needs, only when some are missing.
 #   scripts/deps.sh build   - compiler, meson, ninja, m4 and checkpolicy (default policy)
+#   scripts/deps.sh demo    - plus Debian's Xen tools, which make demo drives
 #   scripts/deps.sh test    - plus what the test suite uses
 #   scripts/deps.sh state   - the installed versions of all of them (scripts/configure.sh)
 set -eu
 build="gcc libc6-dev meson ninja-build pkg-config python3 m4 checkpolicy"
+demo="$build xen-utils-4.17"
 test="$build g++ gcc-multilib libxen-dev xen-utils-4.17 secilc libsepol-dev clang libclang-rt-14-dev selinux-policy-default selinux-policy-mls policycoreutils-python-utils"
 case "${1:-build}" in
 build) want=$build ;;
+demo) want=$demo ;;
 test) want=$test ;;
 state)
     # shellcheck disable=SC2086
     dpkg-query -W -f='${Package}=${Version} ${Status}\n' $test 2>/dev/null | sort || true
     exit 0
     ;;
-*) echo "usage: $0 build|test|state" >&2; exit 2 ;;
+*) echo "usage: $0 build|demo|test|state" >&2; exit 2 ;;
 esac
 missing=""
 for p in $want; do
