@@ -419,6 +419,12 @@ int cmd_access(struct ctl *c, int argc, char **argv)
     if (r < 0)
         return fail(c, r, "access");
     bool all = (allowed & req) == req;
+    char *names[32] = {NULL};
+
+    /* Names first: nothing is printed until every request has been made. */
+    for (unsigned bit = 0; bit < 32; bit++)
+        if ((req & (1U << bit)) && c->domain == 0)
+            names[bit] = perm_name(c, cls, bit);
     if (c->json) {
         ok_begin(c);
         js_str(&c->j, "scontext", argv[0]);
@@ -435,7 +441,7 @@ int cmd_access(struct ctl *c, int argc, char **argv)
     for (unsigned bit = 0; bit < 32; bit++) {
         if (!(req & (1U << bit)))
             continue;
-        char *name = perm_name(c, cls, bit);
+        char *name = names[bit];
         bool ok = allowed & (1U << bit);
 
         if (c->json) {
