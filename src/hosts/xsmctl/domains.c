@@ -90,8 +90,11 @@ static int create(struct ctl *c, int argc, char **argv)
         ok_begin(c);
         js_uint(&c->j, "domid", (unsigned long long)r);
         js_str(&c->j, "label", label);
+        char sock[32];
+
+        snprintf(sock, sizeof(sock), "dom%ld", r);
         js_uint(&c->j, "bits", bits32 ? 32 : 64);
-        js_str(&c->j, "socket", NULL);
+        js_str(&c->j, "socket", sock);
         ok_end(c);
     } else {
         printf("domain %ld created (%s%s%s), socket %s/dom%ld\n", r, bits32 ? "32-bit" : "64-bit",

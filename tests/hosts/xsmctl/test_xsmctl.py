@@ -302,7 +302,8 @@ def t_commands(a, tmp):
     # domains
     rc, j = c.json("domain", "create", "--label", domu)
     n = j.get("domid", 0)
-    check(rc == 0 and n > 0 and os.path.exists(d.sock(n)), "domain create --json: a domain, its socket", j)
+    check(rc == 0 and n > 0 and os.path.exists(d.sock(n)) and j.get("socket") == "dom%d" % n,
+          "domain create --json: a domain, its socket", j)
     rc, j = c.json("domain", "create", "--label", domu, "--32", "--domid", "7")
     check(rc == 0 and j.get("domid") == 7 and j.get("bits") == 32, "domain create --32 --domid 7", j)
     rc, j = c.json("domain", "list")
