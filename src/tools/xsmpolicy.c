@@ -42,6 +42,9 @@ static void usage(FILE *f)
                "       xsmpolicy --help\n"
                "query requests, one per line, one answer line each:\n"
                "  av SCON TCON CLASS          -> ALLOWED AUDITALLOW AUDITDENY (hex)\n"
+               "  why SCON TCON CLASS         -> ALLOWED R0 R1 ... (hex): per permission, what\n"
+               "                                 denies it first: 1 TE, 2 constraint, 4 role,\n"
+               "                                 8 bounds; 0 granted, - no such bit\n"
                "  tr|mb|ch SCON TCON CLASS    -> new context\n"
                "  vt OLDCON NEWCON TASKCON CLASS -> 0 or -1\n"
                "  bool NAME 0|1               -> OK\n"
@@ -168,6 +171,49 @@ static int cmd_info(const char *path)
     return 0;
 }
 
+/* Per permission bit, the flags of its first reason (libsepol's SEPOL_COMPUTEAV_*). */
+struct why_flags {
+    unsigned flags[32];
+};
+
+static int why_collect(void *opaque, const struct ss_why_reason *r)
+{
+    struct why_flags *w = opaque;
+    static const unsigned stage[] = {
+        [SS_WHY_ALLOWED] = 0, [SS_WHY_TE] = 1,   [SS_WHY_BOOLEAN] = 1, [SS_WHY_CONSTRAINT] = 2,
+        [SS_WHY_MLS] = 2,     [SS_WHY_ROLE] = 4, [SS_WHY_BOUNDS] = 8,
+    };
+
+    if (!(r->flags & SS_WHY_F_SECONDARY) && (unsigned)r->kind < sizeof(stage) / sizeof(stage[0]))
+        w->flags[__builtin_ctz(r->perm)] |= stage[r->kind];
+    return 0;
+}
+
+static void answer_why(ss_ctx *ss, ss_sid s, ss_sid t, uint16_t cls)
+{
+    struct why_flags w;
+    struct ss_av_decision d;
+    unsigned top = 0;
+
+    memset(&w, 0, sizeof(w));
+    int rc = ss_explain(ss, s, t, cls, 0, why_collect, &w, &d);
+    if (rc) {
+        printf("ERR explain failed (%d)\n", rc);
+        return;
+    }
+    for (unsigned bit = 0; bit < 32; bit++)
+        if (ss_perm_name(ss, cls, bit))
+            top = bit + 1;
+    printf("%08x", d.allowed);
+    for (unsigned bit = 0; bit < top; bit++) {
+        if (ss_perm_name(ss, cls, bit))
+            printf(" %x", w.flags[bit]);
+        else
+            printf(" -");
+    }
+    putchar('\n');
+}
+
 static int sid_of(ss_ctx *ss, const char *s, ss_sid *sid)
 {
     return ss_context_to_sid(ss, s, strlen(s), sid);
@@ -228,6 +274,10 @@ static void answer(ss_ctx *ss, char *line)
             printf("ERR compute_av failed (%d)\n", rc);
         else
             printf("%08x %08x %08x\n", d.allowed, d.auditallow, d.auditdeny);
+        return;
+    }
+    if (strcmp(tok[0], "why") == 0) {
+        answer_why(ss, sid[0], sid[1], cls);
         return;
     }
     if (vt) {

@@ -222,6 +222,33 @@ bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep
         }
         rp->result = destroy_domain(c, rq);
         return false;
+    case XSMD_T_EXPLAIN:
+    case XSMD_T_CLASSES:
+    case XSMD_T_LABEL:
+    case XSMD_T_DOMAINS: {
+        /* The fields each question leaves unused must be zero. */
+        bool ok = rq->flags == 0;
+
+        if (rq->type == XSMD_T_EXPLAIN)
+            ok = ok && rq->nr == 0;
+        else if (rq->type == XSMD_T_CLASSES)
+            ok = ok && rq->nr == 0 && rq->arg[2] == 0 && rq->arg[3] == 0;
+        else if (rq->type == XSMD_T_LABEL)
+            ok = ok && zero_args(rq, 2);
+        else
+            ok = ok && rq->nr == 0 && !rq->arg[0] && !rq->arg[1] && !rq->arg[2] && !rq->arg[3];
+        if (!ok)
+            break;
+        if (!control) {
+            rp->status = XSMD_ST_NOT_CONTROL;
+            return false;
+        }
+        rp->result = rq->type == XSMD_T_EXPLAIN   ? xsmd_explain(c, rq, rp)
+                     : rq->type == XSMD_T_CLASSES ? xsmd_classes(c, rq, rp)
+                     : rq->type == XSMD_T_LABEL   ? xsmd_label(c, rq, rp)
+                                                  : xsmd_domains(c, rq, rp);
+        return c->peer.gone;
+    }
     case XSMD_T_WHOAMI: {
         bool dead;
 

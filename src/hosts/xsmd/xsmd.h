@@ -108,6 +108,13 @@ struct xsmd_req;
 struct xsmd_rep;
 bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
 
+/* query.c: the control domain's questions (xsmd_wire.h XSMD_T_EXPLAIN ...);
+ * the result, rp->value as the protocol says. */
+long xsmd_explain(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
+long xsmd_classes(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
+long xsmd_label(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
+long xsmd_domains(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
+
 /* conn.c: the connection's thread (owns c from here on). */
 int xsmd_conn_start(struct xsmd *d, struct xsmd_dom *dom, int fd);
 
