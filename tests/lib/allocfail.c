@@ -40,6 +40,17 @@ static _Thread_local void (*tl_probe)(void *fx, void *arg);
 static _Thread_local void *tl_probe_fx, *tl_probe_arg;
 static _Atomic long live;
 static _Atomic bool seen;
+static _Atomic size_t peak;
+
+/* Remember the largest request (attempted, whether it then fails or not). */
+static void note_size(size_t n)
+{
+    size_t cur = atomic_load_explicit(&peak, memory_order_relaxed);
+
+    while (n > cur && !atomic_compare_exchange_weak_explicit(&peak, &cur, n, memory_order_relaxed,
+                                                             memory_order_relaxed)) {
+    }
+}
 
 /* Count this allocation; true if it is the one to fail. */
 static bool fail_this(void)
@@ -70,11 +81,13 @@ static void *got(void *p)
 
 void *__wrap_malloc(size_t n)
 {
+    note_size(n);
     return fail_this() ? NULL : got(__real_malloc(n));
 }
 
 void *__wrap_calloc(size_t n, size_t m)
 {
+    note_size(m != 0 && n > SIZE_MAX / m ? SIZE_MAX : n * m);
     return fail_this() ? NULL : got(__real_calloc(n, m));
 }
 
@@ -82,6 +95,7 @@ void *__wrap_realloc(void *p, size_t n)
 {
     void *q;
 
+    note_size(n);
     /* A failed realloc leaves the old block as it was. */
     if (fail_this())
         return NULL;
@@ -95,6 +109,7 @@ void *__wrap_realloc(void *p, size_t n)
 
 void *__wrap_aligned_alloc(size_t align, size_t n)
 {
+    note_size(n);
     return fail_this() ? NULL : got(__real_aligned_alloc(align, n));
 }
 
@@ -105,6 +120,7 @@ char *__wrap_strdup(const char *s)
 
 char *__wrap_strndup(const char *s, size_t n)
 {
+    note_size(n);
     return fail_this() ? NULL : got(__real_strndup(s, n));
 }
 
@@ -143,6 +159,16 @@ long allocfail_live(void)
 bool allocfail_active(void)
 {
     return atomic_load(&seen);
+}
+
+size_t allocfail_peak(void)
+{
+    return atomic_load(&peak);
+}
+
+void allocfail_peak_reset(void)
+{
+    atomic_store(&peak, 0);
 }
 
 /* ---- observations ---- */

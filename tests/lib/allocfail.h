@@ -20,6 +20,9 @@
  *    memory; realloc then leaves the old block alone); only that one;
  *  - allocfail_live(): blocks handed out by the wrapped allocators and not
  *    yet freed, across all threads, so a test can see a leak without LSan;
+ *  - allocfail_peak(): the largest single request made since
+ *    allocfail_peak_reset(), so a test can show that a size taken from a
+ *    guest was refused before anything of that size was allocated;
  *  - allocfail_run(): the whole loop of one operation, below.
  */
 #ifndef OPENXSM_TESTS_ALLOCFAIL_H
@@ -39,6 +42,9 @@ unsigned long allocfail_count(void);
 long allocfail_live(void);
 /* true once an allocation went through the wrappers: the --wrap link works. */
 bool allocfail_active(void);
+/* The largest size one allocation asked for since the last reset, all threads. */
+size_t allocfail_peak(void);
+void allocfail_peak_reset(void);
 
 /* A growing text: what an observer saw, compared as a whole. */
 struct af_text {
