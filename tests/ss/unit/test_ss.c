@@ -6,6 +6,7 @@
  * Expectations below are stated from the policy source, not from output.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -953,6 +954,110 @@ static void test_bounds_depth(void)
     }
 }
 
+/* Where 'n' little-endian words 'w' first occur in img, or -1. */
+static long find_words(const unsigned char *img, size_t len, const uint32_t *w, size_t n)
+{
+    for (size_t off = 0; off + 4 * n <= len; off++) { /* names leave words unaligned */
+        size_t i = 0;
+        for (; i < n; i++) {
+            const unsigned char *p = img + off + 4 * i;
+            if ((uint32_t)p[0] + ((uint32_t)p[1] << 8) + ((uint32_t)p[2] << 16) +
+                    ((uint32_t)p[3] << 24) !=
+                w[i])
+                break;
+        }
+        if (i == n)
+            return (long)off;
+    }
+    return -1;
+}
+
+/*
+ * img with 'ins' (ilen bytes) inserted at 'at' and the word at 'cnt' raised
+ * by 'add': one more element in a counted list, the rest of the file as it was.
+ */
+static unsigned char *splice(const unsigned char *img, size_t len, size_t at, const void *ins,
+                             size_t ilen, size_t cnt, uint32_t add)
+{
+    unsigned char *m = malloc(len + ilen);
+    if (!m)
+        return NULL;
+    memcpy(m, img, at);
+    memcpy(m + at, ins, ilen);
+    memcpy(m + at + ilen, img + at, len - at);
+    m[cnt] = (unsigned char)(m[cnt] + add); /* small counts: the low byte is enough */
+    return m;
+}
+
+/*
+ * Expression depth: constraint expressions are evaluated on a stack of 5,
+ * conditional expressions on one of 10 (Xen's and Linux's CEXPR_MAXDEPTH and
+ * COND_EXPR_MAXDEPTH), so the reader refuses deeper ones rather than leave
+ * the evaluator to overflow.  checkpolicy will not write such a policy: the
+ * test compiles one at the limit, checks that it loads, then makes the
+ * expression one level deeper in the binary (one more operand and one more
+ * operator, still well-formed) and checks that it is refused.
+ */
+static void test_expr_depth(void)
+{
+    size_t len;
+    unsigned char *img = build("-D XEN_OCON -D CONS5", "-t xen -c 30", &len);
+    CHECK(img != NULL);
+    if (img) {
+        ss_ctx *ss = loaded(img, len, NULL);
+        CHECK(ss != NULL); /* 5 deep: the limit, accepted */
+        ss_destroy(ss);
+        /* postfix: five leaves (type 4 CEXPR_ATTR) then four 'or' (type 3); 12 bytes each */
+        static const uint32_t ors[12] = {3, 0, 0, 3, 0, 0, 3, 0, 0, 3, 0, 0};
+        static const uint32_t leaf[3] = {4, 2, 1}; /* r1 == r2 */
+        long at = find_words(img, len, ors, 12);
+        CHECK(at >= 5 * 12 + 4 && img[at - 5 * 12 - 4] == 9); /* the count: 9 elements */
+        if (at >= 5 * 12 + 4) {
+            unsigned char ins[24];
+            memcpy(ins, leaf, 12); /* host order is little-endian on every target we build */
+            memcpy(ins + 12, ors, 12);
+            /* the extra leaf before the first 'or', the extra 'or' right after it: 6 deep */
+            unsigned char *m =
+                splice(img, len, (size_t)at, ins, sizeof(ins), (size_t)at - 5 * 12 - 4, 2);
+            CHECK(m != NULL);
+            if (m) {
+                CHECK(ss_create(&ss, NULL) == 0);
+                CHECK(ss_load_policy(ss, m, len + sizeof(ins)) == -EINVAL);
+                CHECK(strstr(ss_last_error(ss), "constraint expression deeper than 5") != NULL);
+                ss_destroy(ss);
+                free(m);
+            }
+        }
+        free(img);
+    }
+
+    img = build("-D XEN_OCON -D COND10", "-t xen -c 30", &len);
+    CHECK(img != NULL);
+    if (img) {
+        ss_ctx *ss = loaded(img, len, NULL);
+        CHECK(ss != NULL); /* 10 deep: accepted */
+        ss_destroy(ss);
+        /* postfix: ten booleans (type 1, bool c0..c9) then nine 'or' (type 3); 8 bytes each */
+        static const uint32_t ors[18] = {3, 0, 3, 0, 3, 0, 3, 0, 3, 0, 3, 0, 3, 0, 3, 0, 3, 0};
+        static const uint32_t both[4] = {1, 2, 3, 0}; /* one more operand (bool 2), one more 'or' */
+        long at = find_words(img, len, ors, 18);
+        CHECK(at >= 10 * 8 + 4 && img[at - 10 * 8 - 4] == 19);
+        if (at >= 10 * 8 + 4) {
+            unsigned char *m =
+                splice(img, len, (size_t)at, both, sizeof(both), (size_t)at - 10 * 8 - 4, 2);
+            CHECK(m != NULL);
+            if (m) {
+                CHECK(ss_create(&ss, NULL) == 0);
+                CHECK(ss_load_policy(ss, m, len + sizeof(both)) == -EINVAL);
+                CHECK(strstr(ss_last_error(ss), "conditional expression deeper than 10") != NULL);
+                ss_destroy(ss);
+                free(m);
+            }
+        }
+        free(img);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -984,6 +1089,7 @@ int main(int argc, char **argv)
     test_escaped_messages();
     test_debian();
     test_bounds_depth();
+    test_expr_depth();
     test_mapped_sids_and_semantics();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);

@@ -8,6 +8,8 @@
 #   WITH_PORTCON, WITH_GENFS, WITH_COMMON  features Xen 4.17's reader refuses
 #   BOUNDS3  types bnd0_t..bnd3_t, each bounded by the next: a chain of 3 links
 #   BOUNDS4  (with BOUNDS3) bnd4_t bounds bnd3_t: 4 links from bnd0_t
+#   CONS5  a constraint whose postfix expression is 5 deep (the limit)
+#   COND10  a conditional expression 10 deep (the limit)
 define(`L', ifdef(`WITH_MLS', `:s0', `'))dnl
 class xen
 class domain
@@ -64,6 +66,10 @@ dontaudit domU_t xen_t:xen settime;
 if (guest_send) {
     allow domU_t dom0_t:event send;
 }
+ifdef(`COND10', `bool c0 false; bool c1 false; bool c2 false; bool c3 false; bool c4 false;
+bool c5 false; bool c6 false; bool c7 false; bool c8 false; bool c9 false;
+if (c0 || (c1 || (c2 || (c3 || (c4 || (c5 || (c6 || (c7 || (c8 || c9))))))))) {
+    allow domU_t xen_t:xen readconsole; }')
 ifdef(`WITH_EXTRA', `if (extra_bool) { allow domU_t xen_t:xen readconsole; }')
 type_transition dom0_t domU_t:event domU_t;
 ifdef(`INVALID_TRANS', `type_transition domU_t domU_t:domain dom0_t;')
@@ -80,6 +86,7 @@ ifdef(`WITH_MLS', `user system_u roles { system_r vm_r } level s0 range s0 - s1:
 ifdef(`TWO_USERS', ifdef(`WITH_MLS', `user other_u roles { vm_r } level s0 range s0 - s1:c0.c3;',
              `user other_u roles { vm_r };'))
 constrain domain { transition } r1 == r2 or t2 == domU_t;
+ifdef(`CONS5', `constrain event { send } (r1 == r2 or (t1 == t2 or (u1 == u2 or (r1 == r2 or t1 == t2))));')
 sid xen system_u:system_r:xen_t`'L
 sid dom0 system_u:system_r:dom0_t`'L
 sid unlabeled system_u:object_r:unlabeled_t`'L
