@@ -297,6 +297,7 @@ def t_protocol(a, tmp):
         check(want in out, "malformed (%s): %s" % (kind, want), out)
     check(d.p.poll() is None and "getenforce: 1" in client(a, c, "getenforce"),
           "daemon serves on after malformed messages")
+    create_destroy_bounds(d, n)
 
     # A connection used by another process (a forked child): refused, the owner goes on.
     out = client(a, c, "fork-share")
@@ -369,6 +370,47 @@ def t_protocol(a, tmp):
     out = client(a, c, "hypercall", "17", "0", "0")
     check("hypercall 17: status 0 result %d" % (4 << 16 | 17) in out, "xen_version", out)
     check(d.stop() == 0, "clean stop")
+
+
+def create_destroy_bounds(d, n):
+    """CREATE and DESTROY compare lengths and domain ids whole (64 bits), before
+    anything is read or created: no value is truncated into a valid one
+    (docs/security.md).  This process is the client: its memory holds the label."""
+    import ctypes
+    label = b"system_u:system_r:domU_t"
+    buf = ctypes.create_string_buffer(label)
+    addr = ctypes.addressof(buf)
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    s.connect(d.sock())
+    s.settimeout(10)
+
+    def req(typ, *args):
+        args = list(args) + [0] * (6 - len(args))
+        s.send(struct.pack("<IHHII6Q", 0x444d5358, 1, typ, 0, 0, *args))
+        rep = s.recv(64)
+        return struct.unpack("<IHHqQQ", rep)[2:4] if len(rep) == 32 else None
+
+    def doms():
+        return sorted(f for f in os.listdir(d.dir) if f.startswith("dom"))
+
+    before = doms()
+    for what, args, want in [
+            ("label length 2^32 + its length", (addr, (1 << 32) + len(label)), -22),
+            ("label length 4097", (addr, 4097), -22),
+            ("label length 2^64-1", (addr, (1 << 64) - 1), -22),
+            ("domid 0x10005 (not domain 5)", (addr, len(label), 0x10005), -22),
+            ("domid DOMID_SELF", (addr, len(label), 0x7ff0), -22),
+            ("domid 2^64-1", (addr, len(label), (1 << 64) - 1), -22),
+            ("label at an unmapped address", (4096, len(label)), -14)]:
+        r = req(2, *args)
+        check(r == (0, want), "CREATE with %s: %d" % (what, want), repr(r))
+    check(doms() == before, "... and no domain was created", repr((before, doms())))
+    for what, dom in [("0x10000 + an existing id", 0x10000 + n), ("2^64-1", (1 << 64) - 1),
+                      ("DOMID_SELF", 0x7ff0)]:
+        r = req(3, dom)
+        check(r == (0, -22), "DESTROY of %s: -EINVAL" % what, repr(r))
+    check(os.path.exists(d.sock(n)), "... and domain %d is still there" % n)
+    s.close()
 
 
 # ---- concurrency -----------------------------------------------------------------
