@@ -7,7 +7,8 @@
     length): `query` answers a transition to that type on exactly one line,
     the bytes written \\xHH; `info` and a refused load print no such byte.
   - A request line longer than the cap is answered with one ERR line that
-    says so, and the next request is answered normally.
+    says so, and the next request is answered normally; so is a request
+    holding a NUL byte.
 
   - `info` says how much of the hypervisor the policy knows: all of it for
     the default policy; for Debian's SELinux policy.33 (when installed)
@@ -133,6 +134,12 @@ def main():
     p = run(xsmpolicy, ["query", policy], b" " * pad + good)
     check(len(p.stdout.split(b"\n")) == 2 and not p.stdout.startswith(b"ERR"),
           "a request of %d bytes is answered (%r)" % (CAP, p.stdout[:100]))
+    # A request holding a NUL byte: one ERR that says so, the next request answered
+    # (a C string would otherwise end at the NUL and the rest pass unseen).
+    p = run(xsmpolicy, ["query", policy], good[:-1] + b"\0 extra\n" + good)
+    lines = p.stdout.split(b"\n")
+    check(len(lines) == 3 and lines[0] == b"ERR NUL byte in request" and len(lines[1]) == 26,
+          "a request with a NUL: ERR, then the next answered (%r)" % p.stdout[:200])
     # A last line without a newline, too long: still one ERR.
     p = run(xsmpolicy, ["query", policy], b"x" * (CAP + 5))
     check(p.stdout == b"ERR request line longer than %d bytes\n" % CAP,
