@@ -10,6 +10,10 @@
  * completely, computes its answer and only then changes state.  Output is
  * written back into the op buffer, in the caller's layout, and *copyback is
  * set for Xen's COPY_OUT set; the core copies it out on success only.
+ *
+ * Guest memory is never touched under op_lock (struct op_io below): a
+ * host's copy may be slow or may block on the guest's behalf, and the
+ * commands that take the lock include GETBOOL, which any domain may call.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -62,29 +66,26 @@ static int has_sec(struct xsm_instance *mi, struct xsm_domain *cur, uint32_t per
     return flask_security_has_perm(mi, cur, perm, what);
 }
 
-static long op_load(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
-                    void *op)
-{
-    struct xsm_op_load ld;
-    void *buf;
-    int rc;
+/*
+ * What a command reads from and writes to guest memory besides the op,
+ * done outside op_lock: the input is fetched (permission checked first, as
+ * before any read) before the lock is taken, the output written after it
+ * is released.  Xen, too, copies LOAD's image and a boolean's name before
+ * it takes sel_sem.  Its XSA-492 and XSA-499 were about the same mistake:
+ * a lock others need, held on behalf of a caller.
+ */
+struct op_io {
+    void *image; /* LOAD */
+    uint32_t image_len;
+    char *str; /* a boolean's name (by name), a device-tree path */
+    char *out; /* GETBOOL by id: the name to write to out_addr */
+    size_t out_len;
+    uint64_t out_addr;
+};
 
-    xsm_op_get_load(op, g->compat, &ld);
-    rc = has_sec(mi, cur, SECURITY__LOAD_POLICY, "flask_load");
-    if (rc != 0)
-        return rc;
-    if (ld.size > FLASK_POLICY_MAX)
-        return -EINVAL;
-    buf = malloc(ld.size > 0 ? ld.size : 1);
-    if (buf == NULL)
-        return -ENOMEM;
-    if (ld.size > 0 && g->copy_from(g->opaque, buf, ld.buffer, ld.size) != 0) {
-        free(buf);
-        return -EFAULT;
-    }
-    rc = flask_load_policy(mi, buf, ld.size);
-    free(buf);
-    return rc;
+static long op_load(struct xsm_instance *mi, const struct op_io *io)
+{
+    return flask_load_policy(mi, io->image, io->image_len);
 }
 
 static long op_setenforce(struct xsm_instance *mi, struct xsm_domain *cur, void *op)
@@ -287,35 +288,27 @@ static int bools_snapshot(struct xsm_instance *mi, int **out, unsigned *num)
     return 0;
 }
 
-/* bool_id 0xffffffff: look the name up; not found leaves -ENOENT as the id. */
-static int bool_resolve(struct xsm_instance *mi, const struct xsm_guest *g,
-                        struct xsm_op_boolean *b)
+/* bool_id 0xffffffff: look the fetched name up; not found leaves -ENOENT as the id. */
+static void bool_resolve(struct xsm_instance *mi, const struct op_io *io, struct xsm_op_boolean *b)
 {
-    char *name;
     int rc;
 
-    if (b->bool_id != FLASK_BOOL_BY_NAME)
-        return 0;
-    rc = copy_string(g, b->name, b->size, &name);
-    if (rc != 0)
-        return rc;
-    rc = flask_policy_loaded(mi) ? ss_bool_index(flask_ss(mi), name, strlen(name)) : -ENOENT;
-    free(name);
+    if (b->bool_id != FLASK_BOOL_BY_NAME || io->str == NULL)
+        return;
+    rc = flask_policy_loaded(mi) ? ss_bool_index(flask_ss(mi), io->str, strlen(io->str)) : -ENOENT;
     b->bool_id = (uint32_t)(rc < 0 ? -ENOENT : rc);
     b->size = 0;
-    return 0;
 }
 
-static long op_getbool(struct xsm_instance *mi, const struct xsm_guest *g, void *op, bool *copyback)
+static long op_getbool(struct xsm_instance *mi, const struct xsm_guest *g, void *op, bool *copyback,
+                       struct op_io *io)
 {
     struct flask_state *st = flask_state(mi);
     struct xsm_op_boolean b;
     int active, pending, rc;
 
     xsm_op_get_boolean(op, g->compat, &b);
-    rc = bool_resolve(mi, g, &b);
-    if (rc != 0)
-        return rc;
+    bool_resolve(mi, io, &b);
     if (b.bool_id >= bool_count(mi))
         return -ENOENT;
     rc = ss_bool_get(flask_ss(mi), b.bool_id, &active, &pending);
@@ -324,15 +317,18 @@ static long op_getbool(struct xsm_instance *mi, const struct xsm_guest *g, void 
     b.enforcing = (uint8_t)active;
     b.pending = (uint8_t)(st->bool_pending != NULL ? st->bool_pending[b.bool_id] : active);
     if (b.size != 0) {
-        /* By id: the name goes out without its NUL. */
+        /* By id: the name goes out without its NUL, after op_lock (flask_do_op). */
         const char *name = ss_bool_name(flask_ss(mi), b.bool_id);
         size_t len = name != NULL ? strlen(name) : 0;
 
         if (len > b.size)
             return -ERANGE;
-        rc = copy_out(g, b.name, name, len);
-        if (rc != 0)
-            return rc;
+        io->out = malloc(len > 0 ? len : 1);
+        if (io->out == NULL)
+            return -ENOMEM;
+        memcpy(io->out, name, len);
+        io->out_len = len;
+        io->out_addr = b.name;
         b.size = (uint32_t)len;
     }
     xsm_op_put_boolean(op, g->compat, &b);
@@ -340,20 +336,16 @@ static long op_getbool(struct xsm_instance *mi, const struct xsm_guest *g, void 
     return 0;
 }
 
-static long op_setbool(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
-                       void *op, bool *copyback)
+/* The permission was checked, and a name fetched, by op_fetch. */
+static long op_setbool(struct xsm_instance *mi, const struct xsm_guest *g, void *op, bool *copyback,
+                       const struct op_io *io)
 {
     struct flask_state *st = flask_state(mi);
     struct xsm_op_boolean b;
     int value, rc;
 
     xsm_op_get_boolean(op, g->compat, &b);
-    rc = has_sec(mi, cur, SECURITY__SETBOOL, "flask_setbool");
-    if (rc != 0)
-        return rc;
-    rc = bool_resolve(mi, g, &b);
-    if (rc != 0)
-        return rc;
+    bool_resolve(mi, io, &b);
     value = b.new_value != 0;
 
     if (b.commit) {
@@ -562,32 +554,78 @@ static long op_relabel_domain(struct xsm_instance *mi, struct xsm_domain *cur, v
     return 0;
 }
 
-static long op_devicetree_label(struct xsm_instance *mi, struct xsm_domain *cur,
-                                const struct xsm_guest *g, void *op)
+/* The permission was checked, and the path fetched, by op_fetch. */
+static long op_devicetree_label(struct xsm_instance *mi, const struct xsm_guest *g, void *op,
+                                const struct op_io *io)
 {
     struct xsm_op_devicetree_label dl;
-    char *path;
-    int rc;
 
     xsm_op_get_devicetree_label(op, g->compat, &dl);
-    rc = has_sec(mi, cur, dl.sid != 0 ? SECURITY__ADD_OCONTEXT : SECURITY__DEL_OCONTEXT,
-                 "flask_devicetree_label");
-    if (rc != 0)
-        return rc;
-    rc = copy_string(g, dl.path, dl.length, &path);
-    if (rc != 0)
-        return rc;
-    rc = ss_devicetree_setlabel(flask_ss(mi), path, dl.sid);
-    free(path);
-    return rc;
+    return ss_devicetree_setlabel(flask_ss(mi), io->str, dl.sid);
+}
+
+/*
+ * The locked commands' guest input, read before op_lock, each after the
+ * permission check that guards it (a caller without load_policy never
+ * makes FLASK allocate 64 MiB; one without setbool never has its name read).
+ */
+static long op_fetch(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
+                     void *op, uint16_t sub, struct op_io *io)
+{
+    int rc;
+
+    switch (sub) {
+    case FLASK_LOAD: {
+        struct xsm_op_load ld;
+
+        xsm_op_get_load(op, g->compat, &ld);
+        rc = has_sec(mi, cur, SECURITY__LOAD_POLICY, "flask_load");
+        if (rc != 0)
+            return rc;
+        if (ld.size > FLASK_POLICY_MAX)
+            return -EINVAL;
+        io->image = malloc(ld.size > 0 ? ld.size : 1);
+        if (io->image == NULL)
+            return -ENOMEM;
+        io->image_len = ld.size;
+        if (ld.size > 0 && g->copy_from(g->opaque, io->image, ld.buffer, ld.size) != 0)
+            return -EFAULT;
+        return 0;
+    }
+    case FLASK_SETBOOL:
+        rc = has_sec(mi, cur, SECURITY__SETBOOL, "flask_setbool");
+        if (rc != 0)
+            return rc;
+        /* fall through */
+    case FLASK_GETBOOL: {
+        struct xsm_op_boolean b;
+
+        xsm_op_get_boolean(op, g->compat, &b);
+        if (b.bool_id != FLASK_BOOL_BY_NAME)
+            return 0;
+        return copy_string(g, b.name, b.size, &io->str);
+    }
+    case FLASK_DEVICETREE_LABEL: {
+        struct xsm_op_devicetree_label dl;
+
+        xsm_op_get_devicetree_label(op, g->compat, &dl);
+        rc = has_sec(mi, cur, dl.sid != 0 ? SECURITY__ADD_OCONTEXT : SECURITY__DEL_OCONTEXT,
+                     "flask_devicetree_label");
+        if (rc != 0)
+            return rc;
+        return copy_string(g, dl.path, dl.length, &io->str);
+    }
+    default:
+        return 0;
+    }
 }
 
 static long do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
-                  void *op, bool *copyback, uint16_t sub)
+                  void *op, bool *copyback, uint16_t sub, struct op_io *io)
 {
     switch (sub) {
     case FLASK_LOAD:
-        return op_load(mi, cur, g, op);
+        return op_load(mi, io);
     case FLASK_GETENFORCE:
         return flask_enforcing(mi) ? 1 : 0;
     case FLASK_SETENFORCE:
@@ -605,9 +643,9 @@ static long do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct 
     case FLASK_POLICYVERS:
         return FLASK_POLICYDB_VERSION;
     case FLASK_GETBOOL:
-        return op_getbool(mi, g, op, copyback);
+        return op_getbool(mi, g, op, copyback, io);
     case FLASK_SETBOOL:
-        return op_setbool(mi, cur, g, op, copyback);
+        return op_setbool(mi, g, op, copyback, io);
     case FLASK_COMMITBOOLS:
         return op_commitbools(mi, cur);
     case FLASK_MLS:
@@ -630,7 +668,7 @@ static long do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct 
     case FLASK_RELABEL_DOMAIN:
         return op_relabel_domain(mi, cur, op);
     case FLASK_DEVICETREE_LABEL:
-        return op_devicetree_label(mi, cur, g, op);
+        return op_devicetree_label(mi, g, op, io);
     default:
         /* 9 (USER) and 15 (DISABLE) were removed from Xen. */
         return -ENOSYS;
@@ -670,13 +708,25 @@ long flask_do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct x
     struct flask_state *st = flask_state(mi);
     uint16_t sub = XSM_OP_SUBCMD(((const xen_flask_op_t *)op)->cmd);
     bool lock = takes_op_lock(sub);
+    struct op_io io = {0};
     long rc;
 
     *copyback = false;
-    if (lock)
-        pthread_mutex_lock(&st->op_lock);
-    rc = do_op(mi, cur, g, op, copyback, sub);
-    if (lock)
-        pthread_mutex_unlock(&st->op_lock);
+    rc = op_fetch(mi, cur, g, op, sub, &io);
+    if (rc == 0) {
+        if (lock)
+            pthread_mutex_lock(&st->op_lock);
+        rc = do_op(mi, cur, g, op, copyback, sub, &io);
+        if (lock)
+            pthread_mutex_unlock(&st->op_lock);
+    }
+    if (rc >= 0 && io.out != NULL) {
+        rc = copy_out(g, io.out_addr, io.out, io.out_len);
+        if (rc != 0)
+            *copyback = false;
+    }
+    free(io.image);
+    free(io.str);
+    free(io.out);
     return rc;
 }

@@ -23,6 +23,11 @@
  *    and ioport ranges that wrap when truncated to 32 bits.
  *  - test_cachestats_cpu: CPU numbers at and past the host's count are
  *    -ENOENT (XSA-85, an off-by-one in this very check).
+ *  - test_no_lock_across_copy: a guest whose memory is slow to read (a
+ *    host's copy that blocks) cannot hold FLASK's command lock: while an
+ *    unprivileged GETBOOL by name waits in its copy, the control domain's
+ *    SETENFORCE completes (Xen's XSA-492/499: a lock taken before the
+ *    caller was vetted).
  *
  * Expected values come from Xen 4.17's behaviour, from test-policy.conf or
  * from a second run with a well-behaved guest, never from the code under
@@ -32,10 +37,12 @@
  * usage: test-flask-hostile TEST-POLICY.bin   (no argument: skipped)
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openxsm/xen/flask_op.h>
 #include <openxsm/xsm.h>
@@ -970,6 +977,179 @@ static void test_cachestats_cpu(void)
     xsm_destroy(x);
 }
 
+/* ================================================================== */
+/* test_no_lock_across_copy                                            */
+/* ================================================================== */
+
+/* Guest memory of its own for each thread; the slow one blocks on its string. */
+struct slowmem {
+    unsigned char b[0x2000];
+    bool slow, slow_writes; /* block on reads (or writes) at 0x1000 and above */
+    pthread_mutex_t m;
+    pthread_cond_t cv;
+    bool entered, release;
+};
+
+/* The host's copy waits here until the test lets it go. */
+static void stall(struct slowmem *sm)
+{
+    pthread_mutex_lock(&sm->m);
+    sm->entered = true;
+    pthread_cond_broadcast(&sm->cv);
+    while (!sm->release)
+        pthread_cond_wait(&sm->cv, &sm->m);
+    pthread_mutex_unlock(&sm->m);
+}
+
+static int slow_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
+{
+    struct slowmem *sm = opaque;
+
+    if (gaddr > sizeof(sm->b) || len > sizeof(sm->b) - gaddr)
+        return -EFAULT;
+    if (sm->slow && !sm->slow_writes && gaddr >= 0x1000)
+        stall(sm);
+    memcpy(dst, sm->b + gaddr, len);
+    return 0;
+}
+
+static int slow_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
+{
+    struct slowmem *sm = opaque;
+
+    if (gaddr > sizeof(sm->b) || len > sizeof(sm->b) - gaddr)
+        return -EFAULT;
+    if (sm->slow && sm->slow_writes && gaddr >= 0x1000)
+        stall(sm);
+    memcpy(sm->b + gaddr, src, len);
+    return 0;
+}
+
+struct caller {
+    xsm_ctx *x;
+    struct xsm_domain *cur;
+    struct slowmem *mem;
+    long rc;
+    bool done;
+};
+
+static void *caller_main(void *arg)
+{
+    struct caller *c = arg;
+    struct xsm_guest g = {slow_from, slow_to, c->mem, guest.compat};
+    long rc = xsm_do_op(c->x, c->cur, &g, 0);
+
+    pthread_mutex_lock(&c->mem->m);
+    c->rc = rc;
+    c->done = true;
+    pthread_cond_broadcast(&c->mem->cv);
+    pthread_mutex_unlock(&c->mem->m);
+    return NULL;
+}
+
+/* Wait up to 'ms' for *flag under sm->m; true if it became true. */
+static bool wait_for(struct slowmem *sm, const bool *flag, long ms)
+{
+    struct timespec t;
+    bool ok;
+
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += ms / 1000;
+    t.tv_nsec += (ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&sm->m);
+    while (!*flag && pthread_cond_timedwait(&sm->cv, &sm->m, &t) == 0) {
+    }
+    ok = *flag;
+    pthread_mutex_unlock(&sm->m);
+    return ok;
+}
+
+/* on_write: the guest's GETBOOL is by id and its name's write-out blocks. */
+static void no_lock_across_copy(bool on_write)
+{
+    static struct slowmem a, b; /* a: the guest's, slow; b: dom0's */
+    struct caller ca = {0}, cb = {0};
+    pthread_t ta, tb;
+    xen_flask_op_t *op;
+    bool b_done;
+    xsm_ctx *x = make(true, 1);
+
+    if (x == NULL)
+        return;
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    pthread_mutex_init(&a.m, NULL);
+    pthread_cond_init(&a.cv, NULL);
+    pthread_mutex_init(&b.m, NULL);
+    pthread_cond_init(&b.cv, NULL);
+    /* domU: GETBOOL by name, or by id with the name to come back, at 0x1000 (slow) */
+    op = (xen_flask_op_t *)a.b;
+    op->cmd = FLASK_GETBOOL;
+    op->interface_version = XEN_FLASK_INTERFACE_VERSION;
+    {
+        struct xsm_op_boolean bo = {
+            .bool_id = on_write ? 1 : 0xffffffffU, .size = on_write ? 64 : 4, .name = 0x1000};
+
+        xsm_op_put_boolean(a.b, guest.compat, &bo);
+    }
+    if (!on_write)
+        memcpy(a.b + 0x1000, "b_on", 4);
+    a.slow = true;
+    a.slow_writes = on_write;
+    /* dom0: SETENFORCE 0 */
+    op = (xen_flask_op_t *)b.b;
+    op->cmd = FLASK_SETENFORCE;
+    op->interface_version = XEN_FLASK_INTERFACE_VERSION;
+    op->u.enforce.enforcing = 0;
+
+    ca = (struct caller){.x = x, .cur = &domU, .mem = &a};
+    cb = (struct caller){.x = x, .cur = &dom0, .mem = &b};
+    if (pthread_create(&ta, NULL, caller_main, &ca) != 0) {
+        CHECK(!"thread");
+        xsm_destroy(x);
+        return;
+    }
+    CHECK(wait_for(&a, &a.entered, 5000)); /* the guest's copy is pending */
+    if (pthread_create(&tb, NULL, caller_main, &cb) != 0) {
+        CHECK(!"thread");
+    } else {
+        b_done = wait_for(&b, &cb.done, 2000);
+        CHECK(b_done); /* not held up by the guest's pending copy */
+        /* let the guest go; only then can a blocked SETENFORCE finish */
+        pthread_mutex_lock(&a.m);
+        a.release = true;
+        pthread_cond_broadcast(&a.cv);
+        pthread_mutex_unlock(&a.m);
+        pthread_join(tb, NULL);
+        CHECK_EQ(cb.rc, 0);
+        CHECK(!flask_enforcing(inst(x)));
+    }
+    pthread_mutex_lock(&a.m);
+    a.release = true;
+    pthread_cond_broadcast(&a.cv);
+    pthread_mutex_unlock(&a.m);
+    pthread_join(ta, NULL);
+    CHECK_EQ(ca.rc, 0);
+    {
+        struct xsm_op_boolean bo;
+
+        xsm_op_get_boolean(a.b, guest.compat, &bo);
+        CHECK_EQ(bo.bool_id, 1); /* b_on */
+        CHECK(!on_write || (bo.size == 4 && memcmp(a.b + 0x1000, "b_on", 4) == 0));
+    }
+    xsm_destroy(x);
+}
+
+static void test_no_lock_across_copy(void)
+{
+    no_lock_across_copy(false);
+    no_lock_across_copy(true);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -990,6 +1170,7 @@ int main(int argc, char **argv)
         test_huge_sids();
         test_ocontext_wrap();
         test_cachestats_cpu();
+        test_no_lock_across_copy();
     }
     if (!allocfail_active()) {
         fprintf(stderr, "the allocation shims are not linked in\n");
