@@ -371,13 +371,25 @@ static bool leaf_eval(const struct ss_policy *p, const struct ss_context *s,
 
 /*
  * A constraint as a tree, each node with its value.  Validation guarantees
- * a well-formed postfix expression no deeper than SS_CEXPR_MAXDEPTH.
+ * a well-formed postfix expression no deeper than SS_CEXPR_MAXDEPTH.  That
+ * bounds the operand stack, not the tree: a chain of 'not's, or of 'and's
+ * each taking one new leaf, is as deep as the expression is long, and only
+ * the image's size bounds that.  So the tree is walked without recursion,
+ * going back up through each node's parent ('up').
  */
+#define CT_NONE UINT32_MAX
+
 struct cnode {
     const struct ss_cexpr *e;
-    uint32_t kid[2];
+    uint32_t kid[2]; /* CT_NONE where there is none */
+    uint32_t up;     /* the parent; CT_NONE at the root */
     bool val;
 };
+
+static bool cnode_inner(const struct cnode *nd)
+{
+    return nd->e->type == SS_CEXPR_NOT || nd->e->type == SS_CEXPR_AND || nd->e->type == SS_CEXPR_OR;
+}
 
 struct ctree {
     struct cnode *n;
@@ -397,6 +409,7 @@ static int ctree_build(const struct ss_policy *p, const struct ss_context *s,
     for (uint32_t i = 0; i < c->nexpr; i++) {
         struct cnode *nd = &out->n[i];
         nd->e = &c->expr[i];
+        nd->kid[0] = nd->kid[1] = nd->up = CT_NONE;
         int need = nd->e->type == SS_CEXPR_NOT                                 ? 0
                    : nd->e->type == SS_CEXPR_AND || nd->e->type == SS_CEXPR_OR ? 1
                                                                                : -1;
@@ -409,6 +422,7 @@ static int ctree_build(const struct ss_policy *p, const struct ss_context *s,
         switch (nd->e->type) {
         case SS_CEXPR_NOT:
             nd->kid[0] = stack[sp];
+            out->n[nd->kid[0]].up = i;
             nd->val = !out->n[nd->kid[0]].val;
             stack[sp] = i;
             break;
@@ -416,6 +430,8 @@ static int ctree_build(const struct ss_policy *p, const struct ss_context *s,
         case SS_CEXPR_OR:
             nd->kid[0] = stack[sp - 1];
             nd->kid[1] = stack[sp];
+            out->n[nd->kid[0]].up = i;
+            out->n[nd->kid[1]].up = i;
             nd->val = nd->e->type == SS_CEXPR_AND
                           ? out->n[nd->kid[0]].val && out->n[nd->kid[1]].val
                           : out->n[nd->kid[0]].val || out->n[nd->kid[1]].val;
@@ -445,6 +461,12 @@ static bool cons_is_mls(const struct ss_constraint *c)
     return false;
 }
 
+/*
+ * context_parts, bounds and final_of recurse along the bounding types, as
+ * compute.c's context_av does.  The depth is bounded by the policy:
+ * validate.c refuses a type whose bounds chain has more than 3 links.
+ */
+/* NOLINTBEGIN(misc-no-recursion) */
 static void context_parts(const struct ss_state *st, const struct ss_context *s,
                           const struct ss_context *t, uint16_t cls, struct parts *pt);
 
@@ -532,6 +554,7 @@ static void context_parts(const struct ss_state *st, const struct ss_context *s,
     }
     bounds(st, s, t, cls, pt);
 }
+/* NOLINTEND(misc-no-recursion) */
 
 /* ---- reasons ---- */
 
@@ -645,7 +668,7 @@ static const struct ss_condnode *cond_owner(const struct ss_policy *p, uint32_t 
 static bool seen_bool(const uint32_t *seen, uint32_t n, uint32_t node, uint32_t b)
 {
     for (uint32_t i = 0; i < n; i++)
-        if (seen[2 * i] == node && seen[2 * i + 1] == b)
+        if (seen[(size_t)2 * i] == node && seen[(size_t)2 * i + 1] == b)
             return true;
     return false;
 }
@@ -679,7 +702,7 @@ static uint32_t why_booleans(struct ex *x, uint32_t bit, uint32_t flags)
                         continue;
                     if (nseen == capseen) {
                         uint32_t cap = capseen ? capseen * 2 : 8;
-                        uint32_t *ns = realloc(seen, 2 * cap * sizeof(*ns));
+                        uint32_t *ns = realloc(seen, (size_t)2 * cap * sizeof(*ns));
                         if (!ns) {
                             x->out.oom = true;
                             free(seen);
@@ -688,8 +711,8 @@ static uint32_t why_booleans(struct ex *x, uint32_t bit, uint32_t flags)
                         seen = ns;
                         capseen = cap;
                     }
-                    seen[2 * nseen] = node;
-                    seen[2 * nseen + 1] = b;
+                    seen[(size_t)2 * nseen] = node;
+                    seen[(size_t)2 * nseen + 1] = b;
                     nseen++;
                     tx_clear(&x->a);
                     tx_clear(&x->b);
@@ -815,10 +838,10 @@ static void attr_operands(uint32_t attr, const char **a, const char **b)
 static const char *names_operand(uint32_t attr)
 {
     int who = (attr & SS_CEXPR_XTARGET) ? 3 : (attr & SS_CEXPR_TARGET) ? 2 : 1;
-    char k = (attr & SS_CEXPR_USER) ? 'u' : (attr & SS_CEXPR_ROLE) ? 'r' : 't';
+    int what = (attr & SS_CEXPR_USER) ? 0 : (attr & SS_CEXPR_ROLE) ? 1 : 2;
     static const char *const tab[3][3] = {
         {"u1", "u2", "u3"}, {"r1", "r2", "r3"}, {"t1", "t2", "t3"}};
-    return tab[k == 'u' ? 0 : k == 'r' ? 1 : 2][who - 1];
+    return tab[what][who - 1];
 }
 
 static const char *sym_name(const struct ss_policy *p, uint32_t attr, uint32_t v)
@@ -856,26 +879,32 @@ static void tx_leaf(struct text *t, const struct ss_policy *p, const struct ss_c
     tx_printf(t, "%s %s %s", a, op_name(e->op), b);
 }
 
-static void tx_cexpr(struct text *t, const struct ss_policy *p, const struct ctree *tr, uint32_t i)
+/*
+ * The constraint in the policy language's infix: "not (X)", "(X and Y)",
+ * "(X or Y)".  Depth first, kids left to right; 'from' is the kid just
+ * finished, CT_NONE on the way down.
+ */
+static void tx_cexpr(struct text *t, const struct ss_policy *p, const struct ctree *tr)
 {
-    const struct cnode *nd = &tr->n[i];
-    switch (nd->e->type) {
-    case SS_CEXPR_NOT:
-        tx_printf(t, "not (");
-        tx_cexpr(t, p, tr, nd->kid[0]);
-        tx_printf(t, ")");
-        break;
-    case SS_CEXPR_AND:
-    case SS_CEXPR_OR:
-        tx_printf(t, "(");
-        tx_cexpr(t, p, tr, nd->kid[0]);
-        tx_printf(t, nd->e->type == SS_CEXPR_AND ? " and " : " or ");
-        tx_cexpr(t, p, tr, nd->kid[1]);
-        tx_printf(t, ")");
-        break;
-    default:
-        tx_leaf(t, p, nd->e);
-        break;
+    uint32_t i = tr->root, from = CT_NONE;
+    while (i != CT_NONE) {
+        const struct cnode *nd = &tr->n[i];
+        if (!cnode_inner(nd)) {
+            tx_leaf(t, p, nd->e);
+        } else if (from == CT_NONE) {
+            tx_printf(t, nd->e->type == SS_CEXPR_NOT ? "not (" : "(");
+            i = nd->kid[0];
+            continue;
+        } else if (from == nd->kid[0] && nd->e->type != SS_CEXPR_NOT) {
+            tx_printf(t, nd->e->type == SS_CEXPR_AND ? " and " : " or ");
+            i = nd->kid[1];
+            from = CT_NONE;
+            continue;
+        } else {
+            tx_printf(t, ")");
+        }
+        from = i; /* node i is done: back to its parent */
+        i = nd->up;
     }
 }
 
@@ -945,32 +974,40 @@ static void tx_leaf_values(struct text *t, const struct ex *x, const struct ss_c
 }
 
 /*
- * The comparisons that made node i come out as it did when it should have
- * been 'want': a failed 'and' blames its false parts, a failed 'or' both,
- * a 'not' passes the question on inverted.
+ * The comparisons that made the constraint false: starting at the root,
+ * which should have been true, a node that came out as it should is left
+ * alone; one that did not passes the question on to its kids (a failed
+ * 'and' blames its false parts, a failed 'or' both), a 'not' inverted.
+ * Walked as tx_cexpr walks, 'want' being what node i should have been.
  */
-static void blame(struct text *t, const struct ex *x, const struct ctree *tr, uint32_t i, bool want,
-                  unsigned *count)
+static void blame(struct text *t, const struct ex *x, const struct ctree *tr, unsigned *count)
 {
-    const struct cnode *nd = &tr->n[i];
-    if (nd->val == want)
-        return;
-    switch (nd->e->type) {
-    case SS_CEXPR_NOT:
-        blame(t, x, tr, nd->kid[0], !want, count);
-        return;
-    case SS_CEXPR_AND:
-    case SS_CEXPR_OR:
-        blame(t, x, tr, nd->kid[0], want, count);
-        blame(t, x, tr, nd->kid[1], want, count);
-        return;
-    default:
-        tx_printf(t, "%s", (*count)++ ? "; " : "");
-        tx_leaf(t, x->p, nd->e);
-        tx_printf(t, " is %s (", nd->val ? "true" : "false");
-        tx_leaf_values(t, x, nd->e);
-        tx_printf(t, ")");
-        return;
+    uint32_t i = tr->root, from = CT_NONE;
+    bool want = true;
+    while (i != CT_NONE) {
+        const struct cnode *nd = &tr->n[i];
+        if (from == CT_NONE && nd->val != want) {
+            if (cnode_inner(nd)) {
+                if (nd->e->type == SS_CEXPR_NOT)
+                    want = !want;
+                i = nd->kid[0];
+                continue;
+            }
+            tx_printf(t, "%s", (*count)++ ? "; " : "");
+            tx_leaf(t, x->p, nd->e);
+            tx_printf(t, " is %s (", nd->val ? "true" : "false");
+            tx_leaf_values(t, x, nd->e);
+            tx_printf(t, ")");
+        } else if (from != CT_NONE && from == nd->kid[0] && nd->e->type != SS_CEXPR_NOT) {
+            i = nd->kid[1];
+            from = CT_NONE;
+            continue;
+        }
+        /* node i is done: back to its parent, and to what the parent should have been */
+        from = i;
+        i = nd->up;
+        if (i != CT_NONE && tr->n[i].e->type == SS_CEXPR_NOT)
+            want = !want;
     }
 }
 
@@ -1001,9 +1038,9 @@ static void why_constraints(struct ex *x, uint32_t bit, uint32_t flags)
             bool bare =
                 tr.n[tr.root].e->type != SS_CEXPR_AND && tr.n[tr.root].e->type != SS_CEXPR_OR;
             tx_printf(&x->a, bare ? "(" : "");
-            tx_cexpr(&x->a, p, &tr, tr.root);
+            tx_cexpr(&x->a, p, &tr);
             tx_printf(&x->a, bare ? ");" : ";");
-            blame(&x->b, x, &tr, tr.root, true, &n);
+            blame(&x->b, x, &tr, &n);
             if (!n)
                 tx_printf(&x->b, "the expression refers to a third context, which an access check "
                                  "does not have");

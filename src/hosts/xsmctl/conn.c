@@ -18,7 +18,7 @@
 #include "xsmctl.h"
 #include "xsmd_client.h"
 
-static void transport_failure(struct ctl *c, int err, const char *what)
+static _Noreturn void transport_failure(struct ctl *c, int err, const char *what)
 {
     fprintf(stderr, "xsmctl: %s: %s: %s\n", c->sock, what, strerror(err));
     if (c->json) {
@@ -32,7 +32,7 @@ static void transport_failure(struct ctl *c, int err, const char *what)
         js_str(&j, "socket", c->sock);
         js_end(&j);
     }
-    fflush(stdout);
+    (void)fflush(stdout); /* exit() flushes too, and the status reports a failure anyway */
     exit(XC_EXIT_NODAEMN);
 }
 
@@ -54,11 +54,13 @@ static const char *status_text(unsigned st)
     }
 }
 
-static void call(struct ctl *c, const struct xsmd_req *rq, struct xsmd_rep *rp)
+/* One round trip on the open connection; returns only with an XSMD_ST_OK reply. */
+static void exchange(struct ctl *c, const struct xsmd_req *rq, struct xsmd_rep *rp)
 {
     int rc;
 
-    ctl_open(c);
+    /* A failed call leaves *rp as it was: never let a status be read from garbage. */
+    memset(rp, 0, sizeof(*rp));
     rc = xsmd_client_call(c->fd, rq, rp);
 
     if (rc < 0)
@@ -74,11 +76,17 @@ static void call(struct ctl *c, const struct xsmd_req *rq, struct xsmd_rep *rp)
             js_int(&c->j, "domain", c->domain);
             js_end(&c->j);
         }
-        fflush(stdout);
+        (void)fflush(stdout); /* as in transport_failure */
         exit(XC_EXIT_FAILED);
     }
     if (rp->status != XSMD_ST_OK)
         transport_failure(c, EPROTO, status_text(rp->status));
+}
+
+static void call(struct ctl *c, const struct xsmd_req *rq, struct xsmd_rep *rp)
+{
+    ctl_open(c);
+    exchange(c, rq, rp);
 }
 
 void ctl_open(struct ctl *c)
@@ -97,7 +105,7 @@ void ctl_open(struct ctl *c)
         transport_failure(c, -c->fd, "no xsmd answers there");
     memset(&rq, 0, sizeof(rq));
     rq.type = XSMD_T_WHOAMI;
-    call(c, &rq, &rp);
+    exchange(c, &rq, &rp);
     c->compat = (rp.value & XSMD_WHOAMI_COMPAT) != 0;
 }
 

@@ -12,6 +12,7 @@
  * and struct xen_sysctl (136 bytes, payload at 8).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +130,38 @@ struct dom {
     char *label, *socket;
 };
 
+/*
+ * One "domain\tID\tBITS\tCONNS\tSOCKET" line, split in place: the three
+ * numbers (decimal, taken whole) and the socket's name.  0, or -1 for a
+ * line that is not one.
+ */
+static int domain_line(char *line, unsigned num[3], const char **sock)
+{
+    char *f[5];
+    int n = 0;
+
+    while (line && n < 5) {
+        f[n++] = line;
+        line = strchr(line, '\t');
+        if (line)
+            *line++ = '\0';
+    }
+    if (n != 5 || strcmp(f[0], "domain") != 0 || !*f[4])
+        return -1;
+    for (int i = 0; i < 3; i++) {
+        char *end;
+        unsigned long v;
+
+        errno = 0;
+        v = strtoul(f[1 + i], &end, 10);
+        if (end == f[1 + i] || *end != '\0' || errno != 0 || v > UINT_MAX)
+            return -1;
+        num[i] = (unsigned)v;
+    }
+    *sock = f[4];
+    return 0;
+}
+
 /* What the daemon says of its process domains: "domain ID BITS CONNS SOCKET" lines. */
 static void daemon_view(struct ctl *c, struct dom *v, size_t n)
 {
@@ -138,18 +171,18 @@ static void daemon_view(struct ctl *c, struct dom *v, size_t n)
     if (c->domain != 0 || ctl_answer(c, XSMD_T_DOMAINS, 0, a, &text) < 0)
         return;
     for (char *line = text, *next; line && *line; line = next) {
-        unsigned id, bits, conns;
-        char sock[64];
+        unsigned num[3]; /* id, bits, conns */
+        const char *sock;
 
         next = strchr(line, '\n');
         if (next)
             *next++ = '\0';
-        if (sscanf(line, "domain\t%u\t%u\t%u\t%63s", &id, &bits, &conns, sock) != 4)
+        if (domain_line(line, num, &sock) != 0)
             continue;
         for (size_t i = 0; i < n; i++)
-            if (v[i].id == id) {
-                v[i].bits = bits;
-                v[i].conns = conns;
+            if (v[i].id == num[0]) {
+                v[i].bits = num[1];
+                v[i].conns = num[2];
                 v[i].socket = strdup(sock);
             }
     }

@@ -109,12 +109,13 @@ int cmd_load(struct ctl *c, int argc, char **argv)
             cap *= 2;
         }
     }
+    /* Only read from: closing it cannot lose data, so its result is of no use. */
     if (!buf || ferror(f) || n > POLICY_MAX) {
-        fclose(f);
+        (void)fclose(f);
         free(buf);
         return usage_error(c, "%s: cannot read it (at most 64 MiB)", argv[0]);
     }
-    fclose(f);
+    (void)fclose(f);
     /* The image must be in guest memory: below 4 GiB for a 32-bit domain. */
     char *img = gmem(c, n);
     memcpy(img, buf, n);
@@ -156,7 +157,7 @@ static long getbool(struct ctl *c, struct boolval *b, const char *byname)
 
     flask_op(c, &o, FLASK_GETBOOL);
     if (byname) {
-        memcpy(buf, byname, cap);
+        memcpy(buf, byname, cap + 1); /* with its NUL: buf has room (cap + 1) */
         op_put32(&o, 0, 0xffffffffU);
     } else {
         op_put32(&o, 0, b->id);
@@ -291,7 +292,7 @@ int cmd_bool(struct ctl *c, int argc, char **argv)
         char *buf;
         struct op o;
 
-        if ((argc == 4 && !do_commit) || (strcmp(argv[2], "0") && strcmp(argv[2], "1")))
+        if ((argc == 4 && !do_commit) || (strcmp(argv[2], "0") != 0 && strcmp(argv[2], "1") != 0))
             return usage_error(c, "usage: bool set NAME 0|1 [--commit]");
         buf = gmem(c, len + 1);
         memcpy(buf, argv[1], len);
@@ -496,7 +497,7 @@ int cmd_avc(struct ctl *c, int argc, char **argv)
         }
         return XC_EXIT_OK;
     }
-    if (argc != 1 || strcmp(argv[0], "stats"))
+    if (argc != 1 || strcmp(argv[0], "stats") != 0)
         return usage_error(c, "usage: avc stats | avc threshold [N]");
 
     uint32_t hs[4];

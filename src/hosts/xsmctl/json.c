@@ -11,6 +11,23 @@
 
 #include "xsmctl.h"
 
+/* A JSON string: quoted and escaped. */
+static void quoted(const char *v, size_t n)
+{
+    putchar('"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)v[i];
+
+        if (ch == '"' || ch == '\\')
+            printf("\\%c", ch);
+        else if (ch < 0x20 || ch > 0x7e)
+            printf("\\u%04x", ch);
+        else
+            putchar(ch);
+    }
+    putchar('"');
+}
+
 static void sep(struct json *j, const char *key)
 {
     if (j->depth > 0 && j->need_comma[j->depth])
@@ -18,7 +35,7 @@ static void sep(struct json *j, const char *key)
     if (j->depth > 0)
         j->need_comma[j->depth] = true;
     if (key) {
-        js_strn(NULL, NULL, key, strlen(key));
+        quoted(key, strlen(key));
         putchar(':');
     }
 }
@@ -58,23 +75,10 @@ void js_array_end(struct json *j)
         j->depth--;
 }
 
-/* With j NULL: just the quoted string (keys). */
 void js_strn(struct json *j, const char *key, const char *v, size_t n)
 {
-    if (j)
-        sep(j, key);
-    putchar('"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)v[i];
-
-        if (ch == '"' || ch == '\\')
-            printf("\\%c", ch);
-        else if (ch < 0x20 || ch > 0x7e)
-            printf("\\u%04x", ch);
-        else
-            putchar(ch);
-    }
-    putchar('"');
+    sep(j, key);
+    quoted(v, n);
 }
 
 void js_str(struct json *j, const char *key, const char *v)

@@ -38,22 +38,40 @@ static bool num(const char *s, uint64_t *v)
     return errno == 0 && *end == '\0';
 }
 
+/*
+ * s as exactly n numbers, each ended by its character of ends (the last by
+ * the string's end): hex, the last decimal, as strtoul reads them (which is
+ * what sscanf's %x and %u do, without their undefined overflow).
+ */
+static bool fields(const char *s, const char *ends, unsigned long *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char *end;
+
+        errno = 0;
+        v[i] = strtoul(s, &end, i == n - 1 ? 10 : 16);
+        if (end == s || errno != 0 || *end != ends[i])
+            return false;
+        s = end + 1;
+    }
+    return true;
+}
+
 /* Xen's flask-label-pci: seg:bus:dev.fn in hex (fn decimal) -> seg<<16 | bus<<8 | dev<<3 | fn. */
 static bool pci(const char *s, uint64_t *v)
 {
-    unsigned seg = 0, bus, dev, fn;
-    char tail;
+    unsigned long f[4] = {0}; /* seg, bus, dev, fn */
 
     if (strchr(s, ':') == NULL)
         return num(s, v);
-    if (sscanf(s, "%x:%x:%x.%u%c", &seg, &bus, &dev, &fn, &tail) != 4) {
-        seg = 0;
-        if (sscanf(s, "%x:%x.%u%c", &bus, &dev, &fn, &tail) != 3)
+    if (!fields(s, "::.", f, 4)) {
+        f[0] = 0; /* no segment: BB:DD.F */
+        if (!fields(s, ":.", f + 1, 3))
             return false;
     }
-    if (seg > 0xffff || bus > 0xff || dev > 0x1f || fn > 7)
+    if (f[0] > 0xffff || f[1] > 0xff || f[2] > 0x1f || f[3] > 7)
         return false;
-    *v = (uint64_t)seg << 16 | bus << 8 | dev << 3 | fn;
+    *v = (uint64_t)f[0] << 16 | f[1] << 8 | f[2] << 3 | f[3];
     return true;
 }
 

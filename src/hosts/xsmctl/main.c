@@ -192,11 +192,12 @@ int main(int argc, char **argv)
     }
     c.command = argv[optind];
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        if (strcmp(commands[i].name, argv[optind]))
+        if (strcmp(commands[i].name, argv[optind]) != 0)
             continue;
         rc = commands[i].fn(&c, argc - optind - 1, argv + optind + 1);
         ctl_close(&c);
-        fflush(stdout);
+        /* The status is the command's; a write error on stdout does not change it. */
+        (void)fflush(stdout);
         return rc;
     }
     return usage_error(&c, "unknown command (xsmctl --help lists them)");

@@ -39,7 +39,7 @@ static int split_class(char *line, struct class_line *out)
             break;
         *p = '\0';
     }
-    if (n < 3 || strcmp(f[0], "class"))
+    if (n < 3 || strcmp(f[0], "class") != 0)
         return -1;
     out->value = (unsigned)strtoul(f[1], NULL, 10);
     out->name = f[2];
@@ -63,7 +63,7 @@ static char *classes(struct ctl *c, const char *name, long *err)
     }
     if (name) {
         buf = gmem(c, len + 1);
-        memcpy(buf, name, len);
+        memcpy(buf, name, len + 1);
         a[0] = gaddr(buf);
         a[1] = len;
     }
@@ -79,8 +79,8 @@ static long with_class(struct ctl *c, const char *name, unsigned value, struct c
     long err;
     char *text = classes(c, name, &err);
 
-    if (!text)
-        return err;
+    if (!text) /* never success without the text, so that cl is filled whenever 0 is returned */
+        return err < 0 ? err : -EPROTO;
     for (char *line = text, *next; *line; line = next) {
         next = strchr(line, '\n');
         if (!next)
@@ -222,7 +222,7 @@ long context_to_sid(struct ctl *c, const char *ctx, uint32_t *sid)
     struct op o;
     long r;
 
-    memcpy(buf, ctx, len);
+    memcpy(buf, ctx, len + 1);
     op_init(c, &o, FLASK_CONTEXT_TO_SID, XEN_FLASK_INTERFACE_VERSION);
     op_put32(&o, 4, (uint32_t)len);
     op_put_handle(c, &o, 8, 8, buf);

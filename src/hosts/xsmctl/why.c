@@ -13,6 +13,7 @@
  * means the answer is about the policy and boolean values in force.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,20 @@ static int split(char *line, char **f, int max)
     return n;
 }
 
+/* A decimal int field of the answer, taken whole. */
+static bool int_field(const char *s, int *out)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (end == s || *end != '\0' || errno != 0 || v < INT_MIN || v > INT_MAX)
+        return false;
+    *out = (int)v;
+    return true;
+}
+
 struct answer {
     unsigned allowed, auditallow, auditdeny, seqno, flags;
     int enforcing;
@@ -121,7 +136,8 @@ static int parse_answer(char *text, struct answer *a)
             a->auditdeny = (unsigned)strtoul(f[3], NULL, 16);
             a->seqno = (unsigned)strtoul(f[4], NULL, 10);
             a->flags = (unsigned)strtoul(f[5], NULL, 10);
-            a->enforcing = atoi(f[6]);
+            if (!int_field(f[6], &a->enforcing))
+                return -1;
         } else if (n == 9 && !strcmp(f[0], "reason") && a->nr < 256) {
             struct reason *r = &a->r[a->nr++];
 
@@ -129,7 +145,8 @@ static int parse_answer(char *text, struct answer *a)
             r->perm = f[2];
             r->flags = f[3];
             r->index = (unsigned)strtoul(f[4], NULL, 10);
-            r->value = atoi(f[5]);
+            if (!int_field(f[5], &r->value))
+                return -1;
             r->name = f[6];
             r->rule = f[7];
             r->detail = f[8];
@@ -377,7 +394,7 @@ int cmd_why(struct ctl *c, int argc, char **argv)
         return from_stdin(c);
     if (argc >= 1 && (strstr(argv[0], "avc:") || !strcmp(argv[0], "(XEN)"))) {
         /* One audit line, quoted or not. */
-        size_t len = 0;
+        size_t len = 0, at = 0;
         char *line;
 
         for (int i = 0; i < argc; i++)
@@ -385,11 +402,9 @@ int cmd_why(struct ctl *c, int argc, char **argv)
         line = calloc(1, len + 1);
         if (!line)
             return fail(c, -ENOMEM, "why");
-        for (int i = 0; i < argc; i++) {
-            strcat(line, argv[i]);
-            if (i + 1 < argc)
-                strcat(line, " ");
-        }
+        for (int i = 0; i < argc; i++)
+            at +=
+                (size_t)snprintf(line + at, len + 1 - at, "%s%s", argv[i], i + 1 < argc ? " " : "");
         if (parse_audit(line, &rq)) {
             free(line);
             free_request(&rq);

@@ -367,6 +367,8 @@ def t_errors(a, tmp):
                        (("sid-to-context", "abc"), "sid-to-context abc"),
                        (("label", "add", "gpio", "1", "x"), "an unknown label kind"),
                        (("label", "add", "ioport", "9-1", "x"), "a backwards range"),
+                       (("label", "show", "pci", "100000000:03:02.0"),
+                        "a PCI segment too large for 32 bits"),
                        (("access", "a", "b"), "access with two arguments"),
                        (("load", os.path.join(tmp, "none")), "load of a missing file"),
                        (("why", "avc: denied nothing"), "why of a line that is no AVC line"),

@@ -4,7 +4,9 @@
  * build): each request the policy source says is denied for one reason
  * gets that reason, with the names, rule and failing part the source
  * implies; the errors; and, for every pair of a set of contexts and every
- * class, the same allowed vector as ss_compute_av under both semantics.
+ * class, the same allowed vector as ss_compute_av under both semantics;
+ * and a constraint millions of nodes deep, explained without a stack
+ * overflow.
  * Expectations are written from why.te, not from output.
  */
 #include <errno.h>
@@ -398,6 +400,70 @@ static void sweep(enum ss_semantics sem, const void *img, size_t len)
     ss_destroy(x);
 }
 
+/*
+ * A constraint as deep as it is long: why.te's "mlsconstrain domain
+ * getdomaininfo (l1 dom l2)" with an even number of 'not's stacked on it
+ * (only the image's size bounds an expression's length; each 'not' keeps
+ * the operand stack at one).  Its explanation is the same and must not take
+ * a stack frame per node.  The expression is spliced into the compiled
+ * image: its nexpr (1) and only element (ATTR, l1l2, dom) are found and
+ * followed by the 'not's, nexpr raised to match.
+ */
+#define DEEP_NOTS 2000000u
+
+static void put32(unsigned char *b, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        b[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void test_deep_constraint(const unsigned char *img, size_t len)
+{
+    static const uint32_t want[4] = {1, 4 /* ATTR */, 32 /* l1l2 */, 3 /* dom */};
+    unsigned char pat[16];
+    size_t at = 0, found = 0;
+    for (int i = 0; i < 4; i++)
+        put32(pat + 4 * i, want[i]);
+    for (size_t i = 0; i + sizeof(pat) <= len; i++)
+        if (memcmp(img + i, pat, sizeof(pat)) == 0) {
+            at = i;
+            found++;
+        }
+    CHECK(found == 1);
+    if (found != 1)
+        return;
+
+    size_t add = (size_t)DEEP_NOTS * 12, n = len + add;
+    unsigned char *big = malloc(n);
+    CHECK(big != NULL);
+    if (!big)
+        return;
+    memcpy(big, img, at + sizeof(pat));
+    put32(big + at, 1 + DEEP_NOTS);
+    for (size_t k = 0; k < DEEP_NOTS; k++) {
+        unsigned char *e = big + at + sizeof(pat) + 12 * k;
+        put32(e, 1 /* NOT */);
+        put32(e + 4, 0);
+        put32(e + 8, 0);
+    }
+    memcpy(big + at + sizeof(pat) + add, img + at + sizeof(pat), len - at - sizeof(pat));
+
+    struct ss_config cfg = {.semantics = SS_SEM_XEN};
+    struct gots G;
+    CHECK(ss_create(&ss, &cfg) == 0);
+    CHECK(ss_load_policy(ss, big, n) == 0);
+    free(big);
+    CHECK(why(DOMU, "system_u:system_r:dom0_t:s1", "domain", "getdomaininfo", &G) == 0);
+    CHECK(G.n == 1);
+    CHECK(G.g[0].kind == SS_WHY_MLS);
+    CHECK(strncmp(G.g[0].rule, "mlsconstrain domain getdomaininfo (not (not (not (", 50) == 0);
+    CHECK(strcmp(G.g[0].detail, "l1 dom l2 is false (l1=s0 l2=s1)") == 0);
+    CHECK(why(DOMU, DOM0, "domain", "getdomaininfo", &G) == 0);
+    CHECK(G.n == 1 && G.g[0].kind == SS_WHY_ALLOWED);
+    ss_destroy(ss);
+    ss = NULL;
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -423,6 +489,7 @@ int main(int argc, char **argv)
         ss_destroy(ss);
         sweep(cfg.semantics, img, len);
     }
+    test_deep_constraint(img, len);
     free(img);
     if (failures) {
         fprintf(stderr, "%d checks failed\n", failures);
