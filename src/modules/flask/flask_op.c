@@ -71,8 +71,8 @@ static int has_sec(struct xsm_instance *mi, struct xsm_domain *cur, uint32_t per
  * done outside op_lock: the input is fetched (permission checked first, as
  * before any read) before the lock is taken, the output written after it
  * is released.  Xen, too, copies LOAD's image and a boolean's name before
- * it takes sel_sem.  Its XSA-492 and XSA-499 were about the same mistake:
- * a lock others need, held on behalf of a caller.
+ * it takes sel_sem (its copies never block; a host's may: xsmd reads
+ * another process's memory).
  */
 struct op_io {
     void *image; /* LOAD */

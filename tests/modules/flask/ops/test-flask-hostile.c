@@ -26,8 +26,7 @@
  *  - test_no_lock_across_copy: a guest whose memory is slow to read (a
  *    host's copy that blocks) cannot hold FLASK's command lock: while an
  *    unprivileged GETBOOL by name waits in its copy, the control domain's
- *    SETENFORCE completes (Xen's XSA-492/499: a lock taken before the
- *    caller was vetted).
+ *    SETENFORCE completes.
  *
  * Expected values come from Xen 4.17's behaviour, from test-policy.conf or
  * from a second run with a well-behaved guest, never from the code under
