@@ -326,7 +326,8 @@ static long op_getbool(struct xsm_instance *mi, const struct xsm_guest *g, void 
         io->out = malloc(len > 0 ? len : 1);
         if (io->out == NULL)
             return -ENOMEM;
-        memcpy(io->out, name, len);
+        if (len > 0)
+            memcpy(io->out, name, len);
         io->out_len = len;
         io->out_addr = b.name;
         b.size = (uint32_t)len;
