@@ -11,6 +11,9 @@ real processes.  One group per meson test:
              middle of a call, a destroyed domain's connections
   concurrency  clients of several domains at once, domains created and
              destroyed under them (also in suite tsan)
+  load       many client processes (xsmd-load.c) with policy reloads, boolean
+             commits, clients killed mid-call and malformed messages
+             (also in suite tsan; scripts/xsmd-load.sh runs the full size)
   m32        a -m32 client on a 32-bit domain gives what the 64-bit client
              gives on a 64-bit domain; crossed, they do not
   tools      Debian's unmodified flask-* and xl, through xsm-run and
@@ -416,6 +419,47 @@ def t_concurrency(a, tmp):
     check(d.stop() == 0, "clean stop", d.log()[-3000:])
 
 
+# ---- load and faults -------------------------------------------------------------
+
+def t_load(a, tmp):
+    """Many client processes through the daemon at once (xsm_op GETENFORCE,
+    ACCESS, CONTEXT_TO_SID, GETBOOL as dom0 and as guests) while policies A
+    and B are loaded in turn and a boolean is committed, clients are killed
+    mid-call and malformed messages arrive (xsmd-load.c checks every
+    answer).  The daemon must survive it all with its descriptors and threads
+    back to before, and stop cleanly."""
+    if not (a.load and a.load_a and a.load_b):
+        skip("no load driver or load policies given")
+    d = Daemon(a, os.path.join(tmp, "s"), "--policy", a.load_a)
+    guests = [create(a, d, DOMU) for _ in range(2)]
+    check("getenforce: 1" in client(a, d.sock(), "getenforce"), "daemon up with load policy A")
+    time.sleep(0.2)
+    fds0, thr0 = d.fds(), d.threads()
+    cmd = [a.load, "--policy-a", a.load_a, "--policy-b", a.load_b, "--clients", str(a.clients),
+           "--calls", str(a.calls), "--kills", str(a.kills), "--malformed", str(a.malformed)]
+    if a.seed is not None:
+        cmd += ["--seed", str(a.seed)]
+    cmd += [d.sock()] + [d.sock(n) for n in guests]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=a.load_timeout)
+    print(p.stdout, end="")
+    check(p.returncode == 0 and "result: ok" in p.stdout,
+          "%d clients x %d calls with reloads, commits, %d kills, %d malformed messages: "
+          "no error, every state seen" % (a.clients, a.calls, a.kills, a.malformed))
+    check(d.p.poll() is None, "the daemon is still running", "exit %s" % d.p.returncode)
+    check(wait_for(lambda: d.fds() == fds0 and d.threads() == thr0, 20),
+          "descriptors and threads back to before",
+          "fds %d->%d threads %d->%d" % (fds0, d.fds(), thr0, d.threads()))
+    log = d.log()
+    check(log.count("malformed request") + log.count("unknown protocol version") > 0,
+          "the malformed messages were logged")
+    for n in guests:
+        check("whoami: status 0 domid %d" % n in client(a, d.sock(n), "whoami"),
+              "guest d%d still served" % n)
+    check("getenforce: 1" in client(a, d.sock(), "getenforce"), "dom0 still served")
+    check(d.stop() == 0, "clean stop", log[-3000:])
+
+
 # ---- 32-bit ----------------------------------------------------------------------
 
 M32_CMDS = ["getenforce", "c2s", "system_u:system_r:domU_t", "c2s", "system_u:object_r:nic_dev_t",
@@ -800,9 +844,17 @@ def t_xc(a, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("group", choices=["lifecycle", "protocol", "concurrency", "m32", "tools",
-                                      "noflask", "xc"])
+    ap.add_argument("group", choices=["lifecycle", "protocol", "concurrency", "load", "m32",
+                                      "tools", "noflask", "xc"])
     ap.add_argument("--calls", type=int, default=20000, help="calls per looping client")
+    ap.add_argument("--clients", type=int, default=16, help="load: client processes")
+    ap.add_argument("--kills", type=int, default=20, help="load: clients killed mid-call")
+    ap.add_argument("--malformed", type=int, default=100, help="load: malformed messages")
+    ap.add_argument("--seed", type=int, default=None, help="load: random seed")
+    ap.add_argument("--load-timeout", dest="load_timeout", type=int, default=150)
+    ap.add_argument("--load", default="")
+    ap.add_argument("--load-a", dest="load_a", default="")
+    ap.add_argument("--load-b", dest="load_b", default="")
     ap.add_argument("--xsmd", required=True)
     ap.add_argument("--client", required=True)
     ap.add_argument("--client32", default="")
