@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * What a request does: a hypercall as the connection's domain, or (control
- * socket only) creating and destroying domains.  Every field a type does
- * not use must be zero; anything else is a protocol error.
+ * socket only) creating and destroying domains.  The request was decoded
+ * and checked whole before it got here (request.c: known type, unused
+ * fields zero, control-only types on the control socket).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,14 +27,6 @@ static int conn_copy_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
 static int conn_copy_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
 {
     return xsmd_peer_write(opaque, gaddr, src, len);
-}
-
-static bool zero_args(const struct xsmd_req *rq, unsigned from)
-{
-    for (unsigned i = from; i < XSMD_NR_ARGS; i++)
-        if (rq->arg[i])
-            return false;
-    return true;
 }
 
 static long hypercall(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp)
@@ -194,40 +187,22 @@ static long destroy_domain(struct xsmd_conn *c, const struct xsmd_req *rq)
 
 bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp)
 {
-    bool control = c->dom->id == 0;
-
     rp->status = XSMD_ST_OK;
     rp->result = 0;
     rp->value = 0;
     switch (rq->type) {
     case XSMD_T_HYPERCALL:
-        if (rq->flags)
-            break;
         rp->result = hypercall(c, rq, rp);
         return rp->status != XSMD_ST_OK || c->peer.gone;
     case XSMD_T_CREATE:
-        if (rq->nr || (rq->flags & ~XSMD_CREATE_32BIT) || !zero_args(rq, 3))
-            break;
-        if (!control) {
-            rp->status = XSMD_ST_NOT_CONTROL;
-            return false;
-        }
         rp->result = create_domain(c, rq, rp);
         return c->peer.gone;
     case XSMD_T_DESTROY:
-        if (rq->nr || rq->flags || !zero_args(rq, 1))
-            break;
-        if (!control) {
-            rp->status = XSMD_ST_NOT_CONTROL;
-            return false;
-        }
         rp->result = destroy_domain(c, rq);
         return false;
-    case XSMD_T_WHOAMI: {
+    default: { /* XSMD_T_WHOAMI: xsmd_parse() lets no other type through */
         bool dead;
 
-        if (rq->nr || rq->flags || !zero_args(rq, 0))
-            break;
         pthread_mutex_lock(&c->d->lock);
         dead = c->dom->dead;
         pthread_mutex_unlock(&c->d->lock);
@@ -238,9 +213,5 @@ bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep
         rp->value = c->dom->id | (c->dom->compat ? XSMD_WHOAMI_COMPAT : 0);
         return false;
     }
-    default:
-        break;
     }
-    rp->status = XSMD_ST_BAD_REQUEST;
-    return true;
 }

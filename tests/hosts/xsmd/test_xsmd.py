@@ -295,9 +295,23 @@ def t_protocol(a, tmp):
                        ("empty", "no reply, then closed"), ("magic", "status 1, then closed"),
                        ("version", "status 2, then closed"), ("type", "status 1, then closed"),
                        ("flags", "status 1, then closed"), ("whoami-arg", "status 1, then closed"),
+                       ("hypercall-flags", "status 1, then closed"),
                        ("fds", "status 1, then closed")]:
+        logged = d.log().count("malformed request") + d.log().count("unknown protocol version")
         out = client(a, c, "raw:" + kind)
         check(want in out, "malformed (%s): %s" % (kind, want), out)
+        if kind != "empty":
+            check(wait_for(lambda: d.log().count("malformed request") +
+                           d.log().count("unknown protocol version") == logged + 1, 5),
+                  "malformed (%s): one line in the log" % kind)
+    # An empty message that carries a descriptor: malformed, and the descriptor,
+    # which the kernel installed in the daemon, closed.
+    time.sleep(0.2)
+    fds0 = d.fds()
+    out = client(a, c, "raw:empty-fds")
+    check("status 1, then closed" in out, "empty message with a descriptor: status 1, closed", out)
+    check(wait_for(lambda: d.fds() == fds0, 5), "empty message with a descriptor: the "
+          "descriptor is not kept", "fds %d->%d" % (fds0, d.fds()))
     check(d.p.poll() is None and "getenforce: 1" in client(a, c, "getenforce"),
           "daemon serves on after malformed messages")
 

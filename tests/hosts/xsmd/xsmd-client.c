@@ -115,6 +115,7 @@ static void raw(const char *kind)
     uint8_t msg[XSMD_REQ_SIZE + 8], in[64];
     struct xsmd_req rq = {XSMD_T_WHOAMI, 0, 0, {0}};
     size_t len = XSMD_REQ_SIZE;
+    bool with_fds;
     struct msghdr mh = {0};
     struct iovec iov;
     union {
@@ -129,7 +130,7 @@ static void raw(const char *kind)
     } else if (!strcmp(kind, "long")) {
         len = XSMD_REQ_SIZE + 8;
         memset(msg + XSMD_REQ_SIZE, 0, 8);
-    } else if (!strcmp(kind, "empty")) {
+    } else if (!strcmp(kind, "empty") || !strcmp(kind, "empty-fds")) {
         len = 0;
     } else if (!strcmp(kind, "magic")) {
         msg[0] ^= 1;
@@ -141,14 +142,20 @@ static void raw(const char *kind)
         xsmd_put32(msg + 12, 1);
     } else if (!strcmp(kind, "whoami-arg")) {
         xsmd_put64(msg + 16, 1);
+    } else if (!strcmp(kind, "hypercall-flags")) {
+        xsmd_put16(msg + 6, XSMD_T_HYPERCALL);
+        xsmd_put32(msg + 8, 17);
+        xsmd_put32(msg + 12, 1);
     } else if (strcmp(kind, "fds")) {
         die("unknown raw kind", EINVAL);
     }
+    /* An empty message can carry descriptors too. */
+    with_fds = !strcmp(kind, "fds") || !strcmp(kind, "empty-fds");
     iov.iov_base = msg;
     iov.iov_len = len;
     mh.msg_iov = &iov;
     mh.msg_iovlen = 1;
-    if (!strcmp(kind, "fds")) {
+    if (with_fds) {
         struct cmsghdr *cm;
         int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
