@@ -9,6 +9,8 @@ real processes.  One group per meson test:
              -EFAULT, malformed and truncated messages, a shared socket used
              by a forked child, a process that exec'd, clients killed in the
              middle of a call, a destroyed domain's connections
+  bridge     libxsm-privcmd as a Xen tool uses it (privcmd-client.c): results,
+             EFAULT, ENOSYS, ENOTTY, dup, fork, exec, reused descriptors
   concurrency  clients of several domains at once, domains created and
              destroyed under them (also in suite tsan)
   load       many client processes (xsmd-load.c) with policy reloads, boolean
@@ -385,6 +387,34 @@ def t_protocol(a, tmp):
     # A hypercall other than xsm_op goes through the model (xen_version 0: 4.17).
     out = client(a, c, "hypercall", "17", "0", "0")
     check("hypercall 17: status 0 result %d" % (4 << 16 | 17) in out, "xen_version", out)
+    check(d.stop() == 0, "clean stop")
+
+
+# ---- the bridge ------------------------------------------------------------------
+
+BRIDGE_CMDS = ["getenforce", "dup", "efault-struct", "getenforce", "efault-op", "big-op",
+               "other-ioctl", "regular-file", "reused-fd", "fork", "exec", "getenforce"]
+BRIDGE_WANT = ["getenforce: 1", "dup: 1", "efault-struct: -1 errno 14", "getenforce: 1",
+               "efault-op: -1 errno 14", "big-op: -1 errno 38", "other-ioctl: -1 errno 25",
+               "regular-file: -1 errno 25", "reused-fd: same number yes",
+               "reused-fd: -1 errno 25", "fork: child: 1", "fork: parent: 1", "getenforce: 1"]
+
+
+def t_bridge(a, tmp):
+    """libxsm-privcmd as the Xen tools use it: ioctl(IOCTL_PRIVCMD_HYPERCALL)
+    on the descriptor open() gave, dup'ed, inherited by fork and exec; a bad
+    struct pointer is EFAULT (not a crash), an op above 32 bits ENOSYS, other
+    privcmd ioctls ENOTTY; a descriptor that is not the bridge's (another
+    memfd on a reused number, a file) is left to the kernel."""
+    d = Daemon(a, os.path.join(tmp, "s"))
+    n = create(a, d, DOMU)
+    for dom in (0, n):
+        cmd = [a.xsm_run, "--dir", d.dir] + (["--domain", str(n)] if dom else [])
+        p = subprocess.run(cmd + ["--", a.privcmd_client] + BRIDGE_CMDS, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=60)
+        got = p.stdout.splitlines()
+        check(got == BRIDGE_WANT, "d%d: the bridge answers as the privcmd driver" % dom,
+              "want %r\n got %r" % (BRIDGE_WANT, got))
     check(d.stop() == 0, "clean stop")
 
 
@@ -858,14 +888,15 @@ def t_xc(a, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("group", choices=["lifecycle", "protocol", "concurrency", "load", "m32",
-                                      "tools", "noflask", "xc"])
+    ap.add_argument("group", choices=["lifecycle", "protocol", "bridge", "concurrency", "load",
+                                      "m32", "tools", "noflask", "xc"])
     ap.add_argument("--calls", type=int, default=20000, help="calls per looping client")
     ap.add_argument("--clients", type=int, default=16, help="load: client processes")
     ap.add_argument("--kills", type=int, default=20, help="load: clients killed mid-call")
     ap.add_argument("--malformed", type=int, default=100, help="load: malformed messages")
     ap.add_argument("--seed", type=int, default=None, help="load: random seed")
     ap.add_argument("--load-timeout", dest="load_timeout", type=int, default=150)
+    ap.add_argument("--privcmd-client", dest="privcmd_client", default="")
     ap.add_argument("--load", default="")
     ap.add_argument("--load-a", dest="load_a", default="")
     ap.add_argument("--load-b", dest="load_b", default="")
