@@ -17,9 +17,10 @@
  *  any other privcmd ioctl (IOCTL_PRIVCMD_UNIMPLEMENTED, DM_OP, MMAP*,
  *      RESTRICT, ...)                               -1, ENOTTY
  *
- * A privcmd descriptor is recognised by what it is (its /proc/self/fd link
- * names the memfd), not by a table of numbers, so close() needs no hook
- * and a descriptor that was dup'ed, inherited or passed along still works.
+ * A privcmd descriptor is recognised by what it is (its file: one the
+ * bridge made, or whose /proc/self/fd link names the memfd), not by a table
+ * of numbers, so close() needs no hook and a descriptor that was dup'ed,
+ * inherited or passed along still works.
  *
  * The connection belongs to the process that opened it (xsmd refuses a
  * request from any other process), so a child after fork() opens its own
@@ -38,6 +39,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,11 +59,31 @@
 #define MEMFD_NAME "xsm-privcmd"
 #define MEMFD_LINK "/memfd:" MEMFD_NAME " (deleted)"
 
+/*
+ * Recognising a privcmd descriptor on every ioctl by its /proc/self/fd link
+ * costs a path walk in procfs (about 0.85 us here, a third of a round trip).
+ * So the files the bridge knows to be privcmd memfds are remembered by
+ * device and inode, and an ioctl's descriptor is checked with one fstat();
+ * the link is read only for a descriptor not seen before (one inherited
+ * across exec, say), and remembered if it is one.  The bridge keeps a
+ * descriptor of each remembered file open ('pin', close-on-exec), so the
+ * file cannot be freed and its inode number handed to another file while
+ * it is remembered.  Readers take no lock: an entry is written before
+ * 'nknown' is raised past it (release), and read after (acquire).
+ */
+#define KNOWN_MAX 16
+
+struct known_file {
+    _Atomic uint64_t dev, ino;
+};
+
 static struct {
     pthread_mutex_t lock;
     int fd;      /* connection to xsmd, -1 if none */
     pid_t owner; /* the process that connected it */
-} shim = {PTHREAD_MUTEX_INITIALIZER, -1, 0};
+    _Atomic unsigned nknown;
+    struct known_file known[KNOWN_MAX];
+} shim = {.lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1};
 
 typedef int (*open_fn)(const char *, int, ...);
 typedef int (*openat_fn)(int, const char *, int, ...);
@@ -123,6 +145,54 @@ static int connection_locked(void)
     return fd;
 }
 
+static bool known(const struct stat *st)
+{
+    unsigned n = atomic_load_explicit(&shim.nknown, memory_order_acquire);
+
+    for (unsigned i = 0; i < n; i++)
+        if (atomic_load_explicit(&shim.known[i].ino, memory_order_relaxed) == st->st_ino &&
+            atomic_load_explicit(&shim.known[i].dev, memory_order_relaxed) == st->st_dev)
+            return true;
+    return false;
+}
+
+/* Remember fd's file as a privcmd one, if there is room (a pin is kept). */
+static void remember(int fd, const struct stat *st)
+{
+    unsigned n;
+    int pin;
+
+    pthread_mutex_lock(&shim.lock);
+    n = atomic_load_explicit(&shim.nknown, memory_order_relaxed);
+    if (n < KNOWN_MAX && !known(st)) {
+        pin = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (pin >= 0) {
+            atomic_store_explicit(&shim.known[n].dev, st->st_dev, memory_order_relaxed);
+            atomic_store_explicit(&shim.known[n].ino, st->st_ino, memory_order_relaxed);
+            atomic_store_explicit(&shim.nknown, n + 1, memory_order_release);
+        }
+    }
+    pthread_mutex_unlock(&shim.lock);
+}
+
+static bool is_privcmd_fd(int fd)
+{
+    char path[48], link[sizeof(MEMFD_LINK) + 1];
+    struct stat st;
+    ssize_t n;
+
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+        return false;
+    if (known(&st))
+        return true;
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    n = readlink(path, link, sizeof(link));
+    if (n != (ssize_t)sizeof(MEMFD_LINK) - 1 || memcmp(link, MEMFD_LINK, (size_t)n))
+        return false;
+    remember(fd, &st);
+    return true;
+}
+
 static int open_privcmd(int flags)
 {
     int fd, rc;
@@ -137,6 +207,12 @@ static int open_privcmd(int flags)
         return -1;
     }
     fd = memfd_create(MEMFD_NAME, (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+    if (fd >= 0) {
+        struct stat st;
+
+        if (fstat(fd, &st) == 0)
+            remember(fd, &st);
+    }
     return fd;
 }
 
@@ -276,16 +352,6 @@ int __openat64_2(int dirfd, const char *path, int flags)
     if (!real)
         real = (openat2_fn)next_sym("__openat64_2");
     return real(dirfd, path, flags);
-}
-
-static bool is_privcmd_fd(int fd)
-{
-    char path[48], link[sizeof(MEMFD_LINK) + 1];
-    ssize_t n;
-
-    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-    n = readlink(path, link, sizeof(link));
-    return n == (ssize_t)sizeof(MEMFD_LINK) - 1 && !memcmp(link, MEMFD_LINK, (size_t)n);
 }
 
 /* What the kernel's ioctl returns for a hypercall result. */
