@@ -89,6 +89,9 @@ static enum xsmd_verdict spec_verdict(const uint8_t *b, size_t len, unsigned f, 
     case 3: /* DESTROY: arg0 */
         used_ok = nr == 0 && flags == 0 && !arg[1] && !arg[2] && !arg[3] && !arg[4] && !arg[5];
         break;
+    case 5: /* PRIVCMD: arg0..5 */
+        used_ok = nr == 0 && flags == 0;
+        break;
     case 4: /* WHOAMI: nothing */
         used_ok =
             nr == 0 && flags == 0 && !arg[0] && !arg[1] && !arg[2] && !arg[3] && !arg[4] && !arg[5];

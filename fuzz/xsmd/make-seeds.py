@@ -10,7 +10,7 @@ import os
 import struct
 
 TRUNC, FDS, OWNER, CONTROL, REPLY = 0x01, 0x02, 0x04, 0x08, 0x10
-HYPERCALL, CREATE, DESTROY, WHOAMI = 1, 2, 3, 4
+HYPERCALL, CREATE, DESTROY, WHOAMI, PRIVCMD = 1, 2, 3, 4, 5
 MAGIC = 0x444d5358
 
 
@@ -30,6 +30,8 @@ SEEDS = {
     "create-on-guest": bytes([OWNER]) + req(CREATE),
     "destroy": bytes([OK]) + req(DESTROY, args=(3, 0, 0, 0, 0, 0)),
     "whoami": bytes([OWNER]) + req(WHOAMI),
+    "privcmd": bytes([OWNER]) + req(PRIVCMD, args=(27, 0x7ffc0000, 0, 0, 0, 0)),
+    "privcmd-nr-set": bytes([OK]) + req(PRIVCMD, nr=27, args=(27, 0, 0, 0, 0, 0)),
     "wrong-process": bytes([CONTROL]) + req(WHOAMI),
     "bad-version": bytes([OK]) + req(WHOAMI, version=2),
     "bad-magic": bytes([OK]) + req(WHOAMI, magic=0x444d5359),

@@ -194,6 +194,18 @@ bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep
     case XSMD_T_HYPERCALL:
         rp->result = hypercall(c, rq, rp);
         return rp->status != XSMD_ST_OK || c->peer.gone;
+    case XSMD_T_PRIVCMD: {
+        /* Linux's privcmd_hypercall: a 64-bit op, five arguments. */
+        struct xsmd_req hc = {XSMD_T_HYPERCALL, (uint32_t)rq->arg[0], 0, {0}};
+
+        if (rq->arg[0] > UINT32_MAX) {
+            rp->result = -ENOSYS;
+            return false;
+        }
+        memcpy(hc.arg, rq->arg + 1, 5 * sizeof(hc.arg[0]));
+        rp->result = hypercall(c, &hc, rp);
+        return rp->status != XSMD_ST_OK || c->peer.gone;
+    }
     case XSMD_T_CREATE:
         rp->result = create_domain(c, rq, rp);
         return c->peer.gone;

@@ -24,6 +24,8 @@ static bool fields_ok(const struct xsmd_req *rq)
         return rq->nr == 0 && rq->flags == 0 && zero_args(rq, 1);
     case XSMD_T_WHOAMI:
         return rq->nr == 0 && rq->flags == 0 && zero_args(rq, 0);
+    case XSMD_T_PRIVCMD:
+        return rq->nr == 0 && rq->flags == 0;
     default:
         return false;
     }

@@ -39,6 +39,8 @@
                            /*   arg2 wanted domid (0: any); flags XSMD_CREATE_* */
 #define XSMD_T_DESTROY 3   /* control only: arg0 domid */
 #define XSMD_T_WHOAMI  4   /* value = domid | XSMD_WHOAMI_COMPAT if 32-bit */
+#define XSMD_T_PRIVCMD 5   /* arg0 hypercall number, arg1..5 its arguments: Linux's */
+                           /*   struct privcmd_hypercall, bytes 16..63 as they are */
 
 #define XSMD_CREATE_32BIT  0x1U /* the new domain uses the compat (32-bit) ABI */
 #define XSMD_WHOAMI_COMPAT 0x10000U

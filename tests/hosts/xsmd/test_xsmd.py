@@ -298,6 +298,8 @@ def t_protocol(a, tmp):
                        ("version", "status 2, then closed"), ("type", "status 1, then closed"),
                        ("flags", "status 1, then closed"), ("whoami-arg", "status 1, then closed"),
                        ("hypercall-flags", "status 1, then closed"),
+                       ("privcmd-nr", "status 1, then closed"),
+                       ("privcmd-flags", "status 1, then closed"),
                        ("fds", "status 1, then closed")]:
         logged = d.log().count("malformed request") + d.log().count("unknown protocol version")
         out = client(a, c, "raw:" + kind)
@@ -383,6 +385,14 @@ def t_protocol(a, tmp):
     check(st == 5 and s.recv(64) == b"", "an open connection of the destroyed domain: "
           "XSMD_ST_NO_DOMAIN, closed", repr(rep))
     s.close()
+
+    # PRIVCMD: Linux's privcmd_hypercall as it is (op, five arguments), as the bridge sends it.
+    out = client(a, c, "privcmd-getenforce", "privcmd", str(1 << 32 | 27), "0",
+                 "privcmd", "17", "0", "getenforce")
+    check("privcmd-getenforce: status 0 result 1" in out, "PRIVCMD xsm_op GETENFORCE: 1", out)
+    check("privcmd: status 0 result -38" in out, "PRIVCMD with op above 32 bits: -ENOSYS", out)
+    check("privcmd: status 0 result %d" % (4 << 16 | 17) in out and "getenforce: 1" in out,
+          "PRIVCMD xen_version 0 through the model; the connection goes on", out)
 
     # A hypercall other than xsm_op goes through the model (xen_version 0: 4.17).
     out = client(a, c, "hypercall", "17", "0", "0")
