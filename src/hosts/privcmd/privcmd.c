@@ -51,6 +51,12 @@
 
 #include "xsmd_client.h"
 
+/* The PRIVCMD request carries the caller's struct as it is: the wire is
+ * little-endian, so the host must be too (x86 and Arm, where privcmd is). */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "libxsm-privcmd sends struct privcmd_hypercall as it is: little-endian hosts only"
+#endif
+
 /* Linux's privcmd interface (include/uapi/xen/privcmd.h), by value. */
 #define PRIVCMD_IOCTL_TYPE      'P'
 #define IOCTL_PRIVCMD_HYPERCALL 0x305000UL /* _IOC(_IOC_NONE, 'P', 0, 48) */
@@ -364,43 +370,67 @@ static int driver_result(int64_t r)
     return (int)r;
 }
 
+/*
+ * One PRIVCMD round trip (docs/xsmd.md).  The request's bytes 16..63 are the
+ * caller's struct privcmd_hypercall as it is, so the message is sent from
+ * two pieces and the kernel copies the struct out of the caller's memory as
+ * it sends: a bad pointer fails the send with EFAULT, as the driver's
+ * copy_from_user fails, and nothing is sent (the connection is intact).
+ * No separate read of the caller's memory, no copy.  0 with *rp filled,
+ * -EFAULT, or another -errno if the connection failed.
+ */
+static int privcmd_call(int fd, void *arg, struct xsmd_rep *rp)
+{
+    uint8_t head[16] = {0}, in[XSMD_REP_SIZE + 1];
+    struct iovec iov[2] = {{head, sizeof(head)}, {arg, PRIVCMD_HYPERCALL_SIZE}};
+    struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
+    ssize_t n;
+
+    xsmd_put32(head, XSMD_MAGIC);
+    xsmd_put16(head + 4, XSMD_VERSION);
+    xsmd_put16(head + 6, XSMD_T_PRIVCMD);
+    do
+        n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    if (n != XSMD_REQ_SIZE)
+        return -EPROTO;
+    do
+        n = recv(fd, in, sizeof(in), 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    if (n != (ssize_t)XSMD_REP_SIZE || xsmd_decode_rep(in, rp))
+        return -EPROTO;
+    return 0;
+}
+
 static int hypercall(void *arg)
 {
-    uint8_t raw[PRIVCMD_HYPERCALL_SIZE];
-    struct iovec local = {raw, sizeof(raw)}, remote = {arg, sizeof(raw)};
-    uint64_t args[XSMD_NR_ARGS] = {0};
-    uint64_t op;
-    unsigned status = 0;
-    int64_t r = 0;
+    struct xsmd_rep rp = {0, 0, 0};
     int fd, rc;
-
-    /* As the driver's copy_from_user: a bad pointer is EFAULT, not a crash. */
-    if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)sizeof(raw)) {
-        errno = EFAULT;
-        return -1;
-    }
-    memcpy(&op, raw, 8);
-    for (unsigned i = 0; i < 5; i++)
-        memcpy(&args[i], raw + 8 + 8 * i, 8);
-    if (op > UINT32_MAX)
-        return driver_result(-ENOSYS);
 
     pthread_mutex_lock(&shim.lock);
     fd = connection_locked();
-    rc = fd < 0 ? fd : xsmd_client_hypercall(fd, (uint32_t)op, args, &r, &status);
-    if (rc < 0 && fd >= 0) {
+    rc = fd < 0 ? fd : privcmd_call(fd, arg, &rp);
+    if (rc < 0 && rc != -EFAULT && fd >= 0) {
         /* The daemon went away: drop the connection; the next call reconnects. */
         close(shim.fd);
         shim.fd = -1;
     }
     pthread_mutex_unlock(&shim.lock);
+    if (rc == -EFAULT) {
+        errno = EFAULT;
+        return -1;
+    }
     if (rc < 0) {
         errno = EIO;
         return -1;
     }
-    switch (status) {
+    switch (rp.status) {
     case XSMD_ST_OK:
-        return driver_result(r);
+        return driver_result(rp.result);
     case XSMD_ST_NO_DOMAIN:
         errno = ESRCH; /* the domain this process was has been destroyed */
         return -1;
