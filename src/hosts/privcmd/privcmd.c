@@ -85,8 +85,7 @@ struct known_file {
 
 static struct {
     pthread_mutex_t lock;
-    int fd;      /* connection to xsmd, -1 if none */
-    pid_t owner; /* the process that connected it */
+    int fd; /* this process's connection to xsmd, -1 if none */
     _Atomic unsigned nknown;
     struct known_file known[KNOWN_MAX];
 } shim = {.lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1};
@@ -132,23 +131,31 @@ static enum node node_of(int dirfd, const char *path)
     return NODE_OTHER;
 }
 
-/* The connection of this process (shim.lock held); -errno if none. */
+/*
+ * The connection of this process (shim.lock held); -errno if none.  A child
+ * made by fork() drops the one it inherited in the fork handler below.  A
+ * child made some other way (the raw clone system call) still holds its
+ * parent's: xsmd answers WRONG_PROCESS without running the request, and
+ * hypercall() then calls drop_connection_locked() and tries again once.
+ */
 static int connection_locked(void)
 {
-    pid_t me = getpid();
     int fd;
 
-    if (shim.fd >= 0 && shim.owner == me)
+    if (shim.fd >= 0)
         return shim.fd;
-    if (shim.fd >= 0) /* inherited across fork: the parent's, not ours */
-        close(shim.fd);
-    shim.fd = -1;
     fd = xsmd_client_connect(getenv("XSM_SOCKET"));
     if (fd < 0)
         return fd;
     shim.fd = fd;
-    shim.owner = me;
     return fd;
+}
+
+static void drop_connection_locked(void)
+{
+    if (shim.fd >= 0)
+        close(shim.fd);
+    shim.fd = -1;
 }
 
 static bool known(const struct stat *st)
@@ -412,13 +419,17 @@ static int hypercall(void *arg)
     int fd, rc;
 
     pthread_mutex_lock(&shim.lock);
-    fd = connection_locked();
-    rc = fd < 0 ? fd : privcmd_call(fd, arg, &rp);
-    if (rc < 0 && rc != -EFAULT && fd >= 0) {
-        /* The daemon went away: drop the connection; the next call reconnects. */
-        close(shim.fd);
-        shim.fd = -1;
+    for (int tries = 0;; tries++) {
+        fd = connection_locked();
+        rc = fd < 0 ? fd : privcmd_call(fd, arg, &rp);
+        if (rc == 0 && rp.status == XSMD_ST_WRONG_PROCESS && tries == 0) {
+            drop_connection_locked(); /* our parent's (see connection_locked) */
+            continue;
+        }
+        break;
     }
+    if (rc < 0 && rc != -EFAULT)
+        drop_connection_locked(); /* the daemon went away; the next call reconnects */
     pthread_mutex_unlock(&shim.lock);
     if (rc == -EFAULT) {
         errno = EFAULT;
@@ -466,12 +477,19 @@ static void before_fork(void)
     pthread_mutex_lock(&shim.lock);
 }
 
-static void after_fork(void)
+static void parent_after_fork(void)
 {
+    pthread_mutex_unlock(&shim.lock);
+}
+
+/* The inherited connection is the parent's: the child opens its own. */
+static void child_after_fork(void)
+{
+    drop_connection_locked();
     pthread_mutex_unlock(&shim.lock);
 }
 
 __attribute__((constructor)) static void shim_init(void)
 {
-    pthread_atfork(before_fork, after_fork, after_fork);
+    pthread_atfork(before_fork, parent_after_fork, child_after_fork);
 }

@@ -15,6 +15,8 @@
  *                     another memfd: not forwarded (the kernel's ENOTTY)
  *   regular-file      /dev/null: not forwarded
  *   fork              the child's call through the inherited descriptor
+ *   clone             the same in a child made by the raw clone system call
+ *                     (no fork handlers run in it)
  *   exec              a new image using the inherited descriptor
  *   fd:N              use descriptor N from now on (after exec)
  */
@@ -26,7 +28,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -149,6 +153,19 @@ int main(int argc, char **argv)
             }
             waitpid(pid, &st, 0);
             report("fork: parent", getenforce_on(fd, &op, &hc));
+        } else if (!strcmp(c, "clone")) {
+            /* A child made without fork(), so no fork handler ran in it. */
+            int fd = privcmd(), st;
+            long pid;
+
+            getenforce_on(fd, &op, &hc);
+            pid = syscall(SYS_clone, (unsigned long)SIGCHLD, NULL, NULL, NULL, NULL);
+            if (pid == 0) {
+                report("clone: child", getenforce_on(fd, &op, &hc));
+                syscall(SYS_exit, 0);
+            }
+            waitpid((pid_t)pid, &st, 0);
+            report("clone: parent", getenforce_on(fd, &op, &hc));
         } else if (!strcmp(c, "exec")) {
             /* The rest of the commands run in a new image on this descriptor. */
             char fdarg[16], **nargv = calloc((size_t)argc + 1, sizeof(*nargv));

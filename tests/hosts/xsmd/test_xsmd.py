@@ -403,11 +403,12 @@ def t_protocol(a, tmp):
 # ---- the bridge ------------------------------------------------------------------
 
 BRIDGE_CMDS = ["getenforce", "dup", "efault-struct", "getenforce", "efault-op", "big-op",
-               "other-ioctl", "regular-file", "reused-fd", "fork", "exec", "getenforce"]
+               "other-ioctl", "regular-file", "reused-fd", "fork", "clone", "exec", "getenforce"]
 BRIDGE_WANT = ["getenforce: 1", "dup: 1", "efault-struct: -1 errno 14", "getenforce: 1",
                "efault-op: -1 errno 14", "big-op: -1 errno 38", "other-ioctl: -1 errno 25",
                "regular-file: -1 errno 25", "reused-fd: same number yes",
-               "reused-fd: -1 errno 25", "fork: child: 1", "fork: parent: 1", "getenforce: 1"]
+               "reused-fd: -1 errno 25", "fork: child: 1", "fork: parent: 1", "clone: child: 1",
+               "clone: parent: 1", "getenforce: 1"]
 
 
 def t_bridge(a, tmp):
