@@ -144,6 +144,8 @@ static int connection_locked(void)
 
     if (shim.fd >= 0)
         return shim.fd;
+    if (!active())
+        return -ENOENT; /* unset since the descriptor was opened */
     fd = xsmd_client_connect(getenv("XSM_SOCKET"));
     if (fd < 0)
         return fd;
@@ -197,7 +199,9 @@ static bool is_privcmd_fd(int fd)
     if (fstat(fd, &st) || !S_ISREG(st.st_mode))
         return false;
     if (known(&st))
-        return true;
+        return true; /* made or seen by the bridge: XSM_SOCKET was set then */
+    if (!active())
+        return false;
     snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
     n = readlink(path, link, sizeof(link));
     if (n != (ssize_t)sizeof(MEMFD_LINK) - 1 || memcmp(link, MEMFD_LINK, (size_t)n))
@@ -460,7 +464,7 @@ int ioctl(int fd, unsigned long request, ...)
     va_start(ap, request);
     arg = va_arg(ap, void *);
     va_end(ap);
-    if (((request >> 8) & 0xff) == PRIVCMD_IOCTL_TYPE && active() && is_privcmd_fd(fd)) {
+    if (((request >> 8) & 0xff) == PRIVCMD_IOCTL_TYPE && is_privcmd_fd(fd)) {
         if (request == IOCTL_PRIVCMD_HYPERCALL)
             return hypercall(arg);
         errno = ENOTTY;
