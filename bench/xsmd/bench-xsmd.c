@@ -41,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -319,6 +320,7 @@ static pid_t spawn_worker(char *const argv[], int in, int out)
     if (pid < 0)
         die("fork");
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlive the benchmark */
         if ((in >= 0 && dup2(in, 0) < 0) || (out >= 0 && dup2(out, 1) < 0))
             _exit(127);
         execve(self, argv, env);
@@ -389,6 +391,7 @@ static pid_t start_daemon(const char *xsmd)
     if (pid == 0) {
         int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
+        prctl(PR_SET_PDEATHSIG, SIGTERM); /* a clean stop if we die */
         if (fd < 0 || dup2(fd, 2) < 0)
             _exit(127);
         execl(xsmd, xsmd, "--dir", sdir, (char *)NULL);
@@ -407,6 +410,37 @@ static pid_t start_daemon(const char *xsmd)
     exit(1);
 }
 
+static pid_t daemon_pid, bare_pid;
+
+/* At exit, however it comes: stop the server and the daemon, tidy up. */
+static void stop_servers(void)
+{
+    char path[128];
+    int st = 0;
+
+    if (bare_pid > 0) {
+        kill(bare_pid, SIGKILL);
+        waitpid(bare_pid, NULL, 0);
+    }
+    if (daemon_pid > 0) {
+        kill(daemon_pid, SIGTERM);
+        waitpid(daemon_pid, &st, 0);
+        if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+            fprintf(stderr, "bench-xsmd: xsmd did not stop cleanly (status %#x; log in %s)\n", st,
+                    dir);
+            return;
+        }
+    }
+    snprintf(path, sizeof(path), "%s/xsmd.log", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/s/xsmd.lock", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/s", dir);
+    rmdir(path);
+    unlink(bare_sock);
+    rmdir(dir);
+}
+
 static void usage(void)
 {
     fprintf(stderr, "usage: bench-xsmd [-n CALLS_PER_BATCH] [-r ROUNDS] [-t TOTAL]\n");
@@ -422,7 +456,7 @@ int main(int argc, char **argv)
     char *largv[] = {self,      "--worker", "latency", xsmd_sock + strlen("XSM_SOCKET="),
                      bare_sock, NULL};
     int out[2], opt, lfd;
-    pid_t daemon, bare, w;
+    pid_t w;
     char line[128];
     FILE *f;
 
@@ -459,13 +493,17 @@ int main(int argc, char **argv)
     snprintf(bare_sock, sizeof(bare_sock), "%s/bare", dir);
     snprintf(preload, sizeof(preload), "LD_PRELOAD=%s", lib);
 
-    daemon = start_daemon(xsmd);
+    atexit(stop_servers);
+    signal(SIGPIPE, SIG_IGN); /* a closed stdout is a failed write, not a lost cleanup */
+    daemon_pid = start_daemon(xsmd);
     lfd = bare_listen(bare_sock);
-    bare = fork();
-    if (bare < 0)
+    bare_pid = fork();
+    if (bare_pid < 0)
         die("fork");
-    if (bare == 0)
+    if (bare_pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL);
         bare_server(lfd);
+    }
     close(lfd);
 
     printf("xsmd round trip through libxsm-privcmd against the bare equivalent\n"
@@ -521,24 +559,5 @@ int main(int argc, char **argv)
                tp[1][i] / tp[0][i]);
     }
 
-    kill(bare, SIGKILL);
-    waitpid(bare, NULL, 0);
-    kill(daemon, SIGTERM);
-    waitpid(daemon, &opt, 0);
-    if (!WIFEXITED(opt) || WEXITSTATUS(opt))
-        fprintf(stderr, "bench-xsmd: xsmd did not stop cleanly (status %#x; log in %s)\n", opt,
-                dir);
-    else {
-        char path[128];
-
-        snprintf(path, sizeof(path), "%s/xsmd.log", dir);
-        unlink(path);
-        snprintf(path, sizeof(path), "%s/s/xsmd.lock", dir);
-        unlink(path);
-        snprintf(path, sizeof(path), "%s/s", dir);
-        rmdir(path);
-        unlink(bare_sock);
-        rmdir(dir);
-    }
     return 0;
 }
