@@ -31,7 +31,9 @@
  * is stopped at the end.  The measuring processes are this program again
  * (--worker), executed with LD_PRELOAD and XSM_SOCKET set.
  *
- *   bench-xsmd [-n CALLS] [-r ROUNDS] [-t TOTAL_CALLS_PER_THROUGHPUT_RUN]
+ *   bench-xsmd [-l] [-n CALLS] [-r ROUNDS] [-t TOTAL_CALLS_PER_THROUGHPUT_RUN]
+ *   (-l: the round trip only; BENCH_XSMD and BENCH_PRIVCMD in the
+ *   environment name another daemon or bridge to measure)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -70,6 +72,7 @@ extern char **environ;
 static long calls = 2000;
 static int rounds = 101;
 static long tput_total = 200000;
+static bool latency_only;
 
 static void die(const char *what)
 {
@@ -463,7 +466,8 @@ static void stop_servers(void)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: bench-xsmd [-n CALLS_PER_BATCH] [-r ROUNDS] [-t TOTAL]\n");
+    fprintf(stderr, "usage: bench-xsmd [-l] [-n CALLS_PER_BATCH] [-r ROUNDS] [-t TOTAL]\n"
+                    "  -l  the round trip only, no throughput\n");
     exit(2);
 }
 
@@ -487,8 +491,10 @@ int main(int argc, char **argv)
             return worker_tput(argv[3], atol(argv[4]), argv[5], argv[6]);
         usage();
     }
-    while ((opt = getopt(argc, argv, "n:r:t:")) != -1) {
-        if (opt == 'n')
+    while ((opt = getopt(argc, argv, "ln:r:t:")) != -1) {
+        if (opt == 'l')
+            latency_only = true;
+        else if (opt == 'n')
             calls = atol(optarg);
         else if (opt == 'r')
             rounds = atoi(optarg);
@@ -565,6 +571,8 @@ int main(int argc, char **argv)
            ratio[R_XSMD_GET], ratio[R_XSMD_ACCESS],
            ratio[R_XSMD_GET] <= 1.2 && ratio[R_XSMD_ACCESS] <= 1.2 ? "met" : "NOT met");
 
+    if (latency_only)
+        return 0;
     printf("throughput, GETENFORCE, one process and connection per client (median of 3 runs "
            "of %ld calls)\n\n| clients | bare calls/s | xsmd calls/s (x bare) |\n|---|---|---|\n",
            tput_total);
