@@ -93,6 +93,7 @@ static int mem_child(int which, unsigned char *img, size_t len, long out[2])
         volatile unsigned sum = 0;
         for (size_t i = 0; i < len; i += 512)
             sum += img[i];
+        (void)sum; /* read only to fault the pages in */
         long r0 = rss_kb();
         size_t h0 = heap_in_use();
         long res[2] = {-1, -1};
@@ -260,10 +261,20 @@ static int bench_policy(const char *path, long nq)
     /* load */
     int nload = len > (1 << 20) ? 11 : 101;
     double *to = calloc((size_t)nload, sizeof(double)), *tl = calloc((size_t)nload, sizeof(double));
+    if (!to || !tl) {
+        free(to);
+        free(tl);
+        free(img);
+        return 1;
+    }
     for (int i = 0; i < nload; i++) {
         ss_ctx *ss;
-        if (ss_create(&ss, NULL))
+        if (ss_create(&ss, NULL)) {
+            free(img);
+            free(to);
+            free(tl);
             return 1;
+        }
         double t0 = now();
         int rc = ss_load_policy(ss, img, len);
         to[i] = now() - t0;

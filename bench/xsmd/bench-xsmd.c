@@ -37,7 +37,6 @@
  *   (-l: the round trip only; BENCH_XSMD and BENCH_PRIVCMD in the
  *   environment name another daemon or bridge to measure)
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

@@ -89,8 +89,18 @@ static enum xsmd_verdict spec_verdict(const uint8_t *b, size_t len, unsigned f, 
     case 3: /* DESTROY: arg0 */
         used_ok = nr == 0 && flags == 0 && !arg[1] && !arg[2] && !arg[3] && !arg[4] && !arg[5];
         break;
-    case 5: /* PRIVCMD: arg0..5 */
+    case 5: /* EXPLAIN: arg0..5 */
+    case 9: /* PRIVCMD: arg0..5 */
         used_ok = nr == 0 && flags == 0;
+        break;
+    case 6: /* CLASSES: arg0, arg1, arg4, arg5 */
+        used_ok = nr == 0 && flags == 0 && !arg[2] && !arg[3];
+        break;
+    case 7: /* LABEL: nr, arg0, arg1 */
+        used_ok = flags == 0 && !arg[2] && !arg[3] && !arg[4] && !arg[5];
+        break;
+    case 8: /* DOMAINS: arg4, arg5 */
+        used_ok = nr == 0 && flags == 0 && !arg[0] && !arg[1] && !arg[2] && !arg[3];
         break;
     case 4: /* WHOAMI: nothing */
         used_ok =
@@ -101,7 +111,8 @@ static enum xsmd_verdict spec_verdict(const uint8_t *b, size_t len, unsigned f, 
     }
     if (!used_ok)
         return XSMD_V_REJECT;
-    if ((type == 2 || type == 3) && !(f & F_CONTROL)) {
+    /* CREATE, DESTROY and the questions (5-8) are the control domain's. */
+    if ((type == 2 || type == 3 || (type >= 5 && type <= 8)) && !(f & F_CONTROL)) {
         *st = XSMD_ST_NOT_CONTROL;
         return XSMD_V_REFUSE;
     }

@@ -10,7 +10,8 @@ import os
 import struct
 
 TRUNC, FDS, OWNER, CONTROL, REPLY = 0x01, 0x02, 0x04, 0x08, 0x10
-HYPERCALL, CREATE, DESTROY, WHOAMI, PRIVCMD = 1, 2, 3, 4, 5
+HYPERCALL, CREATE, DESTROY, WHOAMI = 1, 2, 3, 4
+EXPLAIN, CLASSES, LABEL, DOMAINS, PRIVCMD = 5, 6, 7, 8, 9
 MAGIC = 0x444d5358
 
 
@@ -32,6 +33,13 @@ SEEDS = {
     "whoami": bytes([OWNER]) + req(WHOAMI),
     "privcmd": bytes([OWNER]) + req(PRIVCMD, args=(27, 0x7ffc0000, 0, 0, 0, 0)),
     "privcmd-nr-set": bytes([OK]) + req(PRIVCMD, nr=27, args=(27, 0, 0, 0, 0, 0)),
+    "explain": bytes([OK]) + req(EXPLAIN, args=(2, 3, 1, 0, 0x2000, 4096)),
+    "explain-on-guest": bytes([OWNER]) + req(EXPLAIN, args=(2, 3, 1, 0, 0x2000, 4096)),
+    "classes-by-name": bytes([OK]) + req(CLASSES, args=(0x1000, 6, 0, 0, 0x2000, 4096)),
+    "label-pirq": bytes([OK]) + req(LABEL, nr=1, args=(33, 0, 0, 0, 0, 0)),
+    "label-unused-arg": bytes([OK]) + req(LABEL, nr=5, args=(0x1000, 9, 0, 0, 1, 0)),
+    "domains": bytes([OK]) + req(DOMAINS, args=(0, 0, 0, 0, 0x2000, 4096)),
+    "domains-on-guest": bytes([OWNER]) + req(DOMAINS, args=(0, 0, 0, 0, 0x2000, 4096)),
     "wrong-process": bytes([CONTROL]) + req(WHOAMI),
     "bad-version": bytes([OK]) + req(WHOAMI, version=2),
     "bad-magic": bytes([OK]) + req(WHOAMI, magic=0x444d5359),

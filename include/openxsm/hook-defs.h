@@ -22,7 +22,9 @@
  * "struct xsm_instance *mi, struct xsm_domain *cur" (module side) or
  * "xsm_ctx *x, struct xsm_domain *cur" (public wrapper), written with a
  * leading comma so that hooks without parameters are plain "()"; ARGS is the
- * matching tail of argument names.  XSM_UNPAREN strips the parentheses.
+ * matching tail of argument names.  XSM_PARAMS(PARAMS) strips the
+ * parentheses (as "XSM_UNPAREN PARAMS" does, but in a form that every
+ * preprocessor, cppcheck's included, expands).
  *
  * Type mapping from Xen (see docs/hooks.md): struct domain -> struct
  * xsm_domain, struct evtchn -> struct xsm_evtchn, struct page_info -> its
@@ -48,6 +50,9 @@
 
 #ifndef XSM_UNPAREN
 #define XSM_UNPAREN(...) __VA_ARGS__
+#endif
+#ifndef XSM_PARAMS
+#define XSM_PARAMS(list) XSM_UNPAREN(XSM_UNPAREN list)
 #endif
 
 /* clang-format off */

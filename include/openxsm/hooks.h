@@ -130,12 +130,18 @@ struct xsm_bind_pt_irq {
 #define XSM_NR_XEN_HOOKS 98
 
 #define XSM_UNPAREN(...) __VA_ARGS__
+/*
+ * XSM_PARAMS(PARAMS) is "XSM_UNPAREN PARAMS" expanded as a macro argument:
+ * the same list, but every preprocessor gets it (cppcheck's rescans only
+ * this form).
+ */
+#define XSM_PARAMS(list) XSM_UNPAREN(XSM_UNPAREN list)
 
 /* The wrappers. */
 #define XSM_HOOK(name, ACTION, SRC, TGT, PARAMS, ARGS)                                             \
-    int xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_UNPAREN PARAMS);
+    int xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_PARAMS(PARAMS));
 #define XSM_HOOK_OTHER(rtype, name, PARAMS, ARGS)                                                  \
-    rtype xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_UNPAREN PARAMS);
+    rtype xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_PARAMS(PARAMS));
 #include <openxsm/hook-defs.h>
 
 #ifdef __cplusplus

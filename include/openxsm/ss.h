@@ -145,6 +145,74 @@ int ss_transition_sid_mapped(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t mcla
 int ss_member_sid_mapped(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t mclass, ss_sid *out);
 int ss_change_sid_mapped(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t mclass, ss_sid *out);
 
+/*
+ * Why a decision is what it is (docs/security-server.md, "Explaining a
+ * decision"): for each requested permission, what grants it or every check
+ * that denies it, in the order ss_compute_av applies them.
+ */
+enum ss_why {
+    SS_WHY_ALLOWED = 0,    /* granted; rule: an allow rule that grants it */
+    SS_WHY_TE = 1,         /* no allow rule; rule: one that would allow it */
+    SS_WHY_BOOLEAN = 2,    /* the allow rule is in a conditional that is off */
+    SS_WHY_CONSTRAINT = 3, /* a constraint (constrain) fails */
+    SS_WHY_MLS = 4,        /* a constraint on MLS levels (mlsconstrain) fails */
+    SS_WHY_ROLE = 5,       /* a domain transition to another role, no role allow */
+    SS_WHY_BOUNDS = 6,     /* a type bound (typebounds) lacks the permission */
+};
+
+/* The check would deny the permission, but an earlier one already does. */
+#define SS_WHY_F_SECONDARY 0x1U
+/* SS_WHY_BOOLEAN: flipping this boolean alone turns the rule on. */
+#define SS_WHY_F_ALONE 0x2U
+
+/*
+ * One reason.  Strings are printable ASCII (policy names are escaped \xHH)
+ * and live until the callback returns; unused ones are NULL.
+ *
+ *   kind        rule                           name             index, value
+ *   ALLOWED     the granting allow rule        -                -
+ *   TE          "allow S T:C p;" with the      -                -
+ *               exact types
+ *   BOOLEAN     the conditional allow rule     the boolean      its index, its value
+ *   CONSTRAINT  the whole constraint           -                its position in the
+ *   / MLS                                                       class's list (from 0)
+ *   ROLE        "allow R1 R2;"                 -                -
+ *   BOUNDS      the allow rule the bound       the bounding     -
+ *               would need                     type
+ *
+ * detail: TE: the attributes rules could use and the rules the types have
+ * in the class; BOOLEAN: the condition and where the rule sits in it;
+ * CONSTRAINT/MLS: the parts of the expression that made it fail, with the
+ * values they compared; ROLE and BOUNDS: a sentence.
+ */
+struct ss_why_reason {
+    enum ss_why kind;
+    uint32_t perm; /* one bit, in the policy's class */
+    const char *perm_name;
+    uint32_t flags; /* SS_WHY_F_* */
+    uint32_t index;
+    int value;
+    const char *name;
+    const char *rule;
+    const char *detail;
+};
+
+/*
+ * Explain ss_compute_av(ssid, tsid, tclass) for the permission bits 'perms'
+ * (0: every permission the class defines): fn is called once per reason,
+ * permissions in bit order; for a permission granted, one ALLOWED; for one
+ * denied, every check that denies it, the first one (the one libsepol's
+ * reason flags name) without SS_WHY_F_SECONDARY.  A non-zero result of fn
+ * stops and is returned.  avd (may be NULL) gets ss_compute_av's decision.
+ * Policy class values, as ss_compute_av.  Errors: -ENODATA (no policy),
+ * -EINVAL (class not defined, a bit the class does not define, fn NULL),
+ * -ENOMEM; fn has not been called then.  fn runs outside the server's read
+ * section: it may call any ss_ function.
+ */
+int ss_explain(ss_ctx *ss, ss_sid ssid, ss_sid tsid, uint16_t tclass, uint32_t perms,
+               int (*fn)(void *opaque, const struct ss_why_reason *r), void *opaque,
+               struct ss_av_decision *avd);
+
 /* 0 or -EPERM (also -EINVAL for bad SIDs/class). */
 int ss_validate_transition(ss_ctx *ss, ss_sid oldsid, ss_sid newsid, ss_sid tasksid,
                            uint16_t tclass);

@@ -275,6 +275,19 @@ struct xsm_flask_coverage {
 int xsm_flask_coverage(const void *policy, size_t len, struct xsm_flask_coverage *out);
 
 /*
+ * FLASK's security server in this instance, for the host's questions
+ * (<openxsm/ss.h>: ss_explain, ss_sid_to_context, ss_class_name,
+ * ss_ocontext_sid, ...): it answers from the policy and boolean values in
+ * force.  NULL when FLASK is not active (not selected, or flask=disabled);
+ * before a policy is loaded its services answer -ENODATA.  Only ask: a
+ * policy load, a boolean, the enforcing mode or an object label changed
+ * through it would bypass FLASK (its AVC, its checks, its log lines); make
+ * those changes with xsm_do_op.  It lives as long as the instance.
+ */
+struct ss_ctx;
+struct ss_ctx *xsm_flask_ss(xsm_ctx *x);
+
+/*
  * A constant, one-line English message for an error this library returns
  * (a negative errno with Xen's numbering, as every call returns them; the
  * sign is ignored, so errno values work too).  0 is "success"; anything

@@ -99,7 +99,7 @@ static void escape_value(const char *s, char *out, size_t outsz)
 {
     size_t o = 0;
 
-    for (size_t i = 0; s[i] != '\0' && i < 64 && o + 5 <= outsz; i++) {
+    for (size_t i = 0; i < 64 && s[i] != '\0' && o + 5 <= outsz; i++) {
         unsigned char c = (unsigned char)s[i];
 
         if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
@@ -203,7 +203,7 @@ int xsm_create(xsm_ctx **out, const struct xsm_config *cfg)
     rc = parse_modules(cfg != NULL ? cfg->modules : NULL, mods, &nr);
     if (rc < 0)
         return rc;
-    if (rc == 1) {
+    if (rc == 1 && cfg != NULL) { /* an unknown name needs a boot string, so a config */
         /* Xen: 'parameter "xsm" has invalid value ...', then the default boots. */
         char val[64 * 4 + 1], line[400];
 

@@ -64,7 +64,7 @@ static bool inst_authoritative(const struct xsm_instance *mi)
 
 /* Decision hooks returning int: first non-zero wins, then the default. */
 #define XSM_STACK_INT(name, PARAMS, ARGS)                                                          \
-    int xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_UNPAREN PARAMS)                          \
+    int xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_PARAMS(PARAMS))                          \
     {                                                                                              \
         bool decided = false;                                                                      \
         for (unsigned i_ = 0; i_ < x->nr; i_++) {                                                  \
@@ -73,18 +73,18 @@ static bool inst_authoritative(const struct xsm_instance *mi)
             if (o_ == NULL || o_->name == NULL)                                                    \
                 continue;                                                                          \
             decided |= inst_authoritative(mi_);                                                    \
-            int rc_ = o_->name(mi_, cur XSM_UNPAREN ARGS);                                         \
+            int rc_ = o_->name(mi_, cur XSM_PARAMS(ARGS));                                         \
             if (rc_ != 0)                                                                          \
                 return rc_;                                                                        \
         }                                                                                          \
         if (decided)                                                                               \
             return 0;                                                                              \
-        return xsm_module_dummy.ops->name(NULL, cur XSM_UNPAREN ARGS);                             \
+        return xsm_module_dummy.ops->name(NULL, cur XSM_PARAMS(ARGS));                             \
     }
 
 /* Void hooks: everyone who implements it, in order. */
 #define XSM_STACK_VOID(name, PARAMS, ARGS)                                                         \
-    void xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_UNPAREN PARAMS)                         \
+    void xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_PARAMS(PARAMS))                         \
     {                                                                                              \
         bool decided = false;                                                                      \
         for (unsigned i_ = 0; i_ < x->nr; i_++) {                                                  \
@@ -93,15 +93,15 @@ static bool inst_authoritative(const struct xsm_instance *mi)
             if (o_ == NULL || o_->name == NULL)                                                    \
                 continue;                                                                          \
             decided |= inst_authoritative(mi_);                                                    \
-            o_->name(mi_, cur XSM_UNPAREN ARGS);                                                   \
+            o_->name(mi_, cur XSM_PARAMS(ARGS));                                                   \
         }                                                                                          \
         if (!decided)                                                                              \
-            xsm_module_dummy.ops->name(NULL, cur XSM_UNPAREN ARGS);                                \
+            xsm_module_dummy.ops->name(NULL, cur XSM_PARAMS(ARGS));                                \
     }
 
 /* String hooks: the first module with something to say. */
 #define XSM_STACK_STR(name, PARAMS, ARGS)                                                          \
-    char *xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_UNPAREN PARAMS)                        \
+    char *xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_PARAMS(PARAMS))                        \
     {                                                                                              \
         bool decided = false;                                                                      \
         for (unsigned i_ = 0; i_ < x->nr; i_++) {                                                  \
@@ -110,13 +110,13 @@ static bool inst_authoritative(const struct xsm_instance *mi)
             if (o_ == NULL || o_->name == NULL)                                                    \
                 continue;                                                                          \
             decided |= inst_authoritative(mi_);                                                    \
-            char *s_ = o_->name(mi_, cur XSM_UNPAREN ARGS);                                        \
+            char *s_ = o_->name(mi_, cur XSM_PARAMS(ARGS));                                        \
             if (s_ != NULL)                                                                        \
                 return s_;                                                                         \
         }                                                                                          \
         if (decided)                                                                               \
             return NULL;                                                                           \
-        return xsm_module_dummy.ops->name(NULL, cur XSM_UNPAREN ARGS);                             \
+        return xsm_module_dummy.ops->name(NULL, cur XSM_PARAMS(ARGS));                             \
     }
 
 /*
@@ -124,7 +124,7 @@ static bool inst_authoritative(const struct xsm_instance *mi)
  * already succeeded free again, newest first, with the matching free hook.
  */
 #define XSM_STACK_ALLOC(name, freename, PARAMS, ARGS)                                              \
-    int xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_UNPAREN PARAMS)                          \
+    int xsm_##name(xsm_ctx *x, struct xsm_domain *cur XSM_PARAMS(PARAMS))                          \
     {                                                                                              \
         bool decided = false;                                                                      \
         for (unsigned i_ = 0; i_ < x->nr; i_++) {                                                  \
@@ -133,20 +133,20 @@ static bool inst_authoritative(const struct xsm_instance *mi)
             if (o_ == NULL || o_->name == NULL)                                                    \
                 continue;                                                                          \
             decided |= inst_authoritative(mi_);                                                    \
-            int rc_ = o_->name(mi_, cur XSM_UNPAREN ARGS);                                         \
+            int rc_ = o_->name(mi_, cur XSM_PARAMS(ARGS));                                         \
             if (rc_ == 0)                                                                          \
                 continue;                                                                          \
             while (i_-- > 0) {                                                                     \
                 struct xsm_instance *mj_ = &x->inst[i_];                                           \
                 const struct xsm_ops *p_ = inst_ops(mj_);                                          \
                 if (p_ != NULL && p_->name != NULL && p_->freename != NULL)                        \
-                    p_->freename(mj_, cur XSM_UNPAREN ARGS);                                       \
+                    p_->freename(mj_, cur XSM_PARAMS(ARGS));                                       \
             }                                                                                      \
             return rc_;                                                                            \
         }                                                                                          \
         if (decided)                                                                               \
             return 0;                                                                              \
-        return xsm_module_dummy.ops->name(NULL, cur XSM_UNPAREN ARGS);                             \
+        return xsm_module_dummy.ops->name(NULL, cur XSM_PARAMS(ARGS));                             \
     }
 
 /* The allocators, each with the free hook that undoes it. */
@@ -158,27 +158,28 @@ static bool inst_authoritative(const struct xsm_instance *mi)
 /*
  * How each hand-written (OTHER) hook stacks.  Every OTHER hook of the list
  * must be classified here: a new one fails to compile until it is.  The
- * parameters come from the list itself, never from here.
+ * parameters come from the list itself, never from here.  (Function-like,
+ * not plain aliases: cppcheck's preprocessor expands only this form.)
  */
-#define XSM_OTHER_set_system_active           XSM_STACK_INT
-#define XSM_OTHER_security_domaininfo         XSM_STACK_VOID
-#define XSM_OTHER_domctl                      XSM_STACK_INT
-#define XSM_OTHER_evtchn_close_post           XSM_STACK_VOID
-#define XSM_OTHER_alloc_security_domain       XSM_STACK_ALLOC_DOMAIN
-#define XSM_OTHER_free_security_domain        XSM_STACK_VOID
-#define XSM_OTHER_alloc_security_evtchns      XSM_STACK_ALLOC_EVTCHNS
-#define XSM_OTHER_free_security_evtchns       XSM_STACK_VOID
-#define XSM_OTHER_show_security_evtchn        XSM_STACK_STR
-#define XSM_OTHER_console_io                  XSM_STACK_INT
-#define XSM_OTHER_show_irq_sid                XSM_STACK_STR
-#define XSM_OTHER_hvm_altp2mhvm_op            XSM_STACK_INT
-#define XSM_OTHER_mmu_update                  XSM_STACK_INT
-#define XSM_OTHER_pmu_op                      XSM_STACK_INT
-#define XSM_OTHER_xen_version                 XSM_STACK_INT
-#define XSM_OTHER_argo_enable                 XSM_STACK_INT
-#define XSM_OTHER_argo_register_single_source XSM_STACK_INT
-#define XSM_OTHER_argo_register_any_source    XSM_STACK_INT
-#define XSM_OTHER_argo_send                   XSM_STACK_INT
+#define XSM_OTHER_set_system_active(n, p, a)           XSM_STACK_INT(n, p, a)
+#define XSM_OTHER_security_domaininfo(n, p, a)         XSM_STACK_VOID(n, p, a)
+#define XSM_OTHER_domctl(n, p, a)                      XSM_STACK_INT(n, p, a)
+#define XSM_OTHER_evtchn_close_post(n, p, a)           XSM_STACK_VOID(n, p, a)
+#define XSM_OTHER_alloc_security_domain(n, p, a)       XSM_STACK_ALLOC_DOMAIN(n, p, a)
+#define XSM_OTHER_free_security_domain(n, p, a)        XSM_STACK_VOID(n, p, a)
+#define XSM_OTHER_alloc_security_evtchns(n, p, a)      XSM_STACK_ALLOC_EVTCHNS(n, p, a)
+#define XSM_OTHER_free_security_evtchns(n, p, a)       XSM_STACK_VOID(n, p, a)
+#define XSM_OTHER_show_security_evtchn(n, p, a)        XSM_STACK_STR(n, p, a)
+#define XSM_OTHER_console_io(n, p, a)                  XSM_STACK_INT(n, p, a)
+#define XSM_OTHER_show_irq_sid(n, p, a)                XSM_STACK_STR(n, p, a)
+#define XSM_OTHER_hvm_altp2mhvm_op(n, p, a)            XSM_STACK_INT(n, p, a)
+#define XSM_OTHER_mmu_update(n, p, a)                  XSM_STACK_INT(n, p, a)
+#define XSM_OTHER_pmu_op(n, p, a)                      XSM_STACK_INT(n, p, a)
+#define XSM_OTHER_xen_version(n, p, a)                 XSM_STACK_INT(n, p, a)
+#define XSM_OTHER_argo_enable(n, p, a)                 XSM_STACK_INT(n, p, a)
+#define XSM_OTHER_argo_register_single_source(n, p, a) XSM_STACK_INT(n, p, a)
+#define XSM_OTHER_argo_register_any_source(n, p, a)    XSM_STACK_INT(n, p, a)
+#define XSM_OTHER_argo_send(n, p, a)                   XSM_STACK_INT(n, p, a)
 
 #define XSM_HOOK(name, ACTION, SRC, TGT, PARAMS, ARGS) XSM_STACK_INT(name, PARAMS, ARGS)
 #define XSM_HOOK_OTHER(rtype, name, PARAMS, ARGS)      XSM_OTHER_##name(name, PARAMS, ARGS)

@@ -16,13 +16,16 @@
 
 #include "core/module.h"
 
+/* name is the member being declared: it cannot be parenthesised. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 struct xsm_ops {
 #define XSM_HOOK(name, ACTION, SRC, TGT, PARAMS, ARGS)                                             \
-    int (*name)(struct xsm_instance * mi, struct xsm_domain * cur XSM_UNPAREN PARAMS);
+    int (*name)(struct xsm_instance * mi, struct xsm_domain * cur XSM_PARAMS(PARAMS));
 #define XSM_HOOK_OTHER(rtype, name, PARAMS, ARGS)                                                  \
-    rtype (*name)(struct xsm_instance * mi, struct xsm_domain * cur XSM_UNPAREN PARAMS);
+    rtype (*name)(struct xsm_instance * mi, struct xsm_domain * cur XSM_PARAMS(PARAMS));
 #include <openxsm/hook-defs.h>
 };
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /*
  * xsm_create() with an explicit module list instead of a boot string, for

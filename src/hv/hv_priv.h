@@ -13,6 +13,7 @@
 #define OPENXSM_HV_PRIV_H
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <openxsm/hv.h>
@@ -26,14 +27,14 @@ _Static_assert(EAGAIN == 11 && EBUSY == 16 && ENOSPC == 28 && ENODATA == 61 && E
                    ECONNREFUSED == 111 && EMSGSIZE == 90 && EOVERFLOW == 75,
                "host errno values differ from Xen's");
 
-#define HV_DEFAULT_MEM        (64U * 1024U)
+#define HV_DEFAULT_MEM        ((size_t)64 * 1024)
 #define HV_DEFAULT_MAX_PORT   127U
 #define HV_MAX_PORTS          4096U
 #define HV_DEFAULT_GNT_FRAMES 4U
 #define HV_MAX_GNT_FRAMES     64U
 #define HV_MAPTRACK_SIZE      256U
 #define HV_MAX_RINGS          128U
-#define HV_CONSOLE_MAX        (64U * 1024U)
+#define HV_CONSOLE_MAX        ((size_t)64 * 1024)
 #define HV_CONSOLE_IN_MAX     4096U
 #define HV_MAX_PAUSE          255
 

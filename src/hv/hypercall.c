@@ -124,7 +124,7 @@ static int gnt_one(struct hv *h, struct hv_dom *cur, unsigned cmd, bool compat, 
         return 0;
     case HV_GNTTABOP_copy: {
         struct hv_gnttab_copy_ptr s, d;
-        unsigned half = compat ? 8 : 16, lo = compat ? 16 : 32;
+        size_t half = compat ? 8 : 16, lo = compat ? 16 : 32;
         uint16_t flags = hv_ld16(op + lo + 2);
         uint64_t su = compat ? hv_ld32(op) : hv_ld64(op);
         uint64_t du = compat ? hv_ld32(op + half) : hv_ld64(op + half);
@@ -179,7 +179,7 @@ static long do_grant(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t uo
             st = HV_GNTST_bad_virt_addr;
         if (!st) {
             hv_gnttab_setup_do(d, nr, frames);
-            for (uint32_t i = 0; i < nr; i++) {
+            for (size_t i = 0; i < nr; i++) {
                 if (compat)
                     hv_st32(fl + 4 * i, (uint32_t)frames[i]);
                 else

@@ -15,7 +15,7 @@ struct ss_arena_blk {
     /* payload follows, 16-aligned */
 } __attribute__((aligned(16)));
 
-#define ARENA_BLOCK (256u * 1024u)
+#define ARENA_BLOCK ((size_t)256 * 1024)
 
 static void *arena_take(struct ss_arena *a, size_t n, size_t align)
 {

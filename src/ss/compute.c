@@ -71,6 +71,16 @@ static bool cexpr_eval(const struct ss_policy *p, const struct ss_context *s,
     int sp = -1;
     for (uint32_t i = 0; i < c->nexpr; i++) {
         const struct ss_cexpr *e = &c->expr[i];
+        /*
+         * The reader admits only well-formed expressions (rd_constraints);
+         * the stack is checked again here, as eval_expr does for
+         * conditionals, so that st[] stays in bounds on its own terms.
+         */
+        int operands = e->type == SS_CEXPR_NOT                             ? 1
+                       : e->type == SS_CEXPR_AND || e->type == SS_CEXPR_OR ? 2
+                                                                           : 0;
+        if (sp + 1 < operands || (operands == 0 && sp + 1 == SS_CEXPR_MAXDEPTH))
+            return false;
         switch (e->type) {
         case SS_CEXPR_NOT:
             st[sp] = !st[sp];
@@ -182,6 +192,12 @@ static bool cexpr_eval(const struct ss_policy *p, const struct ss_context *s,
     return sp == 0 && st[0];
 }
 
+/*
+ * context_av and the bounds maskers recurse along the bounding types.  The
+ * depth is bounded by the policy: validate.c refuses a type whose bounds
+ * chain has more than 3 links, as Xen does.
+ */
+/* NOLINTBEGIN(misc-no-recursion) */
 static void context_av(const struct ss_state *st, const struct ss_context *s,
                        const struct ss_context *t, uint16_t cls, struct ss_av_decision *avd);
 
@@ -263,6 +279,7 @@ static void context_av(const struct ss_state *st, const struct ss_context *s,
     else
         bounds_sel(st, s, t, cls, avd);
 }
+/* NOLINTEND(misc-no-recursion) */
 
 static int compute_av(const struct ss_state *st, ss_sid ssid, ss_sid tsid, uint16_t tclass,
                       struct ss_av_decision *avd)

@@ -39,7 +39,8 @@ int ss_ebm_and(struct ss_ebm *dst, const struct ss_ebm *a, const struct ss_ebm *
     dst->node = malloc(m * sizeof(*dst->node));
     if (!dst->node)
         return -ENOMEM;
-    uint32_t i = 0, j = 0;
+    /* counted in a local: the analyzer lost dst->n's tie to the nodes written */
+    uint32_t i = 0, j = 0, k = 0;
     while (i < a->n && j < b->n) {
         if (a->node[i].start < b->node[j].start) {
             i++;
@@ -48,15 +49,16 @@ int ss_ebm_and(struct ss_ebm *dst, const struct ss_ebm *a, const struct ss_ebm *
         } else {
             uint64_t x = a->node[i].map & b->node[j].map;
             if (x) {
-                dst->node[dst->n].start = a->node[i].start;
-                dst->node[dst->n++].map = x;
+                dst->node[k].start = a->node[i].start;
+                dst->node[k++].map = x;
             }
             i++;
             j++;
         }
     }
-    if (dst->n)
-        dst->highbit = dst->node[dst->n - 1].start + 64;
+    dst->n = k;
+    if (k)
+        dst->highbit = dst->node[k - 1].start + 64;
     return 0;
 }
 
@@ -94,7 +96,7 @@ static void sb_add(struct sbuf *s, const char *p, size_t n)
 {
     if (s->oom)
         return;
-    if (s->n + n + 1 > s->cap) {
+    if (n >= s->cap - s->n) { /* no room for n bytes and the NUL (cap 0: none at all) */
         size_t cap = s->cap ? s->cap : 64;
         while (cap < s->n + n + 1)
             cap *= 2;

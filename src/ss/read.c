@@ -30,8 +30,17 @@ struct rd {
     uint64_t *rule_types, *rule_classes;
 };
 
-static int bad(struct rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int bad(struct rd *r, const char *fmt, ...)
+/*
+ * bad() records the first error and evaluates to -EINVAL.  It is a macro
+ * around a void function so that "return bad(...)" is visibly non-zero at the
+ * call site: the static analyzer does not step into variadic functions (nor
+ * into any function once it is deep in the reader), and without the value in
+ * sight it followed each failure on as if the read had succeeded.
+ */
+static void bad_note(struct rd *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define bad(r, ...) (bad_note((r), __VA_ARGS__), -EINVAL)
+
+static void bad_note(struct rd *r, const char *fmt, ...)
 {
     if (r->err && r->err[0] == 0) {
         va_list ap;
@@ -43,15 +52,15 @@ static int bad(struct rd *r, const char *fmt, ...)
             vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
         va_end(ap);
     }
-    return -EINVAL;
 }
 
-static int nomem(struct rd *r)
+/* Evaluates to -ENOMEM, visibly to the analyzer, as bad() does. */
+static void nomem_note(struct rd *r)
 {
     if (r->err && r->err[0] == 0)
         snprintf(r->err, r->errlen, "out of memory");
-    return -ENOMEM;
 }
+#define nomem(r) (nomem_note(r), -ENOMEM)
 
 #define TRY(x)                                                                                     \
     do {                                                                                           \
@@ -1514,11 +1523,13 @@ static void tam_close(struct tamb *b, struct ss_type *t, uint32_t i)
 static int tam_finish(struct rd *r, struct tamb *b)
 {
     struct ss_policy *p = r->pol;
+    /* read before the allocation, which (to the analyzer) could change it */
+    uint32_t nt = p->nprim[SS_SYM_TYPES];
     uint16_t *all = aarray(r, b->len ? b->len : 1, sizeof(uint16_t));
     if (!all)
         return nomem(r);
     memcpy(all, b->buf, b->len * sizeof(uint16_t));
-    for (uint32_t i = 0; i < p->nprim[SS_SYM_TYPES]; i++) {
+    for (uint32_t i = 0; i < nt; i++) {
         struct ss_type *t = &p->types[i];
         t->src = all + b->start[i];
         t->tgt = t->src + t->nsrc;

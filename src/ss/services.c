@@ -72,7 +72,8 @@ void ss_policy_get(struct ss_policy *p)
         atomic_fetch_add_explicit(&p->refs, 1, memory_order_relaxed);
 }
 
-void ss_policy_put(struct ss_policy *p)
+/* Recursion one deep at most: an overlay's base is a full policy, never an overlay. */
+void ss_policy_put(struct ss_policy *p) /* NOLINT(misc-no-recursion) */
 {
     if (!p || atomic_fetch_sub_explicit(&p->refs, 1, memory_order_acq_rel) != 1)
         return;
@@ -266,7 +267,10 @@ const char *ss_last_error(const ss_ctx *ss)
  * cannot be had (no memory for its reader slot) reads under the writers'
  * lock instead: no writer can then retire the current state.  Answering
  * def there would be a lie ("no policy loaded") that callers act on.
+ * st and p name the variable the macro declares for expr, so they cannot
+ * be parenthesised.
  */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define STATE_VALUE(ss, st, def, expr)                                                             \
     ({                                                                                             \
         ss_ctx *ss_ = (ss_ctx *)(ss);                                                              \
@@ -289,6 +293,7 @@ const char *ss_last_error(const ss_ctx *ss)
                     const struct ss_policy *p = st_->pol;                                          \
                     p ? (__typeof__(def))(expr) : (def);                                           \
                 }))
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 bool ss_policy_loaded(const ss_ctx *ss)
 {
@@ -583,7 +588,11 @@ int ss_load_policy(ss_ctx *ss, const void *image, size_t len)
 
 /* ---- what a caller may ask about the policy ---- */
 
-/* Run body on the current state inside a read section (out of memory: return -ENOMEM). */
+/*
+ * Run body on the current state inside a read section (out of memory: return
+ * -ENOMEM).  st names the variable declared for body: no parentheses.
+ */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define WITH_STATE(ss, st, body)                                                                   \
     do {                                                                                           \
         struct xrcu_reader *r_;                                                                    \
@@ -593,6 +602,7 @@ int ss_load_policy(ss_ctx *ss, const void *image, size_t len)
         body;                                                                                      \
         ss_leave(r_);                                                                              \
     } while (0)
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 static void fill_info(const struct ss_policy *p, struct ss_policy_info *info)
 {

@@ -236,12 +236,16 @@ int ss_policy_validate(struct ss_policy *p, char *err, size_t errlen)
         const struct ss_type *t = &p->types[i];
         if (!t->defined || !t->bounds)
             continue;
-        /* a bounds chain must end: services follow it recursively */
-        uint32_t v = t->bounds, steps = 0;
-        while (v && steps++ <= nt)
-            v = p->types[v - 1].bounds;
+        /*
+         * At most 3 links, as Xen's and Linux's loaders demand (a loop is
+         * too deep too).  Access checks recompute with the bounding types
+         * recursively, up to three times a level, so this keeps them short.
+         */
+        uint32_t v = t->bounds;
+        for (int links = 1; v && links <= 3; links++)
+            v = p->types[v - 1].bounds; /* after link n: where link n+1 goes */
         if (v)
-            FAIL("type %s: cyclic bounds", t->name);
+            FAIL("type %s: bounds chain too deep or looped", t->name);
     }
     for (uint32_t i = 0; i < nu; i++) {
         const struct ss_user *u = &p->users[i];

@@ -145,7 +145,7 @@ static void discovery(struct hv *h, xsm_domid_t g, const char *who)
     snprintf(line, sizeof(line), "%u active module(s)", count);
     show(who, "xsm_op core LIST_MODULES", rc, line);
     for (uint32_t i = 0; i < count && i < XSM_CORE_LIST_MAX; i++) {
-        uint16_t id = get16(op + 16 + 2 * i);
+        uint16_t id = get16(op + 16 + 2 * (size_t)i);
         uint8_t info[40];
         char name[XSM_MODINFO_NAME_LEN + 1] = {0};
 
@@ -240,7 +240,7 @@ static void grant(struct hv *h, xsm_domid_t granter, xsm_domid_t grantee, const 
     snprintf(note, sizeof(note), "hello from d%u", grantee);
     hv_gnttab_access(h, grantee, handle, 0, note, strlen(note) + 1, true);
     memset(note, 0, sizeof(note));
-    hv_guest_read(h, granter, 5 * HV_PAGE_SIZE, note, sizeof(note) - 1);
+    hv_guest_read(h, granter, (uint64_t)5 * HV_PAGE_SIZE, note, sizeof(note) - 1);
     snprintf(detail, sizeof(detail), "d%u reads \"%s\" in its page", granter, note);
     show_gnt(pair, "write through the mapping", 0, detail);
     hv_gnttab_unmap(h, grantee, handle);

@@ -3,7 +3,8 @@
  * xsmpolicy: inspect and query binary FLASK policies with the openxsm
  * security server.  See docs/xsmpolicy.md for the query protocol.
  *
- * Exit codes: 0 success, 1 policy unreadable or rejected, 2 usage error.
+ * Exit codes: 0 success, 1 policy unreadable or rejected or the output not
+ * written, 2 usage error.
  *
  * What it prints may come from the policy (context strings, the reader's
  * messages quoting names) or from the command line (the file name): every
@@ -41,13 +42,16 @@ static void usage(FILE *f)
                "       xsmpolicy --help\n"
                "query requests, one per line, one answer line each:\n"
                "  av SCON TCON CLASS          -> ALLOWED AUDITALLOW AUDITDENY (hex)\n"
+               "  why SCON TCON CLASS         -> ALLOWED R0 R1 ... (hex): per permission, what\n"
+               "                                 denies it first: 1 TE, 2 constraint, 4 role,\n"
+               "                                 8 bounds; 0 granted, - no such bit\n"
                "  tr|mb|ch SCON TCON CLASS    -> new context\n"
                "  vt OLDCON NEWCON TASKCON CLASS -> 0 or -1\n"
                "  bool NAME 0|1               -> OK\n"
                "  errors                      -> ERR <reason>\n"
                "requests are at most 16384 bytes; bytes of answers outside printable ASCII are\n"
                "written \\xHH\n"
-               "exit: 0 ok, 1 policy unreadable or rejected, 2 usage\n");
+               "exit: 0 ok, 1 policy unreadable or rejected or output not written, 2 usage\n");
 }
 
 static void *read_file(const char *path, size_t *len)
@@ -71,7 +75,7 @@ static void *read_file(const char *path, size_t *len)
         b = nb;
         cap *= 2;
     }
-    fclose(f);
+    (void)fclose(f); /* read only: nothing is lost if closing fails */
     *len = n;
     return b;
 }
@@ -167,6 +171,49 @@ static int cmd_info(const char *path)
     return 0;
 }
 
+/* Per permission bit, the flags of its first reason (libsepol's SEPOL_COMPUTEAV_*). */
+struct why_flags {
+    unsigned flags[32];
+};
+
+static int why_collect(void *opaque, const struct ss_why_reason *r)
+{
+    struct why_flags *w = opaque;
+    static const unsigned stage[] = {
+        [SS_WHY_ALLOWED] = 0, [SS_WHY_TE] = 1,   [SS_WHY_BOOLEAN] = 1, [SS_WHY_CONSTRAINT] = 2,
+        [SS_WHY_MLS] = 2,     [SS_WHY_ROLE] = 4, [SS_WHY_BOUNDS] = 8,
+    };
+
+    if (!(r->flags & SS_WHY_F_SECONDARY) && (unsigned)r->kind < sizeof(stage) / sizeof(stage[0]))
+        w->flags[__builtin_ctz(r->perm)] |= stage[r->kind];
+    return 0;
+}
+
+static void answer_why(ss_ctx *ss, ss_sid s, ss_sid t, uint16_t cls)
+{
+    struct why_flags w;
+    struct ss_av_decision d;
+    unsigned top = 0;
+
+    memset(&w, 0, sizeof(w));
+    int rc = ss_explain(ss, s, t, cls, 0, why_collect, &w, &d);
+    if (rc) {
+        printf("ERR explain failed (%d)\n", rc);
+        return;
+    }
+    for (unsigned bit = 0; bit < 32; bit++)
+        if (ss_perm_name(ss, cls, bit))
+            top = bit + 1;
+    printf("%08x", d.allowed);
+    for (unsigned bit = 0; bit < top; bit++) {
+        if (ss_perm_name(ss, cls, bit))
+            printf(" %x", w.flags[bit]);
+        else
+            printf(" -");
+    }
+    putchar('\n');
+}
+
 static int sid_of(ss_ctx *ss, const char *s, ss_sid *sid)
 {
     return ss_context_to_sid(ss, s, strlen(s), sid);
@@ -188,7 +235,7 @@ static void answer(ss_ctx *ss, char *line)
         return;
     }
     if (strcmp(tok[0], "bool") == 0) {
-        if (n != 3 || (strcmp(tok[2], "0") && strcmp(tok[2], "1"))) {
+        if (n != 3 || (strcmp(tok[2], "0") != 0 && strcmp(tok[2], "1") != 0)) {
             puts("ERR usage: bool NAME 0|1");
             return;
         }
@@ -227,6 +274,10 @@ static void answer(ss_ctx *ss, char *line)
             printf("ERR compute_av failed (%d)\n", rc);
         else
             printf("%08x %08x %08x\n", d.allowed, d.auditallow, d.auditdeny);
+        return;
+    }
+    if (strcmp(tok[0], "why") == 0) {
+        answer_why(ss, sid[0], sid[1], cls);
         return;
     }
     if (vt) {
@@ -309,21 +360,34 @@ static int cmd_query(const char *path, enum ss_semantics sem)
             puts("ERR NUL byte in request");
         else
             answer(ss, line);
-        fflush(stdout);
+        if (fflush(stdout) != 0)
+            break; /* the answers go nowhere: main reports it */
     }
     free(line);
     ss_destroy(ss);
     return 0;
 }
 
+/*
+ * The answers are the result: output that could not be written is a
+ * failure (exit 1), whatever the command made of its input.
+ */
+static int flushed(int rc)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return rc;
+    fprintf(stderr, "xsmpolicy: cannot write the output: %s\n", strerror(errno));
+    return rc ? rc : 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         usage(stdout);
-        return 0;
+        return flushed(0);
     }
     if (argc == 3 && strcmp(argv[1], "info") == 0)
-        return cmd_info(argv[2]);
+        return flushed(cmd_info(argv[2]));
     if (argc >= 3 && strcmp(argv[1], "query") == 0) {
         enum ss_semantics sem = SS_SEM_AUTO;
         int i = 2;
@@ -345,7 +409,7 @@ int main(int argc, char **argv)
             usage(stderr);
             return 2;
         }
-        return cmd_query(argv[i], sem);
+        return flushed(cmd_query(argv[i], sem));
     }
     usage(stderr);
     return 2;

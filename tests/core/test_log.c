@@ -43,6 +43,7 @@ int main(void)
 
     if (big == NULL || xsm_create(&x, &cfg) != 0) {
         fprintf(stderr, "setup failed\n");
+        free(big);
         return 1;
     }
     for (size_t i = 0; i < n; i++)

@@ -82,6 +82,8 @@ def main():
     ap.add_argument("--soversion", required=True)
     ap.add_argument("--version", required=True)
     ap.add_argument("--tools", nargs="*", default=[])
+    # Installed programs that speak to xsmd and link nothing of the library.
+    ap.add_argument("--clients", nargs="*", default=[])
     ap.add_argument("--examples", nargs="*", default=[])
     a = ap.parse_args()
 
@@ -116,8 +118,8 @@ def main():
                     rel = os.path.relpath(os.path.join(root, f), a.source_include)
                     headers.append(rel)
                     expect.append(os.path.join(incdir, rel))
-        expect += [os.path.join(bindir, t) for t in a.tools]
-        expect += [os.path.join(mandir, "man1", t + ".1") for t in a.tools]
+        expect += [os.path.join(bindir, t) for t in a.tools + a.clients]
+        expect += [os.path.join(mandir, "man1", t + ".1") for t in a.tools + a.clients]
         expect.append(os.path.join(mandir, "man3", "libopenxsm.3"))
         missing = [p[len(destdir):] for p in expect if not os.path.exists(p)]
         if missing:
@@ -201,9 +203,11 @@ def main():
             if any(a.build_root in p for p in paths):
                 fail("%s keeps a run path into the build tree: %s" % (t, paths))
             run([exe, "--help"], env=runenv, what="installed " + t)
-        print("ok: installed tools run (%s)" % ", ".join(a.tools))
+        for t in a.clients:
+            run([os.path.join(bindir, t), "--help"], env=runenv, what="installed " + t)
+        print("ok: installed tools run (%s)" % ", ".join(a.tools + a.clients))
         if shutil.which("groff"):
-            pages = [os.path.join(mandir, "man1", t + ".1") for t in a.tools]
+            pages = [os.path.join(mandir, "man1", t + ".1") for t in a.tools + a.clients]
             pages.append(os.path.join(mandir, "man3", "libopenxsm.3"))
             for page in pages:
                 p = subprocess.run(["groff", "-man", "-ww", "-z", page], text=True,

@@ -81,9 +81,9 @@ static inline void ss_observe(ss_ctx *ss, bool labels, uint32_t max_sid, struct 
             uint64_t h = 0xcbf29ce484222325ULL;
 
             for (ss_sid o = 1; o < n; o++)
-                for (uint16_t c = 1; c <= info.nclasses; c++) {
+                for (uint32_t c = 1; c <= info.nclasses && c <= UINT16_MAX; c++) {
                     struct ss_av_decision avd = {0};
-                    int rc = ss_compute_av(ss, s, o, c, &avd);
+                    int rc = ss_compute_av(ss, s, o, (uint16_t)c, &avd);
 
                     h = ss_observe_fnv(h, &rc, sizeof(rc));
                     h = ss_observe_fnv(h, &avd, sizeof(avd));

@@ -225,7 +225,7 @@ struct env {
         uint16_t start = 0, end = 0;                                                               \
         uint8_t allow = 1, access = 0;                                                             \
         const char *dtpath = "/soc/dev";                                                           \
-        return xsm_##name(x, cur XSM_UNPAREN ARGS);                                                \
+        return xsm_##name(x, cur XSM_PARAMS(ARGS));                                                \
     }
 #define XSM_HOOK_OTHER(rtype, name, PARAMS, ARGS)
 #include <openxsm/hook-defs.h>

@@ -12,6 +12,10 @@
  *
  * Requests:
  *   av SCON TCON CLASS             -> "ALLOWED AUDITALLOW AUDITDENY" (%08x)
+ *   why SCON TCON CLASS            -> "ALLOWED R0 R1 ..." (%08x, then %x): for each
+ *                                     permission of the class in bit order, the
+ *                                     SEPOL_COMPUTEAV_* flags of asking for it alone,
+ *                                     0 when it is granted
  *   tr|mb|ch SCON TCON CLASS       -> new context
  *   vt OLDCON NEWCON TASKCON CLASS -> "0" or "-1"
  *   bool NAME 0|1                  -> "OK" (set and commit)
@@ -246,6 +250,38 @@ static void answer(char *line, char *out, size_t outsz)
         snprintf(out, outsz, "%08x %08x %08x", avd.allowed, avd.auditallow, avd.auditdeny);
         return;
     }
+    if (!strcmp(tok[0], "why")) {
+        struct sepol_av_decision avd;
+        if (!decode_stc(tok, n, &s, &t, &c, out, outsz))
+            return;
+        memset(&avd, 0, sizeof(avd));
+        if (sepol_compute_av(s, t, c, 0xffffffffu, &avd)) {
+            snprintf(out, outsz, "ERR compute_av failed");
+            return;
+        }
+        uint32_t all = avd.allowed;
+        size_t o = (size_t)snprintf(out, outsz, "%08x", all);
+        uint32_t np = g_pol.class_val_to_struct[c - 1]->permissions.nprim;
+        for (uint32_t bit = 0; bit < np && bit < 32 && o < outsz; bit++) {
+            unsigned int reason = 0;
+            memset(&avd, 0, sizeof(avd));
+            if (sepol_compute_av_reason(s, t, c, 1U << bit, &avd, &reason)) {
+                snprintf(out, outsz, "ERR compute_av_reason failed");
+                return;
+            }
+            /*
+             * libsepol 3.4's bounds check sets its flag whenever it masks any
+             * permission, asked for or not.  So a granted permission has no
+             * reason, and one an earlier check denies owes nothing to bounds.
+             */
+            if (avd.allowed & (1U << bit))
+                reason = 0;
+            else if (reason & (SEPOL_COMPUTEAV_TE | SEPOL_COMPUTEAV_CONS | SEPOL_COMPUTEAV_RBAC))
+                reason &= ~SEPOL_COMPUTEAV_BOUNDS;
+            o += (size_t)snprintf(out + o, outsz - o, " %x", reason);
+        }
+        return;
+    }
     if (!strcmp(tok[0], "tr") || !strcmp(tok[0], "mb") || !strcmp(tok[0], "ch")) {
         if (!decode_stc(tok, n, &s, &t, &c, out, outsz))
             return;
@@ -295,7 +331,7 @@ static void answer(char *line, char *out, size_t outsz)
         return;
     }
     if (!strcmp(tok[0], "bool")) {
-        if (n != 3 || (strcmp(tok[2], "0") && strcmp(tok[2], "1"))) {
+        if (n != 3 || (strcmp(tok[2], "0") != 0 && strcmp(tok[2], "1") != 0)) {
             snprintf(out, outsz, "ERR usage");
             return;
         }
@@ -881,7 +917,7 @@ int main(int argc, char **argv)
     if (!strcmp(argv[1], "query")) {
         int i = 2;
         if (!strncmp(argv[i], "--sem=", 6)) {
-            if (strcmp(argv[i] + 6, "selinux"))
+            if (strcmp(argv[i] + 6, "selinux") != 0)
                 die("only --sem=selinux is available in the libsepol oracle");
             i++;
         }

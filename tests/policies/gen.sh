@@ -123,6 +123,7 @@ if have m4 && have checkpolicy; then
     m4pol small-linux "$l" selinux 0 "$all" 0
     m4pol small-linux-mls "$l" selinux 1 "$all" 0 -D enable_mls
     m4pol small-linux-xperms "$l" selinux 0 "30 33" 0 -D with_xperms
+    m4pol small-linux-glblub "$l" selinux 1 "32 33" 0 -D enable_mls -D with_glblub
     if have secilc; then
         cilpol xen417-cil xen417 xen 0 "30" 1
         cilpol xen417-mls-cil xen417-mls xen 1 "24 30" 1

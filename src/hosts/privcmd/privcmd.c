@@ -29,7 +29,6 @@
  * State: a preload library is process-wide by nature; everything it keeps
  * is the one struct 'shim' below.
  */
-#define _GNU_SOURCE
 /* We define open and open64 (etc.) ourselves: no header redirection, no
  * fortify wrappers in the way. */
 #undef _FILE_OFFSET_BITS
@@ -317,11 +316,16 @@ int openat64(int dirfd, const char *path, int flags, ...)
     return real(dirfd, path, flags, mode);
 }
 
-/* The _FORTIFY_SOURCE entry points (no mode argument). */
+/*
+ * The _FORTIFY_SOURCE entry points (no mode argument).  Their names are
+ * glibc's, reserved: interposing them is the point.
+ */
+// NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 int __open_2(const char *path, int flags);
 int __open64_2(const char *path, int flags);
 int __openat_2(int dirfd, const char *path, int flags);
 int __openat64_2(int dirfd, const char *path, int flags);
+// NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 
 int __open_2(const char *path, int flags)
 {

@@ -5,7 +5,6 @@
  * Also the control domain's two daemon requests: create and destroy a
  * domain.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -130,7 +129,7 @@ int main(int argc, char **argv)
     bool create = false, bits32 = false, have_dir = false;
     long domain = -1, domid = 0, destroy = -1;
     struct xsmd_req rq;
-    struct xsmd_rep rp;
+    struct xsmd_rep rp = {0};
     long r;
     int c;
 

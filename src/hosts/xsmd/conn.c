@@ -14,7 +14,6 @@
  * owner.  The bridge (libxsm-privcmd) opens a connection of its own in
  * each process, so a forked child is never refused.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,6 @@
 /*
  * Domain records: a domain's socket, word size and guest memory.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -5,7 +5,6 @@
  * and checked whole before it got here (request.c: known type, unused
  * fields zero, control-only types on the control socket).
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -212,6 +211,15 @@ bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep
     case XSMD_T_DESTROY:
         rp->result = destroy_domain(c, rq);
         return false;
+    case XSMD_T_EXPLAIN:
+    case XSMD_T_CLASSES:
+    case XSMD_T_LABEL:
+    case XSMD_T_DOMAINS:
+        rp->result = rq->type == XSMD_T_EXPLAIN   ? xsmd_explain(c, rq, rp)
+                     : rq->type == XSMD_T_CLASSES ? xsmd_classes(c, rq, rp)
+                     : rq->type == XSMD_T_LABEL   ? xsmd_label(c, rq, rp)
+                                                  : xsmd_domains(c, rq, rp);
+        return c->peer.gone;
     default: { /* XSMD_T_WHOAMI: xsmd_parse() lets no other type through */
         bool dead;
 

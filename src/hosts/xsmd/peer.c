@@ -2,12 +2,13 @@
 /*
  * Peer identity and peer memory (see peer.h for why /proc/<pid>/mem).
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -37,15 +38,43 @@ static pid_t pidfd_pid(int pidfd)
     if (!f)
         return -1;
     while (fgets(line, sizeof(line), f)) {
+        char *end;
         long v;
 
-        if (sscanf(line, "Pid: %ld", &v) == 1) {
+        if (strncmp(line, "Pid:", 4) != 0)
+            continue;
+        errno = 0;
+        v = strtol(line + 4, &end, 10);
+        if (errno == 0 && end != line + 4 && v > 0)
             pid = (pid_t)v;
-            break;
-        }
+        break;
     }
-    fclose(f);
+    (void)fclose(f); /* read-only */
     return pid;
+}
+
+/* n decimal numbers separated by blanks, the whole of s but its trailing newline. */
+static bool parse_ulongs(const char *s, unsigned long *v, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char *end;
+
+        errno = 0;
+        v[i] = strtoul(s, &end, 10);
+        if (errno != 0 || end == s)
+            return false;
+        s = end;
+    }
+    return *s == '\n' || *s == '\0';
+}
+
+static bool parse_hex(const char *s, unsigned long long *v)
+{
+    char *end;
+
+    errno = 0;
+    *v = strtoull(s, &end, 16);
+    return errno == 0 && end != s && (*end == '\n' || *end == '\0');
 }
 
 /*
@@ -67,16 +96,16 @@ static int same_creds(pid_t pid, uid_t uid, gid_t gid)
     if (!f)
         return -ESRCH;
     while (fgets(line, sizeof(line), f)) {
-        if (sscanf(line, "Uid: %lu %lu %lu %lu", &u[0], &u[1], &u[2], &u[3]) == 4)
+        if (strncmp(line, "Uid:", 4) == 0 && parse_ulongs(line + 4, u, 4))
             have |= 1;
-        else if (sscanf(line, "Gid: %lu %lu %lu %lu", &g[0], &g[1], &g[2], &g[3]) == 4)
+        else if (strncmp(line, "Gid:", 4) == 0 && parse_ulongs(line + 4, g, 4))
             have |= 2;
-        else if (sscanf(line, "CapPrm: %llx", &capprm) == 1)
+        else if (strncmp(line, "CapPrm:", 7) == 0 && parse_hex(line + 7, &capprm))
             have |= 4;
-        else if (sscanf(line, "CapEff: %llx", &capeff) == 1)
+        else if (strncmp(line, "CapEff:", 7) == 0 && parse_hex(line + 7, &capeff))
             have |= 8;
     }
-    fclose(f);
+    (void)fclose(f); /* read-only */
     if (have != 15)
         return -EPERM;
     for (int i = 0; i < 4; i++)

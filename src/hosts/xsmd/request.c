@@ -26,9 +26,25 @@ static bool fields_ok(const struct xsmd_req *rq)
         return rq->nr == 0 && rq->flags == 0 && zero_args(rq, 0);
     case XSMD_T_PRIVCMD:
         return rq->nr == 0 && rq->flags == 0;
+    case XSMD_T_EXPLAIN:
+        return rq->nr == 0 && rq->flags == 0;
+    case XSMD_T_CLASSES:
+        return rq->nr == 0 && rq->flags == 0 && rq->arg[2] == 0 && rq->arg[3] == 0;
+    case XSMD_T_LABEL:
+        return rq->flags == 0 && zero_args(rq, 2);
+    case XSMD_T_DOMAINS: /* only the answer buffer, arg4/arg5 */
+        return rq->nr == 0 && rq->flags == 0 && !rq->arg[0] && !rq->arg[1] && !rq->arg[2] &&
+               !rq->arg[3];
     default:
         return false;
     }
+}
+
+/* Types only the control socket may send: domains and the questions. */
+static bool control_only(uint16_t type)
+{
+    return type == XSMD_T_CREATE || type == XSMD_T_DESTROY || type == XSMD_T_EXPLAIN ||
+           type == XSMD_T_CLASSES || type == XSMD_T_LABEL || type == XSMD_T_DOMAINS;
 }
 
 enum xsmd_verdict xsmd_parse(const struct xsmd_msg *m, struct xsmd_req *rq, uint16_t *status)
@@ -56,7 +72,7 @@ enum xsmd_verdict xsmd_parse(const struct xsmd_msg *m, struct xsmd_req *rq, uint
         *status = XSMD_ST_BAD_REQUEST;
         return XSMD_V_REJECT;
     }
-    if ((r.type == XSMD_T_CREATE || r.type == XSMD_T_DESTROY) && !m->control) {
+    if (!m->control && control_only(r.type)) {
         *status = XSMD_ST_NOT_CONTROL;
         return XSMD_V_REFUSE;
     }

@@ -19,7 +19,8 @@
  *      the message is looked at further;
  *   5. an unknown type, or a field the type does not use not zero:
  *      BAD_REQUEST, close;
- *   6. CREATE or DESTROY on a domain's socket: NOT_CONTROL, stays open;
+ *   6. CREATE, DESTROY or a question (EXPLAIN, CLASSES, LABEL, DOMAINS) on
+ *      a domain's socket: NOT_CONTROL, stays open;
  *   7. run it.
  */
 #ifndef XSMD_REQUEST_H

@@ -4,7 +4,6 @@
  * live-socket check, stale sockets), the hypervisor model, the accept loop
  * and a clean stop on SIGTERM/SIGINT.  docs/xsmd.md describes it all.
  */
-#define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -71,7 +70,7 @@ static int read_file(const char *path, void **out, size_t *len)
             nb = realloc(buf, cap);
             if (!nb) {
                 free(buf);
-                fclose(f);
+                (void)fclose(f);
                 return -ENOMEM;
             }
             buf = nb;
@@ -80,7 +79,7 @@ static int read_file(const char *path, void **out, size_t *len)
         n += got;
         if (n > POLICY_MAX) {
             free(buf);
-            fclose(f);
+            (void)fclose(f);
             return -EFBIG;
         }
         if (got == 0)
@@ -88,10 +87,10 @@ static int read_file(const char *path, void **out, size_t *len)
     }
     if (ferror(f)) {
         free(buf);
-        fclose(f);
+        (void)fclose(f);
         return -EIO;
     }
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to lose */
     *out = buf;
     *len = n;
     return 0;
@@ -133,7 +132,7 @@ static bool is_dom_name(const char *s)
 {
     size_t n = 0;
 
-    if (strncmp(s, "dom", 3))
+    if (strncmp(s, "dom", 3) != 0)
         return false;
     for (s += 3; *s; s++, n++)
         if (*s < '0' || *s > '9')
@@ -184,7 +183,7 @@ static const char *claim_dir(struct xsmd *d, int *lockfd, int *err)
         return "cannot read the socket directory";
     }
     while ((e = readdir(dir))) {
-        if (strcmp(e->d_name, "control") && !is_dom_name(e->d_name))
+        if (strcmp(e->d_name, "control") != 0 && !is_dom_name(e->d_name))
             continue;
         snprintf(path, sizeof(path), "%s/%s", d->dir, e->d_name);
         rc = replace_stale(path);
@@ -324,6 +323,7 @@ int main(int argc, char **argv)
     };
     const char *modules = "flask", *flask_mode = NULL, *policy_path = NULL, *why;
     struct hv_config cfg = {0};
+    static char dir[512]; /* the socket directory; sun_path is shorter anyway */
     struct xsmd d = {0};
     struct xsmd_dom *dom0;
     void *policy = NULL;
@@ -343,7 +343,11 @@ int main(int argc, char **argv)
             policy_path = optarg;
             break;
         case 'd':
-            d.dir = strdup(optarg);
+            if (snprintf(dir, sizeof(dir), "%s", optarg) >= (int)sizeof(dir)) {
+                fprintf(stderr, "xsmd: --dir is too long\n");
+                return 2;
+            }
+            d.dir = dir;
             break;
         case 'h':
             usage(stdout);
@@ -357,19 +361,15 @@ int main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    if (flask_mode && strcmp(flask_mode, "enforcing") && strcmp(flask_mode, "permissive") &&
-        strcmp(flask_mode, "late")) {
+    if (flask_mode && strcmp(flask_mode, "enforcing") != 0 &&
+        strcmp(flask_mode, "permissive") != 0 && strcmp(flask_mode, "late") != 0) {
         fprintf(stderr, "xsmd: --flask must be enforcing, permissive or late\n");
         return 2;
     }
     if (!d.dir) {
-        char buf[512];
-
-        xsmd_default_dir(buf, sizeof(buf));
-        d.dir = strdup(buf);
+        xsmd_default_dir(dir, sizeof(dir));
+        d.dir = dir;
     }
-    if (!d.dir)
-        return 1;
 
     /* Signals arrive through signalfd only; every thread inherits the mask. */
     sigemptyset(&sigs);
@@ -377,7 +377,7 @@ int main(int argc, char **argv)
     sigaddset(&sigs, SIGINT);
     sigaddset(&sigs, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    (void)signal(SIGPIPE, SIG_IGN); /* a client gone mid-reply is EPIPE, not death */
     sigfd = signalfd(-1, &sigs, SFD_CLOEXEC);
     d.wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (sigfd < 0 || d.wake_fd < 0) {
@@ -448,6 +448,5 @@ int main(int argc, char **argv)
     close(lockfd);
     close(sigfd);
     close(d.wake_fd);
-    free(d.dir);
     return 0;
 }

@@ -74,7 +74,7 @@ struct xsmd {
 
     struct xsmd_stats stats;
 
-    char *dir;
+    const char *dir;
     int dirfd;
     int wake_fd; /* eventfd: the set of listening sockets changed */
 };
@@ -107,6 +107,13 @@ void xsmd_wake(struct xsmd *d);
 struct xsmd_req;
 struct xsmd_rep;
 bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
+
+/* query.c: the control domain's questions (xsmd_wire.h XSMD_T_EXPLAIN ...);
+ * the result, rp->value as the protocol says. */
+long xsmd_explain(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
+long xsmd_classes(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
+long xsmd_label(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
+long xsmd_domains(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
 
 /* conn.c: the connection's thread (owns c from here on). */
 int xsmd_conn_start(struct xsmd *d, struct xsmd_dom *dom, int fd);

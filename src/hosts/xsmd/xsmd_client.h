@@ -3,7 +3,7 @@
  * A minimal xsmd client: connect to a socket, send one request, read its
  * reply.  Header-only (static functions) so that the LD_PRELOAD bridge,
  * xsm-run and the tests, 64- and 32-bit alike, share one implementation
- * without linking anything.  Needs _GNU_SOURCE or _DEFAULT_SOURCE.
+ * without linking anything.  Needs _GNU_SOURCE (the hosts' meson targets define it).
  */
 #ifndef XSMD_CLIENT_H
 #define XSMD_CLIENT_H
@@ -39,9 +39,12 @@ static inline void xsmd_default_dir(char *buf, size_t cap)
 static inline int xsmd_client_connect(const char *path)
 {
     struct sockaddr_un sa;
-    size_t n = strlen(path);
+    size_t n;
     int fd;
 
+    if (path == NULL)
+        return -EINVAL;
+    n = strlen(path);
     if (n >= sizeof(sa.sun_path))
         return -ENAMETOOLONG;
     memset(&sa, 0, sizeof(sa));

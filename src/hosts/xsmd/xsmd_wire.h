@@ -39,14 +39,36 @@
                            /*   arg2 wanted domid (0: any); flags XSMD_CREATE_* */
 #define XSMD_T_DESTROY 3   /* control only: arg0 domid */
 #define XSMD_T_WHOAMI  4   /* value = domid | XSMD_WHOAMI_COMPAT if 32-bit */
-#define XSMD_T_PRIVCMD 5   /* arg0 hypercall number, arg1..5 its arguments: Linux's */
-                           /*   struct privcmd_hypercall, bytes 16..63 as they are */
+/*
+ * The control domain's questions (docs/xsmd.md, "Questions"): text answers,
+ * one record a line, tab-separated fields, written to arg4 (capacity arg5);
+ * result = the answer's length, or -ERANGE with value = the length needed.
+ */
+#define XSMD_T_EXPLAIN 5 /* arg0 ssid, arg1 tsid, arg2 class, arg3 perms (0: all) */
+#define XSMD_T_CLASSES 6 /* arg0 name address, arg1 name length (0: every class) */
+#define XSMD_T_LABEL   7 /* nr XSMD_LABEL_*, arg0 value or path address, arg1 path length; */
+                         /*   value = the SID (no text answer, arg4/arg5 0) */
+#define XSMD_T_DOMAINS 8 /* the domains with a socket */
+#define XSMD_T_PRIVCMD 9 /* arg0 hypercall number, arg1..5 its arguments: Linux's */
+                         /*   struct privcmd_hypercall, bytes 16..63 as they are */
 
 #define XSMD_CREATE_32BIT  0x1U /* the new domain uses the compat (32-bit) ABI */
 #define XSMD_WHOAMI_COMPAT 0x10000U
 
 /* Longest label XSMD_T_CREATE reads from the caller. */
 #define XSMD_LABEL_MAX 4096U
+/* Longest class name (XSMD_T_CLASSES) and device-tree path (XSMD_T_LABEL). */
+#define XSMD_NAME_MAX 256U
+#define XSMD_PATH_MAX 4096U
+/* Longest text answer. */
+#define XSMD_ANSWER_MAX (16U << 20)
+
+/* XSMD_T_LABEL kinds: Xen's OCON_* numbers, and a device-tree path. */
+#define XSMD_LABEL_PIRQ       1
+#define XSMD_LABEL_IOPORT     2
+#define XSMD_LABEL_IOMEM      3
+#define XSMD_LABEL_PCI        4
+#define XSMD_LABEL_DEVICETREE 5
 
 /* Reply status: anything but OK means 'result' is meaningless. */
 #define XSMD_ST_OK            0
@@ -111,7 +133,7 @@ static inline void xsmd_encode_req(uint8_t out[XSMD_REQ_SIZE], const struct xsmd
     xsmd_put32(out + 8, r->nr);
     xsmd_put32(out + 12, r->flags);
     for (unsigned i = 0; i < XSMD_NR_ARGS; i++)
-        xsmd_put64(out + 16 + 8 * i, r->arg[i]);
+        xsmd_put64(out + 16 + 8 * (size_t)i, r->arg[i]);
 }
 
 /*
@@ -128,7 +150,7 @@ static inline int xsmd_decode_req(const uint8_t in[XSMD_REQ_SIZE], struct xsmd_r
     r->nr = xsmd_get32(in + 8);
     r->flags = xsmd_get32(in + 12);
     for (unsigned i = 0; i < XSMD_NR_ARGS; i++)
-        r->arg[i] = xsmd_get64(in + 16 + 8 * i);
+        r->arg[i] = xsmd_get64(in + 16 + 8 * (size_t)i);
     return XSMD_ST_OK;
 }
 

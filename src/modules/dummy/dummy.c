@@ -18,7 +18,7 @@
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 #define XSM_HOOK(name, ACTION, SRC, TGT, PARAMS, ARGS)                                             \
-    static int dummy_##name(struct xsm_instance *mi, struct xsm_domain *cur XSM_UNPAREN PARAMS)    \
+    static int dummy_##name(struct xsm_instance *mi, struct xsm_domain *cur XSM_PARAMS(PARAMS))    \
     {                                                                                              \
         return xsm_default_action(XSM_ACT_##ACTION, SRC, TGT);                                     \
     }

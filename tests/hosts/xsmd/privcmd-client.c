@@ -20,7 +20,6 @@
  *   exec              a new image using the inherited descriptor
  *   fd:N              use descriptor N from now on (after exec)
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>

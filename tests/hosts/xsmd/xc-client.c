@@ -14,7 +14,6 @@
  *   access SCON TCON CLASS REQ | cachestats | hashstats | policyvers
  *   getthreshold | setthreshold N | relabel DOMID SID
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>

@@ -15,7 +15,6 @@
  *   hypercall NR [A0..A5] | privcmd OP [A0..A4] | privcmd-getenforce | exec-self COMMAND...
  * SOCKET "fd:N" uses an inherited connection (exec-self).
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -154,7 +153,7 @@ static void raw(const char *kind)
         xsmd_put16(msg + 6, XSMD_T_HYPERCALL);
         xsmd_put32(msg + 8, 17);
         xsmd_put32(msg + 12, 1);
-    } else if (strcmp(kind, "fds")) {
+    } else if (strcmp(kind, "fds") != 0) {
         die("unknown raw kind", EINVAL);
     }
     /* An empty message can carry descriptors too. */
@@ -179,7 +178,7 @@ static void raw(const char *kind)
         die("sendmsg", errno);
     n = recv(conn, in, sizeof(in), 0);
     if (n == (ssize_t)XSMD_REP_SIZE) {
-        struct xsmd_rep rp;
+        struct xsmd_rep rp = {0};
         struct timeval tv = {5, 0};
 
         if (xsmd_decode_rep(in, &rp))
@@ -197,7 +196,7 @@ static void raw(const char *kind)
 static void fork_share(void)
 {
     struct xsmd_req rq = {XSMD_T_WHOAMI, 0, 0, {0}};
-    struct xsmd_rep rp;
+    struct xsmd_rep rp = {0};
     int st, rc;
     pid_t pid;
 
@@ -209,13 +208,14 @@ static void fork_share(void)
         /* The child uses the connection its parent made. */
         rc = xsmd_client_call(conn, &rq, &rp);
         printf("fork-share: child %s status %u\n", rc ? strerror(-rc) : "reply",
-               rc ? 0 : rp.status);
+               rc ? 0U : (unsigned)rp.status);
         fflush(stdout);
         _exit(0);
     }
     waitpid(pid, &st, 0);
     rc = xsmd_client_call(conn, &rq, &rp);
-    printf("fork-share: parent %s status %u\n", rc ? strerror(-rc) : "reply", rc ? 0 : rp.status);
+    printf("fork-share: parent %s status %u\n", rc ? strerror(-rc) : "reply",
+           rc ? 0U : (unsigned)rp.status);
 }
 
 static double now(void)
@@ -254,7 +254,7 @@ int main(int argc, char **argv)
         memset(&op, 0, sizeof(op));
         if (!strcmp(c, "whoami")) {
             struct xsmd_req rq = {XSMD_T_WHOAMI, 0, 0, {0}};
-            struct xsmd_rep rp;
+            struct xsmd_rep rp = {0};
             int rc = xsmd_client_call(conn, &rq, &rp);
 
             if (rc)
@@ -378,11 +378,11 @@ int main(int argc, char **argv)
             printf("efault-handle: %" PRId64 "\n", flask(&op, FLASK_CONTEXT_TO_SID));
         } else if (!strcmp(c, "create")) {
             struct xsmd_req rq = {XSMD_T_CREATE, 0, 0, {0}};
-            struct xsmd_rep rp;
+            struct xsmd_rep rp = {0};
             int rc;
 
             NEED(2);
-            if (strcmp(argv[i + 1], "-")) {
+            if (strcmp(argv[i + 1], "-") != 0) {
                 rq.arg[0] = (uint64_t)(uintptr_t)argv[i + 1];
                 rq.arg[1] = strlen(argv[i + 1]);
             }
@@ -394,7 +394,7 @@ int main(int argc, char **argv)
             i += 2;
         } else if (!strcmp(c, "destroy")) {
             struct xsmd_req rq = {XSMD_T_DESTROY, 0, 0, {0}};
-            struct xsmd_rep rp;
+            struct xsmd_rep rp = {0};
             int rc;
 
             NEED(1);
@@ -451,7 +451,7 @@ int main(int argc, char **argv)
              * of this image's memory (it does so when it accepts).
              */
             struct xsmd_req rq = {XSMD_T_WHOAMI, 0, 0, {0}};
-            struct xsmd_rep rp;
+            struct xsmd_rep rp = {0};
             char fdarg[16];
             char **nargv = calloc((size_t)argc, sizeof(*nargv));
 

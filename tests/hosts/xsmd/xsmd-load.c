@@ -43,7 +43,6 @@
  * Prints a summary; exit 0 if there was no error, 1 otherwise, 2 for bad
  * usage.  Whether the daemon survived is the caller's check.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -459,7 +458,7 @@ static void malform(struct slot *s, unsigned i, uint64_t *rs)
         want = XSMD_ST_BAD_VERSION;
         break;
     case M_TYPE:
-        xsmd_put16(m + 6, (uint16_t)(rnd(rs) % 0xfffb + 5)); /* 5..0xffff */
+        xsmd_put16(m + 6, (uint16_t)(rnd(rs) % 0xfff6 + 10)); /* 10..0xffff */
         break;
     case M_FIELD:
         unused_field(m, rs);

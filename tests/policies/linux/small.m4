@@ -7,6 +7,7 @@
 #
 #   m4 -D enable_mls     MLS variant
 #   m4 -D with_xperms    allowxperm rules (needs version >= 30)
+#   m4 -D with_glblub    (with enable_mls) default_range glblub (needs version >= 32)
 divert(-1)
 define(`mls_ctx', `ifdef(`enable_mls', `:$1')')
 define(`ctx', `$1`'mls_ctx(ifelse(`$2', `', `s0', `$2'))')
@@ -46,6 +47,9 @@ default_type chr_file target;
 ifdef(`enable_mls', `
 default_range file target low;
 default_range dir source low-high;
+default_range chr_file source low;
+default_range tcp_socket target high;
+ifdef(`with_glblub', `default_range fd glblub;')
 ')
 
 ifdef(`enable_mls', `

@@ -301,6 +301,8 @@ static void test_contexts(void)
             "system_u:vm_r:dom0_t:s0",           /* role lacks the type */
             "system_u:system_r:dom0_t:s0:c2.c1", /* reversed category range */
             "system_u:system_r:dom0_t:s0:",      /* empty category list */
+            "system_u:system_r:dom0_t:s0:c9",    /* no such category */
+            "system_u:system_r:dom0_t:s0:c0,",   /* nothing after the comma */
             "nouser:system_r:dom0_t:s0",         "system_u:system_r",
         };
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -734,6 +736,10 @@ static void test_unloaded(void)
     ss_sid s;
     CHECK(ss_compute_av(ss, 1, 1, 1, &d) == -ENODATA);
     CHECK(ss_context_to_sid(ss, "a:b:c", 5, &s) == -ENODATA);
+    size_t len = 0;
+    CHECK(ss_sid_to_context(ss, 1, NULL, 0, &len) == -ENODATA);
+    CHECK(ss_transition_sid(ss, 1, 1, 1, &s) == -ENODATA);
+    CHECK(ss_validate_transition(ss, 1, 1, 1, 1) == -ENODATA);
     CHECK(ss_bool_commit(ss) == -ENODATA);
     CHECK(ss_load_policy(ss, NULL, 0) == -EINVAL);
     ss_destroy(ss);
@@ -784,7 +790,8 @@ static void test_escaped_messages(void)
     memcpy(bad, img, len);
     for (size_t i = 0; i + 6 <= len; i++)
         if (!memcmp(bad + i, "dom0_t", 6) || !memcmp(bad + i, "domU_t", 6)) {
-            memcpy(bad + i, "d\n\x1b[1m", 6);
+            /* Same length as the names it replaces, inside a binary policy: no NUL. */
+            memcpy(bad + i, "d\n\x1b[1m", 6); /* NOLINT(bugprone-not-null-terminated-result) */
             hits++;
         }
     CHECK(hits == 2);
@@ -846,6 +853,106 @@ static void test_debian(void)
     }
 }
 
+/*
+ * The *_sid_mapped calls translate the caller's class value as
+ * ss_compute_av_mapped does (the unmapped call on the policy's value gives
+ * the same SID; a value beyond the map is -EINVAL), and
+ * ss_semantics_in_use resolves AUTO by the loaded policy's target.
+ */
+static void test_mapped_sids_and_semantics(void)
+{
+    static const char *const ev_perms[] = {"send", "bind", NULL};
+    static const char *const dom_perms[] = {"create", NULL};
+    const struct ss_class_map map[] = {{"domain", dom_perms}, {"event", ev_perms}};
+    struct ss_config cfg = {.map = map, .nmap = 2};
+    size_t len, len2;
+    unsigned char *img = build("-D XEN_OCON", "-t xen -c 30", &len);
+    unsigned char *sel = build("", "-c 30", &len2);
+    CHECK(img != NULL && sel != NULL);
+    if (img == NULL || sel == NULL) {
+        free(img);
+        free(sel);
+        return;
+    }
+    ss_ctx *ss;
+    CHECK(ss_create(&ss, &cfg) == 0);
+    CHECK(ss_semantics_in_use(ss) == SS_SEM_AUTO); /* nothing loaded yet */
+    CHECK(ss_load_policy(ss, img, len) == 0);
+    CHECK(ss_semantics_in_use(ss) == SS_SEM_XEN);
+    ss_sid d0 = sid(ss, "system_u:system_r:dom0_t"), du = sid(ss, "system_u:system_r:domU_t");
+    uint16_t ev = ss_class_value(ss, "event"), dom = ss_class_value(ss, "domain");
+    CHECK(ev != 0 && dom != 0);
+    ss_sid a = 0, b = 0;
+    /* type_transition dom0_t domU_t:event domU_t */
+    CHECK(ss_transition_sid_mapped(ss, d0, du, 2, &a) == 0);
+    CHECK(strcmp(ctx_of(ss, a), "system_u:object_r:domU_t") == 0);
+    int (*const calls[][2])(ss_ctx *, ss_sid, ss_sid, uint16_t, ss_sid *) = {
+        {ss_transition_sid_mapped, ss_transition_sid},
+        {ss_member_sid_mapped, ss_member_sid},
+        {ss_change_sid_mapped, ss_change_sid},
+    };
+    for (size_t k = 0; k < 3; k++) {
+        a = b = 0;
+        CHECK(calls[k][0](ss, d0, du, 2, &a) == 0 && calls[k][1](ss, d0, du, ev, &b) == 0);
+        CHECK(a != 0 && a == b);
+        CHECK(calls[k][0](ss, du, d0, 1, &a) == 0 && calls[k][1](ss, du, d0, dom, &b) == 0);
+        CHECK(a == b);
+        CHECK(calls[k][0](ss, d0, du, 3, &a) == -EINVAL); /* beyond the map */
+        CHECK(calls[k][0](ss, d0, du, 0, &a) == -EINVAL);
+    }
+    ss_destroy(ss);
+    CHECK(ss_semantics_in_use(NULL) == SS_SEM_AUTO);
+    /* AUTO and an SE Linux policy: libsepol's semantics */
+    CHECK(ss_create(&ss, NULL) == 0);
+    CHECK(ss_load_policy(ss, sel, len2) == 0);
+    CHECK(ss_semantics_in_use(ss) == SS_SEM_SELINUX);
+    ss_destroy(ss);
+    /* asked for explicitly: kept whatever the policy */
+    struct ss_config xen = {.semantics = SS_SEM_XEN};
+    CHECK(ss_create(&ss, &xen) == 0);
+    CHECK(ss_semantics_in_use(ss) == SS_SEM_XEN);
+    CHECK(ss_load_policy(ss, sel, len2) == 0);
+    CHECK(ss_semantics_in_use(ss) == SS_SEM_XEN);
+    ss_destroy(ss);
+    free(img);
+    free(sel);
+}
+
+/*
+ * A type's bounds chain may have at most 3 links, as Xen's (and Linux's)
+ * loader demands: 4 links, or a loop, refuse the whole policy.  Access
+ * checks recompute with the bounding types recursively, so the limit is
+ * also what keeps that recursion shallow.
+ */
+static void test_bounds_depth(void)
+{
+    size_t len;
+    unsigned char *img = build("-D XEN_OCON -D BOUNDS3", "-t xen -c 30", &len);
+    CHECK(img != NULL);
+    if (img) {
+        ss_ctx *ss = loaded(img, len, NULL);
+        CHECK(ss != NULL);
+        if (ss) {
+            /* no rule names the chain's types: nothing allowed, but computable */
+            CHECK(allowed(ss, "system_u:system_r:bnd0_t", "system_u:system_r:bnd0_t", "event") ==
+                  0);
+            ss_destroy(ss);
+        }
+        free(img);
+    }
+    img = build("-D XEN_OCON -D BOUNDS3 -D BOUNDS4", "-t xen -c 30", &len);
+    CHECK(img != NULL);
+    if (img) {
+        ss_ctx *ss;
+        CHECK(ss_create(&ss, NULL) == 0);
+        CHECK(ss_load_policy(ss, img, len) == -EINVAL);
+        CHECK(!ss_policy_loaded(ss));
+        CHECK(strstr(ss_last_error(ss), "bnd0_t") != NULL);
+        ss_destroy(ss);
+        free(img);
+    }
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -876,6 +983,8 @@ int main(int argc, char **argv)
     test_prepolicy_labels();
     test_escaped_messages();
     test_debian();
+    test_bounds_depth();
+    test_mapped_sids_and_semantics();
     char cmd[128];
     snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
     if (system(cmd) != 0)

@@ -136,6 +136,10 @@ static xsm_ctx *make(const char *mode, const void *pol, size_t len)
         return NULL;
     mi = xsm_find_active(x, XSM_MODULE_FLASK);
     CHECK(mi != NULL);
+    if (mi == NULL) { /* a failure to report, not a crash */
+        xsm_destroy(x);
+        return NULL;
+    }
     /* Labels of this instance (owner), made by hand. */
     sec0 = (struct flask_domain_sec){.sid = SECINITSID_DOM0,
                                      .self_sid = SECINITSID_DOM0,
@@ -329,7 +333,8 @@ static long dt_op(xsm_ctx *x, struct xsm_domain *cur, uint32_t sid, const char *
     struct xsm_op_devicetree_label dl = {.sid = sid, .length = len, .path = STRADDR};
 
     op_init(&o, FLASK_DEVICETREE_LABEL);
-    if (path != NULL)
+    /* the op carries the length: no NUL on purpose */
+    if (path != NULL) /* NOLINTNEXTLINE(bugprone-not-null-terminated-result) */
         memcpy(gmem + (STRADDR - GBASE), path, strlen(path));
     xsm_op_put_devicetree_label(o.b, guest.compat, &dl);
     return do_op(x, cur, &o);

@@ -6,6 +6,8 @@
 #   EXTRA_T  a type extra_t in role system_r
 #   NO_VM_DOMU  role vm_r without domU_t
 #   WITH_PORTCON, WITH_GENFS, WITH_COMMON  features Xen 4.17's reader refuses
+#   BOUNDS3  types bnd0_t..bnd3_t, each bounded by the next: a chain of 3 links
+#   BOUNDS4  (with BOUNDS3) bnd4_t bounds bnd3_t: 4 links from bnd0_t
 define(`L', ifdef(`WITH_MLS', `:s0', `'))dnl
 class xen
 class domain
@@ -39,6 +41,19 @@ type dom0_t, domain_type;
 type domU_t, domain_type;
 type unlabeled_t;
 ifdef(`EXTRA_T', `type extra_t;')
+ifdef(`BOUNDS3', `
+type bnd0_t;
+type bnd1_t;
+type bnd2_t;
+type bnd3_t;
+typebounds bnd1_t bnd0_t;
+typebounds bnd2_t bnd1_t;
+typebounds bnd3_t bnd2_t;
+')
+ifdef(`BOUNDS4', `
+type bnd4_t;
+typebounds bnd4_t bnd3_t;
+')
 bool guest_send false;
 ifdef(`WITH_EXTRA', `bool extra_bool true;')
 allow dom0_t xen_t:xen { settime readconsole };
@@ -56,6 +71,8 @@ role system_r;
 role vm_r;
 role system_r types { xen_t dom0_t unlabeled_t domU_t };
 ifdef(`EXTRA_T', `role system_r types extra_t;')
+ifdef(`BOUNDS3', `role system_r types { bnd0_t bnd1_t bnd2_t bnd3_t };')
+ifdef(`BOUNDS4', `role system_r types bnd4_t;')
 ifdef(`NO_VM_DOMU', `role vm_r types xen_t;', `role vm_r types { domU_t };')
 allow system_r vm_r;
 ifdef(`WITH_MLS', `user system_u roles { system_r vm_r } level s0 range s0 - s1:c0.c3;',
