@@ -191,7 +191,7 @@ static void call_raw(struct calls *c, xen_flask_op_t *op, long want)
 static void call_bare(struct calls *c, void *op, uint32_t flags)
 {
     struct xsmd_req rq = {XSMD_T_HYPERCALL, 27, flags, {(uint64_t)(uintptr_t)op}};
-    struct xsmd_rep rp;
+    struct xsmd_rep rp = {0};
 
     if (xsmd_client_call(c->bare, &rq, &rp) || rp.status)
         bad_result("bare request", -1);
@@ -337,7 +337,7 @@ static pid_t spawn_worker(char *const argv[], int in, int out)
         die("calloc");
     n = 0;
     for (char **e = environ; *e; e++)
-        if (strncmp(*e, "LD_PRELOAD=", 11) && strncmp(*e, "XSM_SOCKET=", 11))
+        if (strncmp(*e, "LD_PRELOAD=", 11) != 0 && strncmp(*e, "XSM_SOCKET=", 11) != 0)
             env[n++] = *e;
     env[n++] = preload;
     env[n++] = xsmd_sock;
@@ -475,8 +475,8 @@ static void usage(void)
 
 int main(int argc, char **argv)
 {
-    const char *xsmd = getenv("BENCH_XSMD") ? getenv("BENCH_XSMD") : BENCH_XSMD;
-    const char *lib = getenv("BENCH_PRIVCMD") ? getenv("BENCH_PRIVCMD") : BENCH_PRIVCMD;
+    const char *xsmd = getenv("BENCH_XSMD");
+    const char *lib = getenv("BENCH_PRIVCMD");
     static const int clients[] = {1, 2, 8, 64};
     double lat[NCASES] = {0}, ratio[NRATIOS] = {0};
     char *largv[] = {self,      "--worker", "latency", xsmd_sock + strlen("XSM_SOCKET="),
@@ -507,6 +507,10 @@ int main(int argc, char **argv)
     }
     if (calls < 1 || rounds < 1 || rounds > MAX_ROUNDS || tput_total < 1)
         usage();
+    if (!xsmd)
+        xsmd = BENCH_XSMD;
+    if (!lib)
+        lib = BENCH_PRIVCMD;
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (readlink("/proc/self/exe", self, sizeof(self) - 1) < 0)
         die("/proc/self/exe");

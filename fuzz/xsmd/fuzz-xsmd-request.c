@@ -120,6 +120,17 @@ static enum xsmd_verdict spec_verdict(const uint8_t *b, size_t len, unsigned f, 
     return XSMD_V_RUN;
 }
 
+/* Field by field: the struct has padding, whose bytes say nothing. */
+static bool req_equal(const struct xsmd_req *a, const struct xsmd_req *b)
+{
+    if (a->type != b->type || a->nr != b->nr || a->flags != b->flags)
+        return false;
+    for (unsigned i = 0; i < XSMD_NR_ARGS; i++)
+        if (a->arg[i] != b->arg[i])
+            return false;
+    return true;
+}
+
 static void check_request(const uint8_t *data, size_t len, unsigned f)
 {
     uint8_t *copy = malloc(len ? len : 1), again[XSMD_REQ_SIZE];
@@ -147,11 +158,11 @@ static void check_request(const uint8_t *data, size_t len, unsigned f)
         xsmd_encode_req(again, &rq);
         require(len == XSMD_REQ_SIZE && memcmp(again, data, XSMD_REQ_SIZE) == 0);
     } else {
-        require(memcmp(&rq, &poison, sizeof(rq)) == 0);
+        require(req_equal(&rq, &poison)); /* not written */
     }
     rq2 = poison;
     v2 = xsmd_parse(&m, &rq2, &st2);
-    require(v2 == v && st2 == st && memcmp(&rq2, &rq, sizeof(rq)) == 0);
+    require(v2 == v && st2 == st && req_equal(&rq2, &rq));
     free(copy);
 }
 

@@ -203,7 +203,7 @@ static bool is_privcmd_fd(int fd)
         return false;
     snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
     n = readlink(path, link, sizeof(link));
-    if (n != (ssize_t)sizeof(MEMFD_LINK) - 1 || memcmp(link, MEMFD_LINK, (size_t)n))
+    if (n != (ssize_t)sizeof(MEMFD_LINK) - 1 || memcmp(link, MEMFD_LINK, (size_t)n) != 0)
         return false;
     remember(fd, &st);
     return true;

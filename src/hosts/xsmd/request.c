@@ -24,8 +24,7 @@ static bool fields_ok(const struct xsmd_req *rq)
         return rq->nr == 0 && rq->flags == 0 && zero_args(rq, 1);
     case XSMD_T_WHOAMI:
         return rq->nr == 0 && rq->flags == 0 && zero_args(rq, 0);
-    case XSMD_T_PRIVCMD:
-        return rq->nr == 0 && rq->flags == 0;
+    case XSMD_T_PRIVCMD: /* arg0..5 */
     case XSMD_T_EXPLAIN:
         return rq->nr == 0 && rq->flags == 0;
     case XSMD_T_CLASSES:

@@ -170,6 +170,10 @@ int main(int argc, char **argv)
             char fdarg[16], **nargv = calloc((size_t)argc + 1, sizeof(*nargv));
             int fd = privcmd();
 
+            if (!nargv) {
+                printf("FATAL calloc\n");
+                return 1;
+            }
             getenforce_on(fd, &op, &hc);
             snprintf(fdarg, sizeof(fdarg), "fd:%d", fd);
             nargv[0] = argv[0];
@@ -179,6 +183,7 @@ int main(int argc, char **argv)
             fcntl(fd, F_SETFD, 0);
             execv("/proc/self/exe", nargv);
             printf("FATAL exec: %s\n", strerror(errno));
+            free(nargv);
             return 1;
         } else {
             printf("FATAL unknown command %s\n", c);

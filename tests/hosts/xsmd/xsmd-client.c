@@ -468,7 +468,7 @@ int main(int argc, char **argv)
         } else if (!strcmp(c, "privcmd") || !strcmp(c, "privcmd-getenforce")) {
             /* A privcmd_hypercall as the bridge sends it: op, then five arguments. */
             struct xsmd_req rq = {XSMD_T_PRIVCMD, 0, 0, {0}};
-            struct xsmd_rep rp;
+            struct xsmd_rep rp = {0};
             unsigned k = 0;
             int rc;
 

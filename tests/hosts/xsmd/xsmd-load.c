@@ -651,6 +651,7 @@ int main(int argc, char **argv)
     pids = calloc(cfg.clients, sizeof(*pids));
     if (cfg.sh == MAP_FAILED || !pids) {
         perror("xsmd-load");
+        free(pids);
         return 1;
     }
 
@@ -664,6 +665,7 @@ int main(int argc, char **argv)
         if (pids[i] < 0) {
             perror("xsmd-load: fork");
             atomic_store(&cfg.sh->stop, 1);
+            free(pids);
             return 1;
         }
         if (pids[i] == 0) {
