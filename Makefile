@@ -60,6 +60,7 @@ bench:
 	@$(MAKE) --no-print-directory build
 	$(BUILD)/bench-ss
 	$(BUILD)/bench-flask
+	$(BUILD)/bench-xsmd
 
 fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')

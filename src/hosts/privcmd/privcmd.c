@@ -17,9 +17,10 @@
  *  any other privcmd ioctl (IOCTL_PRIVCMD_UNIMPLEMENTED, DM_OP, MMAP*,
  *      RESTRICT, ...)                               -1, ENOTTY
  *
- * A privcmd descriptor is recognised by what it is (its /proc/self/fd link
- * names the memfd), not by a table of numbers, so close() needs no hook
- * and a descriptor that was dup'ed, inherited or passed along still works.
+ * A privcmd descriptor is recognised by what it is (its file: one the
+ * bridge made, or whose /proc/self/fd link names the memfd), not by a table
+ * of numbers, so close() needs no hook and a descriptor that was dup'ed,
+ * inherited or passed along still works.
  *
  * The connection belongs to the process that opened it (xsmd refuses a
  * request from any other process), so a child after fork() opens its own
@@ -37,6 +38,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +50,12 @@
 
 #include "xsmd_client.h"
 
+/* The PRIVCMD request carries the caller's struct as it is: the wire is
+ * little-endian, so the host must be too (x86 and Arm, where privcmd is). */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "libxsm-privcmd sends struct privcmd_hypercall as it is: little-endian hosts only"
+#endif
+
 /* Linux's privcmd interface (include/uapi/xen/privcmd.h), by value. */
 #define PRIVCMD_IOCTL_TYPE      'P'
 #define IOCTL_PRIVCMD_HYPERCALL 0x305000UL /* _IOC(_IOC_NONE, 'P', 0, 48) */
@@ -56,11 +64,30 @@
 #define MEMFD_NAME "xsm-privcmd"
 #define MEMFD_LINK "/memfd:" MEMFD_NAME " (deleted)"
 
+/*
+ * Recognising a privcmd descriptor on every ioctl by its /proc/self/fd link
+ * costs a path walk in procfs (about 0.85 us here, a third of a round trip).
+ * So the files the bridge knows to be privcmd memfds are remembered by
+ * device and inode, and an ioctl's descriptor is checked with one fstat();
+ * the link is read only for a descriptor not seen before (one inherited
+ * across exec, say), and remembered if it is one.  The bridge keeps a
+ * descriptor of each remembered file open ('pin', close-on-exec), so the
+ * file cannot be freed and its inode number handed to another file while
+ * it is remembered.  Readers take no lock: an entry is written before
+ * 'nknown' is raised past it (release), and read after (acquire).
+ */
+#define KNOWN_MAX 16
+
+struct known_file {
+    _Atomic uint64_t dev, ino;
+};
+
 static struct {
     pthread_mutex_t lock;
-    int fd;      /* connection to xsmd, -1 if none */
-    pid_t owner; /* the process that connected it */
-} shim = {PTHREAD_MUTEX_INITIALIZER, -1, 0};
+    int fd; /* this process's connection to xsmd, -1 if none */
+    _Atomic unsigned nknown;
+    struct known_file known[KNOWN_MAX];
+} shim = {.lock = PTHREAD_MUTEX_INITIALIZER, .fd = -1};
 
 typedef int (*open_fn)(const char *, int, ...);
 typedef int (*openat_fn)(int, const char *, int, ...);
@@ -103,23 +130,83 @@ static enum node node_of(int dirfd, const char *path)
     return NODE_OTHER;
 }
 
-/* The connection of this process (shim.lock held); -errno if none. */
+/*
+ * The connection of this process (shim.lock held); -errno if none.  A child
+ * made by fork() drops the one it inherited in the fork handler below.  A
+ * child made some other way (the raw clone system call) still holds its
+ * parent's: xsmd answers WRONG_PROCESS without running the request, and
+ * hypercall() then calls drop_connection_locked() and tries again once.
+ */
 static int connection_locked(void)
 {
-    pid_t me = getpid();
     int fd;
 
-    if (shim.fd >= 0 && shim.owner == me)
+    if (shim.fd >= 0)
         return shim.fd;
-    if (shim.fd >= 0) /* inherited across fork: the parent's, not ours */
-        close(shim.fd);
-    shim.fd = -1;
+    if (!active())
+        return -ENOENT; /* unset since the descriptor was opened */
     fd = xsmd_client_connect(getenv("XSM_SOCKET"));
     if (fd < 0)
         return fd;
     shim.fd = fd;
-    shim.owner = me;
     return fd;
+}
+
+static void drop_connection_locked(void)
+{
+    if (shim.fd >= 0)
+        close(shim.fd);
+    shim.fd = -1;
+}
+
+static bool known(const struct stat *st)
+{
+    unsigned n = atomic_load_explicit(&shim.nknown, memory_order_acquire);
+
+    for (unsigned i = 0; i < n; i++)
+        if (atomic_load_explicit(&shim.known[i].ino, memory_order_relaxed) == st->st_ino &&
+            atomic_load_explicit(&shim.known[i].dev, memory_order_relaxed) == st->st_dev)
+            return true;
+    return false;
+}
+
+/* Remember fd's file as a privcmd one, if there is room (a pin is kept). */
+static void remember(int fd, const struct stat *st)
+{
+    unsigned n;
+    int pin;
+
+    pthread_mutex_lock(&shim.lock);
+    n = atomic_load_explicit(&shim.nknown, memory_order_relaxed);
+    if (n < KNOWN_MAX && !known(st)) {
+        pin = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+        if (pin >= 0) {
+            atomic_store_explicit(&shim.known[n].dev, st->st_dev, memory_order_relaxed);
+            atomic_store_explicit(&shim.known[n].ino, st->st_ino, memory_order_relaxed);
+            atomic_store_explicit(&shim.nknown, n + 1, memory_order_release);
+        }
+    }
+    pthread_mutex_unlock(&shim.lock);
+}
+
+static bool is_privcmd_fd(int fd)
+{
+    char path[48], link[sizeof(MEMFD_LINK) + 1];
+    struct stat st;
+    ssize_t n;
+
+    if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+        return false;
+    if (known(&st))
+        return true; /* made or seen by the bridge: XSM_SOCKET was set then */
+    if (!active())
+        return false;
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    n = readlink(path, link, sizeof(link));
+    if (n != (ssize_t)sizeof(MEMFD_LINK) - 1 || memcmp(link, MEMFD_LINK, (size_t)n) != 0)
+        return false;
+    remember(fd, &st);
+    return true;
 }
 
 static int open_privcmd(int flags)
@@ -136,6 +223,12 @@ static int open_privcmd(int flags)
         return -1;
     }
     fd = memfd_create(MEMFD_NAME, (flags & O_CLOEXEC) ? MFD_CLOEXEC : 0);
+    if (fd >= 0) {
+        struct stat st;
+
+        if (fstat(fd, &st) == 0)
+            remember(fd, &st);
+    }
     return fd;
 }
 
@@ -282,16 +375,6 @@ int __openat64_2(int dirfd, const char *path, int flags)
     return real(dirfd, path, flags);
 }
 
-static bool is_privcmd_fd(int fd)
-{
-    char path[48], link[sizeof(MEMFD_LINK) + 1];
-    ssize_t n;
-
-    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-    n = readlink(path, link, sizeof(link));
-    return n == (ssize_t)sizeof(MEMFD_LINK) - 1 && !memcmp(link, MEMFD_LINK, (size_t)n);
-}
-
 /* What the kernel's ioctl returns for a hypercall result. */
 static int driver_result(int64_t r)
 {
@@ -302,43 +385,71 @@ static int driver_result(int64_t r)
     return (int)r;
 }
 
+/*
+ * One PRIVCMD round trip (docs/xsmd.md).  The request's bytes 16..63 are the
+ * caller's struct privcmd_hypercall as it is, so the message is sent from
+ * two pieces and the kernel copies the struct out of the caller's memory as
+ * it sends: a bad pointer fails the send with EFAULT, as the driver's
+ * copy_from_user fails, and nothing is sent (the connection is intact).
+ * No separate read of the caller's memory, no copy.  0 with *rp filled,
+ * -EFAULT, or another -errno if the connection failed.
+ */
+static int privcmd_call(int fd, void *arg, struct xsmd_rep *rp)
+{
+    uint8_t head[16] = {0}, in[XSMD_REP_SIZE + 1];
+    struct iovec iov[2] = {{head, sizeof(head)}, {arg, PRIVCMD_HYPERCALL_SIZE}};
+    struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
+    ssize_t n;
+
+    xsmd_put32(head, XSMD_MAGIC);
+    xsmd_put16(head + 4, XSMD_VERSION);
+    xsmd_put16(head + 6, XSMD_T_PRIVCMD);
+    do
+        n = sendmsg(fd, &mh, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    if (n != XSMD_REQ_SIZE)
+        return -EPROTO;
+    do
+        n = recv(fd, in, sizeof(in), 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return -errno;
+    if (n != (ssize_t)XSMD_REP_SIZE || xsmd_decode_rep(in, rp))
+        return -EPROTO;
+    return 0;
+}
+
 static int hypercall(void *arg)
 {
-    uint8_t raw[PRIVCMD_HYPERCALL_SIZE];
-    struct iovec local = {raw, sizeof(raw)}, remote = {arg, sizeof(raw)};
-    uint64_t args[XSMD_NR_ARGS] = {0};
-    uint64_t op;
-    unsigned status = 0;
-    int64_t r = 0;
+    struct xsmd_rep rp = {0, 0, 0};
     int fd, rc;
 
-    /* As the driver's copy_from_user: a bad pointer is EFAULT, not a crash. */
-    if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)sizeof(raw)) {
+    pthread_mutex_lock(&shim.lock);
+    for (int tries = 0;; tries++) {
+        fd = connection_locked();
+        rc = fd < 0 ? fd : privcmd_call(fd, arg, &rp);
+        if (rc == 0 && rp.status == XSMD_ST_WRONG_PROCESS && tries == 0) {
+            drop_connection_locked(); /* our parent's (see connection_locked) */
+            continue;
+        }
+        break;
+    }
+    if (rc < 0 && rc != -EFAULT)
+        drop_connection_locked(); /* the daemon went away; the next call reconnects */
+    pthread_mutex_unlock(&shim.lock);
+    if (rc == -EFAULT) {
         errno = EFAULT;
         return -1;
     }
-    memcpy(&op, raw, 8);
-    for (unsigned i = 0; i < 5; i++)
-        memcpy(&args[i], raw + 8 + 8 * (size_t)i, 8);
-    if (op > UINT32_MAX)
-        return driver_result(-ENOSYS);
-
-    pthread_mutex_lock(&shim.lock);
-    fd = connection_locked();
-    rc = fd < 0 ? fd : xsmd_client_hypercall(fd, (uint32_t)op, args, &r, &status);
-    if (rc < 0 && fd >= 0) {
-        /* The daemon went away: drop the connection; the next call reconnects. */
-        close(shim.fd);
-        shim.fd = -1;
-    }
-    pthread_mutex_unlock(&shim.lock);
     if (rc < 0) {
         errno = EIO;
         return -1;
     }
-    switch (status) {
+    switch (rp.status) {
     case XSMD_ST_OK:
-        return driver_result(r);
+        return driver_result(rp.result);
     case XSMD_ST_NO_DOMAIN:
         errno = ESRCH; /* the domain this process was has been destroyed */
         return -1;
@@ -357,7 +468,7 @@ int ioctl(int fd, unsigned long request, ...)
     va_start(ap, request);
     arg = va_arg(ap, void *);
     va_end(ap);
-    if (((request >> 8) & 0xff) == PRIVCMD_IOCTL_TYPE && active() && is_privcmd_fd(fd)) {
+    if (((request >> 8) & 0xff) == PRIVCMD_IOCTL_TYPE && is_privcmd_fd(fd)) {
         if (request == IOCTL_PRIVCMD_HYPERCALL)
             return hypercall(arg);
         errno = ENOTTY;
@@ -374,12 +485,19 @@ static void before_fork(void)
     pthread_mutex_lock(&shim.lock);
 }
 
-static void after_fork(void)
+static void parent_after_fork(void)
 {
+    pthread_mutex_unlock(&shim.lock);
+}
+
+/* The inherited connection is the parent's: the child opens its own. */
+static void child_after_fork(void)
+{
+    drop_connection_locked();
     pthread_mutex_unlock(&shim.lock);
 }
 
 __attribute__((constructor)) static void shim_init(void)
 {
-    pthread_atfork(before_fork, after_fork, after_fork);
+    pthread_atfork(before_fork, parent_after_fork, child_after_fork);
 }

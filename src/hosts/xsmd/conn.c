@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * One connection, one thread: receive a request, check its framing and
- * its sender, run it, reply; until EOF, a protocol error or shutdown.
+ * One connection, one thread: receive a message, have request.c decide
+ * what it is (framing, sender, fields), run it if it is a valid request,
+ * reply; until EOF, a protocol error or shutdown.
  *
  * Who is calling.  The connection belongs to the process that connected
  * (peer.h).  A socket can be handed to another process (fork, SCM_RIGHTS);
@@ -19,6 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "request.h"
 #include "xsmd.h"
 #include "xsmd_wire.h"
 
@@ -83,6 +85,11 @@ static void conn_end(struct xsmd_conn *c)
     free(c);
 }
 
+static const char *const reject_why[] = {
+    [XSMD_ST_BAD_REQUEST] = "malformed request",
+    [XSMD_ST_BAD_VERSION] = "unknown protocol version",
+};
+
 static void *conn_main(void *arg)
 {
     struct xsmd_conn *c = arg;
@@ -96,49 +103,54 @@ static void *conn_main(void *arg)
     for (;;) {
         struct iovec iov = {buf, sizeof(buf)};
         struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+        struct xsmd_msg m = {.buf = buf, .control = c->dom->id == 0};
         struct xsmd_req rq;
         struct xsmd_rep rp = {0};
         pid_t sender = 0;
-        bool fds, close_after;
+        bool close_after;
         ssize_t n;
-        int st;
+        uint16_t st;
 
         msg.msg_control = ctl.b;
         msg.msg_controllen = sizeof(ctl.b);
         n = recvmsg(c->fd, &msg, MSG_CMSG_CLOEXEC);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n <= 0)
-            break; /* EOF: the client closed or died; or shutdown */
-        fds = drop_fds(&msg, &sender);
+        if (n < 0)
+            break; /* shutdown, or the socket failed */
+        /* Even an empty message may carry descriptors: never keep them. */
+        m.fds = drop_fds(&msg, &sender);
+        m.len = (size_t)n;
+        m.truncated = msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC);
+        m.from_owner = sender == c->peer.pid;
 
-        if (n != XSMD_REQ_SIZE || fds || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
-            st = XSMD_ST_BAD_REQUEST;
-        } else {
-            st = xsmd_decode_req(buf, &rq);
-        }
-        if (st != XSMD_ST_OK) {
-            xsmd_log("d%u pid %ld: %s (%zd bytes%s): connection closed", c->dom->id,
-                     (long)c->peer.pid,
-                     st == XSMD_ST_BAD_VERSION ? "unknown protocol version" : "malformed request",
-                     n, fds ? ", with descriptors" : "");
+        switch (xsmd_parse(&m, &rq, &st)) {
+        case XSMD_V_EOF:
+            goto end; /* the client closed or died */
+        case XSMD_V_REJECT:
+            xsmd_log("d%u pid %ld: %s (%zd bytes%s%s): connection closed", c->dom->id,
+                     (long)c->peer.pid, reject_why[st], n, m.fds ? ", with descriptors" : "",
+                     m.truncated ? ", truncated" : "");
             __atomic_fetch_add(&d->stats.protocol_errors, 1, __ATOMIC_RELAXED);
-            rp.status = (uint16_t)st;
+            rp.status = st;
             send_rep(c->fd, &rp);
+            goto end;
+        case XSMD_V_REFUSE:
+            if (st == XSMD_ST_WRONG_PROCESS)
+                __atomic_fetch_add(&d->stats.wrong_process, 1, __ATOMIC_RELAXED);
+            rp.status = st;
+            if (!send_rep(c->fd, &rp))
+                goto end;
+            continue;
+        case XSMD_V_RUN:
             break;
         }
-        if (sender != c->peer.pid) {
-            __atomic_fetch_add(&d->stats.wrong_process, 1, __ATOMIC_RELAXED);
-            rp.status = XSMD_ST_WRONG_PROCESS;
-            if (!send_rep(c->fd, &rp))
-                break;
-            continue;
-        }
-        close_after = xsmd_handle(c, &rq, &rp);
         __atomic_fetch_add(&d->stats.requests, 1, __ATOMIC_RELAXED);
+        close_after = xsmd_handle(c, &rq, &rp);
         if (!send_rep(c->fd, &rp) || close_after)
             break;
     }
+end:
     conn_end(c);
     return NULL;
 }

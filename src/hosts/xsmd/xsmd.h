@@ -102,8 +102,8 @@ void xsmd_dom_reconcile(struct xsmd *d);
 /* Make the main thread look at the listening sockets again. */
 void xsmd_wake(struct xsmd *d);
 
-/* ops.c: run one decoded request of 'c'; fills the reply.  Returns true if
- * the connection must be closed after the reply. */
+/* ops.c: run one request of 'c' that xsmd_parse() found valid; fills the
+ * reply.  Returns true if the connection must be closed after the reply. */
 struct xsmd_req;
 struct xsmd_rep;
 bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);

@@ -49,6 +49,8 @@
 #define XSMD_T_LABEL   7 /* nr XSMD_LABEL_*, arg0 value or path address, arg1 path length; */
                          /*   value = the SID (no text answer, arg4/arg5 0) */
 #define XSMD_T_DOMAINS 8 /* the domains with a socket */
+#define XSMD_T_PRIVCMD 9 /* arg0 hypercall number, arg1..5 its arguments: Linux's */
+                         /*   struct privcmd_hypercall, bytes 16..63 as they are */
 
 #define XSMD_CREATE_32BIT  0x1U /* the new domain uses the compat (32-bit) ABI */
 #define XSMD_WHOAMI_COMPAT 0x10000U

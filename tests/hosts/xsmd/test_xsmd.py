@@ -9,8 +9,13 @@ real processes.  One group per meson test:
              -EFAULT, malformed and truncated messages, a shared socket used
              by a forked child, a process that exec'd, clients killed in the
              middle of a call, a destroyed domain's connections
+  bridge     libxsm-privcmd as a Xen tool uses it (privcmd-client.c): results,
+             EFAULT, ENOSYS, ENOTTY, dup, fork, exec, reused descriptors
   concurrency  clients of several domains at once, domains created and
              destroyed under them (also in suite tsan)
+  load       many client processes (xsmd-load.c) with policy reloads, boolean
+             commits, clients killed mid-call and malformed messages
+             (also in suite tsan; scripts/xsmd-load.sh runs the full size)
   m32        a -m32 client on a 32-bit domain gives what the 64-bit client
              gives on a 64-bit domain; crossed, they do not
   tools      Debian's unmodified flask-* and xl, through xsm-run and
@@ -292,9 +297,25 @@ def t_protocol(a, tmp):
                        ("empty", "no reply, then closed"), ("magic", "status 1, then closed"),
                        ("version", "status 2, then closed"), ("type", "status 1, then closed"),
                        ("flags", "status 1, then closed"), ("whoami-arg", "status 1, then closed"),
+                       ("hypercall-flags", "status 1, then closed"),
+                       ("privcmd-nr", "status 1, then closed"),
+                       ("privcmd-flags", "status 1, then closed"),
                        ("fds", "status 1, then closed")]:
+        logged = d.log().count("malformed request") + d.log().count("unknown protocol version")
         out = client(a, c, "raw:" + kind)
         check(want in out, "malformed (%s): %s" % (kind, want), out)
+        if kind != "empty":
+            check(wait_for(lambda: d.log().count("malformed request") +
+                           d.log().count("unknown protocol version") == logged + 1, 5),
+                  "malformed (%s): one line in the log" % kind)
+    # An empty message that carries a descriptor: malformed, and the descriptor,
+    # which the kernel installed in the daemon, closed.
+    time.sleep(0.2)
+    fds0 = d.fds()
+    out = client(a, c, "raw:empty-fds")
+    check("status 1, then closed" in out, "empty message with a descriptor: status 1, closed", out)
+    check(wait_for(lambda: d.fds() == fds0, 5), "empty message with a descriptor: the "
+          "descriptor is not kept", "fds %d->%d" % (fds0, d.fds()))
     check(d.p.poll() is None and "getenforce: 1" in client(a, c, "getenforce"),
           "daemon serves on after malformed messages")
     create_destroy_bounds(d, n)
@@ -366,6 +387,14 @@ def t_protocol(a, tmp):
           "XSMD_ST_NO_DOMAIN, closed", repr(rep))
     s.close()
 
+    # PRIVCMD: Linux's privcmd_hypercall as it is (op, five arguments), as the bridge sends it.
+    out = client(a, c, "privcmd-getenforce", "privcmd", str(1 << 32 | 27), "0",
+                 "privcmd", "17", "0", "getenforce")
+    check("privcmd-getenforce: status 0 result 1" in out, "PRIVCMD xsm_op GETENFORCE: 1", out)
+    check("privcmd: status 0 result -38" in out, "PRIVCMD with op above 32 bits: -ENOSYS", out)
+    check("privcmd: status 0 result %d" % (4 << 16 | 17) in out and "getenforce: 1" in out,
+          "PRIVCMD xen_version 0 through the model; the connection goes on", out)
+
     # A hypercall other than xsm_op goes through the model (xen_version 0: 4.17).
     out = client(a, c, "hypercall", "17", "0", "0")
     check("hypercall 17: status 0 result %d" % (4 << 16 | 17) in out, "xen_version", out)
@@ -413,6 +442,35 @@ def create_destroy_bounds(d, n):
     s.close()
 
 
+# ---- the bridge ------------------------------------------------------------------
+
+BRIDGE_CMDS = ["getenforce", "dup", "efault-struct", "getenforce", "efault-op", "big-op",
+               "other-ioctl", "regular-file", "reused-fd", "fork", "clone", "exec", "getenforce"]
+BRIDGE_WANT = ["getenforce: 1", "dup: 1", "efault-struct: -1 errno 14", "getenforce: 1",
+               "efault-op: -1 errno 14", "big-op: -1 errno 38", "other-ioctl: -1 errno 25",
+               "regular-file: -1 errno 25", "reused-fd: same number yes",
+               "reused-fd: -1 errno 25", "fork: child: 1", "fork: parent: 1", "clone: child: 1",
+               "clone: parent: 1", "getenforce: 1"]
+
+
+def t_bridge(a, tmp):
+    """libxsm-privcmd as the Xen tools use it: ioctl(IOCTL_PRIVCMD_HYPERCALL)
+    on the descriptor open() gave, dup'ed, inherited by fork and exec; a bad
+    struct pointer is EFAULT (not a crash), an op above 32 bits ENOSYS, other
+    privcmd ioctls ENOTTY; a descriptor that is not the bridge's (another
+    memfd on a reused number, a file) is left to the kernel."""
+    d = Daemon(a, os.path.join(tmp, "s"))
+    n = create(a, d, DOMU)
+    for dom in (0, n):
+        cmd = [a.xsm_run, "--dir", d.dir] + (["--domain", str(n)] if dom else [])
+        p = subprocess.run(cmd + ["--", a.privcmd_client] + BRIDGE_CMDS, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True, timeout=60)
+        got = p.stdout.splitlines()
+        check(got == BRIDGE_WANT, "d%d: the bridge answers as the privcmd driver" % dom,
+              "want %r\n got %r" % (BRIDGE_WANT, got))
+    check(d.stop() == 0, "clean stop")
+
+
 # ---- concurrency -----------------------------------------------------------------
 
 def t_concurrency(a, tmp):
@@ -456,6 +514,47 @@ def t_concurrency(a, tmp):
           outs[5][-500:])
     check("getenforce: 1" in client(a, d.sock(), "getenforce"), "daemon serves on")
     check(d.stop() == 0, "clean stop", d.log()[-3000:])
+
+
+# ---- load and faults -------------------------------------------------------------
+
+def t_load(a, tmp):
+    """Many client processes through the daemon at once (xsm_op GETENFORCE,
+    ACCESS, CONTEXT_TO_SID, GETBOOL as dom0 and as guests) while policies A
+    and B are loaded in turn and a boolean is committed, clients are killed
+    mid-call and malformed messages arrive (xsmd-load.c checks every
+    answer).  The daemon must survive it all with its descriptors and threads
+    back to before, and stop cleanly."""
+    if not (a.load and a.load_a and a.load_b):
+        skip("no load driver or load policies given")
+    d = Daemon(a, os.path.join(tmp, "s"), "--policy", a.load_a)
+    guests = [create(a, d, DOMU) for _ in range(2)]
+    check("getenforce: 1" in client(a, d.sock(), "getenforce"), "daemon up with load policy A")
+    time.sleep(0.2)
+    fds0, thr0 = d.fds(), d.threads()
+    cmd = [a.load, "--policy-a", a.load_a, "--policy-b", a.load_b, "--clients", str(a.clients),
+           "--calls", str(a.calls), "--kills", str(a.kills), "--malformed", str(a.malformed)]
+    if a.seed is not None:
+        cmd += ["--seed", str(a.seed)]
+    cmd += [d.sock()] + [d.sock(n) for n in guests]
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                       timeout=a.load_timeout)
+    print(p.stdout, end="")
+    check(p.returncode == 0 and "result: ok" in p.stdout,
+          "%d clients x %d calls with reloads, commits, %d kills, %d malformed messages: "
+          "no error, every state seen" % (a.clients, a.calls, a.kills, a.malformed))
+    check(d.p.poll() is None, "the daemon is still running", "exit %s" % d.p.returncode)
+    check(wait_for(lambda: d.fds() == fds0 and d.threads() == thr0, 20),
+          "descriptors and threads back to before",
+          "fds %d->%d threads %d->%d" % (fds0, d.fds(), thr0, d.threads()))
+    log = d.log()
+    check(log.count("malformed request") + log.count("unknown protocol version") > 0,
+          "the malformed messages were logged")
+    for n in guests:
+        check("whoami: status 0 domid %d" % n in client(a, d.sock(n), "whoami"),
+              "guest d%d still served" % n)
+    check("getenforce: 1" in client(a, d.sock(), "getenforce"), "dom0 still served")
+    check(d.stop() == 0, "clean stop", log[-3000:])
 
 
 # ---- 32-bit ----------------------------------------------------------------------
@@ -842,9 +941,18 @@ def t_xc(a, tmp):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("group", choices=["lifecycle", "protocol", "concurrency", "m32", "tools",
-                                      "noflask", "xc"])
+    ap.add_argument("group", choices=["lifecycle", "protocol", "bridge", "concurrency", "load",
+                                      "m32", "tools", "noflask", "xc"])
     ap.add_argument("--calls", type=int, default=20000, help="calls per looping client")
+    ap.add_argument("--clients", type=int, default=16, help="load: client processes")
+    ap.add_argument("--kills", type=int, default=20, help="load: clients killed mid-call")
+    ap.add_argument("--malformed", type=int, default=100, help="load: malformed messages")
+    ap.add_argument("--seed", type=int, default=None, help="load: random seed")
+    ap.add_argument("--load-timeout", dest="load_timeout", type=int, default=150)
+    ap.add_argument("--privcmd-client", dest="privcmd_client", default="")
+    ap.add_argument("--load", default="")
+    ap.add_argument("--load-a", dest="load_a", default="")
+    ap.add_argument("--load-b", dest="load_b", default="")
     ap.add_argument("--xsmd", required=True)
     ap.add_argument("--client", required=True)
     ap.add_argument("--client32", default="")

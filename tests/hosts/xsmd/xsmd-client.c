@@ -12,7 +12,7 @@
  *   delpci SBDF | delocon OCON LO HI | access SSID TSID CLASS REQ | policyvers
  *   getthreshold | ssidref DOMID | efault-op | efault-handle | create LABEL|- 32|64
  *   destroy N | raw:KIND | fork-share | loop N | loop-hv N | load-and-wait FILE
- *   hypercall NR [A0..A5] | exec-self COMMAND...
+ *   hypercall NR [A0..A5] | privcmd OP [A0..A4] | privcmd-getenforce | exec-self COMMAND...
  * SOCKET "fd:N" uses an inherited connection (exec-self).
  */
 #include <errno.h>
@@ -114,6 +114,7 @@ static void raw(const char *kind)
     uint8_t msg[XSMD_REQ_SIZE + 8], in[64];
     struct xsmd_req rq = {XSMD_T_WHOAMI, 0, 0, {0}};
     size_t len = XSMD_REQ_SIZE;
+    bool with_fds;
     struct msghdr mh = {0};
     struct iovec iov;
     union {
@@ -128,7 +129,7 @@ static void raw(const char *kind)
     } else if (!strcmp(kind, "long")) {
         len = XSMD_REQ_SIZE + 8;
         memset(msg + XSMD_REQ_SIZE, 0, 8);
-    } else if (!strcmp(kind, "empty")) {
+    } else if (!strcmp(kind, "empty") || !strcmp(kind, "empty-fds")) {
         len = 0;
     } else if (!strcmp(kind, "magic")) {
         msg[0] ^= 1;
@@ -140,14 +141,28 @@ static void raw(const char *kind)
         xsmd_put32(msg + 12, 1);
     } else if (!strcmp(kind, "whoami-arg")) {
         xsmd_put64(msg + 16, 1);
+    } else if (!strcmp(kind, "privcmd-nr")) {
+        xsmd_put16(msg + 6, XSMD_T_PRIVCMD);
+        xsmd_put32(msg + 8, 27);
+        xsmd_put64(msg + 16, 17);
+    } else if (!strcmp(kind, "privcmd-flags")) {
+        xsmd_put16(msg + 6, XSMD_T_PRIVCMD);
+        xsmd_put32(msg + 12, 1);
+        xsmd_put64(msg + 16, 17);
+    } else if (!strcmp(kind, "hypercall-flags")) {
+        xsmd_put16(msg + 6, XSMD_T_HYPERCALL);
+        xsmd_put32(msg + 8, 17);
+        xsmd_put32(msg + 12, 1);
     } else if (strcmp(kind, "fds") != 0) {
         die("unknown raw kind", EINVAL);
     }
+    /* An empty message can carry descriptors too. */
+    with_fds = !strcmp(kind, "fds") || !strcmp(kind, "empty-fds");
     iov.iov_base = msg;
     iov.iov_len = len;
     mh.msg_iov = &iov;
     mh.msg_iovlen = 1;
-    if (!strcmp(kind, "fds")) {
+    if (with_fds) {
         struct cmsghdr *cm;
         int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
@@ -450,6 +465,27 @@ int main(int argc, char **argv)
             fcntl(conn, F_SETFD, 0);
             execv("/proc/self/exe", nargv);
             die("execv", errno);
+        } else if (!strcmp(c, "privcmd") || !strcmp(c, "privcmd-getenforce")) {
+            /* A privcmd_hypercall as the bridge sends it: op, then five arguments. */
+            struct xsmd_req rq = {XSMD_T_PRIVCMD, 0, 0, {0}};
+            struct xsmd_rep rp = {0};
+            unsigned k = 0;
+            int rc;
+
+            if (!strcmp(c, "privcmd-getenforce")) {
+                op.cmd = FLASK_GETENFORCE;
+                op.interface_version = XEN_FLASK_INTERFACE_VERSION;
+                rq.arg[0] = 27;
+                rq.arg[1] = (uint64_t)(uintptr_t)&op;
+            } else {
+                while (k < XSMD_NR_ARGS && i + 1 < argc && argv[i + 1][0] >= '0' &&
+                       argv[i + 1][0] <= '9')
+                    rq.arg[k++] = strtoull(argv[++i], NULL, 0);
+            }
+            rc = xsmd_client_call(conn, &rq, &rp);
+            if (rc)
+                die(c, -rc);
+            printf("%s: status %u result %" PRId64 "\n", c, rp.status, rp.result);
         } else if (!strcmp(c, "hypercall")) {
             uint64_t a[XSMD_NR_ARGS] = {0};
             unsigned nr, status = 0, k = 0;
