@@ -16,7 +16,9 @@
  *    SETBOOL before it reads the name (the XSA-84 follow-ups).
  *  - test_bool_ids: boolean ids at and past the count, and the ids a failed
  *    name look-up leaves behind, are -ENOENT with nothing changed (XSA-84's
- *    second part: an unchecked index into the pending values).
+ *    second part: an unchecked index into the pending values) and no block
+ *    left behind (Xen's follow-up "flask: fix memory leaks": an
+ *    out-of-range SETBOOL with commit leaked its copy of the values).
  *  - test_huge_sids: SIDs the server never handed out, signed or not, read
  *    as any unknown SID does, in every command that takes one.
  *  - test_ocontext_wrap: ranges with low > high, ranges that end at 2^64-1
@@ -720,6 +722,7 @@ static void test_bool_ids(void)
     struct xsm_instance *mi;
     struct xsm_op_boolean b;
     char before[512], after[512];
+    long live;
 
     if (x == NULL)
         return;
@@ -730,6 +733,8 @@ static void test_bool_ids(void)
     /* A pending value exists, so an out-of-range SETBOOL would have an array to overrun. */
     CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 0, 0, 1, 0, &b), 0);
     fingerprint(x, before, sizeof(before));
+    /* dom0's setbool decision is in the AVC already: a refused id allocates nothing it keeps. */
+    live = allocfail_live();
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         for (int commit = 0; commit <= 1; commit++) {
             CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, bad[i], 0, 1, (uint8_t)commit, NULL),
@@ -746,6 +751,7 @@ static void test_bool_ids(void)
     CHECK_EQ(bool_op(x, &domU, FLASK_GETBOOL, 0xffffffffU, 6, 0, 0, NULL), -ENOENT);
     CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 0xffffffffU, 6, 1, 1, NULL), -ENOENT);
     CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 0xffffffffU, 6, 1, 0, NULL), -ENOENT);
+    CHECK_EQ(allocfail_live(), live);
     fingerprint(x, after, sizeof(after));
     CHECK(strcmp(before, after) == 0);
     xsm_destroy(x);
