@@ -503,6 +503,24 @@ static void test_sizes(void)
         CHECK(idlen > 1 && idlen < 1024 && g0->b[BUF + 4 + idlen] == 0xaa);
     }
 
+    /*
+     * A guest the dummy module denies build_id gets -EPERM before its
+     * argument is looked at, as from Xen (the check comes first): an
+     * unmapped pointer is not -EFAULT, a readable one is not read.
+     */
+    {
+        struct gm *ga = w.g[1];
+
+        CHECK_EQ(
+            hc(w.h, w.a, HV_HYPERCALL_xen_version, HV_XENVER_build_id, UINT64_MAX - 2, 0, 0, 0),
+            -X_EPERM);
+        put32(ga->b + BUF, 64);
+        watch(ga, BUF, 4, false);
+        CHECK_EQ(hc(w.h, w.a, HV_HYPERCALL_xen_version, HV_XENVER_build_id, BUF, 0, 0, 0),
+                 -X_EPERM);
+        CHECK_EQ(ga->reads, 0);
+    }
+
     /* domctl and sysctl: a wrong interface version is -EACCES, as Xen. */
     memset(g0->b + OP, 0, 144);
     put32(g0->b + OP, 1);
