@@ -273,7 +273,7 @@ static struct xsmd_rep call_for(uint64_t addr, int fd)
  * PRIVCMD_FOR, as xsm-run --fuse sends it: the privcmd_hypercall is at an
  * address in the memory of the process the attached pidfd names.
  *
- *   child getenforce | child c2s CTX | child efault   a forked child holds
+ *   getenforce | c2s CTX | efault   a forked child holds
  *       the struct and the op at the same addresses as we do; our own copies
  *       are spoiled after the fork, so only a daemon that reads the child's
  *       memory gets the child's answer.  The child prints what it sees in its
