@@ -1103,6 +1103,24 @@ def t_fuse(a, tmp):
     check(run(fuse + ["--", os.path.join(tmp, "no-such-command")]).returncode == 127,
           "a missing COMMAND: 127")
 
+    # COMMAND inherits nothing of the node (the FUSE device, the daemon's socket).
+    fds = ["sh", "-c", "ls /proc/$$/fd"]
+    plain, inside = run(fds).stdout.split(), run(fuse + ["--"] + fds).stdout.split()
+    check(plain == inside, "COMMAND's descriptors are those it would have without the node",
+          "%r / %r" % (plain, inside))
+
+    # SIGTERM to xsm-run goes to COMMAND; its end is xsm-run's.
+    q = subprocess.Popen(fuse + ["--", "sh", "-c", "echo up; exec sleep 30"], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, env=clean_env())
+    q.stdout.readline()
+    q.send_signal(signal.SIGTERM)
+    try:
+        rc = q.wait(20)
+    except subprocess.TimeoutExpired:
+        q.kill()
+        rc = q.wait()
+    check(rc == 128 + signal.SIGTERM, "SIGTERM ends COMMAND, status 128+15", str(rc))
+
     # While a command runs, the node is in its namespace only.
     q = subprocess.Popen(fuse + ["--", "sh", "-c", "ls /dev/xen; echo up; read x"],
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
