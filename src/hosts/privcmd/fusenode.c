@@ -508,7 +508,7 @@ int xsm_run_fuse(const char *sock, char *const argv[])
         perror("xsm-run: signals");
         goto unmount;
     }
-    fflush(NULL);
+    (void)fflush(NULL); /* nothing buffered is ours to lose, but do not duplicate it */
     child = fork();
     if (child < 0) {
         perror("xsm-run: fork");

@@ -50,6 +50,8 @@ static unsigned take_fds(struct msghdr *msg, int fds[MAX_FDS], pid_t *sender)
 {
     unsigned nfds = 0;
 
+    for (unsigned i = 0; i < MAX_FDS; i++)
+        fds[i] = -1;
     for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
         if (cm->cmsg_level != SOL_SOCKET)
             continue;

@@ -219,7 +219,7 @@ static long privcmd_for(struct xsmd_conn *c, const struct xsmd_req *rq, int fd, 
     r = xsmd_peer_read(&caller, raw, rq->arg[0], sizeof(raw));
     if (r == 0) {
         for (unsigned i = 0; i < 6; i++)
-            pc[i] = xsmd_get64(raw + 8 * i);
+            pc[i] = xsmd_get64(raw + 8 * (size_t)i);
         r = privcmd(c, &caller, pc, rp);
     }
     xsmd_peer_release(&caller);

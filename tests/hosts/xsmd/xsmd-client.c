@@ -545,7 +545,7 @@ int main(int argc, char **argv)
                 NEED(1);
                 for_process(c, argv[++i]);
             } else {
-                for_process(c, NULL);
+                for_process(c, "");
             }
         } else if (!strcmp(c, "fork-share")) {
             fork_share();
