@@ -224,6 +224,12 @@ int main(int argc, char **argv)
         return 2;
     }
 
+#ifndef XSM_RUN_FUSE
+    if (fuse) {
+        fprintf(stderr, "xsm-run: --fuse: this xsm-run was built without libfuse3\n");
+        return EXIT_XSMRUN;
+    }
+#endif
     if (domain > 0)
         snprintf(sock, sizeof(sock), "%s/dom%ld", dir, domain);
     else
@@ -231,14 +237,10 @@ int main(int argc, char **argv)
     /* Fail here, with a clear message, rather than inside COMMAND. */
     rq.type = XSMD_T_WHOAMI;
     request(sock, &rq, &rp);
-    if (fuse) {
 #ifdef XSM_RUN_FUSE
+    if (fuse)
         return xsm_run_fuse(sock, argv + optind);
-#else
-        fprintf(stderr, "xsm-run: --fuse: this xsm-run was built without libfuse3\n");
-        return EXIT_XSMRUN;
 #endif
-    }
 
     preload = getenv("LD_PRELOAD");
     mine = privcmd_lib(path, sizeof(path));

@@ -16,6 +16,7 @@
  *   efault-handle   the op is, the context its handle points to is not
  *   hypercall-node  open /dev/xen/hypercall (libxencall's buffer device)
  *   other-ioctl     IOCTL_PRIVCMD_UNIMPLEMENTED
+ *   loop N          N getenforce calls; prints calls a second
  *   thread          getenforce from a second thread (the FUSE server is told
  *                   that thread's id, not the process's)
  */
@@ -28,6 +29,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openxsm/xen/flask_op.h>
@@ -156,6 +158,23 @@ int main(int argc, char **argv)
             report(c, r < 0 ? r : 0);
             if (r >= 0)
                 close((int)r);
+        } else if (strcmp(c, "loop") == 0 && i + 1 < argc) {
+            long n = atol(argv[++i]);
+            struct timespec t0, t1;
+            double secs;
+
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            for (long k = 0; k < n; k++) {
+                memset(&op, 0, sizeof(op));
+                r = flask(&op, FLASK_GETENFORCE);
+                if (r < 0) {
+                    report(c, r);
+                    return 1;
+                }
+            }
+            clock_gettime(CLOCK_MONOTONIC, &t1);
+            secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+            printf("loop %ld: %.0f calls/s\n", n, secs > 0 ? (double)n / secs : 0.0);
         } else if (strcmp(c, "thread") == 0) {
             long res[2] = {0, 0};
             pthread_t t;
