@@ -356,15 +356,18 @@ static int64_t forward(struct node *n, uint64_t arg, int pidfd)
 }
 
 /*
- * The driver's answer: a result >= 0 is the ioctl's value, -errno its
- * error.  FUSE carries an int result, and errors below 512 only: anything
- * else (no hypercall gives it) is reported as EOVERFLOW or EIO.
+ * The driver's answer: the hypercall's result is the ioctl's return value,
+ * -errno included (the C library turns it into -1 and errno).  It goes back
+ * as the FUSE ioctl's result, which the kernel hands the caller as it is,
+ * rather than as a FUSE error reply, which takes no errno of 512 or more.
+ * One value cannot cross: the kernel's FUSE turns -ENOSYS, as a reply or as
+ * a result, into -ENOTTY (fs/fuse/ioctl.c), so a hypercall that Xen would
+ * answer ENOSYS is ENOTTY here (docs/xsmd.md says so).  FUSE's result is an
+ * int: a result outside (none today) is EOVERFLOW.
  */
 static void reply(fuse_req_t req, int64_t r)
 {
-    if (r >= -4095 && r < 0)
-        fuse_reply_err(req, r > -512 ? (int)-r : EIO);
-    else if (r < INT_MIN || r > INT_MAX)
+    if (r < INT_MIN || r > INT_MAX)
         fuse_reply_err(req, EOVERFLOW);
     else
         fuse_reply_ioctl(req, (int)r, NULL, 0);

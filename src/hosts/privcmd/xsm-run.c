@@ -46,7 +46,7 @@ static void usage(FILE *f)
             "                   whose /dev/xen/privcmd is a FUSE node served by xsm-run,\n"
             "                   so static programs and raw syscall(SYS_ioctl) callers\n"
             "                   work too; needs root, /dev/fuse and an xsmd running as\n"
-            "                   root%s\n"
+            "                   root; the kernel's FUSE reports ENOSYS as ENOTTY\n%s"
             "  --create         ask xsmd (as the control domain) for a new domain and\n"
             "                   print its id; --label gives its security context\n"
             "                   (FLASK: the toolstack's seclabel), --32 makes it a 32-bit\n"
@@ -61,7 +61,7 @@ static void usage(FILE *f)
 #ifdef XSM_RUN_FUSE
             ""
 #else
-            " (not in this build: it was made without libfuse3)"
+            "                   (not in this build: it was made without libfuse3)\n"
 #endif
     );
 }

@@ -14,6 +14,7 @@
  *   efault-struct   the ioctl argument is not mapped
  *   efault-op       the struct is, the op it points to is not
  *   efault-handle   the op is, the context its handle points to is not
+ *   big-op          a hypercall number above 32 bits (the driver: ENOSYS)
  *   hypercall-node  open /dev/xen/hypercall (libxencall's buffer device)
  *   other-ioctl     IOCTL_PRIVCMD_UNIMPLEMENTED
  *   loop N          N getenforce calls; prints calls a second
@@ -152,6 +153,13 @@ int main(int argc, char **argv)
             op.u.sid_context.size = 20;
             op.u.sid_context.context.p = hole();
             report(c, flask(&op, FLASK_CONTEXT_TO_SID));
+        } else if (strcmp(c, "big-op") == 0) {
+            struct privcmd_hypercall hc = {1ULL << 32 | 27, {(uint64_t)(uintptr_t)&op, 0, 0, 0, 0}};
+
+            op.cmd = FLASK_GETENFORCE;
+            op.interface_version = XEN_FLASK_INTERFACE_VERSION;
+            errno = 0;
+            report(c, sys_ioctl(privcmd(), IOCTL_PRIVCMD_HYPERCALL, &hc));
         } else if (strcmp(c, "hypercall-node") == 0) {
             errno = 0;
             r = sys_open("/dev/xen/hypercall");

@@ -1054,13 +1054,17 @@ def t_fuse(a, tmp):
     fuse = [a.xsm_run, "--fuse", "--dir", d.dir]
     sid = line(client(a, d.sock(), "c2s", DOMU), "c2s").split()[-1]
     cmds = ["env", "getenforce", "c2s", DOMU, "thread", "efault-struct", "efault-op",
-            "efault-handle", "hypercall-node", "other-ioctl", "setenforce", "0"]
+            "efault-handle", "big-op", "hypercall-node", "other-ioctl", "setenforce", "0"]
     want = ["preload: none", "getenforce: 1", "c2s %s: 0 sid %s" % (DOMU, sid), "thread: 1",
             "efault-struct: -1 errno 14", "efault-op: -1 errno 14",
-            "efault-handle: -1 errno 14", "hypercall-node: -1 errno 2",
+            "efault-handle: -1 errno 14", "big-op: -1 errno 38", "hypercall-node: -1 errno 2",
             "other-ioctl: -1 errno 25", "setenforce 0: 0"]
+    # The kernel's FUSE turns ENOSYS into ENOTTY, whatever the server says
+    # (fs/fuse/ioctl.c); a kernel that stopped doing so would give ENOSYS.
     p = run(fuse + ["--", static] + cmds)
-    check(p.stdout.splitlines() == want and p.returncode == 0,
+    got = p.stdout.splitlines()
+    got = [ln if ln != "big-op: -1 errno %d" % errno.ENOTTY else "big-op: -1 errno 38" for ln in got]
+    check(got == want and p.returncode == 0,
           "dom0: the static client through the node answers as the driver",
           "rc %d\n want %r\n got %r" % (p.returncode, want, p.stdout.splitlines()))
     check("getenforce: 0" in client(a, d.sock(), "getenforce"), "dom0: its setenforce reached xsmd")
