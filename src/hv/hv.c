@@ -770,7 +770,7 @@ static void put_str(uint8_t *out, size_t size, const char *s)
 }
 
 long hv_xenver_core(struct hv *h, struct hv_dom *cur, unsigned cmd, bool compat, uint8_t *io,
-                    size_t *io_len, bool arg_null)
+                    size_t *io_len, bool arg_null, hv_xenver_fetch fetch, void *ctx)
 {
     const char *deny_str = "<denied>";
     bool deny = xsm_xen_version(h->xsm, &cur->x, cmd) != 0;
@@ -809,8 +809,11 @@ long hv_xenver_core(struct hv *h, struct hv_dom *cur, unsigned cmd, bool compat,
         }
         return 0;
     case HV_XENVER_get_features: {
-        uint32_t idx = hv_ld32(io);
+        uint32_t idx;
 
+        if (fetch(ctx, io, 8) != 0)
+            return -EFAULT;
+        idx = hv_ld32(io);
         if (idx >= 1)
             return -EINVAL;
         hv_st32(io + 4, 0x1U); /* writable_page_tables, as a model */
@@ -838,6 +841,8 @@ long hv_xenver_core(struct hv *h, struct hv_dom *cur, unsigned cmd, bool compat,
             return -EPERM;
         if (arg_null)
             return (long)sizeof(model_build_id);
+        if (fetch(ctx, io, 4) != 0)
+            return -EFAULT;
         len = hv_ld32(io);
         if (len == 0)
             return -EINVAL;
@@ -853,19 +858,32 @@ long hv_xenver_core(struct hv *h, struct hv_dom *cur, unsigned cmd, bool compat,
     }
 }
 
+/* The host's call: the input is the caller's buffer, as far as it goes. */
+struct host_buf {
+    const void *buf;
+    size_t len;
+};
+
+static int host_fetch(void *ctx, uint8_t *io, size_t len)
+{
+    const struct host_buf *hb = ctx;
+
+    if (hb->buf && hb->len)
+        memcpy(io, hb->buf, hb->len < len ? hb->len : len);
+    return 0;
+}
+
 long hv_xen_version(struct hv *h, xsm_domid_t caller, unsigned cmd, void *buf, size_t buf_len)
 {
     struct hv_dom *cur = hv_dom_get(h, caller);
+    struct host_buf hb = {buf, buf_len};
     uint8_t io[1024] = {0};
     size_t out_len;
     long rc;
 
     if (!cur)
         return -ESRCH;
-    /* Inputs: get_features' index, build_id's buffer size. */
-    if (buf && buf_len)
-        memcpy(io, buf, buf_len < 8 ? buf_len : 8);
-    rc = hv_xenver_core(h, cur, cmd, false, io, &out_len, buf == NULL);
+    rc = hv_xenver_core(h, cur, cmd, false, io, &out_len, buf == NULL, host_fetch, &hb);
     if (rc < 0 || !out_len)
         return rc;
     if (!buf || buf_len < out_len)

@@ -146,9 +146,15 @@ int hv_dom_create(struct hv *h, struct xsm_domain *cur, const struct hv_domain_c
                   xsm_domid_t *out);
 /* Tear a domain down without checks (destroy, rollback, hv_destroy). */
 void hv_dom_kill(struct hv *h, struct hv_dom *d);
-/* XENVER_* core: io holds the input and receives *io_len output bytes. */
+/*
+ * XENVER_* core: io receives *io_len output bytes.  The input (get_features'
+ * index, build_id's length) is read into io by fetch(ctx, io, len), called
+ * where Xen copies it: after the XSM check, so a denied caller's argument is
+ * never looked at.  fetch returns 0 or -EFAULT.
+ */
+typedef int (*hv_xenver_fetch)(void *ctx, uint8_t *io, size_t len);
 long hv_xenver_core(struct hv *h, struct hv_dom *cur, unsigned cmd, bool compat, uint8_t *io,
-                    size_t *io_len, bool arg_null);
+                    size_t *io_len, bool arg_null, hv_xenver_fetch fetch, void *ctx);
 
 /* evtchn.c */
 int hv_evtchn_init(struct hv_dom *d, uint32_t max_port);

@@ -234,21 +234,29 @@ static long do_grant(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t uo
 
 /* ---- xen_version (17) ---------------------------------------------------------------- */
 
+struct version_arg {
+    struct hv_dom *cur;
+    uint64_t arg;
+};
+
+static int version_fetch(void *ctx, uint8_t *io, size_t len)
+{
+    const struct version_arg *va = ctx;
+
+    return hv_gcopy_from(va->cur, io, va->arg, len) != 0 ? -EFAULT : 0;
+}
+
 static long do_version(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t arg)
 {
+    struct version_arg va = {cur, arg};
     uint8_t io[1024] = {0};
-    size_t out_len, in_len = 0;
+    size_t out_len;
     long rc;
 
-    if (cmd == HV_XENVER_get_features)
-        in_len = 8;
-    else if (cmd == HV_XENVER_build_id && arg)
-        in_len = 4;
-    if (in_len && hv_gcopy_from(cur, io, arg, in_len))
-        return -EFAULT;
     if (cmd > 0xffffffffULL)
         return -ENOSYS;
-    rc = hv_xenver_core(h, cur, (unsigned)cmd, cur->guest.compat, io, &out_len, arg == 0);
+    rc = hv_xenver_core(h, cur, (unsigned)cmd, cur->guest.compat, io, &out_len, arg == 0,
+                        version_fetch, &va);
     if (rc < 0 || !out_len)
         return rc;
     if (cmd == HV_XENVER_build_id) /* only the id bytes go back, after the length */

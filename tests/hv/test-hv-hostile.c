@@ -13,7 +13,8 @@
  *  - test_sizes: counts and lengths from registers and from guest memory,
  *    at their limit, one past it and at 2^32-1 and above, refused with the
  *    documented error before any allocation of that size and before any
- *    guest memory is touched for it.
+ *    guest memory is touched for it; a buffer length too small for the
+ *    answer (xen_version build_id) is refused with nothing written.
  *  - test_ports: event-channel ports at and past the domain's count, also
  *    through FLASK's GET_PEER_SID.
  *  - test_denied_leaves_nothing: Xen's XSA-47 (a pointer stored before the
@@ -47,6 +48,7 @@ enum {
     X_EFAULT = 14,
     X_EINVAL = 22,
     X_EMSGSIZE = 90,
+    X_ENOBUFS = 105,
 };
 
 #define SMALL_ALLOC ((size_t)256 * 1024)
@@ -472,6 +474,51 @@ static void test_sizes(void)
         /* Arguments above 32 bits are -EINVAL (Xen's check on the registers). */
         CHECK_EQ(hc(w.h, w.a, HV_HYPERCALL_argo_op, HV_ARGO_OP_sendv, OP, IOV, 1, 1ULL << 32),
                  -X_EINVAL);
+    }
+
+    /*
+     * xen_version build_id: the guest's buffer length is checked, as Xen's:
+     * 0 is -EINVAL, one byte short of the id -ENOBUFS, and then nothing is
+     * written; a length of 2^32-1 gets the id and not one byte more.
+     */
+    {
+        long idlen = hc(w.h, 0, HV_HYPERCALL_xen_version, HV_XENVER_build_id, 0, 0, 0, 0);
+        static const uint32_t lens[] = {0, 1};
+
+        CHECK(idlen > 1 && idlen < 1024);
+        for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]) + 1 && idlen > 1; i++) {
+            uint32_t len = i < 2 ? lens[i] : (uint32_t)idlen - 1;
+
+            memset(g0->b + BUF, 0xaa, 1028);
+            put32(g0->b + BUF, len);
+            CHECK_EQ(hc(w.h, 0, HV_HYPERCALL_xen_version, HV_XENVER_build_id, BUF, 0, 0, 0),
+                     len == 0 ? -X_EINVAL : -X_ENOBUFS);
+            CHECK_EQ(get32(g0->b + BUF + 4), 0xaaaaaaaaU);
+        }
+        memset(g0->b + BUF, 0xaa, 1028);
+        put32(g0->b + BUF, 0xffffffffU);
+        allocfail_peak_reset();
+        CHECK_EQ(hc(w.h, 0, HV_HYPERCALL_xen_version, HV_XENVER_build_id, BUF, 0, 0, 0), idlen);
+        CHECK(allocfail_peak() < SMALL_ALLOC);
+        CHECK(idlen > 1 && idlen < 1024 && g0->b[BUF + 4 + idlen] == 0xaa);
+    }
+
+    /*
+     * A guest the dummy module denies build_id gets -EPERM before its
+     * argument is looked at, as from Xen (the check comes first): an
+     * unmapped pointer is not -EFAULT, a readable one is not read.
+     */
+    {
+        struct gm *ga = w.g[1];
+
+        CHECK_EQ(
+            hc(w.h, w.a, HV_HYPERCALL_xen_version, HV_XENVER_build_id, UINT64_MAX - 2, 0, 0, 0),
+            -X_EPERM);
+        put32(ga->b + BUF, 64);
+        watch(ga, BUF, 4, false);
+        CHECK_EQ(hc(w.h, w.a, HV_HYPERCALL_xen_version, HV_XENVER_build_id, BUF, 0, 0, 0),
+                 -X_EPERM);
+        CHECK_EQ(ga->reads, 0);
     }
 
     /* domctl and sysctl: a wrong interface version is -EACCES, as Xen. */

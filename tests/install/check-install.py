@@ -85,7 +85,14 @@ def main():
     # Installed programs that speak to xsmd and link nothing of the library.
     ap.add_argument("--clients", nargs="*", default=[])
     ap.add_argument("--examples", nargs="*", default=[])
+    ap.add_argument("--sanitize", default="none", help="the build's b_sanitize")
     a = ap.parse_args()
+    # A sanitizer build: every program we build links the same runtime as the
+    # library, and only the build's compiler family may build them (a gcc
+    # ASan library with clang's ASan runtime is two runtimes' worth of ABI).
+    san = [] if a.sanitize == "none" else ["-fsanitize=" + a.sanitize,
+                                            "-fno-sanitize-recover=all"]
+    gnu = "clang" not in os.path.basename(a.cc[0])
 
     if a.skip:
         skip(a.skip)
@@ -137,6 +144,8 @@ def main():
         if shutil.which("clang") and os.path.basename(a.cc[0]) != "clang":
             compilers.append(("C", ["clang"], STRICT_C))
         cxx = [c for c in ("g++", "clang++") if shutil.which(c)]
+        if san:
+            cxx = [c for c in cxx if (c == "g++") == gnu]
         if not cxx:
             skip("no C++ compiler (Debian: g++)")
         compilers += [("C++", [c], STRICT_CXX) for c in cxx]
@@ -176,7 +185,7 @@ def main():
         builds.append(("c-static", a.cc, "c", STRICT_C, static_libs))
         for name, comp, lang, flags, lflags in builds:
             exe = os.path.join(tmp, "consumer-" + name)
-            run(comp + ["-x", lang] + flags + cflags + [a.consumer, "-x", "none", "-o", exe] +
+            run(comp + ["-x", lang] + flags + san + cflags + [a.consumer, "-x", "none", "-o", exe] +
                 lflags, what="building the consumer (%s)" % name)
             _, needed, _ = dynamic_section(exe)
             shared = soname in needed
@@ -192,7 +201,7 @@ def main():
             out = run([exe], env=runenv, what="consumer-" + name)
             if "all checks passed" not in out:
                 fail("consumer-%s said: %s" % (name, out))
-            print("ok: consumer as %s (%s)" % (name, " ".join(comp)))
+            print("ok: consumer as %s (%s%s)" % (name, " ".join(comp), " " + " ".join(san) if san else ""))
 
         # 4. The installed tools and man pages.
         for t in a.tools:
@@ -223,7 +232,7 @@ def main():
         for src in a.examples:
             name = os.path.splitext(os.path.basename(src))[0]
             exe = os.path.join(tmp, "example-" + name)
-            run(a.cc + STRICT_C + cflags + [src, "-o", exe] + libs,
+            run(a.cc + STRICT_C + san + cflags + [src, "-o", exe] + libs,
                 what="building example " + name)
             run([exe], env=runenv, what="example " + name)
             print("ok: example %s built with pkg-config and run" % name)

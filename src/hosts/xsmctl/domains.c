@@ -97,8 +97,11 @@ static int create(struct ctl *c, int argc, char **argv)
         js_str(&c->j, "socket", sock);
         ok_end(c);
     } else {
+        char *t = ctl_text(label);
+
         printf("domain %ld created (%s%s%s), socket %s/dom%ld\n", r, bits32 ? "32-bit" : "64-bit",
-               label ? ", label " : "", label ? label : "", c->dir, r);
+               label ? ", label " : "", t ? t : "", c->dir, r);
+        free(t);
     }
     return XC_EXIT_OK;
 }
@@ -271,9 +274,12 @@ static int list(struct ctl *c)
         } else {
             char bits[8];
 
+            char *t = ctl_text(d->label);
+
             snprintf(bits, sizeof(bits), "%u", d->bits);
             printf("%-6u %-5s %-8s %-8s %-8u %s\n", d->id, d->bits ? bits : "-", state,
-                   d->socket ? d->socket : "-", d->ssidref, d->label ? d->label : "-");
+                   d->socket ? d->socket : "-", d->ssidref, t ? t : "-");
+            free(t);
         }
         free(d->label);
         free(d->socket);

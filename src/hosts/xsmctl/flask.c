@@ -187,10 +187,14 @@ static void print_bool(struct ctl *c, const struct boolval *b)
         js_int(&c->j, "value", b->value);
         js_int(&c->j, "pending", b->pending);
         js_end(&c->j);
-    } else if (b->value != b->pending) {
-        printf("%-32s %d (pending %d)\n", b->name, b->value, b->pending);
     } else {
-        printf("%-32s %d\n", b->name, b->value);
+        char *name = ctl_text(b->name);
+
+        if (b->value != b->pending)
+            printf("%-32s %d (pending %d)\n", name ? name : "?", b->value, b->pending);
+        else
+            printf("%-32s %d\n", name ? name : "?", b->value);
+        free(name);
     }
 }
 
@@ -377,7 +381,10 @@ int cmd_sid2ctx(struct ctl *c, int argc, char **argv)
         js_str(&c->j, "context", ctx);
         ok_end(c);
     } else {
-        printf("%s\n", ctx);
+        char *t = ctl_text(ctx);
+
+        printf("%s\n", t ? t : "?");
+        free(t);
     }
     free(ctx);
     return XC_EXIT_OK;
@@ -454,10 +461,13 @@ int cmd_access(struct ctl *c, int argc, char **argv)
             js_bool(&c->j, "granted", ok);
             js_end(&c->j);
         } else {
-            char num[16];
+            char num[16], *t;
 
             snprintf(num, sizeof(num), "bit %u", bit);
-            printf("%-24s %s\n", name ? name : num, ok ? "granted" : "denied");
+            t = ctl_text(name ? name : num);
+
+            printf("%-24s %s\n", t ? t : "?", ok ? "granted" : "denied");
+            free(t);
         }
         free(name);
     }

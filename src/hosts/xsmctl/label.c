@@ -154,7 +154,10 @@ static void print_what(struct ctl *c, const struct what *w)
             js_uint(&c->j, "high", w->high);
         }
     } else if (w->path) {
-        printf("dt %s", w->path);
+        char *t = ctl_text(w->path);
+
+        printf("dt %s", t ? t : "?");
+        free(t);
     } else if (w->kind == XSMD_LABEL_PCI) {
         unsigned long long v = w->low;
 
@@ -241,7 +244,10 @@ int cmd_label(struct ctl *c, int argc, char **argv)
             ok_end(c);
         } else {
             print_what(c, &w);
-            printf(": SID %u %s\n", sid, r < 0 ? "(no context)" : ctx);
+            char *t = r < 0 ? NULL : ctl_text(ctx);
+
+            printf(": SID %u %s\n", sid, r < 0 ? "(no context)" : t ? t : "?");
+            free(t);
         }
         free(ctx);
         return XC_EXIT_OK;

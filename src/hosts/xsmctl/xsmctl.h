@@ -41,6 +41,9 @@ void js_end(struct json *j);                                 /* } */
 void js_array(struct json *j, const char *key);              /* [ */
 void js_array_end(struct json *j);                           /* ] */
 void js_str(struct json *j, const char *key, const char *v); /* NULL: null */
+/* text.c: s for text output, bytes outside printable ASCII as \xHH;
+ * malloc'd (NULL for NULL or out of memory). */
+char *ctl_text(const char *s);
 void js_strn(struct json *j, const char *key, const char *v, size_t n);
 void js_int(struct json *j, const char *key, long long v);
 void js_uint(struct json *j, const char *key, unsigned long long v);

@@ -181,7 +181,11 @@ static void *conn_main(void *arg)
             break;
         }
         __atomic_fetch_add(&d->stats.requests, 1, __ATOMIC_RELAXED);
+        if (d->hooks)
+            d->hooks->before(&rq);
         close_after = xsmd_handle(c, &rq, caller, &rp);
+        if (d->hooks)
+            d->hooks->after(&rq, &rp);
         if (!send_rep(c->fd, &rp) || close_after)
             break;
     }

@@ -314,7 +314,7 @@ static void stop(struct xsmd *d)
     pthread_mutex_unlock(&d->lock);
 }
 
-int main(int argc, char **argv)
+int xsmd_main(int argc, char **argv, const struct xsmd_hooks *hooks)
 {
     static const struct option opts[] = {
         {"xsm", required_argument, NULL, 'x'},    {"flask", required_argument, NULL, 'f'},
@@ -324,7 +324,7 @@ int main(int argc, char **argv)
     const char *modules = "flask", *flask_mode = NULL, *policy_path = NULL, *why;
     struct hv_config cfg = {0};
     static char dir[512]; /* the socket directory; sun_path is shorter anyway */
-    struct xsmd d = {0};
+    struct xsmd d = {.hooks = hooks};
     struct xsmd_dom *dom0;
     void *policy = NULL;
     size_t policy_len = 0;

@@ -35,6 +35,9 @@
 
 struct xsmd;
 struct xsmd_conn;
+struct xsmd_hooks;
+struct xsmd_req;
+struct xsmd_rep;
 
 struct xsmd_dom {
     struct xsmd *d;
@@ -79,7 +82,22 @@ struct xsmd {
     const char *dir;
     int dirfd;
     int wake_fd; /* eventfd: the set of listening sockets changed */
+
+    /* NULL in xsmd; a test build (xsmd-allocfail) watches each request. */
+    const struct xsmd_hooks *hooks;
 };
+
+/*
+ * Around each valid request, on its connection's thread: before() just
+ * before it is performed, after() once its reply is made (not yet sent).
+ */
+struct xsmd_hooks {
+    void (*before)(const struct xsmd_req *rq);
+    void (*after)(const struct xsmd_req *rq, const struct xsmd_rep *rp);
+};
+
+/* The daemon (main.c is its main()); hooks may be NULL. */
+int xsmd_main(int argc, char **argv, const struct xsmd_hooks *hooks);
 
 /* log.c: one line to stderr, "xsmd: " first.  Strings from clients go
  * through xsmd_escape() first. */
@@ -107,8 +125,6 @@ void xsmd_wake(struct xsmd *d);
 /* ops.c: run one request of 'c' that xsmd_parse() found valid; fills the
  * reply.  'fd' is the descriptor of a PRIVCMD_FOR (else -1), closed here.
  * Returns true if the connection must be closed after the reply. */
-struct xsmd_req;
-struct xsmd_rep;
 bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, int fd, struct xsmd_rep *rp);
 
 /* query.c: the control domain's questions (xsmd_wire.h XSMD_T_EXPLAIN ...);

@@ -81,6 +81,7 @@ struct op_io {
     char *out; /* GETBOOL by id: the name to write to out_addr */
     size_t out_len;
     uint64_t out_addr;
+    bool checked; /* SETENFORCE, SETAVC_THRESHOLD: the permission was needed and held */
 };
 
 static long op_load(struct xsm_instance *mi, const struct op_io *io)
@@ -88,16 +89,17 @@ static long op_load(struct xsm_instance *mi, const struct op_io *io)
     return flask_load_policy(mi, io->image, io->image_len);
 }
 
-static long op_setenforce(struct xsm_instance *mi, struct xsm_domain *cur, void *op)
+/*
+ * The permission was checked by op_fetch if the mode was to change then;
+ * if not, the command took effect there, as a no-op (Xen, too, tests the
+ * mode and checks the permission before, and without, any lock).
+ */
+static long op_setenforce(struct xsm_instance *mi, void *op, const struct op_io *io)
 {
     bool enforce = ((xen_flask_op_t *)op)->u.enforce.enforcing != 0;
-    int rc;
 
-    if (enforce == flask_enforcing(mi))
+    if (!io->checked || enforce == flask_enforcing(mi))
         return 0;
-    rc = has_sec(mi, cur, SECURITY__SETENFORCE, "flask_setenforce");
-    if (rc != 0)
-        return rc;
     return flask_set_enforcing(mi, enforce);
 }
 
@@ -401,30 +403,23 @@ static long op_setbool(struct xsm_instance *mi, const struct xsm_guest *g, void 
     return 0;
 }
 
-static long op_commitbools(struct xsm_instance *mi, struct xsm_domain *cur)
+/* The permission was checked by op_fetch. */
+static long op_commitbools(struct xsm_instance *mi)
 {
     struct flask_state *st = flask_state(mi);
-    int rc;
 
-    rc = has_sec(mi, cur, SECURITY__SETBOOL, "flask_commitbools");
-    if (rc != 0)
-        return rc;
     if (st->bool_pending == NULL)
         return 0;
     return bools_apply(mi, st->bool_pending, st->bool_num);
 }
 
-static long op_setavc_threshold(struct xsm_instance *mi, struct xsm_domain *cur, void *op)
+/* As op_setenforce: checked by op_fetch if the value was to change then. */
+static long op_setavc_threshold(struct xsm_instance *mi, void *op, const struct op_io *io)
 {
     uint32_t t = ((xen_flask_op_t *)op)->u.setavc_threshold.threshold;
-    int rc;
 
-    if (t == flask_avc_threshold(flask_avc(mi)))
-        return 0;
-    rc = has_sec(mi, cur, SECURITY__SETSECPARAM, "flask_setavc_threshold");
-    if (rc != 0)
-        return rc;
-    flask_avc_set_threshold(flask_avc(mi), t);
+    if (io->checked && t != flask_avc_threshold(flask_avc(mi)))
+        flask_avc_set_threshold(flask_avc(mi), t);
     return 0;
 }
 
@@ -458,18 +453,12 @@ static long op_cachestats(struct xsm_instance *mi, void *op, bool *copyback)
     return 0;
 }
 
-static long op_ocontext(struct xsm_instance *mi, struct xsm_domain *cur, void *op, bool add)
+/* The range and the permission were checked by op_fetch. */
+static long op_ocontext(struct xsm_instance *mi, void *op, bool add)
 {
     /* Same offsets in both layouts; the buffer is 8-byte aligned. */
     const xen_flask_ocontext_t *o = &((const xen_flask_op_t *)op)->u.ocontext;
-    int rc;
 
-    if (o->low > o->high)
-        return -EINVAL;
-    rc = has_sec(mi, cur, add ? SECURITY__ADD_OCONTEXT : SECURITY__DEL_OCONTEXT,
-                 add ? "flask_add_ocontext" : "flask_del_ocontext");
-    if (rc != 0)
-        return rc;
     if (add)
         return ss_ocontext_add(flask_ss(mi), o->ocon, o->low, o->high, o->sid);
     return ss_ocontext_del(flask_ss(mi), o->ocon, o->low, o->high);
@@ -566,9 +555,14 @@ static long op_devicetree_label(struct xsm_instance *mi, const struct xsm_guest 
 }
 
 /*
- * The locked commands' guest input, read before op_lock, each after the
- * permission check that guards it (a caller without load_policy never
- * makes FLASK allocate 64 MiB; one without setbool never has its name read).
+ * Before op_lock: the locked commands' permission checks and their guest
+ * input, each read after the check that guards it (a caller without
+ * load_policy never makes FLASK allocate 64 MiB; one without setbool never
+ * has its name read).  A refused caller never holds op_lock, so it cannot
+ * make a permitted one wait on its denial (its audit line goes to the
+ * host's log callback, which may be slow).  RELABEL_DOMAIN still checks
+ * under the lock: its checks read the target's label, which the command
+ * then replaces.
  */
 static long op_fetch(struct xsm_instance *mi, struct xsm_domain *cur, const struct xsm_guest *g,
                      void *op, uint16_t sub, struct op_io *io)
@@ -576,6 +570,30 @@ static long op_fetch(struct xsm_instance *mi, struct xsm_domain *cur, const stru
     int rc;
 
     switch (sub) {
+    case FLASK_SETENFORCE:
+        /* Checked only when the mode would change, as Xen. */
+        if ((((xen_flask_op_t *)op)->u.enforce.enforcing != 0) == flask_enforcing(mi))
+            return 0;
+        io->checked = true;
+        return has_sec(mi, cur, SECURITY__SETENFORCE, "flask_setenforce");
+    case FLASK_SETAVC_THRESHOLD:
+        if (((xen_flask_op_t *)op)->u.setavc_threshold.threshold ==
+            flask_avc_threshold(flask_avc(mi)))
+            return 0;
+        io->checked = true;
+        return has_sec(mi, cur, SECURITY__SETSECPARAM, "flask_setavc_threshold");
+    case FLASK_COMMITBOOLS:
+        return has_sec(mi, cur, SECURITY__SETBOOL, "flask_commitbools");
+    case FLASK_ADD_OCONTEXT:
+    case FLASK_DEL_OCONTEXT: {
+        const xen_flask_ocontext_t *o = &((const xen_flask_op_t *)op)->u.ocontext;
+        bool add = sub == FLASK_ADD_OCONTEXT;
+
+        if (o->low > o->high)
+            return -EINVAL;
+        return has_sec(mi, cur, add ? SECURITY__ADD_OCONTEXT : SECURITY__DEL_OCONTEXT,
+                       add ? "flask_add_ocontext" : "flask_del_ocontext");
+    }
     case FLASK_LOAD: {
         struct xsm_op_load ld;
 
@@ -630,7 +648,7 @@ static long do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct 
     case FLASK_GETENFORCE:
         return flask_enforcing(mi) ? 1 : 0;
     case FLASK_SETENFORCE:
-        return op_setenforce(mi, cur, op);
+        return op_setenforce(mi, op, io);
     case FLASK_CONTEXT_TO_SID:
         return op_context_to_sid(mi, cur, g, op, copyback);
     case FLASK_SID_TO_CONTEXT:
@@ -648,22 +666,22 @@ static long do_op(struct xsm_instance *mi, struct xsm_domain *cur, const struct 
     case FLASK_SETBOOL:
         return op_setbool(mi, g, op, copyback, io);
     case FLASK_COMMITBOOLS:
-        return op_commitbools(mi, cur);
+        return op_commitbools(mi);
     case FLASK_MLS:
         return flask_policy_loaded(mi) && ss_mls_enabled(flask_ss(mi)) ? 1 : 0;
     case FLASK_GETAVC_THRESHOLD:
         /* Xen returns the unsigned threshold as an int. */
         return (int32_t)flask_avc_threshold(flask_avc(mi));
     case FLASK_SETAVC_THRESHOLD:
-        return op_setavc_threshold(mi, cur, op);
+        return op_setavc_threshold(mi, op, io);
     case FLASK_AVC_HASHSTATS:
         return op_hashstats(mi, op, copyback);
     case FLASK_AVC_CACHESTATS:
         return op_cachestats(mi, op, copyback);
     case FLASK_ADD_OCONTEXT:
-        return op_ocontext(mi, cur, op, true);
+        return op_ocontext(mi, op, true);
     case FLASK_DEL_OCONTEXT:
-        return op_ocontext(mi, cur, op, false);
+        return op_ocontext(mi, op, false);
     case FLASK_GET_PEER_SID:
         return op_get_peer_sid(mi, cur, op, copyback);
     case FLASK_RELABEL_DOMAIN:

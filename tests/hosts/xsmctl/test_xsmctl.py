@@ -713,7 +713,40 @@ def t_demo(a, tmp):
     check("UNEXPECTED" not in out, "no step unexpected")
 
 
-GROUPS = {"commands": t_commands, "errors": t_errors, "m32": t_m32, "protocol": t_protocol,
+# ---- untrusted strings ---------------------------------------------------------
+
+def t_untrusted(a, tmp):
+    """Names from the policy in force reach xsmctl's text output with their
+    control bytes as \\xHH: why.te with an escape byte spliced into a boolean
+    name and a type name (same lengths), loaded by the daemon; then every
+    command that prints such a name."""
+    with open(a.why_policy, "rb") as f:
+        img = f.read()
+    for old, new in [(b"open_a", b"op\x1bn_a"), (b"trans_t", b"tr\x1bns_t")]:
+        check(img.count(old) == 1, "why.te's image names %r once" % old)
+        img = img.replace(old, new)
+    path = os.path.join(tmp, "esc.bin")
+    with open(path, "wb") as f:
+        f.write(img)
+    d = Daemon(a, tmp, "--policy", path)
+    c = Ctl(a, d)
+    ctx = "system_u:system_r:tr\x1bns_t:s0"
+    sid = sid_of(c, ctx)
+    check(sid is not None, "the context with an escape byte has a SID")
+    runs = [("bool list",), ("bool", "get", "op\x1bn_a"), ("sid-to-context", sid),
+            ("domain", "create", "--label", ctx), ("domain", "list")]
+    for args in runs:
+        args = tuple(x for w in args for x in w.split(" ")) if len(args) == 1 else args
+        rc, out, err = c.run(*args)
+        shown = " ".join(str(x).replace("\x1b", "<ESC>") for x in args)
+        check(rc == 0, "xsmctl %s: exit 0" % shown, err)
+        bad = [ch for ch in out if (ord(ch) < 0x20 and ch != "\n") or ord(ch) >= 0x7f]
+        check(not bad, "xsmctl %s: no control byte in its output" % shown, repr(out))
+        check("\\x1b" in out, "xsmctl %s: the byte shown as \\x1b" % shown, repr(out))
+    check(d.stop() == 0, "clean stop")
+
+
+GROUPS = {"untrusted": t_untrusted, "commands": t_commands, "errors": t_errors, "m32": t_m32, "protocol": t_protocol,
           "why": t_why, "audit2why": t_audit2why, "demo": t_demo}
 
 

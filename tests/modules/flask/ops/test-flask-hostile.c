@@ -16,7 +16,9 @@
  *    SETBOOL before it reads the name (the XSA-84 follow-ups).
  *  - test_bool_ids: boolean ids at and past the count, and the ids a failed
  *    name look-up leaves behind, are -ENOENT with nothing changed (XSA-84's
- *    second part: an unchecked index into the pending values).
+ *    second part: an unchecked index into the pending values) and no block
+ *    left behind (Xen's follow-up "flask: fix memory leaks": an
+ *    out-of-range SETBOOL with commit leaked its copy of the values).
  *  - test_huge_sids: SIDs the server never handed out, signed or not, read
  *    as any unknown SID does, in every command that takes one.
  *  - test_ocontext_wrap: ranges with low > high, ranges that end at 2^64-1
@@ -189,10 +191,17 @@ static struct xsm_evtchn *h_evtchn(void *host, struct xsm_domain *d, uint32_t po
     return d == &dom0 && port == 1 ? &chan : NULL;
 }
 
+/* test_no_lock_across_denial: a log line containing log_stall_on waits in log_stall. */
+struct slowmem;
+static struct slowmem *log_stall;
+static const char *log_stall_on;
+static void stall(struct slowmem *sm);
+
 static void h_log(void *host, const char *line)
 {
     (void)host;
-    (void)line;
+    if (log_stall != NULL && strstr(line, log_stall_on) != NULL)
+        stall(log_stall);
 }
 
 static unsigned h_cpu(void *host)
@@ -720,6 +729,7 @@ static void test_bool_ids(void)
     struct xsm_instance *mi;
     struct xsm_op_boolean b;
     char before[512], after[512];
+    long live;
 
     if (x == NULL)
         return;
@@ -730,6 +740,8 @@ static void test_bool_ids(void)
     /* A pending value exists, so an out-of-range SETBOOL would have an array to overrun. */
     CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 0, 0, 1, 0, &b), 0);
     fingerprint(x, before, sizeof(before));
+    /* dom0's setbool decision is in the AVC already: a refused id allocates nothing it keeps. */
+    live = allocfail_live();
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         for (int commit = 0; commit <= 1; commit++) {
             CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, bad[i], 0, 1, (uint8_t)commit, NULL),
@@ -746,6 +758,7 @@ static void test_bool_ids(void)
     CHECK_EQ(bool_op(x, &domU, FLASK_GETBOOL, 0xffffffffU, 6, 0, 0, NULL), -ENOENT);
     CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 0xffffffffU, 6, 1, 1, NULL), -ENOENT);
     CHECK_EQ(bool_op(x, &dom0, FLASK_SETBOOL, 0xffffffffU, 6, 1, 0, NULL), -ENOENT);
+    CHECK_EQ(allocfail_live(), live);
     fingerprint(x, after, sizeof(after));
     CHECK(strcmp(before, after) == 0);
     xsm_destroy(x);
@@ -1149,6 +1162,95 @@ static void test_no_lock_across_copy(void)
     no_lock_across_copy(true);
 }
 
+/* ================================================================== */
+/* test_no_lock_across_denial                                          */
+/* ================================================================== */
+
+/*
+ * A caller the policy refuses must not hold op_lock while it is refused:
+ * Xen checks these commands' permission before it takes any lock (XSA-492
+ * and XSA-499 were about a lock taken first).  The guest's denied command
+ * stalls in the host's log callback, on its audit line; meanwhile the
+ * control domain's COMMITBOOLS, which takes op_lock, must complete.
+ */
+static void no_lock_across_denial(uint32_t cmd, const char *perm)
+{
+    static struct slowmem a, b;
+    struct caller ca = {0}, cb = {0};
+    pthread_t ta, tb;
+    xen_flask_op_t *op;
+    xsm_ctx *x = make(true, 1);
+
+    if (x == NULL)
+        return;
+    memset(&a, 0, sizeof(a));
+    memset(&b, 0, sizeof(b));
+    pthread_mutex_init(&a.m, NULL);
+    pthread_cond_init(&a.cv, NULL);
+    pthread_mutex_init(&b.m, NULL);
+    pthread_cond_init(&b.cv, NULL);
+    op = (xen_flask_op_t *)a.b;
+    op->cmd = cmd;
+    op->interface_version = XEN_FLASK_INTERFACE_VERSION;
+    if (cmd == FLASK_SETENFORCE)
+        op->u.enforce.enforcing = 0;
+    else if (cmd == FLASK_SETAVC_THRESHOLD)
+        op->u.setavc_threshold.threshold = 77;
+    else if (cmd == FLASK_ADD_OCONTEXT || cmd == FLASK_DEL_OCONTEXT) {
+        op->u.ocontext.ocon = 1; /* pirq */
+        op->u.ocontext.low = op->u.ocontext.high = 40;
+        op->u.ocontext.sid = SECINITSID_DOMU;
+    }
+    op = (xen_flask_op_t *)b.b;
+    op->cmd = FLASK_COMMITBOOLS;
+    op->interface_version = XEN_FLASK_INTERFACE_VERSION;
+
+    log_stall = &a;
+    log_stall_on = perm;
+    ca = (struct caller){.x = x, .cur = &domU, .mem = &a};
+    cb = (struct caller){.x = x, .cur = &dom0, .mem = &b};
+    if (pthread_create(&ta, NULL, caller_main, &ca) != 0) {
+        CHECK(!"thread");
+        log_stall = NULL;
+        xsm_destroy(x);
+        return;
+    }
+    CHECK(wait_for(&a, &a.entered, 5000)); /* the guest's denial is being logged */
+    if (pthread_create(&tb, NULL, caller_main, &cb) != 0) {
+        CHECK(!"thread");
+    } else {
+        bool b_done = wait_for(&b, &cb.done, 2000);
+
+        if (!b_done)
+            fprintf(stderr, "%s: the control domain waited on a denied %s\n", mode_name, perm);
+        CHECK(b_done);
+        pthread_mutex_lock(&a.m);
+        a.release = true;
+        pthread_cond_broadcast(&a.cv);
+        pthread_mutex_unlock(&a.m);
+        pthread_join(tb, NULL);
+        CHECK_EQ(cb.rc, 0);
+    }
+    pthread_mutex_lock(&a.m);
+    a.release = true;
+    pthread_cond_broadcast(&a.cv);
+    pthread_mutex_unlock(&a.m);
+    pthread_join(ta, NULL);
+    log_stall = NULL;
+    CHECK_EQ(ca.rc, -EACCES);
+    CHECK(flask_enforcing(inst(x)));
+    xsm_destroy(x);
+}
+
+static void test_no_lock_across_denial(void)
+{
+    no_lock_across_denial(FLASK_SETENFORCE, "setenforce");
+    no_lock_across_denial(FLASK_SETAVC_THRESHOLD, "setsecparam");
+    no_lock_across_denial(FLASK_ADD_OCONTEXT, "add_ocontext");
+    no_lock_across_denial(FLASK_DEL_OCONTEXT, "del_ocontext");
+    no_lock_across_denial(FLASK_COMMITBOOLS, "setbool");
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -1170,6 +1272,7 @@ int main(int argc, char **argv)
         test_ocontext_wrap();
         test_cachestats_cpu();
         test_no_lock_across_copy();
+        test_no_lock_across_denial();
     }
     if (!allocfail_active()) {
         fprintf(stderr, "the allocation shims are not linked in\n");
