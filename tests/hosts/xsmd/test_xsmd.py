@@ -1042,6 +1042,7 @@ def t_fuse(a, tmp):
     fuse_ready(a)
     d = Daemon(a, os.path.join(tmp, "s"))
     n = create(a, d, DOMU)
+    n32 = create(a, d, DOMU, 32) if a.static_client32 else 0
     time.sleep(0.2)
     fds0, mounts0, xen0 = d.fds(), mountinfo(), os.path.exists("/dev/xen")
     static = a.static_client
@@ -1084,6 +1085,18 @@ def t_fuse(a, tmp):
     check("getenforce: 1" in client(a, d.sock(), "getenforce"), "guest: nothing changed")
     check(d.log().count(denial) == logged + 1, "guest: the denial logged with the guest's domid",
           d.log()[-2000:])
+
+    # A 32-bit caller on a 32-bit domain (FUSE's compat ioctls, i386's
+    # system call numbers): the answers a 64-bit caller gets on a 64-bit guest.
+    if a.static_client32:
+        c32 = ["getenforce", "c2s", DOMU, "thread", "efault-struct", "efault-handle"]
+        p32 = run(fuse + ["--domain", str(n32), "--", a.static_client32] + c32)
+        p64 = run(fuse + ["--domain", str(n), "--", static] + c32)
+        check(p32.stdout == p64.stdout and p64.stdout.startswith("getenforce: 1\n"),
+              "32-bit caller on a 32-bit domain: what a 64-bit one gets on a 64-bit domain",
+              "32: %r\n 64: %r" % (p32.stdout, p64.stdout))
+    else:
+        print("skipped: a 32-bit static caller (no static -m32 libc: gcc-multilib)")
 
     # Debian's tools, unmodified, no preload.
     tools = os.path.join(a.tools, "flask-getenforce")
@@ -1168,6 +1181,7 @@ def main():
     ap.add_argument("--xc-client", dest="xc_client", default="")
     ap.add_argument("--static-client", dest="static_client", default="")
     ap.add_argument("--static-why", dest="static_why", default="")
+    ap.add_argument("--static-client32", dest="static_client32", default="")
     ap.add_argument("--fuse-why", dest="fuse_why", default="")
     a = ap.parse_args()
     if sys.platform != "linux":
