@@ -9,7 +9,7 @@
 set -eu
 build="gcc libc6-dev meson ninja-build pkg-config python3 m4 checkpolicy"
 demo="$build xen-utils-4.17"
-test="$build g++ gcc-multilib libxen-dev xen-utils-4.17 secilc libsepol-dev clang libclang-rt-14-dev selinux-policy-default selinux-policy-mls policycoreutils-python-utils"
+test="$build g++ gcc-multilib libxen-dev xen-utils-4.17 fuse3 libfuse3-dev secilc libsepol-dev clang libclang-rt-14-dev selinux-policy-default selinux-policy-mls policycoreutils-python-utils"
 lint="$build git clang clang-tidy clang-tools cppcheck"
 coverage="$test gcovr"
 case "${1:-build}" in

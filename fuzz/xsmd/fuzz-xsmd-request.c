@@ -5,10 +5,12 @@
  *
  * Input: byte 0 selects, the rest is the message.
  *   bit 0  the kernel truncated the message (MSG_TRUNC / MSG_CTRUNC)
- *   bit 1  descriptors were attached
+ *   bit 1  one descriptor was attached (with bit 5: three)
  *   bit 2  the sender is the connection's owner
  *   bit 3  the connection is the control domain's
  *   bit 4  decode the rest as a reply (the client's side) instead
+ *   bit 5  two descriptors were attached (with bit 1: three)
+ *   bit 6  the peer may touch any process's memory (PRIVCMD_FOR)
  * The message is copied into a buffer of exactly its length, so a read past
  * it is an ASan report.
  *
@@ -37,6 +39,14 @@
 #define F_OWNER   0x04
 #define F_CONTROL 0x08
 #define F_REPLY   0x10
+#define F_FDS2    0x20
+#define F_PRIV    0x40
+
+/* How many descriptors the selector says were attached. */
+static unsigned nfds_of(unsigned f)
+{
+    return ((f & F_FDS) ? 1U : 0U) + ((f & F_FDS2) ? 2U : 0U);
+}
 
 static void require(bool ok)
 {
@@ -58,13 +68,17 @@ static enum xsmd_verdict spec_verdict(const uint8_t *b, size_t len, unsigned f, 
 {
     static const uint8_t magic[4] = {'X', 'S', 'M', 'D'};
     uint64_t type, nr, flags, arg[6];
+    unsigned nfds = nfds_of(f);
     bool used_ok;
 
     *st = XSMD_ST_OK;
-    if (len == 0 && !(f & (F_TRUNC | F_FDS)))
+    if (len == 0 && !(f & F_TRUNC) && nfds == 0)
         return XSMD_V_EOF;
     *st = XSMD_ST_BAD_REQUEST;
-    if (len != 64 || (f & (F_TRUNC | F_FDS)) || memcmp(b, magic, 4) != 0)
+    if (len != 64 || (f & F_TRUNC) || memcmp(b, magic, 4) != 0)
+        return XSMD_V_REJECT;
+    /* Descriptors: only one, only on what reads as a version-1 PRIVCMD_FOR. */
+    if (nfds != 0 && (nfds != 1 || le(b + 4, 2) != 1 || le(b + 6, 2) != 10))
         return XSMD_V_REJECT;
     if (le(b + 4, 2) != 1) {
         *st = XSMD_ST_BAD_VERSION;
@@ -102,6 +116,10 @@ static enum xsmd_verdict spec_verdict(const uint8_t *b, size_t len, unsigned f, 
     case 8: /* DOMAINS: arg4, arg5 */
         used_ok = nr == 0 && flags == 0 && !arg[0] && !arg[1] && !arg[2] && !arg[3];
         break;
+    case 10: /* PRIVCMD_FOR: arg0, and its descriptor */
+        used_ok = nr == 0 && flags == 0 && !arg[1] && !arg[2] && !arg[3] && !arg[4] && !arg[5] &&
+                  nfds == 1;
+        break;
     case 4: /* WHOAMI: nothing */
         used_ok =
             nr == 0 && flags == 0 && !arg[0] && !arg[1] && !arg[2] && !arg[3] && !arg[4] && !arg[5];
@@ -114,6 +132,11 @@ static enum xsmd_verdict spec_verdict(const uint8_t *b, size_t len, unsigned f, 
     /* CREATE, DESTROY and the questions (5-8) are the control domain's. */
     if ((type == 2 || type == 3 || (type >= 5 && type <= 8)) && !(f & F_CONTROL)) {
         *st = XSMD_ST_NOT_CONTROL;
+        return XSMD_V_REFUSE;
+    }
+    /* PRIVCMD_FOR only from a peer that may touch any process's memory. */
+    if (type == 10 && !(f & F_PRIV)) {
+        *st = XSMD_ST_NOT_PRIVILEGED;
         return XSMD_V_REFUSE;
     }
     *st = XSMD_ST_OK;
@@ -144,9 +167,10 @@ static void check_request(const uint8_t *data, size_t len, unsigned f)
     m.buf = copy;
     m.len = len;
     m.truncated = f & F_TRUNC;
-    m.fds = f & F_FDS;
+    m.nfds = nfds_of(f);
     m.from_owner = f & F_OWNER;
     m.control = f & F_CONTROL;
+    m.privileged = f & F_PRIV;
 
     memset(&poison, 0xa5, sizeof(poison));
     rq = poison;

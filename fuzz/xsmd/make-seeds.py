@@ -9,9 +9,9 @@ format; the inputs are committed.
 import os
 import struct
 
-TRUNC, FDS, OWNER, CONTROL, REPLY = 0x01, 0x02, 0x04, 0x08, 0x10
+TRUNC, FDS, OWNER, CONTROL, REPLY, FDS2, PRIV = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40
 HYPERCALL, CREATE, DESTROY, WHOAMI = 1, 2, 3, 4
-EXPLAIN, CLASSES, LABEL, DOMAINS, PRIVCMD = 5, 6, 7, 8, 9
+EXPLAIN, CLASSES, LABEL, DOMAINS, PRIVCMD, PRIVCMD_FOR = 5, 6, 7, 8, 9, 10
 MAGIC = 0x444d5358
 
 
@@ -48,8 +48,18 @@ SEEDS = {
     "oversized": bytes([OK | TRUNC]) + req(WHOAMI) + b"\0",
     "fds": bytes([OK | FDS]) + req(WHOAMI),
     "empty": bytes([OK]),
+    "privcmd-for": bytes([OK | FDS | PRIV]) + req(PRIVCMD_FOR, args=(0x7ffc0000, 0, 0, 0, 0, 0)),
+    "privcmd-for-guest": bytes([OWNER | FDS | PRIV]) + req(PRIVCMD_FOR, args=(0x1000, 0, 0, 0, 0, 0)),
+    "privcmd-for-unprivileged": bytes([OK | FDS]) + req(PRIVCMD_FOR, args=(0x1000, 0, 0, 0, 0, 0)),
+    "privcmd-for-no-fd": bytes([OK | PRIV]) + req(PRIVCMD_FOR, args=(0x1000, 0, 0, 0, 0, 0)),
+    "privcmd-for-two-fds": bytes([OK | FDS2 | PRIV]) + req(PRIVCMD_FOR, args=(0x1000, 0, 0, 0, 0, 0)),
+    "privcmd-for-unused-arg": bytes([OK | FDS | PRIV]) + req(PRIVCMD_FOR, args=(0x1000, 1, 0, 0, 0, 0)),
+    "privcmd-for-wrong-process": bytes([CONTROL | FDS | PRIV]) + req(PRIVCMD_FOR, args=(0x1000, 0, 0, 0, 0, 0)),
+    "privcmd-for-bad-version": bytes([OK | FDS | PRIV]) + req(PRIVCMD_FOR, version=2),
+    "whoami-fd-privileged": bytes([OK | FDS | PRIV]) + req(WHOAMI),
     "reply-ok": bytes([REPLY]) + rep(0, -13, 0),
     "reply-value": bytes([REPLY]) + rep(0, 1, 0x10005),
+    "reply-not-privileged": bytes([REPLY]) + rep(6, 0, 0),
     "reply-reserved-set": bytes([REPLY]) + rep(0, 0, 0, reserved=1),
 }
 

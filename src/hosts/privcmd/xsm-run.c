@@ -2,8 +2,10 @@
 /*
  * xsm-run: run a command wired to a running xsmd (LD_PRELOAD of
  * libxsm-privcmd and XSM_SOCKET), as the control domain or as domain N.
- * Also the control domain's two daemon requests: create and destroy a
- * domain.
+ * With --fuse (root, libfuse3) no preload at all: the command runs in a
+ * private mount namespace where /dev/xen/privcmd is a FUSE node xsm-run
+ * serves (fusenode.c).  Also the control domain's two daemon requests:
+ * create and destroy a domain.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +16,9 @@
 #include <unistd.h>
 
 #include "xsmd_client.h"
+#ifdef XSM_RUN_FUSE
+#include "fusenode.h"
+#endif
 
 #ifndef XSM_PRIVCMD_INSTALLED
 #define XSM_PRIVCMD_INSTALLED "libxsm-privcmd.so"
@@ -26,27 +31,39 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: xsm-run [--dir DIR] [--domain N] [--] COMMAND [ARG]...\n"
-               "       xsm-run [--dir DIR] --create [--label CONTEXT] [--32] [--domid N]\n"
-               "       xsm-run [--dir DIR] --destroy N\n"
-               "\n"
-               "Runs COMMAND with libxsm-privcmd preloaded and XSM_SOCKET set, so that its\n"
-               "/dev/xen/privcmd hypercalls go to the xsmd serving DIR: as the control\n"
-               "domain (DIR/control), or with --domain N as domain N (DIR/domN).\n"
-               "\n"
-               "  --dir DIR        xsmd's socket directory (default: as xsmd's)\n"
-               "  --domain N       act as domain N instead of the control domain\n"
-               "  --create         ask xsmd (as the control domain) for a new domain and\n"
-               "                   print its id; --label gives its security context\n"
-               "                   (FLASK: the toolstack's seclabel), --32 makes it a 32-bit\n"
-               "                   (compat ABI) domain, --domid asks for a given id\n"
-               "  --destroy N      destroy domain N (as the control domain)\n"
-               "  --help           this text\n"
-               "\n"
-               "Environment: XSM_PRIVCMD_LIB overrides the library's path.\n"
-               "Exit status: COMMAND's; 125 if xsm-run failed (no daemon, no such domain,\n"
-               "a refused request), 126/127 if COMMAND cannot be run or found; --create\n"
-               "and --destroy exit 0 on success.\n");
+    fprintf(f,
+            "usage: xsm-run [--dir DIR] [--domain N] [--fuse] [--] COMMAND [ARG]...\n"
+            "       xsm-run [--dir DIR] --create [--label CONTEXT] [--32] [--domid N]\n"
+            "       xsm-run [--dir DIR] --destroy N\n"
+            "\n"
+            "Runs COMMAND with libxsm-privcmd preloaded and XSM_SOCKET set, so that its\n"
+            "/dev/xen/privcmd hypercalls go to the xsmd serving DIR: as the control\n"
+            "domain (DIR/control), or with --domain N as domain N (DIR/domN).\n"
+            "\n"
+            "  --dir DIR        xsmd's socket directory (default: as xsmd's)\n"
+            "  --domain N       act as domain N instead of the control domain\n"
+            "  --fuse           no preload: run COMMAND in a private mount namespace\n"
+            "                   whose /dev/xen/privcmd is a FUSE node served by xsm-run,\n"
+            "                   so static programs and raw syscall(SYS_ioctl) callers\n"
+            "                   work too; needs root, /dev/fuse and an xsmd running as\n"
+            "                   root; the kernel's FUSE reports ENOSYS as ENOTTY\n%s"
+            "  --create         ask xsmd (as the control domain) for a new domain and\n"
+            "                   print its id; --label gives its security context\n"
+            "                   (FLASK: the toolstack's seclabel), --32 makes it a 32-bit\n"
+            "                   (compat ABI) domain, --domid asks for a given id\n"
+            "  --destroy N      destroy domain N (as the control domain)\n"
+            "  --help           this text\n"
+            "\n"
+            "Environment: XSM_PRIVCMD_LIB overrides the library's path.\n"
+            "Exit status: COMMAND's; 125 if xsm-run failed (no daemon, no such domain,\n"
+            "a refused request), 126/127 if COMMAND cannot be run or found; --create\n"
+            "and --destroy exit 0 on success.\n",
+#ifdef XSM_RUN_FUSE
+            ""
+#else
+            "                   (not in this build: it was made without libfuse3)\n"
+#endif
+    );
 }
 
 /* The library next to this program (build tree), else the installed one. */
@@ -112,7 +129,7 @@ static long request(const char *path, struct xsmd_req *rq, struct xsmd_rep *rp)
 
 int main(int argc, char **argv)
 {
-    enum { O_LABEL = 256, O_32, O_DOMID, O_CREATE, O_DESTROY };
+    enum { O_LABEL = 256, O_32, O_DOMID, O_CREATE, O_DESTROY, O_FUSE };
     static const struct option opts[] = {
         {"dir", required_argument, NULL, 'd'},
         {"domain", required_argument, NULL, 'n'},
@@ -121,12 +138,13 @@ int main(int argc, char **argv)
         {"32", no_argument, NULL, O_32},
         {"domid", required_argument, NULL, O_DOMID},
         {"destroy", required_argument, NULL, O_DESTROY},
+        {"fuse", no_argument, NULL, O_FUSE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     char dir[512], sock[600], path[PATH_MAX + 32], lib[2 * PATH_MAX];
     const char *label = NULL, *preload, *mine;
-    bool create = false, bits32 = false, have_dir = false;
+    bool create = false, bits32 = false, have_dir = false, fuse = false;
     long domain = -1, domid = 0, destroy = -1;
     struct xsmd_req rq;
     struct xsmd_rep rp = {0};
@@ -154,6 +172,9 @@ int main(int argc, char **argv)
         case O_32:
             bits32 = true;
             break;
+        case O_FUSE:
+            fuse = true;
+            break;
         case O_DOMID:
         case O_DESTROY:
             if (parse_domid(optarg, c == O_DOMID ? &domid : &destroy)) {
@@ -174,7 +195,7 @@ int main(int argc, char **argv)
 
     memset(&rq, 0, sizeof(rq));
     if (create || destroy >= 0) {
-        if (optind != argc || domain >= 0 || (create && destroy >= 0)) {
+        if (optind != argc || domain >= 0 || fuse || (create && destroy >= 0)) {
             usage(stderr);
             return 2;
         }
@@ -203,6 +224,12 @@ int main(int argc, char **argv)
         return 2;
     }
 
+#ifndef XSM_RUN_FUSE
+    if (fuse) {
+        fprintf(stderr, "xsm-run: --fuse: this xsm-run was built without libfuse3\n");
+        return EXIT_XSMRUN;
+    }
+#endif
     if (domain > 0)
         snprintf(sock, sizeof(sock), "%s/dom%ld", dir, domain);
     else
@@ -210,6 +237,10 @@ int main(int argc, char **argv)
     /* Fail here, with a clear message, rather than inside COMMAND. */
     rq.type = XSMD_T_WHOAMI;
     request(sock, &rq, &rp);
+#ifdef XSM_RUN_FUSE
+    if (fuse)
+        return xsm_run_fuse(sock, argv + optind);
+#endif
 
     preload = getenv("LD_PRELOAD");
     mine = privcmd_lib(path, sizeof(path));

@@ -13,6 +13,10 @@
  * XSMD_ST_WRONG_PROCESS and not run; the connection stays open for its
  * owner.  The bridge (libxsm-privcmd) opens a connection of its own in
  * each process, so a forked child is never refused.
+ *
+ * Descriptors.  Every descriptor a message carries is closed before the
+ * request runs, except the one pidfd of a PRIVCMD_FOR that request.c let
+ * through: that one goes to its handler, which closes it.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,11 +40,18 @@ static bool send_rep(int fd, const struct xsmd_rep *rp)
     return n == (ssize_t)sizeof(out);
 }
 
-/* Close every descriptor a client passed us; returns true if there were any. */
-static bool drop_fds(struct msghdr *msg, pid_t *sender)
-{
-    bool fds = false;
+#define MAX_FDS 16 /* room for this many; more is a truncated message */
 
+/*
+ * Take the descriptors a message carries (at most MAX_FDS, in fds[]) and the
+ * sender's pid; returns how many there were.
+ */
+static unsigned take_fds(struct msghdr *msg, int fds[MAX_FDS], pid_t *sender)
+{
+    unsigned nfds = 0;
+
+    for (unsigned i = 0; i < MAX_FDS; i++)
+        fds[i] = -1;
     for (struct cmsghdr *cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
         if (cm->cmsg_level != SOL_SOCKET)
             continue;
@@ -51,9 +62,11 @@ static bool drop_fds(struct msghdr *msg, pid_t *sender)
                 int fd;
 
                 memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(fd));
-                close(fd);
+                if (nfds < MAX_FDS)
+                    fds[nfds++] = fd;
+                else
+                    close(fd); /* cannot happen: the buffer holds MAX_FDS */
             }
-            fds = true;
         } else if (cm->cmsg_type == SCM_CREDENTIALS &&
                    cm->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
             struct ucred cr;
@@ -62,7 +75,14 @@ static bool drop_fds(struct msghdr *msg, pid_t *sender)
             *sender = cr.pid;
         }
     }
-    return fds;
+    return nfds;
+}
+
+static void close_fds(int *fds, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
 }
 
 static void conn_end(struct xsmd_conn *c)
@@ -97,16 +117,19 @@ static void *conn_main(void *arg)
     uint8_t buf[XSMD_REQ_SIZE + 1]; /* one more: a longer message shows as MSG_TRUNC */
     union {
         struct cmsghdr align;
-        char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(16 * sizeof(int))];
+        char b[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(MAX_FDS * sizeof(int))];
     } ctl;
 
     for (;;) {
         struct iovec iov = {buf, sizeof(buf)};
         struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-        struct xsmd_msg m = {.buf = buf, .control = c->dom->id == 0};
+        struct xsmd_msg m = {
+            .buf = buf, .control = c->dom->id == 0, .privileged = c->peer.privileged};
         struct xsmd_req rq;
         struct xsmd_rep rp = {0};
+        int fds[MAX_FDS], caller = -1;
         pid_t sender = 0;
+        enum xsmd_verdict v;
         bool close_after;
         ssize_t n;
         uint16_t st;
@@ -119,17 +142,23 @@ static void *conn_main(void *arg)
         if (n < 0)
             break; /* shutdown, or the socket failed */
         /* Even an empty message may carry descriptors: never keep them. */
-        m.fds = drop_fds(&msg, &sender);
+        m.nfds = take_fds(&msg, fds, &sender);
         m.len = (size_t)n;
         m.truncated = msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC);
         m.from_owner = sender == c->peer.pid;
 
-        switch (xsmd_parse(&m, &rq, &st)) {
+        v = xsmd_parse(&m, &rq, &st);
+        if (v == XSMD_V_RUN && rq.type == XSMD_T_PRIVCMD_FOR) {
+            caller = fds[0]; /* request.c checked there is exactly one */
+            fds[0] = -1;
+        }
+        close_fds(fds, m.nfds);
+        switch (v) {
         case XSMD_V_EOF:
             goto end; /* the client closed or died */
         case XSMD_V_REJECT:
             xsmd_log("d%u pid %ld: %s (%zd bytes%s%s): connection closed", c->dom->id,
-                     (long)c->peer.pid, reject_why[st], n, m.fds ? ", with descriptors" : "",
+                     (long)c->peer.pid, reject_why[st], n, m.nfds ? ", with descriptors" : "",
                      m.truncated ? ", truncated" : "");
             __atomic_fetch_add(&d->stats.protocol_errors, 1, __ATOMIC_RELAXED);
             rp.status = st;
@@ -138,6 +167,12 @@ static void *conn_main(void *arg)
         case XSMD_V_REFUSE:
             if (st == XSMD_ST_WRONG_PROCESS)
                 __atomic_fetch_add(&d->stats.wrong_process, 1, __ATOMIC_RELAXED);
+            if (st == XSMD_ST_NOT_PRIVILEGED && !c->warned_privilege) {
+                c->warned_privilege = true; /* once per connection: no log flood */
+                xsmd_log("d%u pid %ld: PRIVCMD_FOR refused: the peer may not touch other "
+                         "processes' memory",
+                         c->dom->id, (long)c->peer.pid);
+            }
             rp.status = st;
             if (!send_rep(c->fd, &rp))
                 goto end;
@@ -148,7 +183,7 @@ static void *conn_main(void *arg)
         __atomic_fetch_add(&d->stats.requests, 1, __ATOMIC_RELAXED);
         if (d->hooks)
             d->hooks->before(&rq);
-        close_after = xsmd_handle(c, &rq, &rp);
+        close_after = xsmd_handle(c, &rq, caller, &rp);
         if (d->hooks)
             d->hooks->after(&rq, &rp);
         if (!send_rep(c->fd, &rp) || close_after)

@@ -27,7 +27,7 @@ static int dom_copy_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
 
     if (!dom->cur)
         return -EFAULT;
-    return xsmd_peer_read(&dom->cur->peer, dst, gaddr, len);
+    return xsmd_peer_read(dom->cur, dst, gaddr, len);
 }
 
 static int dom_copy_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
@@ -36,7 +36,7 @@ static int dom_copy_to(void *opaque, uint64_t gaddr, const void *src, size_t len
 
     if (!dom->cur)
         return -EFAULT;
-    return xsmd_peer_write(&dom->cur->peer, gaddr, src, len);
+    return xsmd_peer_write(dom->cur, gaddr, src, len);
 }
 
 struct xsmd_dom *xsmd_dom_new(struct xsmd *d, bool compat)

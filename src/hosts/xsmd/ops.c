@@ -3,7 +3,12 @@
  * What a request does: a hypercall as the connection's domain, or (control
  * socket only) creating and destroying domains.  The request was decoded
  * and checked whole before it got here (request.c: known type, unused
- * fields zero, control-only types on the control socket).
+ * fields zero, control-only types on the control socket, PRIVCMD_FOR only
+ * from a privileged peer).
+ *
+ * Whose memory: a hypercall's guest memory is the 'mem' it runs with, the
+ * connecting process's own (c->peer), or for PRIVCMD_FOR the process its
+ * pidfd names (peer.h), opened for that one request and closed after it.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -28,7 +33,8 @@ static int conn_copy_to(void *opaque, uint64_t gaddr, const void *src, size_t le
     return xsmd_peer_write(opaque, gaddr, src, len);
 }
 
-static long hypercall(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp)
+static long hypercall(struct xsmd_conn *c, struct xsmd_peer *mem, const struct xsmd_req *rq,
+                      struct xsmd_rep *rp)
 {
     struct xsmd *d = c->d;
     struct xsmd_dom *dom = c->dom;
@@ -36,7 +42,7 @@ static long hypercall(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsm
 
     if (rq->nr == HV_HYPERCALL_xsm_op) {
         /* The XSM library takes concurrent callers; the domain list must hold still. */
-        struct xsm_guest g = {conn_copy_from, conn_copy_to, &c->peer, dom->compat};
+        struct xsm_guest g = {conn_copy_from, conn_copy_to, mem, dom->compat};
 
         pthread_rwlock_rdlock(&d->hv_lock);
         if (dom->dead) {
@@ -54,7 +60,7 @@ static long hypercall(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsm
         rp->status = XSMD_ST_NO_DOMAIN;
         return 0;
     }
-    dom->cur = c;
+    dom->cur = mem;
     r = hv_hypercall(d->h, dom->id, rq->nr, rq->arg);
     dom->cur = NULL;
     if (rq->nr == HV_HYPERCALL_domctl)
@@ -184,27 +190,60 @@ static long destroy_domain(struct xsmd_conn *c, const struct xsmd_req *rq)
     return r;
 }
 
-bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp)
+/* Linux's struct privcmd_hypercall (a 64-bit op, five arguments) on 'mem'. */
+static long privcmd(struct xsmd_conn *c, struct xsmd_peer *mem, const uint64_t pc[6],
+                    struct xsmd_rep *rp)
+{
+    struct xsmd_req hc = {XSMD_T_HYPERCALL, (uint32_t)pc[0], 0, {0}};
+
+    if (pc[0] > UINT32_MAX)
+        return -ENOSYS;
+    memcpy(hc.arg, pc + 1, 5 * sizeof(hc.arg[0]));
+    return hypercall(c, mem, &hc, rp);
+}
+
+/*
+ * PRIVCMD_FOR: the struct privcmd_hypercall at arg0 in the memory of the
+ * process 'fd' names, run on that memory (the ioctl's caller, for the FUSE
+ * node).  A bad address is -EFAULT, as the driver's copy_from_user.
+ */
+static long privcmd_for(struct xsmd_conn *c, const struct xsmd_req *rq, int fd, struct xsmd_rep *rp)
+{
+    struct xsmd_peer caller;
+    uint8_t raw[6 * 8];
+    uint64_t pc[6];
+    long r = xsmd_peer_named(&caller, fd);
+
+    if (r < 0)
+        return r;
+    r = xsmd_peer_read(&caller, raw, rq->arg[0], sizeof(raw));
+    if (r == 0) {
+        for (unsigned i = 0; i < 6; i++)
+            pc[i] = xsmd_get64(raw + 8 * (size_t)i);
+        r = privcmd(c, &caller, pc, rp);
+    }
+    xsmd_peer_release(&caller);
+    return r;
+}
+
+bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, int fd, struct xsmd_rep *rp)
 {
     rp->status = XSMD_ST_OK;
     rp->result = 0;
     rp->value = 0;
+    if (fd >= 0 && rq->type != XSMD_T_PRIVCMD_FOR)
+        close(fd); /* not reached: conn.c passes a descriptor only with PRIVCMD_FOR */
     switch (rq->type) {
     case XSMD_T_HYPERCALL:
-        rp->result = hypercall(c, rq, rp);
+        rp->result = hypercall(c, &c->peer, rq, rp);
         return rp->status != XSMD_ST_OK || c->peer.gone;
-    case XSMD_T_PRIVCMD: {
-        /* Linux's privcmd_hypercall: a 64-bit op, five arguments. */
-        struct xsmd_req hc = {XSMD_T_HYPERCALL, (uint32_t)rq->arg[0], 0, {0}};
-
-        if (rq->arg[0] > UINT32_MAX) {
-            rp->result = -ENOSYS;
-            return false;
-        }
-        memcpy(hc.arg, rq->arg + 1, 5 * sizeof(hc.arg[0]));
-        rp->result = hypercall(c, &hc, rp);
+    case XSMD_T_PRIVCMD:
+        rp->result = privcmd(c, &c->peer, rq->arg, rp);
         return rp->status != XSMD_ST_OK || c->peer.gone;
-    }
+    case XSMD_T_PRIVCMD_FOR:
+        /* The caller's process going away is no reason to close the sender's connection. */
+        rp->result = privcmd_for(c, rq, fd, rp);
+        return rp->status != XSMD_ST_OK || c->peer.gone;
     case XSMD_T_CREATE:
         rp->result = create_domain(c, rq, rp);
         return c->peer.gone;

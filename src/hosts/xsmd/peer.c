@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,6 +22,11 @@
 #ifndef SO_PEERPIDFD
 #define SO_PEERPIDFD 77
 #endif
+
+/* Linux's capability number (include/uapi/linux/capability.h). */
+#define CAP_SYS_PTRACE_BIT 19
+/* The pidfd file system's magic (Linux 6.9; before, pidfds are anon inodes). */
+#define PIDFS_MAGIC_NR 0x50494446
 
 static int pidfd_of_pid(pid_t pid)
 {
@@ -83,7 +90,7 @@ static bool parse_hex(const char *s, unsigned long long *v)
  * capabilities): every uid is the peer's, every gid too, and a non-root
  * peer holds no capability.  0, -EPERM, or -ESRCH if it is gone.
  */
-static int same_creds(pid_t pid, uid_t uid, gid_t gid)
+static int same_creds(pid_t pid, uid_t uid, gid_t gid, unsigned long long *eff)
 {
     char path[64], line[256];
     unsigned long u[4], g[4];
@@ -113,7 +120,59 @@ static int same_creds(pid_t pid, uid_t uid, gid_t gid)
             return -EPERM;
     if (uid != 0 && (capprm || capeff))
         return -EPERM;
+    *eff = capeff;
     return 0;
+}
+
+/* Is the process in the daemon's user namespace?  (Its capabilities count here.) */
+static bool same_userns(pid_t pid)
+{
+    struct stat mine, theirs;
+    char path[64];
+
+    snprintf(path, sizeof(path), "/proc/%ld/ns/user", (long)pid);
+    if (stat("/proc/self/ns/user", &mine) != 0 || stat(path, &theirs) != 0)
+        return false;
+    return mine.st_dev == theirs.st_dev && mine.st_ino == theirs.st_ino;
+}
+
+/* The thread group (process) of a pid, from /proc; -1 if unknown. */
+static pid_t tgid_of(pid_t pid)
+{
+    char path[64], line[128];
+    pid_t tgid = -1;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+    f = fopen(path, "re");
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof(line), f)) {
+        unsigned long v;
+
+        if (strncmp(line, "Tgid:", 5) == 0) {
+            if (parse_ulongs(line + 5, &v, 1) && v > 0 && v <= INT_MAX)
+                tgid = (pid_t)v;
+            break;
+        }
+    }
+    (void)fclose(f); /* read-only */
+    return tgid;
+}
+
+/* Is fd a pidfd?  A pidfs file (6.9 on), or the anon inode "[pidfd]" before. */
+static bool is_pidfd(int fd)
+{
+    static const char anon[] = "anon_inode:[pidfd]";
+    char path[64], link[sizeof(anon) + 1];
+    struct statfs sfs;
+    ssize_t n;
+
+    if (fstatfs(fd, &sfs) == 0 && (unsigned long)sfs.f_type == PIDFS_MAGIC_NR)
+        return true;
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+    n = readlink(path, link, sizeof(link));
+    return n == (ssize_t)sizeof(anon) - 1 && memcmp(link, anon, (size_t)n) == 0;
 }
 
 bool xsmd_peer_alive(const struct xsmd_peer *p)
@@ -135,6 +194,7 @@ int xsmd_peer_attach(struct xsmd_peer *p, int sock)
 {
     struct ucred cr;
     socklen_t len = sizeof(cr);
+    unsigned long long capeff = 0;
     char path[64];
     int rc;
 
@@ -179,14 +239,68 @@ int xsmd_peer_attach(struct xsmd_peer *p, int sock)
      * file then holds the new image: that is only acceptable if the image
      * runs with the credentials the peer connected with.
      */
-    rc = same_creds(cr.pid, cr.uid, cr.gid);
+    rc = same_creds(cr.pid, cr.uid, cr.gid, &capeff);
     if (rc)
         goto fail;
-    /* Still alive now, so the pid named it when the file was opened. */
+    /*
+     * Root with CAP_SYS_PTRACE here could read and write any process's
+     * memory itself, so it may name processes (PRIVCMD_FOR).
+     */
+    p->privileged = cr.uid == 0 && ((capeff >> CAP_SYS_PTRACE_BIT) & 1) != 0 && same_userns(cr.pid);
+    /* Still alive now, so the pid named it when the file was opened (and read). */
     if (!xsmd_peer_alive(p)) {
         rc = -ESRCH;
         goto fail;
     }
+    return 0;
+
+fail:
+    xsmd_peer_release(p);
+    return rc;
+}
+
+int xsmd_peer_named(struct xsmd_peer *p, int pidfd)
+{
+    char path[64];
+    pid_t pid, tgid;
+    int rc;
+
+    memset(p, 0, sizeof(*p));
+    p->pidfd = pidfd;
+    p->memfd = -1;
+    if (!is_pidfd(pidfd)) {
+        rc = -EBADF;
+        goto fail;
+    }
+    /* -1 once it has exited; 0 (refused here too) outside our pid namespace. */
+    pid = pidfd_pid(pidfd);
+    if (pid <= 0) {
+        rc = -ESRCH;
+        goto fail;
+    }
+    snprintf(path, sizeof(path), "/proc/%ld/mem", (long)pid);
+    p->memfd = open(path, O_RDWR | O_CLOEXEC);
+    if (p->memfd < 0) {
+        rc = errno == ENOENT ? -ESRCH : -errno;
+        goto fail;
+    }
+    tgid = tgid_of(pid);
+    if (tgid < 0) {
+        rc = -ESRCH;
+        goto fail;
+    }
+    /* Our own memory is not a guest's: no request may write into the daemon. */
+    if (tgid == getpid()) {
+        rc = -EPERM;
+        goto fail;
+    }
+    /* Still alive, so the pid named the pidfd's process when it was opened. */
+    if (!xsmd_peer_alive(p)) {
+        rc = -ESRCH;
+        goto fail;
+    }
+    p->pid = pid;
+    p->pinned = true;
     return 0;
 
 fail:

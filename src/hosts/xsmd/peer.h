@@ -19,6 +19,16 @@
  * (SO_PEERCRED): all its uids and gids equal to those, and no capabilities
  * unless it is root.  A process that gained privilege by exec (setuid,
  * setgid, file capabilities) is refused; one that connected as such too.
+ *
+ * A process named for it.  PRIVCMD_FOR (xsm-run --fuse) asks for a
+ * hypercall on the memory of another process, named by a pidfd the sender
+ * attaches.  The pidfd pins that process: whatever later holds its pid is
+ * not it, and xsmd_peer_named() opens /proc/<pid>/mem and then checks that
+ * the pidfd's process is still alive, the same proof as above.  Who may
+ * name processes is decided at accept: 'privileged' is set for a peer that
+ * could read and write any process's memory itself (uid 0 with
+ * CAP_SYS_PTRACE, in the daemon's user namespace), and request.c refuses
+ * PRIVCMD_FOR from anyone else (docs/xsmd.md, "The FUSE node").
  */
 #ifndef XSMD_PEER_H
 #define XSMD_PEER_H
@@ -31,10 +41,11 @@
 struct xsmd_peer {
     pid_t pid; /* in the daemon's pid namespace, at connect time */
     uid_t uid;
-    int pidfd;   /* the connecting process */
-    int memfd;   /* /proc/<pid>/mem of that process, opened once */
-    bool pinned; /* pidfd from SO_PEERPIDFD (else pidfd_open on the pid) */
-    bool gone;   /* its address space is no more (exit or exec) */
+    int pidfd;       /* the connecting process */
+    int memfd;       /* /proc/<pid>/mem of that process, opened once */
+    bool pinned;     /* pidfd from SO_PEERPIDFD (else pidfd_open on the pid) */
+    bool gone;       /* its address space is no more (exit or exec) */
+    bool privileged; /* may touch any process's memory: may send PRIVCMD_FOR */
 };
 
 /*
@@ -45,6 +56,15 @@ struct xsmd_peer {
  */
 int xsmd_peer_attach(struct xsmd_peer *p, int sock);
 void xsmd_peer_release(struct xsmd_peer *p);
+
+/*
+ * The process (or thread) 'pidfd' names, as a peer whose memory can be
+ * read and written; the pidfd is taken over (closed on failure, or by
+ * xsmd_peer_release()).  0, or -EBADF (not a pidfd), -ESRCH (exited, or
+ * outside our pid namespace), -EPERM (the daemon itself), or the error of
+ * opening its memory.
+ */
+int xsmd_peer_named(struct xsmd_peer *p, int pidfd);
 
 /* True while the connecting process has not exited. */
 bool xsmd_peer_alive(const struct xsmd_peer *p);

@@ -24,6 +24,8 @@ static bool fields_ok(const struct xsmd_req *rq)
         return rq->nr == 0 && rq->flags == 0 && zero_args(rq, 1);
     case XSMD_T_WHOAMI:
         return rq->nr == 0 && rq->flags == 0 && zero_args(rq, 0);
+    case XSMD_T_PRIVCMD_FOR: /* arg0 */
+        return rq->nr == 0 && rq->flags == 0 && zero_args(rq, 1);
     case XSMD_T_PRIVCMD: /* arg0..5 */
     case XSMD_T_EXPLAIN:
         return rq->nr == 0 && rq->flags == 0;
@@ -46,15 +48,27 @@ static bool control_only(uint16_t type)
            type == XSMD_T_CLASSES || type == XSMD_T_LABEL || type == XSMD_T_DOMAINS;
 }
 
+/*
+ * May the message carry the descriptors it does?  None, or one on a request
+ * that reads as a version-1 PRIVCMD_FOR (its fields are checked later).
+ */
+static bool fds_ok(const struct xsmd_msg *m)
+{
+    if (m->nfds == 0)
+        return true;
+    return m->nfds == 1 && m->len == XSMD_REQ_SIZE && xsmd_get32(m->buf) == XSMD_MAGIC &&
+           xsmd_get16(m->buf + 4) == XSMD_VERSION && xsmd_get16(m->buf + 6) == XSMD_T_PRIVCMD_FOR;
+}
+
 enum xsmd_verdict xsmd_parse(const struct xsmd_msg *m, struct xsmd_req *rq, uint16_t *status)
 {
     struct xsmd_req r;
     int st;
 
     *status = XSMD_ST_OK;
-    if (m->len == 0 && !m->truncated && !m->fds)
+    if (m->len == 0 && !m->truncated && m->nfds == 0)
         return XSMD_V_EOF;
-    if (m->len != XSMD_REQ_SIZE || m->truncated || m->fds) {
+    if (m->len != XSMD_REQ_SIZE || m->truncated || !fds_ok(m)) {
         *status = XSMD_ST_BAD_REQUEST;
         return XSMD_V_REJECT;
     }
@@ -67,12 +81,16 @@ enum xsmd_verdict xsmd_parse(const struct xsmd_msg *m, struct xsmd_req *rq, uint
         *status = XSMD_ST_WRONG_PROCESS;
         return XSMD_V_REFUSE;
     }
-    if (!fields_ok(&r)) {
+    if (!fields_ok(&r) || (r.type == XSMD_T_PRIVCMD_FOR && m->nfds != 1)) {
         *status = XSMD_ST_BAD_REQUEST;
         return XSMD_V_REJECT;
     }
     if (!m->control && control_only(r.type)) {
         *status = XSMD_ST_NOT_CONTROL;
+        return XSMD_V_REFUSE;
+    }
+    if (r.type == XSMD_T_PRIVCMD_FOR && !m->privileged) {
+        *status = XSMD_ST_NOT_PRIVILEGED;
         return XSMD_V_REFUSE;
     }
     *rq = r;

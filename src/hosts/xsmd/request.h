@@ -10,18 +10,22 @@
  *
  * Checks in order (docs/xsmd.md, "Wire protocol"), the first that fails
  * decides:
- *   1. an empty message is the end of the stream: close, no reply;
+ *   1. an empty message without descriptors is the end of the stream:
+ *      close, no reply;
  *   2. a size other than 64 bytes, a message the kernel truncated, or
- *      descriptors attached: BAD_REQUEST, close;
+ *      descriptors attached to anything but a version-1 PRIVCMD_FOR request
+ *      carrying exactly one: BAD_REQUEST, close;
  *   3. a bad magic: BAD_REQUEST; a version other than 1: BAD_VERSION; close;
  *   4. sent by a process other than the connection's owner: WRONG_PROCESS,
  *      the connection stays open (its owner did nothing wrong), nothing of
  *      the message is looked at further;
- *   5. an unknown type, or a field the type does not use not zero:
- *      BAD_REQUEST, close;
+ *   5. an unknown type, a field the type does not use not zero, or a
+ *      PRIVCMD_FOR without its descriptor: BAD_REQUEST, close;
  *   6. CREATE, DESTROY or a question (EXPLAIN, CLASSES, LABEL, DOMAINS) on
  *      a domain's socket: NOT_CONTROL, stays open;
- *   7. run it.
+ *   7. PRIVCMD_FOR from a peer that may not touch every process's memory:
+ *      NOT_PRIVILEGED, stays open;
+ *   8. run it.
  */
 #ifndef XSMD_REQUEST_H
 #define XSMD_REQUEST_H
@@ -37,9 +41,10 @@ struct xsmd_msg {
     const uint8_t *buf;
     size_t len;      /* bytes received (at most what buf holds) */
     bool truncated;  /* MSG_TRUNC or MSG_CTRUNC: there was more */
-    bool fds;        /* descriptors were attached (already closed) */
+    unsigned nfds;   /* descriptors attached */
     bool from_owner; /* the sender is the process that connected */
     bool control;    /* the connection is the control domain's */
+    bool privileged; /* the peer may read and write any process's memory */
 };
 
 enum xsmd_verdict {

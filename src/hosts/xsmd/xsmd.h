@@ -17,7 +17,8 @@
  * socket, word size and the connection whose hypercall is running on it
  * ('cur', written and read only under the write hold of hv_lock), which the
  * domain's guest-memory callbacks use: the memory of a domain is that of
- * the process calling, and of nobody else.
+ * the process calling, and of nobody else (for PRIVCMD_FOR, the process its
+ * pidfd names: peer.h).
  */
 #ifndef XSMD_H
 #define XSMD_H
@@ -46,7 +47,7 @@ struct xsmd_dom {
     bool dead;              /* destroyed in the model; its socket is gone */
     int listen_fd;          /* -1 once closed; only the main thread closes it */
     unsigned refs;          /* the model's (until dead), listen_fd's, one per connection */
-    struct xsmd_conn *cur;  /* caller of the hypercall in progress (hv_lock held) */
+    struct xsmd_peer *cur;  /* memory of the hypercall in progress (hv_lock held) */
     struct xsm_guest guest; /* what the model calls for this domain's memory */
     char path[108];         /* SOCKETDIR/control or SOCKETDIR/dom<N> (sun_path) */
 };
@@ -57,6 +58,7 @@ struct xsmd_conn {
     struct xsmd_dom *dom;
     struct xsmd_peer peer;
     int fd;
+    bool warned_privilege; /* a NOT_PRIVILEGED refusal was logged */
 };
 
 /* Counters, updated with relaxed atomics. */
@@ -121,8 +123,9 @@ void xsmd_dom_reconcile(struct xsmd *d);
 void xsmd_wake(struct xsmd *d);
 
 /* ops.c: run one request of 'c' that xsmd_parse() found valid; fills the
- * reply.  Returns true if the connection must be closed after the reply. */
-bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
+ * reply.  'fd' is the descriptor of a PRIVCMD_FOR (else -1), closed here.
+ * Returns true if the connection must be closed after the reply. */
+bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, int fd, struct xsmd_rep *rp);
 
 /* query.c: the control domain's questions (xsmd_wire.h XSMD_T_EXPLAIN ...);
  * the result, rp->value as the protocol says. */

@@ -51,6 +51,13 @@
 #define XSMD_T_DOMAINS 8 /* the domains with a socket */
 #define XSMD_T_PRIVCMD 9 /* arg0 hypercall number, arg1..5 its arguments: Linux's */
                          /*   struct privcmd_hypercall, bytes 16..63 as they are */
+/*
+ * PRIVCMD for another process (xsm-run --fuse): arg0 the address of its
+ * struct privcmd_hypercall in the memory of the process named by the one
+ * pidfd attached (SCM_RIGHTS); only from a peer that may read and write
+ * any process's memory (docs/xsmd.md, "The FUSE node").
+ */
+#define XSMD_T_PRIVCMD_FOR 10
 
 #define XSMD_CREATE_32BIT  0x1U /* the new domain uses the compat (32-bit) ABI */
 #define XSMD_WHOAMI_COMPAT 0x10000U
@@ -71,12 +78,13 @@
 #define XSMD_LABEL_DEVICETREE 5
 
 /* Reply status: anything but OK means 'result' is meaningless. */
-#define XSMD_ST_OK            0
-#define XSMD_ST_BAD_REQUEST   1 /* malformed; the connection is closed */
-#define XSMD_ST_BAD_VERSION   2 /* version != XSMD_VERSION; closed */
-#define XSMD_ST_NOT_CONTROL   3 /* CREATE/DESTROY on a domain's socket */
-#define XSMD_ST_WRONG_PROCESS 4 /* sent by a process other than the one that connected */
-#define XSMD_ST_NO_DOMAIN     5 /* this connection's domain was destroyed; closed */
+#define XSMD_ST_OK             0
+#define XSMD_ST_BAD_REQUEST    1 /* malformed; the connection is closed */
+#define XSMD_ST_BAD_VERSION    2 /* version != XSMD_VERSION; closed */
+#define XSMD_ST_NOT_CONTROL    3 /* CREATE/DESTROY on a domain's socket */
+#define XSMD_ST_WRONG_PROCESS  4 /* sent by a process other than the one that connected */
+#define XSMD_ST_NO_DOMAIN      5 /* this connection's domain was destroyed; closed */
+#define XSMD_ST_NOT_PRIVILEGED 6 /* PRIVCMD_FOR from a peer without that authority */
 
 struct xsmd_req {
     uint16_t type;

@@ -23,12 +23,17 @@ real processes.  One group per meson test:
   noflask    the same tools under --xsm dummy and --xsm silo
   xc         a client of Debian's libxenctrl calls every xc_flask_* function;
              each result is checked against the daemon's state
+  caller     PRIVCMD_FOR (the FUSE node's request): the named process's memory
+             and only its, who may send it, framing, pidfds that name nothing
+  fuse       xsm-run --fuse: a static raw-syscall client and Debian's tools
+             through the FUSE privcmd node, no LD_PRELOAD; nothing left mounted
 
 Judged by what the tools print and by the daemon's state (read back with the
 C client), never by the tools' exit codes.  Exit 0, 1 (failures listed), or
 77 after "skipped: <why>".
 """
 import argparse
+import errno
 import os
 import shutil
 import signal
@@ -939,10 +944,221 @@ def t_xc(a, tmp):
     check(d.stop() == 0, "clean stop")
 
 
+# ---- PRIVCMD_FOR and the FUSE node ---------------------------------------------
+
+def t_caller(a, tmp):
+    """PRIVCMD_FOR, the request xsm-run --fuse makes for an ioctl's caller: the
+    daemon reads and writes the memory of the process the attached pidfd
+    names, and nobody else's (the sender's copy of the same addresses is
+    spoiled); only a sender that may touch any process's memory (root with
+    CAP_SYS_PTRACE) may send it; a pidfd of an exited process, a descriptor
+    that is no pidfd and the daemon itself are refused; malformed framing
+    closes the connection; no descriptor is kept."""
+    d = Daemon(a, os.path.join(tmp, "s"))
+    n = create(a, d, DOMU)
+    st = lambda *c: client(a, d.sock(), *c)  # noqa: E731
+    time.sleep(0.2)
+    fds0 = d.fds()
+    for kind in ("for-nofd", "for-2fds", "for-unused", "for-nr"):
+        out = st("raw:" + kind).strip()
+        check(out == "raw:%s: status 1, then closed" % kind, "PRIVCMD_FOR framing: " + kind, out)
+    if os.geteuid() != 0:
+        out = st("for", "getenforce", "whoami")
+        check(out.splitlines() == ["for getenforce: status 6 result 0",
+                                   "whoami: status 0 domid 0"],
+              "not root: NOT_PRIVILEGED, the connection stays open", out)
+        check(d.stop() == 0, "clean stop")
+        skip("the rest needs root (a sender that may touch any process's memory)")
+
+    out = st("for", "getenforce")
+    check(out.strip() == "for getenforce: status 0 result 1", "dom0: the named child's op", out)
+    want_sid = line(st("c2s", DOMU), "c2s").split()[-1]
+    out = st("for", "c2s", DOMU).splitlines()
+    check(out == ["for c2s: status 0 result 0", "for c2s: our own op has sid 0",
+                  "for c2s: the child's op has sid " + want_sid],
+          "dom0: the SID is written into the child's op, not the sender's", "%r sid %s" % (out, want_sid))
+    guest = client(a, d.sock(n), "c2s", DOMU).strip()
+    out = client(a, d.sock(n), "for", "c2s", DOMU).splitlines()
+    check(guest == "c2s %s: -13 sid 0" % DOMU and
+          out[:2] == ["for c2s: status 0 result -13", "for c2s: our own op has sid 0"] and
+          out[2:] == ["for c2s: the child's op has sid 0"],
+          "guest: the request runs as the connection's domain (FLASK denies it)", "%s / %r" % (guest, out))
+    for kind, want in (("efault", -errno.EFAULT), ("exited", -errno.ESRCH),
+                       ("notpidfd", -errno.EBADF)):
+        out = st("for", kind, "whoami").splitlines()
+        check(out == ["for %s: status 0 result %d" % (kind, want), "whoami: status 0 domid 0"],
+              "%s: %s, the connection stays open" % (kind, errno.errorcode[-want]), repr(out))
+    out = st("for", "pid", str(d.p.pid)).strip()
+    check(out == "for pid: status 0 result %d" % -errno.EPERM, "the daemon itself: EPERM", out)
+    if shutil.which("setpriv"):
+        out = subprocess.run(["setpriv", "--bounding-set", "-sys_ptrace", "--", a.client,
+                              d.sock(), "for", "getenforce", "whoami"], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True, timeout=60).stdout
+        check(out.splitlines() == ["for getenforce: status 6 result 0", "whoami: status 0 domid 0"],
+              "root without CAP_SYS_PTRACE: NOT_PRIVILEGED, the connection stays open", out)
+    else:
+        print("skipped: root without CAP_SYS_PTRACE (no setpriv)")
+    check(wait_for(lambda: d.fds() == fds0, 5), "no descriptor kept (%d, was %d)" % (d.fds(), fds0))
+    check(d.stop() == 0, "clean stop")
+
+
+def fuse_ready(a):
+    if os.geteuid() != 0:
+        skip("xsm-run --fuse needs root (a mount namespace, /dev/fuse)")
+    if not os.path.exists("/dev/fuse"):
+        skip("no /dev/fuse")
+    if a.fuse_why:
+        skip(a.fuse_why)
+    if not a.static_client:
+        skip(a.static_why or "no static client")
+
+
+def mountinfo():
+    with open("/proc/self/mountinfo") as f:
+        return f.read()
+
+
+def clean_env():
+    """The environment without the bridge: nothing preloaded, no socket."""
+    env = dict(os.environ)
+    for k in ("LD_PRELOAD", "XSM_SOCKET", "XSM_PRIVCMD_LIB"):
+        env.pop(k, None)
+    return env
+
+
+def run(cmd, timeout=60, **kw):
+    return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=timeout, env=clean_env(), **kw)
+
+
+def t_fuse(a, tmp):
+    """xsm-run --fuse: a statically linked client making raw syscall(SYS_ioctl)
+    calls, and Debian's flask-getenforce and flask-setenforce, reach xsmd
+    through the FUSE privcmd node without LD_PRELOAD, as dom0 and as a guest
+    (FLASK's denials as the raw protocol gives them); a bad pointer is EFAULT,
+    /dev/xen/hypercall ENOENT, other ioctls ENOTTY; the command's exit status
+    comes back; nothing is mounted outside the command's namespace, during or
+    after, and the daemon keeps no descriptor."""
+    fuse_ready(a)
+    d = Daemon(a, os.path.join(tmp, "s"))
+    n = create(a, d, DOMU)
+    n32 = create(a, d, DOMU, 32) if a.static_client32 else 0
+    time.sleep(0.2)
+    fds0, mounts0, xen0 = d.fds(), mountinfo(), os.path.exists("/dev/xen")
+    static = a.static_client
+
+    # Why the node exists: the preload bridge cannot reach this client.
+    out = run([a.xsm_run, "--dir", d.dir, "--", static, "getenforce"]).stdout.strip()
+    check(out == "open /dev/xen/privcmd: -1 errno 2",
+          "the static client is out of the preload bridge's reach", out)
+
+    fuse = [a.xsm_run, "--fuse", "--dir", d.dir]
+    sid = line(client(a, d.sock(), "c2s", DOMU), "c2s").split()[-1]
+    cmds = ["env", "getenforce", "c2s", DOMU, "thread", "efault-struct", "efault-op",
+            "efault-handle", "big-op", "hypercall-node", "other-ioctl", "setenforce", "0"]
+    want = ["preload: none", "getenforce: 1", "c2s %s: 0 sid %s" % (DOMU, sid), "thread: 1",
+            "efault-struct: -1 errno 14", "efault-op: -1 errno 14",
+            "efault-handle: -1 errno 14", "big-op: -1 errno 38", "hypercall-node: -1 errno 2",
+            "other-ioctl: -1 errno 25", "setenforce 0: 0"]
+    # The kernel's FUSE turns ENOSYS into ENOTTY, whatever the server says
+    # (fs/fuse/ioctl.c); a kernel that stopped doing so would give ENOSYS.
+    p = run(fuse + ["--", static] + cmds)
+    got = p.stdout.splitlines()
+    got = [ln if ln != "big-op: -1 errno %d" % errno.ENOTTY else "big-op: -1 errno 38" for ln in got]
+    check(got == want and p.returncode == 0,
+          "dom0: the static client through the node answers as the driver",
+          "rc %d\n want %r\n got %r" % (p.returncode, want, p.stdout.splitlines()))
+    check("getenforce: 0" in client(a, d.sock(), "getenforce"), "dom0: its setenforce reached xsmd")
+    check("setenforce 1: 0" in client(a, d.sock(), "setenforce", "1"), "back to enforcing")
+
+    # As a guest: FLASK's answers, the same as the raw protocol gives the guest.
+    raw = client(a, d.sock(n), "c2s", DOMU, "setenforce", "0").splitlines()
+    errs = [-int(ln.split()[2]) for ln in raw]
+    gwant = ["getenforce: 1", "c2s %s: -1 errno %d" % (DOMU, errs[0]),
+             "setenforce 0: -1 errno %d" % errs[1]]
+    denial = "avc:  denied  { setenforce } for current=d%d" % n
+    logged = d.log().count(denial)
+    p = run(fuse + ["--domain", str(n), "--", static, "getenforce", "c2s", DOMU, "setenforce", "0"])
+    check(errs == [errno.EACCES, errno.EACCES] and p.stdout.splitlines() == gwant,
+          "guest: FLASK's denials, as on the raw socket", "raw %r\n want %r\n got %r" %
+          (raw, gwant, p.stdout.splitlines()))
+    check("getenforce: 1" in client(a, d.sock(), "getenforce"), "guest: nothing changed")
+    check(d.log().count(denial) == logged + 1, "guest: the denial logged with the guest's domid",
+          d.log()[-2000:])
+
+    # A 32-bit caller on a 32-bit domain (FUSE's compat ioctls, i386's
+    # system call numbers): the answers a 64-bit caller gets on a 64-bit guest.
+    if a.static_client32:
+        c32 = ["getenforce", "c2s", DOMU, "thread", "efault-struct", "efault-handle"]
+        p32 = run(fuse + ["--domain", str(n32), "--", a.static_client32] + c32)
+        p64 = run(fuse + ["--domain", str(n), "--", static] + c32)
+        check(p32.stdout == p64.stdout and p64.stdout.startswith("getenforce: 1\n"),
+              "32-bit caller on a 32-bit domain: what a 64-bit one gets on a 64-bit domain",
+              "32: %r\n 64: %r" % (p32.stdout, p64.stdout))
+    else:
+        print("skipped: a 32-bit static caller (no static -m32 libc: gcc-multilib)")
+
+    # Debian's tools, unmodified, no preload.
+    tools = os.path.join(a.tools, "flask-getenforce")
+    if os.access(tools, os.X_OK):
+        p = run(fuse + ["--", os.path.join(a.tools, "flask-getenforce")])
+        check(p.stdout.strip() == "Enforcing", "dom0: flask-getenforce through the node", p.stdout)
+        p = run(fuse + ["--", os.path.join(a.tools, "flask-setenforce"), "0"])
+        check("getenforce: 0" in client(a, d.sock(), "getenforce"),
+              "dom0: flask-setenforce 0 through the node changes xsmd's mode", p.stdout)
+        p = run(fuse + ["--", os.path.join(a.tools, "flask-getenforce")])
+        check(p.stdout.strip() == "Permissive", "dom0: flask-getenforce says Permissive", p.stdout)
+        client(a, d.sock(), "setenforce", "1")
+        p = run(fuse + ["--domain", str(n), "--", os.path.join(a.tools, "flask-setenforce"), "0"])
+        check("getenforce: 1" in client(a, d.sock(), "getenforce"),
+              "guest: flask-setenforce 0 denied, nothing changed", p.stdout)
+    else:
+        print("skipped: Debian's tools (xen-utils-4.17 is not installed)")
+
+    # The command's status comes back; a missing command is 127.
+    check(run(fuse + ["--", "sh", "-c", "exit 7"]).returncode == 7, "COMMAND's exit status")
+    check(run(fuse + ["--", os.path.join(tmp, "no-such-command")]).returncode == 127,
+          "a missing COMMAND: 127")
+
+    # COMMAND inherits nothing of the node (the FUSE device, the daemon's socket).
+    fds = ["sh", "-c", "ls /proc/$$/fd"]
+    plain, inside = run(fds).stdout.split(), run(fuse + ["--"] + fds).stdout.split()
+    check(plain == inside, "COMMAND's descriptors are those it would have without the node",
+          "%r / %r" % (plain, inside))
+
+    # SIGTERM to xsm-run goes to COMMAND; its end is xsm-run's.
+    q = subprocess.Popen(fuse + ["--", "sh", "-c", "echo up; exec sleep 30"], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True, env=clean_env())
+    q.stdout.readline()
+    q.send_signal(signal.SIGTERM)
+    try:
+        rc = q.wait(20)
+    except subprocess.TimeoutExpired:
+        q.kill()
+        rc = q.wait()
+    check(rc == 128 + signal.SIGTERM, "SIGTERM ends COMMAND, status 128+15", str(rc))
+
+    # While a command runs, the node is in its namespace only.
+    q = subprocess.Popen(fuse + ["--", "sh", "-c", "ls /dev/xen; echo up; read x"],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, env=clean_env())
+    inside = [q.stdout.readline().strip() for _ in range(2)]
+    check(inside == ["privcmd", "up"], "inside: /dev/xen holds privcmd only", repr(inside))
+    check(mountinfo() == mounts0 and os.path.exists("/dev/xen") == xen0,
+          "outside, while it runs: no mount, no /dev/xen")
+    q.communicate("\n", timeout=30)
+    check(q.returncode == 0, "the waiting command ends", str(q.returncode))
+    check(mountinfo() == mounts0 and os.path.exists("/dev/xen") == xen0,
+          "afterwards: nothing left mounted, /dev/xen as before")
+    check(wait_for(lambda: d.fds() == fds0, 5), "the daemon keeps no descriptor (%d, was %d)" %
+          (d.fds(), fds0))
+    check(d.stop() == 0, "clean stop")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("group", choices=["lifecycle", "protocol", "bridge", "concurrency", "load",
-                                      "m32", "tools", "noflask", "xc"])
+                                      "m32", "tools", "noflask", "xc", "caller", "fuse"])
     ap.add_argument("--calls", type=int, default=20000, help="calls per looping client")
     ap.add_argument("--clients", type=int, default=16, help="load: client processes")
     ap.add_argument("--kills", type=int, default=20, help="load: clients killed mid-call")
@@ -963,6 +1179,10 @@ def main():
     ap.add_argument("--checkpolicy", default="checkpolicy")
     ap.add_argument("--tools", default="/usr/lib/xen-4.17/bin")
     ap.add_argument("--xc-client", dest="xc_client", default="")
+    ap.add_argument("--static-client", dest="static_client", default="")
+    ap.add_argument("--static-why", dest="static_why", default="")
+    ap.add_argument("--static-client32", dest="static_client32", default="")
+    ap.add_argument("--fuse-why", dest="fuse_why", default="")
     a = ap.parse_args()
     if sys.platform != "linux":
         skip("Linux only")

@@ -32,7 +32,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -376,6 +379,52 @@ static int64_t op_privcmd(int fd, void *arg)
     return call(fd, &rq);
 }
 
+/*
+ * PRIVCMD_FOR naming this very process (its pidfd attached), as xsm-run
+ * --fuse names an ioctl's caller: the struct and the op are ours.
+ */
+static int64_t op_privcmd_for(int fd, void *arg)
+{
+    xen_flask_op_t op = {0};
+    uint64_t hc[6] = {27, (uint64_t)(uintptr_t)&op};
+    struct xsmd_req rq = {XSMD_T_PRIVCMD_FOR, 0, 0, {(uint64_t)(uintptr_t)hc}};
+    uint8_t out[XSMD_REQ_SIZE], in[XSMD_REP_SIZE + 1];
+    struct iovec iov = {out, sizeof(out)};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+    union {
+        struct cmsghdr align;
+        char b[CMSG_SPACE(sizeof(int))];
+    } cbuf;
+    struct cmsghdr *cm;
+    struct xsmd_rep rp = {0};
+    int pidfd = (int)syscall(SYS_pidfd_open, getpid(), 0);
+    ssize_t n;
+
+    (void)arg;
+    if (pidfd < 0)
+        fatal("pidfd_open: %s", strerror(errno));
+    op.cmd = FLASK_GETENFORCE;
+    op.interface_version = XEN_FLASK_INTERFACE_VERSION;
+    xsmd_encode_req(out, &rq);
+    memset(&cbuf, 0, sizeof(cbuf));
+    mh.msg_control = cbuf.b;
+    mh.msg_controllen = sizeof(cbuf.b);
+    cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &pidfd, sizeof(pidfd));
+    if (sendmsg(fd, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(out))
+        fatal("PRIVCMD_FOR: send: %s", strerror(errno));
+    close(pidfd);
+    n = recv(fd, in, sizeof(in), 0);
+    if (n != (ssize_t)XSMD_REP_SIZE || xsmd_decode_rep(in, &rp))
+        fatal("PRIVCMD_FOR: no reply (the daemon died?)");
+    if (rp.status != XSMD_ST_OK)
+        fatal("PRIVCMD_FOR: status %u", rp.status);
+    return rp.result;
+}
+
 static void settle(int fd, long want)
 {
     struct timespec ts = {0, 2000000};
@@ -492,16 +541,23 @@ int main(int argc, char **argv)
             {"xsm_op CONTEXT_TO_SID (a new SID)", op_new_sid, NULL, NULL, 0},
             {"xsm_op ACCESS", op_access, NULL, NULL, 0},
             {"PRIVCMD xsm_op GETENFORCE", op_privcmd, NULL, NULL, 1},
+            {"PRIVCMD_FOR xsm_op GETENFORCE", op_privcmd_for, NULL, NULL, 1},
             {"EXPLAIN", op_explain, NULL, NULL, 0},
             {"CLASSES", op_classes, NULL, NULL, 0},
             {"DOMAINS", op_domains, NULL, NULL, 0},
         };
 
-        for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+        for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+            /* Only a peer that may touch any process's memory may name one. */
+            if (ops[i].run == op_privcmd_for && geteuid() != 0) {
+                printf("skipped: %s (needs root)\n", ops[i].name);
+                continue;
+            }
             run_op(fd, &ops[i],
                    ops[i].run == op_destroy                              ? (void *)&dom
                    : ops[i].run == op_access || ops[i].run == op_explain ? (void *)sids
                                                                          : NULL);
+        }
     }
     close(fd);
     kill(pid, SIGTERM);

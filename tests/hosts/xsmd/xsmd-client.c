@@ -13,6 +13,7 @@
  *   getthreshold | ssidref DOMID | efault-op | efault-handle | create LABEL|- 32|64
  *   destroy N | raw:KIND | fork-share | loop N | loop-hv N | load-and-wait FILE
  *   hypercall NR [A0..A5] | privcmd OP [A0..A4] | privcmd-getenforce | exec-self COMMAND...
+ *   for KIND [ARG]: a PRIVCMD_FOR request naming another process (for_process())
  * SOCKET "fd:N" uses an inherited connection (exec-self).
  */
 #include <errno.h>
@@ -26,6 +27,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -114,16 +116,18 @@ static void raw(const char *kind)
     uint8_t msg[XSMD_REQ_SIZE + 8], in[64];
     struct xsmd_req rq = {XSMD_T_WHOAMI, 0, 0, {0}};
     size_t len = XSMD_REQ_SIZE;
-    bool with_fds;
+    unsigned nfds = 0;
     struct msghdr mh = {0};
     struct iovec iov;
     union {
         struct cmsghdr align;
-        char b[CMSG_SPACE(sizeof(int))];
+        char b[CMSG_SPACE(2 * sizeof(int))];
     } ctl;
     ssize_t n;
 
     xsmd_encode_req(msg, &rq);
+    if (!strncmp(kind, "for-", 4))
+        nfds = 1;
     if (!strcmp(kind, "short")) {
         len = XSMD_REQ_SIZE - 1;
     } else if (!strcmp(kind, "long")) {
@@ -153,26 +157,42 @@ static void raw(const char *kind)
         xsmd_put16(msg + 6, XSMD_T_HYPERCALL);
         xsmd_put32(msg + 8, 17);
         xsmd_put32(msg + 12, 1);
+    } else if (!strncmp(kind, "for-", 4)) {
+        /* PRIVCMD_FOR framing: no descriptor, two, or an unused field set. */
+        xsmd_put16(msg + 6, XSMD_T_PRIVCMD_FOR);
+        xsmd_put64(msg + 16, 4096);
+        if (!strcmp(kind, "for-nofd"))
+            nfds = 0;
+        else if (!strcmp(kind, "for-2fds"))
+            nfds = 2;
+        else if (!strcmp(kind, "for-unused"))
+            xsmd_put64(msg + 24, 1);
+        else if (!strcmp(kind, "for-nr"))
+            xsmd_put32(msg + 8, 27);
+        else
+            die("unknown raw kind", EINVAL);
     } else if (strcmp(kind, "fds") != 0) {
         die("unknown raw kind", EINVAL);
     }
     /* An empty message can carry descriptors too. */
-    with_fds = !strcmp(kind, "fds") || !strcmp(kind, "empty-fds");
+    if (!strcmp(kind, "fds") || !strcmp(kind, "empty-fds"))
+        nfds = 1;
     iov.iov_base = msg;
     iov.iov_len = len;
     mh.msg_iov = &iov;
     mh.msg_iovlen = 1;
-    if (with_fds) {
+    if (nfds) {
         struct cmsghdr *cm;
-        int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        int fds[2] = {open("/dev/null", O_RDONLY | O_CLOEXEC),
+                      open("/dev/null", O_RDONLY | O_CLOEXEC)};
 
         mh.msg_control = ctl.b;
-        mh.msg_controllen = sizeof(ctl.b);
+        mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
         cm = CMSG_FIRSTHDR(&mh);
         cm->cmsg_level = SOL_SOCKET;
         cm->cmsg_type = SCM_RIGHTS;
-        cm->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
+        cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+        memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
     }
     if (sendmsg(conn, &mh, MSG_NOSIGNAL) < 0)
         die("sendmsg", errno);
@@ -216,6 +236,119 @@ static void fork_share(void)
     rc = xsmd_client_call(conn, &rq, &rp);
     printf("fork-share: parent %s status %u\n", rc ? strerror(-rc) : "reply",
            rc ? 0U : (unsigned)rp.status);
+}
+
+/* One PRIVCMD_FOR request: arg0 = addr, 'fd' attached (not closed here). */
+static struct xsmd_rep call_for(uint64_t addr, int fd)
+{
+    uint8_t out[XSMD_REQ_SIZE], in[XSMD_REP_SIZE + 1];
+    struct xsmd_req rq = {XSMD_T_PRIVCMD_FOR, 0, 0, {addr, 0, 0, 0, 0, 0}};
+    struct xsmd_rep rp = {0};
+    struct iovec iov = {out, sizeof(out)};
+    struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+    union {
+        struct cmsghdr align;
+        char b[CMSG_SPACE(sizeof(int))];
+    } ctl;
+    struct cmsghdr *cm;
+    ssize_t n;
+
+    xsmd_encode_req(out, &rq);
+    mh.msg_control = ctl.b;
+    mh.msg_controllen = sizeof(ctl.b);
+    cm = CMSG_FIRSTHDR(&mh);
+    cm->cmsg_level = SOL_SOCKET;
+    cm->cmsg_type = SCM_RIGHTS;
+    cm->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(cm), &fd, sizeof(fd));
+    if (sendmsg(conn, &mh, MSG_NOSIGNAL) != (ssize_t)sizeof(out))
+        die("sendmsg", errno);
+    n = recv(conn, in, sizeof(in), 0);
+    if (n != (ssize_t)XSMD_REP_SIZE || xsmd_decode_rep(in, &rp))
+        die("PRIVCMD_FOR reply", n == 0 ? ECONNRESET : EPROTO);
+    return rp;
+}
+
+/*
+ * PRIVCMD_FOR, as xsm-run --fuse sends it: the privcmd_hypercall is at an
+ * address in the memory of the process the attached pidfd names.
+ *
+ *   getenforce | c2s CTX | efault   a forked child holds
+ *       the struct and the op at the same addresses as we do; our own copies
+ *       are spoiled after the fork, so only a daemon that reads the child's
+ *       memory gets the child's answer.  The child prints what it sees in its
+ *       own op afterwards (c2s: the SID the daemon wrote there).
+ *   exited       the child named has exited and been reaped
+ *   notpidfd     /dev/null instead of a pidfd
+ *   pid PID      the process PID, with our struct's address
+ */
+static void for_process(const char *kind, const char *arg)
+{
+    struct {
+        uint64_t op, arg[5];
+    } hc = {27, {0, 0, 0, 0, 0}};
+    xen_flask_op_t op;
+    struct xsmd_rep rp;
+    int go[2], st, fd = -1;
+    pid_t pid = -1;
+    uint8_t b = 0;
+
+    memset(&op, 0, sizeof(op));
+    op.interface_version = XEN_FLASK_INTERFACE_VERSION;
+    op.cmd = FLASK_GETENFORCE;
+    hc.arg[0] = (uint64_t)(uintptr_t)&op;
+    if (!strcmp(kind, "c2s")) {
+        op.cmd = FLASK_CONTEXT_TO_SID;
+        op.u.sid_context.size = (uint32_t)strlen(arg);
+        op.u.sid_context.context.p = (char *)arg;
+    } else if (!strcmp(kind, "efault")) {
+        hc.arg[0] = (uint64_t)(uintptr_t)hole();
+    }
+    if (!strcmp(kind, "notpidfd")) {
+        fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    } else if (!strcmp(kind, "pid")) {
+        fd = (int)syscall(SYS_pidfd_open, (pid_t)atoi(arg), 0);
+    } else {
+        if (pipe(go))
+            die("pipe", errno);
+        fflush(stdout);
+        pid = fork();
+        if (pid < 0)
+            die("fork", errno);
+        if (pid == 0) {
+            close(go[1]);
+            /* Wait until the parent's request is answered (or the pipe closes). */
+            if (read(go[0], &b, 1) == 1 && !strcmp(kind, "c2s"))
+                printf("for c2s: the child's op has sid %u\n", op.u.sid_context.sid);
+            fflush(stdout);
+            _exit(0);
+        }
+        close(go[0]);
+        fd = (int)syscall(SYS_pidfd_open, pid, 0);
+        /* Our copies differ from the child's from here on. */
+        op.cmd = 0;
+        op.interface_version = 0;
+        hc.op = 17;
+        hc.arg[0] = (uint64_t)(uintptr_t)hole();
+        if (!strcmp(kind, "exited")) {
+            close(go[1]);
+            waitpid(pid, &st, 0);
+            pid = -1;
+        }
+    }
+    if (fd < 0)
+        die("pidfd_open", errno);
+    rp = call_for((uint64_t)(uintptr_t)&hc, fd);
+    printf("for %s: status %u result %" PRId64 "\n", kind, rp.status, rp.result);
+    if (!strcmp(kind, "c2s"))
+        printf("for c2s: our own op has sid %u\n", op.u.sid_context.sid);
+    close(fd);
+    if (pid > 0) {
+        if (write(go[1], "g", 1) != 1)
+            die("write", errno);
+        close(go[1]);
+        waitpid(pid, &st, 0);
+    }
 }
 
 static double now(void)
@@ -405,6 +538,15 @@ int main(int argc, char **argv)
             printf("destroy %s: status %u result %" PRId64 "\n", argv[i], rp.status, rp.result);
         } else if (!strncmp(c, "raw:", 4)) {
             raw(c + 4);
+        } else if (!strcmp(c, "for")) {
+            NEED(1);
+            c = argv[++i];
+            if (!strcmp(c, "c2s") || !strcmp(c, "pid")) {
+                NEED(1);
+                for_process(c, argv[++i]);
+            } else {
+                for_process(c, "");
+            }
         } else if (!strcmp(c, "fork-share")) {
             fork_share();
         } else if (!strcmp(c, "loop") || !strcmp(c, "loop-hv")) {

@@ -458,7 +458,7 @@ static void malform(struct slot *s, unsigned i, uint64_t *rs)
         want = XSMD_ST_BAD_VERSION;
         break;
     case M_TYPE:
-        xsmd_put16(m + 6, (uint16_t)(rnd(rs) % 0xfff6 + 10)); /* 10..0xffff */
+        xsmd_put16(m + 6, (uint16_t)(rnd(rs) % 0xfff5 + 11)); /* 11..0xffff */
         break;
     case M_FIELD:
         unused_field(m, rs);
