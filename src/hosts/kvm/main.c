@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xsm-kvm-run: boot one guest kernel as a KVM VM whose hypercalls are
+ * served by a hypervisor model of its own (docs/kvm.md).  The guest is a
+ * domain created by dom0 with the given label, or (--dom0) dom0 itself, the
+ * control domain a PVH dom0 kernel would be; its console output (the
+ * model's console log) is printed when it stops, then one status line.
+ *
+ * Exit: 0 after the guest's sched_op shutdown(poweroff), 1 after any other
+ * end (another shutdown reason, halt, crash, timeout), 2 for usage, 3 when
+ * the host cannot run it (no /dev/kvm, a refused kernel image, ...).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openxsm/xen/flask_op.h>
+#include <openxsm/xsm_op.h>
+
+#include "kvmhost.h"
+
+#define IMAGE_MAX (64U << 20)
+#define LABEL_MAX 1024U
+#define OP_SIZE   40U
+
+static const char *const shutdown_names[] = {"poweroff", "reboot",   "suspend",
+                                             "crash",    "watchdog", "soft_reset"};
+
+static void usage(FILE *f)
+{
+    fputs("usage: xsm-kvm-run [options] KERNEL\n"
+          "Boot a Xen PVH kernel (ELF with XEN_ELFNOTE_PHYS32_ENTRY) on KVM; its\n"
+          "hypercalls are served by openxsm's hypervisor model.\n"
+          "  --xsm MODULES      dummy, silo, flask, silo,flask (default: dummy)\n"
+          "  --flask-mode MODE  enforcing, permissive, disabled, late\n"
+          "  --policy FILE      binary FLASK policy (default: the built-in one)\n"
+          "  --label CONTEXT    the guest's security label (FLASK)\n"
+          "  --dom0             the guest is the control domain, domain 0 (no --label:\n"
+          "                     dom0 is labelled by the policy)\n"
+          "  --memory MB        guest memory, 2 to 3072 MiB (default 16)\n"
+          "  --bits 32|64       the domain's word size (default: the ELF class)\n"
+          "  --cmdline STRING   the kernel command line (hvm_start_info)\n"
+          "  --no-console-io    not a console domain: console_io needs privilege\n"
+          "  --timeout SECONDS  stop the guest after this long (default 30)\n"
+          "  -v, --verbose      print XSM log lines and host notes on stderr\n",
+          f);
+}
+
+static void log_line(void *opaque, const char *line)
+{
+    (void)opaque;
+    fprintf(stderr, "xsm-kvm-run: %s\n", line);
+}
+
+static int read_file(const char *path, uint8_t **out, size_t *len, size_t max)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *buf;
+    size_t n;
+
+    if (!f)
+        return -errno;
+    buf = malloc(max + 1);
+    if (!buf) {
+        fclose(f);
+        return -ENOMEM;
+    }
+    n = fread(buf, 1, max + 1, f);
+    if (ferror(f) || n > max) {
+        fclose(f);
+        free(buf);
+        return n > max ? -EFBIG : -EIO;
+    }
+    fclose(f);
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+/* Memory of the toolstack's own request, for xsm_do_op (addresses are offsets). */
+struct local {
+    uint8_t *p;
+    size_t len;
+};
+
+static int local_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
+{
+    struct local *m = opaque;
+
+    if (gaddr > m->len || len > m->len - gaddr)
+        return -EFAULT;
+    memcpy(dst, m->p + gaddr, len);
+    return 0;
+}
+
+static int local_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
+{
+    struct local *m = opaque;
+
+    if (gaddr > m->len || len > m->len - gaddr)
+        return -EFAULT;
+    memcpy(m->p + gaddr, src, len);
+    return 0;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* The label's SID, asked by dom0 as a toolstack asks (FLASK CONTEXT_TO_SID). */
+static long label_sid(struct hv *h, const char *label, uint32_t *sid)
+{
+    size_t len = strlen(label);
+    uint8_t buf[OP_SIZE + LABEL_MAX];
+    struct local m = {buf, OP_SIZE + len};
+    struct xsm_guest g = {local_from, local_to, &m, false};
+    long rc;
+
+    if (len > LABEL_MAX)
+        return -E2BIG;
+    memset(buf, 0, OP_SIZE);
+    put32(buf, XSM_OP_CMD(XSM_MODULE_FLASK, FLASK_CONTEXT_TO_SID));
+    put32(buf + 4, XEN_FLASK_INTERFACE_VERSION);
+    put32(buf + 12, (uint32_t)len);
+    put32(buf + 16, OP_SIZE); /* the handle: where the string is */
+    memcpy(buf + OP_SIZE, label, len);
+    rc = xsm_do_op(hv_xsm(h), hv_domain_xsm(h, 0), &g, 0);
+    if (rc >= 0)
+        *sid = (uint32_t)buf[8] | (uint32_t)buf[9] << 8 | (uint32_t)buf[10] << 16 |
+               (uint32_t)buf[11] << 24;
+    return rc;
+}
+
+struct opts {
+    struct hv_config hc;
+    const char *policy, *label, *kernel, *cmdline;
+    unsigned long memory_mb, timeout;
+    int bits;
+    bool console, verbose, dom0;
+};
+
+static int parse(int argc, char **argv, struct opts *o)
+{
+    static const struct option lo[] = {{"xsm", required_argument, NULL, 'x'},
+                                       {"flask-mode", required_argument, NULL, 'f'},
+                                       {"policy", required_argument, NULL, 'p'},
+                                       {"label", required_argument, NULL, 'l'},
+                                       {"memory", required_argument, NULL, 'm'},
+                                       {"bits", required_argument, NULL, 'b'},
+                                       {"cmdline", required_argument, NULL, 'c'},
+                                       {"no-console-io", no_argument, NULL, 'n'},
+                                       {"timeout", required_argument, NULL, 't'},
+                                       {"verbose", no_argument, NULL, 'v'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {"dom0", no_argument, NULL, 'd'},
+                                       {NULL, 0, NULL, 0}};
+    char *end;
+    int c;
+
+    o->memory_mb = 16;
+    o->timeout = 30;
+    o->console = true;
+    while ((c = getopt_long(argc, argv, "vh", lo, NULL)) != -1) {
+        switch (c) {
+        case 'x':
+            o->hc.modules = optarg;
+            break;
+        case 'f':
+            o->hc.flask_mode = optarg;
+            break;
+        case 'p':
+            o->policy = optarg;
+            break;
+        case 'l':
+            o->label = optarg;
+            break;
+        case 'm':
+            errno = 0;
+            o->memory_mb = strtoul(optarg, &end, 10);
+            if (errno || *end || o->memory_mb < 2 || o->memory_mb > 3072) {
+                fprintf(stderr, "xsm-kvm-run: --memory wants 2 to 3072 (MiB)\n");
+                return 2;
+            }
+            break;
+        case 'b':
+            if (strcmp(optarg, "32") != 0 && strcmp(optarg, "64") != 0) {
+                fprintf(stderr, "xsm-kvm-run: --bits wants 32 or 64\n");
+                return 2;
+            }
+            o->bits = optarg[0] == '3' ? 32 : 64;
+            break;
+        case 'c':
+            o->cmdline = optarg;
+            break;
+        case 'd':
+            o->dom0 = true;
+            break;
+        case 'n':
+            o->console = false;
+            break;
+        case 't':
+            errno = 0;
+            o->timeout = strtoul(optarg, &end, 10);
+            if (errno || *end || o->timeout == 0 || o->timeout > 86400) {
+                fprintf(stderr, "xsm-kvm-run: --timeout wants 1 to 86400 (seconds)\n");
+                return 2;
+            }
+            break;
+        case 'v':
+            o->verbose = true;
+            break;
+        case 'h':
+            usage(stdout);
+            exit(0);
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind != argc - 1) {
+        usage(stderr);
+        return 2;
+    }
+    if (o->dom0 && (o->label || !o->console)) {
+        fprintf(stderr, "xsm-kvm-run: --dom0 takes neither --label nor --no-console-io\n");
+        return 2;
+    }
+    o->kernel = argv[optind];
+    return 0;
+}
+
+/* Waits for the vCPU thread, stopping the guest when the time is up. */
+static void wait_guest(struct kvmh_vm *vm, unsigned long timeout)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    ts.tv_sec += (time_t)timeout;
+    if (pthread_timedjoin_np(vm->thread, NULL, &ts) == 0)
+        return;
+    kvmh_vm_stop(vm);
+    kvmh_vm_join(vm);
+}
+
+static int report(struct hv *h, struct kvmh_vm *vm)
+{
+    size_t len = 0;
+    const char *con = hv_console_log(h, &len);
+
+    if (con && len)
+        fwrite(con, 1, len, stdout);
+    switch (vm->end) {
+    case KVMH_SHUTDOWN:
+        printf("xsm-kvm-run: d%u shutdown %s after %lu hypercalls\n", vm->domid,
+               vm->shutdown_reason < 6 ? shutdown_names[vm->shutdown_reason] : "?", vm->nr_hcalls);
+        return vm->shutdown_reason == 0 ? 0 : 1;
+    case KVMH_STOPPED:
+        printf("xsm-kvm-run: d%u timed out after %lu hypercalls\n", vm->domid, vm->nr_hcalls);
+        return 1;
+    default:
+        printf("xsm-kvm-run: d%u %s: %s after %lu hypercalls\n", vm->domid,
+               vm->end == KVMH_HALTED    ? "halted"
+               : vm->end == KVMH_CRASHED ? "crashed"
+                                         : "host failure",
+               vm->why, vm->nr_hcalls);
+        return 1;
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct opts o;
+    struct hv_domain_config dc;
+    struct kvmh k = {.kvm_fd = -1};
+    struct kvmh_vm *vm = NULL;
+    struct hv *h = NULL;
+    uint8_t *img = NULL, *pol = NULL;
+    size_t img_len = 0, pol_len = 0;
+    char why[200] = "";
+    bool is64 = false;
+    xsm_domid_t id;
+    long rc;
+    int ret = 3;
+
+    memset(&o, 0, sizeof(o));
+    rc = parse(argc, argv, &o);
+    if (rc)
+        return (int)rc;
+    if ((rc = read_file(o.kernel, &img, &img_len, IMAGE_MAX)) < 0) {
+        fprintf(stderr, "xsm-kvm-run: %s: %s\n", o.kernel, strerror((int)-rc));
+        return 3;
+    }
+    if (o.policy && (rc = read_file(o.policy, &pol, &pol_len, IMAGE_MAX)) < 0) {
+        fprintf(stderr, "xsm-kvm-run: %s: %s\n", o.policy, strerror((int)-rc));
+        goto out;
+    }
+    o.hc.policy = pol;
+    o.hc.policy_len = pol_len;
+    if (o.verbose) {
+        o.hc.log = log_line;
+        k.log = log_line;
+    }
+    if ((rc = kvmh_init(&k)) < 0) {
+        fprintf(stderr, "xsm-kvm-run: /dev/kvm: %s\n",
+                rc == -ENOTSUP ? "lacks SYNC_REGS or user-space MSR exits" : strerror((int)-rc));
+        goto out;
+    }
+    if ((rc = kvmh_vm_create(&k, (uint64_t)o.memory_mb << 20, &vm)) < 0) {
+        fprintf(stderr, "xsm-kvm-run: cannot create the VM: %s\n", strerror((int)-rc));
+        goto out;
+    }
+    if ((rc = kvmh_elf_load(vm, img, img_len, &is64, why, sizeof(why))) < 0) {
+        fprintf(stderr, "xsm-kvm-run: %s: %s\n", o.kernel, why);
+        goto out;
+    }
+    vm->compat = o.bits ? o.bits == 32 : !is64;
+    vm->guest.compat = vm->compat;
+    if (o.dom0)
+        o.hc.dom0_guest = &vm->guest; /* the model's dom0 is this VM */
+    if ((rc = hv_create(&h, &o.hc)) < 0) {
+        fprintf(stderr, "xsm-kvm-run: hypervisor model: %s\n", strerror((int)-rc));
+        goto out;
+    }
+    k.h = h;
+    if (o.dom0) {
+        id = 0;
+    } else {
+        memset(&dc, 0, sizeof(dc));
+        if (o.label && (rc = label_sid(h, o.label, &dc.ssidref)) < 0) {
+            fprintf(stderr, "xsm-kvm-run: label refused: %s\n", strerror((int)-rc));
+            goto out;
+        }
+        dc.flags = HV_CDF_hvm | HV_CDF_hap;
+        dc.is_compat = vm->compat;
+        dc.is_console = o.console;
+        dc.mem_size = vm->mem_size;
+        dc.guest = &vm->guest;
+        if ((rc = hv_domain_create(h, 0, &dc, &id)) < 0) {
+            fprintf(stderr, "xsm-kvm-run: domain creation refused: %s\n", strerror((int)-rc));
+            goto out;
+        }
+    }
+    vm->domid = id;
+    if ((rc = kvmh_cpuid_setup(vm)) < 0 || (rc = kvmh_hcall_setup(vm)) < 0 ||
+        (rc = kvmh_boot_setup(vm, o.cmdline)) < 0) {
+        fprintf(stderr, "xsm-kvm-run: cannot set the vCPU up: %s\n", strerror((int)-rc));
+        goto out;
+    }
+    if (!o.dom0 && (rc = hv_domain_unpause(h, 0, id)) < 0) {
+        fprintf(stderr, "xsm-kvm-run: unpause refused: %s\n", strerror((int)-rc));
+        goto out;
+    }
+    if ((rc = kvmh_vm_start(vm)) < 0) {
+        fprintf(stderr, "xsm-kvm-run: cannot start the vCPU thread: %s\n", strerror((int)-rc));
+        goto out;
+    }
+    wait_guest(vm, o.timeout);
+    ret = report(h, vm);
+    if (!o.dom0)
+        hv_domain_destroy(h, 0, id);
+out:
+    kvmh_vm_free(vm);
+    kvmh_fini(&k);
+    hv_destroy(h);
+    free(img);
+    free(pol);
+    return ret;
+}

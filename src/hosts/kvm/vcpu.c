@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The vCPU thread: KVM_RUN until the guest shuts down, halts, crashes, or
+ * the host stops it (kvmh_vm_stop: immediate_exit plus a signal, so a
+ * guest spinning in a loop is stopped too).  It serves its own exits -
+ * hypercalls included - by calling the library directly, in this thread.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+
+#include "kvmhost.h"
+
+static void end(struct kvmh_vm *vm, enum kvmh_end why, const char *fmt, unsigned long long a,
+                unsigned long long b)
+{
+    vm->end = why;
+    snprintf(vm->why, sizeof(vm->why), fmt, a, b);
+}
+
+/* One exit; returns 1 when the vCPU is done. */
+static int serve(struct kvmh_vm *vm)
+{
+    struct kvm_run *run = vm->run;
+
+    switch (run->exit_reason) {
+    case KVM_EXIT_IO:
+        if (run->io.port == KVMH_HCALL_PORT && run->io.direction == KVM_EXIT_IO_OUT &&
+            run->io.size == 4 && run->io.count == 1)
+            return kvmh_hcall_io(vm);
+        /* No devices: writes vanish, reads see all ones. */
+        if (run->io.direction == KVM_EXIT_IO_IN)
+            for (uint32_t i = 0; i < (uint32_t)run->io.size * run->io.count; i++)
+                ((uint8_t *)run + run->io.data_offset)[i] = 0xff;
+        return 0;
+    case KVM_EXIT_X86_WRMSR:
+        return kvmh_hcall_wrmsr(vm);
+    case KVM_EXIT_X86_RDMSR:
+        kvmh_hcall_rdmsr(vm);
+        return 0;
+    case KVM_EXIT_HLT:
+        /* No interrupt source yet: nothing could wake it. */
+        end(vm, KVMH_HALTED, "hlt at rip 0x%llx%.0llu", run->s.regs.regs.rip, 0);
+        return 1;
+    case KVM_EXIT_SHUTDOWN:
+        end(vm, KVMH_CRASHED, "triple fault at rip 0x%llx%.0llu", run->s.regs.regs.rip, 0);
+        return 1;
+    case KVM_EXIT_INTERNAL_ERROR:
+        end(vm, KVMH_CRASHED, "KVM internal error, suberror %llu, rip 0x%llx",
+            run->internal.suberror, run->s.regs.regs.rip);
+        return 1;
+    case KVM_EXIT_FAIL_ENTRY:
+        end(vm, KVMH_CRASHED, "VM entry failed, reason 0x%llx%.0llu",
+            run->fail_entry.hardware_entry_failure_reason, 0);
+        return 1;
+    default:
+        end(vm, KVMH_CRASHED, "unexpected exit %llu at rip 0x%llx", run->exit_reason,
+            run->s.regs.regs.rip);
+        return 1;
+    }
+}
+
+void *kvmh_vcpu_thread(void *arg)
+{
+    struct kvmh_vm *vm = arg;
+
+    for (;;) {
+        if (vm->stop) {
+            end(vm, KVMH_STOPPED, "stopped by the host%.0llu%.0llu", 0, 0);
+            break;
+        }
+        if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+            if (errno == EINTR || errno == EAGAIN) {
+                vm->run->immediate_exit = 0;
+                continue;
+            }
+            end(vm, KVMH_HOST_FAIL, "KVM_RUN failed: errno %llu%.0llu", (unsigned long long)errno,
+                0);
+            break;
+        }
+        if (serve(vm))
+            break;
+    }
+    return NULL;
+}

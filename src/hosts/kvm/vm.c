@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The KVM side of a guest: /dev/kvm, one VM with its memory in one slot at
+ * guest-physical 0, one vCPU with its kvm_run area, and the thread that
+ * runs it.
+ *
+ * Memory is anonymous host memory mapped at GPA 0 (one slot, no holes);
+ * everything the host reads or writes for the guest goes through
+ * vm->mem with a bounds check (walk.c), never through a guest pointer.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kvmhost.h"
+
+void kvmh_note(struct kvmh *k, const char *fmt, ...)
+{
+    char line[256];
+    va_list ap;
+
+    if (!k->log)
+        return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+    k->log(k->log_opaque, line);
+}
+
+/* KVM_GET_SUPPORTED_CPUID: grow the array until KVM stops saying E2BIG. */
+static struct kvm_cpuid2 *supported_cpuid(int kvm_fd)
+{
+    for (unsigned n = 64; n <= 4096; n *= 2) {
+        struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
+
+        if (!c)
+            return NULL;
+        c->nent = n;
+        if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, c) == 0)
+            return c;
+        free(c);
+        if (errno != E2BIG)
+            return NULL;
+    }
+    return NULL;
+}
+
+int kvmh_init(struct kvmh *k)
+{
+    pthread_rwlockattr_t ra;
+    int rc;
+
+    k->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (k->kvm_fd < 0)
+        return -errno;
+    rc = ioctl(k->kvm_fd, KVM_GET_API_VERSION, 0);
+    if (rc != KVM_API_VERSION)
+        goto bad;
+    /* What the transport needs (docs/kvm.md): SYNC_REGS and MSR exits. */
+    if (ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) <= 0 ||
+        ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_USER_SPACE_MSR) <= 0 ||
+        ioctl(k->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_MSR_FILTER) <= 0)
+        goto bad;
+    k->run_size = ioctl(k->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+    if (k->run_size <= 0)
+        goto bad;
+    k->cpuid = supported_cpuid(k->kvm_fd);
+    if (!k->cpuid)
+        goto bad;
+    pthread_rwlockattr_init(&ra);
+    pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    rc = pthread_rwlock_init(&k->hv_lock, &ra);
+    pthread_rwlockattr_destroy(&ra);
+    if (rc != 0) {
+        free(k->cpuid);
+        goto bad;
+    }
+    return 0;
+bad:
+    close(k->kvm_fd);
+    k->kvm_fd = -1;
+    return -ENOTSUP;
+}
+
+void kvmh_fini(struct kvmh *k)
+{
+    if (k->kvm_fd < 0)
+        return;
+    pthread_rwlock_destroy(&k->hv_lock);
+    free(k->cpuid);
+    close(k->kvm_fd);
+    k->kvm_fd = -1;
+}
+
+int kvmh_vm_create(struct kvmh *k, uint64_t mem_size, struct kvmh_vm **out)
+{
+    struct kvm_userspace_memory_region slot = {0};
+    struct kvmh_vm *vm;
+    int rc;
+
+    if (mem_size < 2U << 20 || mem_size > 3ULL << 30 || (mem_size & 0xfff) != 0)
+        return -EINVAL;
+    vm = calloc(1, sizeof(*vm));
+    if (!vm)
+        return -ENOMEM;
+    vm->host = k;
+    vm->vm_fd = vm->vcpu_fd = -1;
+    vm->mem_size = mem_size;
+    vm->mem = mmap(NULL, mem_size, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (vm->mem == MAP_FAILED) {
+        vm->mem = NULL;
+        rc = -ENOMEM;
+        goto fail;
+    }
+    vm->vm_fd = ioctl(k->kvm_fd, KVM_CREATE_VM, 0);
+    if (vm->vm_fd < 0)
+        goto fail_errno;
+    slot.slot = 0;
+    slot.guest_phys_addr = 0;
+    slot.memory_size = mem_size;
+    slot.userspace_addr = (uint64_t)(uintptr_t)vm->mem;
+    if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+        goto fail_errno;
+    vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+    if (vm->vcpu_fd < 0)
+        goto fail_errno;
+    vm->run = mmap(NULL, (size_t)k->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
+    if (vm->run == MAP_FAILED) {
+        vm->run = NULL;
+        goto fail_errno;
+    }
+    kvmh_guest_init(vm);
+    *out = vm;
+    return 0;
+fail_errno:
+    rc = -errno;
+fail:
+    kvmh_vm_free(vm);
+    return rc;
+}
+
+void kvmh_vm_free(struct kvmh_vm *vm)
+{
+    if (!vm)
+        return;
+    if (vm->run)
+        munmap(vm->run, (size_t)vm->host->run_size);
+    if (vm->vcpu_fd >= 0)
+        close(vm->vcpu_fd);
+    if (vm->vm_fd >= 0)
+        close(vm->vm_fd);
+    if (vm->mem)
+        munmap(vm->mem, vm->mem_size);
+    free(vm);
+}
+
+/* SIGUSR1 only interrupts KVM_RUN (EINTR); the flag says why. */
+static void kick_handler(int sig)
+{
+    (void)sig;
+}
+
+int kvmh_vm_start(struct kvmh_vm *vm)
+{
+    struct sigaction sa;
+    int rc;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = kick_handler;
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGUSR1, &sa, NULL) < 0)
+        return -errno;
+    rc = pthread_create(&vm->thread, NULL, kvmh_vcpu_thread, vm);
+    return -rc;
+}
+
+void kvmh_vm_stop(struct kvmh_vm *vm)
+{
+    vm->stop = 1;
+    __atomic_store_n(&vm->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+    pthread_kill(vm->thread, SIGUSR1);
+}
+
+int kvmh_vm_join(struct kvmh_vm *vm)
+{
+    return -pthread_join(vm->thread, NULL);
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The test guest (built -m32 and -m64 from this file): it prints what it
+ * gets back from each call, one "name: value" line, and the host's test
+ * (test_kvm.py) judges the values against what Xen and FLASK decide.
+ */
+#include "rt.h"
+
+#define FLASK_GETENFORCE     2
+#define FLASK_SETENFORCE     3
+#define FLASK_CONTEXT_TO_SID 4
+
+/* The context whose SID the guest asks for. */
+static const char ctx[] = "system_u:system_r:domU_t";
+
+/* xen_flask_op: 40 bytes, cmd, interface_version, then the union at 8. */
+static u32 op[10];
+
+static long flask(u32 cmd)
+{
+    memset(op, 0, sizeof(op));
+    op[0] = cmd;
+    op[1] = 1; /* XEN_FLASK_INTERFACE_VERSION */
+    return hypercall(HC_xsm_op, (ulong)op, 0, 0);
+}
+
+static long setenforce(u32 on)
+{
+    memset(op, 0, sizeof(op));
+    op[0] = FLASK_SETENFORCE;
+    op[1] = 1;
+    op[2] = on; /* u.enforce.enforcing */
+    return hypercall(HC_xsm_op, (ulong)op, 0, 0);
+}
+
+void guest_main(ulong start_info)
+{
+    const u32 *si = (const u32 *)start_info;
+    u32 domid = 0;
+    long rc;
+
+    if (xen_setup(&domid) != 0)
+        return; /* hlt: no Xen here, nothing can be said */
+    puts_(sizeof(long) == 8 ? "hello from the 64-bit guest\n" : "hello from the 32-bit guest\n");
+    say("start_info magic ok", si[0] == 0x336ec578 && si[1] >= 1);
+    say("domid", (long)domid);
+    say("xen_version", hypercall(HC_xen_version, 0, 0, 0));
+
+    say("getenforce", flask(FLASK_GETENFORCE));
+    /* Permissive: a change, so FLASK checks security:setenforce. */
+    rc = setenforce(0);
+    say("setenforce 0", rc);
+    if (rc == 0) {
+        say("getenforce after", flask(FLASK_GETENFORCE));
+        say("setenforce 1", setenforce(1));
+    }
+
+    /*
+     * sid_context: sid at 8, size at 12, the string's handle at 16.  A
+     * 32-bit handle is 4 bytes: the next 4 are not part of it in the compat
+     * layout, so garbage there must not matter.
+     */
+    memset(op, 0, sizeof(op));
+    op[0] = FLASK_CONTEXT_TO_SID;
+    op[1] = 1;
+    op[3] = sizeof(ctx) - 1;
+    op[4] = (u32)(ulong)ctx;
+    op[5] = sizeof(long) == 8 ? (u32)((u64)(ulong)ctx >> 32) : 0xdeadbeef;
+    rc = hypercall(HC_xsm_op, (ulong)op, 0, 0);
+    say("context_to_sid", rc);
+    say("sid", rc == 0 ? (long)op[2] : -1);
+
+    /* Unmapped: above the first GiB (64-bit), beyond memory (32-bit). */
+    say("bad op pointer",
+        hypercall(HC_xsm_op, sizeof(long) == 8 ? 0x7f0000000000UL : 0xfff00000UL, 0, 0));
+    say("unknown hypercall", hypercall(63, 0, 0, 0));
+    puts_("bye\n");
+    poweroff();
+}

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""The KVM host end to end: our own guests (guest/) booted by xsm-kvm-run.
+One group per meson test:
+
+  boot    both guests boot under dummy: PVH entry and start info, the Xen
+          CPUID signature, the hypercall page, console output (and none
+          without console privilege), xen_version, shutdown(poweroff);
+          images that are not PVH kernels are refused
+  flask   xsm_op from inside a 64-bit guest gets what FLASK decides for its
+          label: domU_t is refused setenforce and check_context, dom0 may;
+          under dummy xsm_op is -ENOSYS
+  compat  the 32-bit guest (compat layout: 4-byte handles, garbage after
+          them) gets the 64-bit guest's answers and the same SID
+  faults  unmapped pointers give -EFAULT and unknown hypercalls -ENOSYS
+          (64- and 32-bit); a spinning guest is stopped at its timeout
+
+The guests print "name: value" for every call; the values are judged here
+against Xen's and the policy's decisions.  Exit 0, 1 (failures listed), or
+77 after "skipped: <why>".
+"""
+import argparse
+import errno
+import os
+import subprocess
+import sys
+import tempfile
+
+FAILS = []
+XEN_VERSION = (4 << 16) | 17  # the model claims Xen 4.17
+DOMU = "system_u:system_r:domU_t"
+
+
+def check(cond, what, detail=""):
+    print(("ok   " if cond else "FAIL ") + what + ("" if cond or not detail else ": " + detail))
+    if not cond:
+        FAILS.append(what)
+
+
+def skip(why):
+    print("skipped: " + why)
+    sys.exit(77)
+
+
+class Run:
+    """One xsm-kvm-run: exit status, output, and the guest's values."""
+
+    def __init__(self, args, kernel, *opts, timeout=30):
+        p = subprocess.run([args.run, *opts, kernel], capture_output=True, text=True,
+                           timeout=timeout + 30)
+        self.rc, self.out, self.err = p.returncode, p.stdout, p.stderr
+        self.values = {}
+        for line in self.out.splitlines():
+            if line.startswith("(d"):
+                line = line.split(") ", 1)[1] if ") " in line else line
+            key, sep, val = line.rpartition(": ")
+            if sep and key and val.lstrip("-").isdigit():
+                self.values[key] = int(val)
+
+    def get(self, key):
+        return self.values.get(key)
+
+    def show(self):
+        return "rc=%d out=%r err=%r" % (self.rc, self.out[-600:], self.err[-300:])
+
+
+def need(args, bits):
+    path = getattr(args, "guest" + bits)
+    if not path:
+        skip("no %s-bit test guest: %s" % (bits, getattr(args, "why" + bits) or "not built"))
+    return path
+
+
+def booted(r, domid, bits, what):
+    check(r.rc == 0, what + ": exit 0 after poweroff", r.show())
+    check("xsm-kvm-run: d%d shutdown poweroff" % domid in r.out, what + ": shutdown(poweroff) seen",
+          r.show())
+    check(r.get("start_info magic ok") == 1, what + ": hvm_start_info magic and version", r.show())
+    check(r.get("domid") == domid, what + ": CPUID 0x40000004 gives the domid", r.show())
+
+
+def t_boot(args):
+    for bits in ("64", "32"):
+        g = need(args, bits)
+        r = Run(args, g, "--xsm", "dummy")
+        booted(r, 1, bits, bits + "-bit")
+        check("(d1) hello from the %s-bit guest\n" % bits in r.out,
+              bits + "-bit: console_io output arrives, prefixed with the domain", r.show())
+        check(r.get("xen_version") == XEN_VERSION, bits + "-bit: xen_version is 4.17", r.show())
+        # Not a console domain: dummy's console_io is privileged (Xen: XSM_PRIV).
+        r = Run(args, g, "--xsm", "dummy", "--no-console-io")
+        check(r.rc == 0 and "shutdown poweroff" in r.out, bits + "-bit without console: still runs",
+              r.show())
+        check("(d1)" not in r.out, bits + "-bit without console: no output gets out", r.show())
+    # Images that are not PVH kernels: refused before anything runs.
+    with tempfile.TemporaryDirectory() as tmp:
+        junk = os.path.join(tmp, "junk")
+        with open(junk, "wb") as f:
+            f.write(b"\x7fELF" + b"\x00" * 200)
+        r = Run(args, junk)
+        check(r.rc == 3 and "not a little-endian x86 ELF" in r.err, "a broken ELF is refused", r.show())
+        with open(need(args, "64"), "rb") as f:
+            img = f.read()
+        cut = os.path.join(tmp, "cut")
+        with open(cut, "wb") as f:
+            f.write(img[:70])
+        r = Run(args, cut)
+        check(r.rc == 3 and "program header" in r.err, "a truncated ELF is refused", r.show())
+        # The guest with its note's type changed from PHYS32_ENTRY (18) to 19.
+        note = b"\x04\x00\x00\x00\x04\x00\x00\x00\x12\x00\x00\x00Xen\x00"
+        check(img.count(note) == 1, "the 64-bit guest has one PVH note")
+        nonote = os.path.join(tmp, "nonote")
+        with open(nonote, "wb") as f:
+            f.write(img.replace(note, note[:8] + b"\x13" + note[9:]))
+        r = Run(args, nonote)
+        check(r.rc == 3 and "PHYS32_ENTRY" in r.err, "an ELF without the PVH note is refused",
+              r.show())
+
+
+def flask_checks(args, bits):
+    g = need(args, bits)
+    r = Run(args, g, "--xsm", "flask", "--label", DOMU)
+    booted(r, 1, bits, bits + "-bit domU_t")
+    check(r.get("getenforce") == 1, bits + "-bit domU_t: getenforce 1 (enforcing)", r.show())
+    check(r.get("setenforce 0") == -errno.EACCES, bits + "-bit domU_t: setenforce 0 -EACCES",
+          r.show())
+    check(r.get("context_to_sid") == -errno.EACCES,
+          bits + "-bit domU_t: context_to_sid -EACCES (no check_context)", r.show())
+    check("getenforce after" not in r.values, bits + "-bit domU_t: enforcing unchanged", r.show())
+    r = Run(args, g, "--xsm", "flask", "--dom0")
+    booted(r, 0, bits, bits + "-bit dom0")
+    check(r.get("setenforce 0") == 0, bits + "-bit dom0: setenforce 0 allowed", r.show())
+    check(r.get("getenforce after") == 0, bits + "-bit dom0: then permissive", r.show())
+    check(r.get("setenforce 1") == 0, bits + "-bit dom0: setenforce 1 allowed", r.show())
+    check(r.get("context_to_sid") == 0 and (r.get("sid") or 0) > 0,
+          bits + "-bit dom0: context_to_sid gives a SID", r.show())
+    return r.get("sid")
+
+
+def t_flask(args):
+    flask_checks(args, "64")
+    r = Run(args, need(args, "64"), "--xsm", "dummy")
+    check(r.get("getenforce") == -errno.ENOSYS, "dummy: xsm_op -ENOSYS", r.show())
+
+
+def t_compat(args):
+    sid32 = flask_checks(args, "32")
+    r = Run(args, need(args, "64"), "--xsm", "flask", "--dom0")
+    check(sid32 is not None and sid32 == r.get("sid"),
+          "32-bit and 64-bit guests get the same SID for the same context",
+          "%r vs %r" % (sid32, r.get("sid")))
+
+
+def t_faults(args):
+    for bits in ("64", "32"):
+        g = need(args, bits)
+        r = Run(args, g, "--xsm", "flask", "--label", DOMU)
+        check(r.get("bad op pointer") == -errno.EFAULT, bits + "-bit: unmapped op pointer -EFAULT",
+              r.show())
+        check(r.get("unknown hypercall") == -errno.ENOSYS, bits + "-bit: unknown hypercall -ENOSYS",
+              r.show())
+        check(r.rc == 0, bits + "-bit: the host survives and the guest powers off", r.show())
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--run", required=True)
+    for b in ("64", "32"):
+        ap.add_argument("--guest" + b)
+        ap.add_argument("--why" + b)
+    ap.add_argument("group", choices=["boot", "flask", "compat", "faults"])
+    args = ap.parse_args()
+    if not os.path.exists("/dev/kvm"):
+        skip("no /dev/kvm")
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        skip("/dev/kvm is not usable by this user (it is usually root or group kvm only)")
+    globals()["t_" + args.group](args)
+    if FAILS:
+        print("%d failed: %s" % (len(FAILS), ", ".join(FAILS)))
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
