@@ -149,6 +149,8 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
     vm->nr_hcalls++;
     /* Real mode has no privilege levels; in protected mode CPL is SS.DPL. */
     if ((s->cr0 & 1) && s->ss.dpl != 0) {
+        kvmh_note(k, "d%u: hypercall %u from CPL %u (rip 0x%llx): -EPERM", vm->domid, nr, s->ss.dpl,
+                  (unsigned long long)r->rip);
         rc = -EPERM;
     } else {
         vm->in_call = true;

@@ -5,15 +5,18 @@ One group per meson test:
 
   boot    both guests boot under dummy: PVH entry and start info, the Xen
           CPUID signature, the hypercall page, console output (and none
-          without console privilege), xen_version, shutdown(poweroff);
+          without console privilege), a pointer through the guest's page
+          tables, xen_version, shutdown(poweroff);
           images that are not PVH kernels are refused
   flask   xsm_op from inside a 64-bit guest gets what FLASK decides for its
           label: domU_t is refused setenforce and check_context, dom0 may;
           under dummy xsm_op is -ENOSYS
-  compat  the 32-bit guest (compat layout: 4-byte handles, garbage after
-          them) gets the 64-bit guest's answers and the same SID
+  compat  the 32-bit guest (compat layout: 4-byte handles, the boolean name
+          handle at another offset) gets the 64-bit guest's answers and the
+          same SID
   faults  unmapped pointers give -EFAULT and unknown hypercalls -ENOSYS
-          (64- and 32-bit); a spinning guest is stopped at its timeout
+          (64- and 32-bit); a spinning guest is stopped at its timeout; a
+          hypercall from user mode (CPL 3, 64-bit) gets -EPERM
 
 The guests print "name: value" for every call; the values are judged here
 against Xen's and the policy's decisions.  Exit 0, 1 (failures listed), or
@@ -46,8 +49,8 @@ class Run:
     """One xsm-kvm-run: exit status, output, and the guest's values."""
 
     def __init__(self, args, kernel, *opts, timeout=30):
-        p = subprocess.run([args.run, *opts, kernel], capture_output=True, text=True,
-                           timeout=timeout + 30)
+        p = subprocess.run([args.run, "--timeout", str(timeout), *opts, kernel],
+                           capture_output=True, text=True, timeout=timeout + 30)
         self.rc, self.out, self.err = p.returncode, p.stdout, p.stderr
         self.values = {}
         for line in self.out.splitlines():
@@ -87,6 +90,9 @@ def t_boot(args):
         check("(d1) hello from the %s-bit guest\n" % bits in r.out,
               bits + "-bit: console_io output arrives, prefixed with the domain", r.show())
         check(r.get("xen_version") == XEN_VERSION, bits + "-bit: xen_version is 4.17", r.show())
+        # 64-bit: a buffer at a virtual address 512 GiB away from its physical one.
+        check(r.get("alias console") == 0 and "(d1) printed through the alias mapping\n" in r.out,
+              bits + "-bit: a pointer is translated through the guest's page tables", r.show())
         # Not a console domain: dummy's console_io is privileged (Xen: XSM_PRIV).
         r = Run(args, g, "--xsm", "dummy", "--no-console-io")
         check(r.rc == 0 and "shutdown poweroff" in r.out, bits + "-bit without console: still runs",
@@ -126,6 +132,9 @@ def flask_checks(args, bits):
           r.show())
     check(r.get("context_to_sid") == -errno.EACCES,
           bits + "-bit domU_t: context_to_sid -EACCES (no check_context)", r.show())
+    # guest_writeconsole is true in the default policy; no permission is asked.
+    check(r.get("getbool") == 0 and r.get("getbool value") == 1,
+          bits + "-bit domU_t: getbool by name reads guest_writeconsole = 1", r.show())
     check("getenforce after" not in r.values, bits + "-bit domU_t: enforcing unchanged", r.show())
     r = Run(args, g, "--xsm", "flask", "--dom0")
     booted(r, 0, bits, bits + "-bit dom0")
@@ -160,6 +169,15 @@ def t_faults(args):
         check(r.get("unknown hypercall") == -errno.ENOSYS, bits + "-bit: unknown hypercall -ENOSYS",
               r.show())
         check(r.rc == 0, bits + "-bit: the host survives and the guest powers off", r.show())
+        r = Run(args, g, "--cmdline", "spin", timeout=2)
+        check(r.rc == 1 and "(d1) spinning" in r.out and "d1 timed out" in r.out,
+              bits + "-bit: a spinning guest is stopped at its timeout", r.show())
+    # CPL 3: the 64-bit guest drops to user mode and calls xen_version there.
+    r = Run(args, need(args, "64"), "--cmdline", "user", "--verbose", timeout=5)
+    check("d1: hypercall 17 from CPL 3" in r.err and "-EPERM" in r.err,
+          "64-bit: a hypercall from user mode gets -EPERM", r.show())
+    check("user-mode hypercall: " not in r.out,
+          "64-bit: nothing at CPL 3 reaches the console either", r.show())
 
 
 def main():

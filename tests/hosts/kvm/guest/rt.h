@@ -13,6 +13,9 @@ typedef unsigned long ulong;
 #define HC_xsm_op      27
 #define HC_sched_op    29
 
+/* start64.S maps the first GiB at 0 and again at 512 GiB. */
+#define ALIAS (sizeof(long) == 8 ? (ulong)1 << 39 : 0)
+
 /* start*.S: call stub 'nr' of the hypercall page. */
 long hypercall(unsigned nr, ulong a1, ulong a2, ulong a3);
 extern u8 hypercall_page[4096];
@@ -28,5 +31,9 @@ int xen_setup(u32 *domid);
 long say(const char *what, long value);
 long puts_(const char *s);
 void poweroff(void);
+#ifdef __x86_64__
+/* start64.S: run fn at CPL 3; its "syscall" continues in user_done(). */
+void to_user(void (*fn)(void)) __attribute__((noreturn));
+#endif
 
 #endif

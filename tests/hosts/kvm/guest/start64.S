@@ -2,7 +2,7 @@
 /*
  * The 64-bit test guest's entry: entered by PVH in flat 32-bit protected
  * mode with paging off, it builds identity page tables for the first GiB
- * (2 MiB pages), loads its own GDT, and switches to long mode itself, as
+ * (2 MiB pages), mapped again at 512 GiB, loads its own GDT, and switches to long mode itself, as
  * a Xen HVM kernel does.
  */
         .section .note.Xen, "a"
@@ -21,18 +21,19 @@ _start:
         xor %ecx, %ecx
 1:      mov %ecx, %eax
         shl $21, %eax
-        or $0x83, %eax
+        or $0x87, %eax          /* user-accessible too (to_user) */
         mov %eax, (%edi,%ecx,8)
         movl $0, 4(%edi,%ecx,8)
         inc %ecx
         cmp $512, %ecx
         jne 1b
         movl $pd, %eax
-        or $0x3, %eax
+        or $0x7, %eax
         mov %eax, pdpt
         movl $pdpt, %eax
-        or $0x3, %eax
+        or $0x7, %eax
         mov %eax, pml4
+        mov %eax, pml4 + 8      /* the alias at 512 GiB */
         /* CR4.PAE, CR3, EFER.LME, CR0.PG: long mode. */
         mov %cr4, %eax
         or $0x20, %eax
@@ -76,12 +77,48 @@ hypercall:
         call *%r11
         ret
 
+/*
+ * void to_user(void (*fn)(void)): runs fn at CPL 3 (sysret, IOPL 3 so that
+ * the hypercall stub's "out" does not fault in user mode).  fn ends with
+ * "syscall", which lands in back_from_user: user_done() at CPL 0.
+ */
+        .globl to_user
+to_user:
+        mov $0xc0000080, %ecx   /* EFER.SCE */
+        rdmsr
+        or $1, %eax
+        wrmsr
+        mov $0xc0000081, %ecx   /* STAR: kernel CS 0x08, user base 0x10 */
+        xor %eax, %eax
+        mov $0x00100008, %edx
+        wrmsr
+        mov $0xc0000082, %ecx   /* LSTAR */
+        lea back_from_user(%rip), %rax
+        mov %rax, %rdx
+        shr $32, %rdx
+        wrmsr
+        mov $0xc0000084, %ecx   /* FMASK: nothing masked */
+        xor %eax, %eax
+        xor %edx, %edx
+        wrmsr
+        mov %rdi, %rcx
+        mov $0x3002, %r11
+        lea user_stack_top(%rip), %rsp
+        sysretq
+back_from_user:
+        lea stack_top(%rip), %rsp
+        call user_done
+1:      hlt
+        jmp 1b
+
         .section .rodata
         .balign 8
 gdt:
         .quad 0
         .quad 0x00af9a000000ffff /* 0x08: 64-bit code */
         .quad 0x00cf92000000ffff /* 0x10: data */
+        .quad 0x00cff2000000ffff /* 0x18: user data (sysret: base + 8) */
+        .quad 0x00affa000000ffff /* 0x20: user 64-bit code (base + 16) */
 gdt_desc:
         .word gdt_desc - gdt - 1
         .long gdt
@@ -96,3 +133,5 @@ pdpt:   .skip 4096
 pd:     .skip 4096
         .skip 16384
 stack_top:
+        .skip 4096
+user_stack_top:
