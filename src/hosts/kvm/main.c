@@ -25,26 +25,28 @@
 #define IMAGE_MAX (64U << 20)
 #define LABEL_MAX 1024U
 #define OP_SIZE   40U
+#define MAX_VMS   8U
 
 static const char *const shutdown_names[] = {"poweroff", "reboot",   "suspend",
                                              "crash",    "watchdog", "soft_reset"};
 
 static void usage(FILE *f)
 {
-    fputs("usage: xsm-kvm-run [options] KERNEL\n"
-          "Boot a Xen PVH kernel (ELF with XEN_ELFNOTE_PHYS32_ENTRY) on KVM; its\n"
-          "hypercalls are served by openxsm's hypervisor model.\n"
+    fputs("usage: xsm-kvm-run [options] KERNEL...\n"
+          "Boot Xen PVH kernels (ELF with XEN_ELFNOTE_PHYS32_ENTRY) on KVM, up to 8\n"
+          "at once, each a guest domain with one vCPU thread; their hypercalls are\n"
+          "served by one openxsm hypervisor model.\n"
           "  --xsm MODULES      dummy, silo, flask, silo,flask (default: dummy)\n"
           "  --flask-mode MODE  enforcing, permissive, disabled, late\n"
           "  --policy FILE      binary FLASK policy (default: the built-in one)\n"
-          "  --label CONTEXT    the guest's security label (FLASK)\n"
+          "  --label CONTEXT    the guests' security label (FLASK)\n"
           "  --dom0             the guest is the control domain, domain 0 (no --label:\n"
           "                     dom0 is labelled by the policy)\n"
-          "  --memory MB        guest memory, 2 to 3072 MiB (default 16)\n"
+          "  --memory MB        memory of each guest, 2 to 3072 MiB (default 16)\n"
           "  --bits 32|64       the domain's word size (default: the ELF class)\n"
           "  --cmdline STRING   the kernel command line (hvm_start_info)\n"
           "  --no-console-io    not a console domain: console_io needs privilege\n"
-          "  --timeout SECONDS  stop the guest after this long (default 30)\n"
+          "  --timeout SECONDS  stop the guests after this long (default 30)\n"
           "  -v, --verbose      print XSM log lines and host notes on stderr\n",
           f);
 }
@@ -138,7 +140,9 @@ static long label_sid(struct hv *h, const char *label, uint32_t *sid)
 
 struct opts {
     struct hv_config hc;
-    const char *policy, *label, *kernel, *cmdline;
+    const char *policy, *label, *cmdline;
+    const char *const *kernels;
+    unsigned nr_kernels;
     unsigned long memory_mb, timeout;
     int bits;
     bool console, verbose, dom0;
@@ -222,38 +226,97 @@ static int parse(int argc, char **argv, struct opts *o)
             return 2;
         }
     }
-    if (optind != argc - 1) {
+    if (optind >= argc || (unsigned)(argc - optind) > MAX_VMS) {
         usage(stderr);
         return 2;
     }
-    if (o->dom0 && (o->label || !o->console)) {
-        fprintf(stderr, "xsm-kvm-run: --dom0 takes neither --label nor --no-console-io\n");
+    if (o->dom0 && (o->label || !o->console || argc - optind != 1)) {
+        fprintf(stderr, "xsm-kvm-run: --dom0 takes one KERNEL, no --label, no --no-console-io\n");
         return 2;
     }
-    o->kernel = argv[optind];
+    o->kernels = (const char *const *)argv + optind;
+    o->nr_kernels = (unsigned)(argc - optind);
     return 0;
 }
 
-/* Waits for the vCPU thread, stopping the guest when the time is up. */
-static void wait_guest(struct kvmh_vm *vm, unsigned long timeout)
+/* Creates a VM and loads one kernel into it. */
+static int load(const struct opts *o, struct kvmh *k, const char *path, struct kvmh_vm **out)
 {
-    struct timespec ts;
+    uint8_t *img = NULL;
+    size_t len = 0;
+    char why[200] = "";
+    bool is64 = false;
+    long rc;
 
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ts.tv_sec += (time_t)timeout;
-    if (pthread_timedjoin_np(vm->thread, NULL, &ts) == 0)
+    if ((rc = read_file(path, &img, &len, IMAGE_MAX)) < 0) {
+        fprintf(stderr, "xsm-kvm-run: %s: %s\n", path, strerror((int)-rc));
+        return (int)rc;
+    }
+    rc = kvmh_vm_create(k, (uint64_t)o->memory_mb << 20, out);
+    if (rc < 0) {
+        fprintf(stderr, "xsm-kvm-run: cannot create a VM: %s\n", strerror((int)-rc));
+    } else if ((rc = kvmh_elf_load(*out, img, len, &is64, why, sizeof(why))) < 0) {
+        fprintf(stderr, "xsm-kvm-run: %s: %s\n", path, why);
+        kvmh_vm_free(*out);
+        *out = NULL;
+    } else {
+        (*out)->compat = o->bits ? o->bits == 32 : !is64;
+        (*out)->guest.compat = (*out)->compat;
+    }
+    free(img);
+    return (int)rc;
+}
+
+/* The VM's domain (dom0 exists already), its vCPU state, its thread. */
+static int launch(const struct opts *o, struct hv *h, struct kvmh_vm *vm, bool *created)
+{
+    struct hv_domain_config dc;
+    xsm_domid_t id = 0;
+    long rc;
+
+    if (!o->dom0) {
+        memset(&dc, 0, sizeof(dc));
+        if (o->label && (rc = label_sid(h, o->label, &dc.ssidref)) < 0) {
+            fprintf(stderr, "xsm-kvm-run: label refused: %s\n", strerror((int)-rc));
+            return (int)rc;
+        }
+        dc.flags = HV_CDF_hvm | HV_CDF_hap;
+        dc.is_compat = vm->compat;
+        dc.is_console = o->console;
+        dc.mem_size = vm->mem_size;
+        dc.guest = &vm->guest;
+        if ((rc = hv_domain_create(h, 0, &dc, &id)) < 0) {
+            fprintf(stderr, "xsm-kvm-run: domain creation refused: %s\n", strerror((int)-rc));
+            return (int)rc;
+        }
+        *created = true;
+    }
+    vm->domid = id;
+    if ((rc = kvmh_cpuid_setup(vm)) < 0 || (rc = kvmh_hcall_setup(vm)) < 0 ||
+        (rc = kvmh_boot_setup(vm, o->cmdline)) < 0) {
+        fprintf(stderr, "xsm-kvm-run: cannot set the vCPU up: %s\n", strerror((int)-rc));
+        return (int)rc;
+    }
+    if (!o->dom0 && (rc = hv_domain_unpause(h, 0, id)) < 0) {
+        fprintf(stderr, "xsm-kvm-run: unpause refused: %s\n", strerror((int)-rc));
+        return (int)rc;
+    }
+    if ((rc = kvmh_vm_start(vm)) < 0)
+        fprintf(stderr, "xsm-kvm-run: cannot start a vCPU thread: %s\n", strerror((int)-rc));
+    return (int)rc;
+}
+
+/* Waits for a vCPU thread until the common deadline, then stops it. */
+static void wait_guest(struct kvmh_vm *vm, const struct timespec *deadline)
+{
+    if (pthread_timedjoin_np(vm->thread, NULL, deadline) == 0)
         return;
     kvmh_vm_stop(vm);
     kvmh_vm_join(vm);
 }
 
-static int report(struct hv *h, struct kvmh_vm *vm)
+static int report(const struct kvmh_vm *vm)
 {
-    size_t len = 0;
-    const char *con = hv_console_log(h, &len);
-
-    if (con && len)
-        fwrite(con, 1, len, stdout);
     switch (vm->end) {
     case KVMH_SHUTDOWN:
         printf("xsm-kvm-run: d%u shutdown %s after %lu hypercalls\n", vm->domid,
@@ -275,15 +338,14 @@ static int report(struct hv *h, struct kvmh_vm *vm)
 int main(int argc, char **argv)
 {
     struct opts o;
-    struct hv_domain_config dc;
     struct kvmh k = {.kvm_fd = -1};
-    struct kvmh_vm *vm = NULL;
+    struct kvmh_vm *vms[MAX_VMS] = {NULL};
+    bool created[MAX_VMS] = {false}, started[MAX_VMS] = {false};
     struct hv *h = NULL;
-    uint8_t *img = NULL, *pol = NULL;
-    size_t img_len = 0, pol_len = 0;
-    char why[200] = "";
-    bool is64 = false;
-    xsm_domid_t id;
+    uint8_t *pol = NULL;
+    size_t pol_len = 0, con_len = 0;
+    struct timespec deadline;
+    const char *con;
     long rc;
     int ret = 3;
 
@@ -291,13 +353,9 @@ int main(int argc, char **argv)
     rc = parse(argc, argv, &o);
     if (rc)
         return (int)rc;
-    if ((rc = read_file(o.kernel, &img, &img_len, IMAGE_MAX)) < 0) {
-        fprintf(stderr, "xsm-kvm-run: %s: %s\n", o.kernel, strerror((int)-rc));
-        return 3;
-    }
     if (o.policy && (rc = read_file(o.policy, &pol, &pol_len, IMAGE_MAX)) < 0) {
         fprintf(stderr, "xsm-kvm-run: %s: %s\n", o.policy, strerror((int)-rc));
-        goto out;
+        return 3;
     }
     o.hc.policy = pol;
     o.hc.policy_len = pol_len;
@@ -310,64 +368,51 @@ int main(int argc, char **argv)
                 rc == -ENOTSUP ? "lacks SYNC_REGS or user-space MSR exits" : strerror((int)-rc));
         goto out;
     }
-    if ((rc = kvmh_vm_create(&k, (uint64_t)o.memory_mb << 20, &vm)) < 0) {
-        fprintf(stderr, "xsm-kvm-run: cannot create the VM: %s\n", strerror((int)-rc));
-        goto out;
-    }
-    if ((rc = kvmh_elf_load(vm, img, img_len, &is64, why, sizeof(why))) < 0) {
-        fprintf(stderr, "xsm-kvm-run: %s: %s\n", o.kernel, why);
-        goto out;
-    }
-    vm->compat = o.bits ? o.bits == 32 : !is64;
-    vm->guest.compat = vm->compat;
+    for (unsigned i = 0; i < o.nr_kernels; i++)
+        if (load(&o, &k, o.kernels[i], &vms[i]) < 0)
+            goto out;
     if (o.dom0)
-        o.hc.dom0_guest = &vm->guest; /* the model's dom0 is this VM */
+        o.hc.dom0_guest = &vms[0]->guest; /* the model's dom0 is this VM */
     if ((rc = hv_create(&h, &o.hc)) < 0) {
         fprintf(stderr, "xsm-kvm-run: hypervisor model: %s\n", strerror((int)-rc));
         goto out;
     }
     k.h = h;
-    if (o.dom0) {
-        id = 0;
-    } else {
-        memset(&dc, 0, sizeof(dc));
-        if (o.label && (rc = label_sid(h, o.label, &dc.ssidref)) < 0) {
-            fprintf(stderr, "xsm-kvm-run: label refused: %s\n", strerror((int)-rc));
-            goto out;
-        }
-        dc.flags = HV_CDF_hvm | HV_CDF_hap;
-        dc.is_compat = vm->compat;
-        dc.is_console = o.console;
-        dc.mem_size = vm->mem_size;
-        dc.guest = &vm->guest;
-        if ((rc = hv_domain_create(h, 0, &dc, &id)) < 0) {
-            fprintf(stderr, "xsm-kvm-run: domain creation refused: %s\n", strerror((int)-rc));
-            goto out;
-        }
+    /* Once a guest runs, the model is shared: the lock is taken from here on. */
+    for (unsigned i = 0; i < o.nr_kernels; i++) {
+        pthread_rwlock_wrlock(&k.hv_lock);
+        rc = launch(&o, h, vms[i], &created[i]);
+        pthread_rwlock_unlock(&k.hv_lock);
+        if (rc < 0)
+            break;
+        started[i] = true;
     }
-    vm->domid = id;
-    if ((rc = kvmh_cpuid_setup(vm)) < 0 || (rc = kvmh_hcall_setup(vm)) < 0 ||
-        (rc = kvmh_boot_setup(vm, o.cmdline)) < 0) {
-        fprintf(stderr, "xsm-kvm-run: cannot set the vCPU up: %s\n", strerror((int)-rc));
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_sec += (time_t)o.timeout;
+    for (unsigned i = 0; i < o.nr_kernels; i++) {
+        if (!started[i])
+            continue;
+        if (rc < 0)
+            kvmh_vm_stop(vms[i]); /* a later guest failed to start: end them all */
+        wait_guest(vms[i], &deadline);
+    }
+    if (rc < 0)
         goto out;
-    }
-    if (!o.dom0 && (rc = hv_domain_unpause(h, 0, id)) < 0) {
-        fprintf(stderr, "xsm-kvm-run: unpause refused: %s\n", strerror((int)-rc));
-        goto out;
-    }
-    if ((rc = kvmh_vm_start(vm)) < 0) {
-        fprintf(stderr, "xsm-kvm-run: cannot start the vCPU thread: %s\n", strerror((int)-rc));
-        goto out;
-    }
-    wait_guest(vm, o.timeout);
-    ret = report(h, vm);
-    if (!o.dom0)
-        hv_domain_destroy(h, 0, id);
+    con = hv_console_log(h, &con_len);
+    if (con && con_len)
+        fwrite(con, 1, con_len, stdout);
+    ret = 0;
+    for (unsigned i = 0; i < o.nr_kernels; i++)
+        if (report(vms[i]) != 0)
+            ret = 1;
 out:
-    kvmh_vm_free(vm);
+    for (unsigned i = 0; i < o.nr_kernels; i++) {
+        if (created[i])
+            hv_domain_destroy(h, 0, vms[i]->domid);
+        kvmh_vm_free(vms[i]);
+    }
     kvmh_fini(&k);
     hv_destroy(h);
-    free(img);
     free(pol);
     return ret;
 }

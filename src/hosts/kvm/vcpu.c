@@ -6,16 +6,21 @@
  * hypercalls included - by calling the library directly, in this thread.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 
 #include "kvmhost.h"
 
-static void end(struct kvmh_vm *vm, enum kvmh_end why, const char *fmt, unsigned long long a,
-                unsigned long long b)
+__attribute__((format(printf, 3, 4))) static void end(struct kvmh_vm *vm, enum kvmh_end why,
+                                                      const char *fmt, ...)
 {
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(vm->why, sizeof(vm->why), fmt, ap);
+    va_end(ap);
     vm->end = why;
-    snprintf(vm->why, sizeof(vm->why), fmt, a, b);
 }
 
 /* One exit; returns 1 when the vCPU is done. */
@@ -40,22 +45,23 @@ static int serve(struct kvmh_vm *vm)
         return 0;
     case KVM_EXIT_HLT:
         /* No interrupt source yet: nothing could wake it. */
-        end(vm, KVMH_HALTED, "hlt at rip 0x%llx%.0llu", run->s.regs.regs.rip, 0);
+        end(vm, KVMH_HALTED, "hlt at rip 0x%llx", (unsigned long long)run->s.regs.regs.rip);
         return 1;
     case KVM_EXIT_SHUTDOWN:
-        end(vm, KVMH_CRASHED, "triple fault at rip 0x%llx%.0llu", run->s.regs.regs.rip, 0);
+        end(vm, KVMH_CRASHED, "triple fault at rip 0x%llx",
+            (unsigned long long)run->s.regs.regs.rip);
         return 1;
     case KVM_EXIT_INTERNAL_ERROR:
-        end(vm, KVMH_CRASHED, "KVM internal error, suberror %llu, rip 0x%llx",
-            run->internal.suberror, run->s.regs.regs.rip);
+        end(vm, KVMH_CRASHED, "KVM internal error, suberror %u, rip 0x%llx", run->internal.suberror,
+            (unsigned long long)run->s.regs.regs.rip);
         return 1;
     case KVM_EXIT_FAIL_ENTRY:
-        end(vm, KVMH_CRASHED, "VM entry failed, reason 0x%llx%.0llu",
-            run->fail_entry.hardware_entry_failure_reason, 0);
+        end(vm, KVMH_CRASHED, "VM entry failed, reason 0x%llx",
+            (unsigned long long)run->fail_entry.hardware_entry_failure_reason);
         return 1;
     default:
-        end(vm, KVMH_CRASHED, "unexpected exit %llu at rip 0x%llx", run->exit_reason,
-            run->s.regs.regs.rip);
+        end(vm, KVMH_CRASHED, "unexpected exit %u at rip 0x%llx", run->exit_reason,
+            (unsigned long long)run->s.regs.regs.rip);
         return 1;
     }
 }
@@ -66,7 +72,7 @@ void *kvmh_vcpu_thread(void *arg)
 
     for (;;) {
         if (vm->stop) {
-            end(vm, KVMH_STOPPED, "stopped by the host%.0llu%.0llu", 0, 0);
+            end(vm, KVMH_STOPPED, "stopped by the host");
             break;
         }
         if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
@@ -74,8 +80,7 @@ void *kvmh_vcpu_thread(void *arg)
                 vm->run->immediate_exit = 0;
                 continue;
             }
-            end(vm, KVMH_HOST_FAIL, "KVM_RUN failed: errno %llu%.0llu", (unsigned long long)errno,
-                0);
+            end(vm, KVMH_HOST_FAIL, "KVM_RUN failed: errno %d", errno);
             break;
         }
         if (serve(vm))

@@ -17,6 +17,8 @@ One group per meson test:
   faults  unmapped pointers give -EFAULT and unknown hypercalls -ENOSYS
           (64- and 32-bit); a spinning guest is stopped at its timeout; a
           hypercall from user mode (CPL 3, 64-bit) gets -EPERM
+  several three guests (64, 32, 64-bit) at once on one model, each on its
+          own vCPU thread: each gets its own domid and decisions
 
 The guests print "name: value" for every call; the values are judged here
 against Xen's and the policy's decisions.  Exit 0, 1 (failures listed), or
@@ -180,13 +182,28 @@ def t_faults(args):
           "64-bit: nothing at CPL 3 reaches the console either", r.show())
 
 
+def t_several(args):
+    g64, g32 = need(args, "64"), need(args, "32")
+    # Run puts its kernel argument last: d1 = g64, d2 = g32, d3 = g64.
+    r = Run(args, g64, "--xsm", "flask", "--label", DOMU, g64, g32)
+    check(r.rc == 0, "three guests at once: all power off", r.show())
+    for d, bits in ((1, "64"), (2, "32"), (3, "64")):
+        check("(d%d) hello from the %s-bit guest\n" % (d, bits) in r.out,
+              "d%d (%s-bit) prints on the shared console" % (d, bits), r.show())
+        check("(d%d) setenforce 0: -%d\n" % (d, errno.EACCES) in r.out,
+              "d%d: its own xsm_op is decided for it" % d, r.show())
+        check("(d%d) domid: %d\n" % (d, d) in r.out, "d%d: CPUID gives its own domid" % d,
+              r.show())
+        check("xsm-kvm-run: d%d shutdown poweroff" % d in r.out, "d%d: powered off" % d, r.show())
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", required=True)
     for b in ("64", "32"):
         ap.add_argument("--guest" + b)
         ap.add_argument("--why" + b)
-    ap.add_argument("group", choices=["boot", "flask", "compat", "faults"])
+    ap.add_argument("group", choices=["boot", "flask", "compat", "faults", "several"])
     args = ap.parse_args()
     if not os.path.exists("/dev/kvm"):
         skip("no /dev/kvm")
