@@ -44,7 +44,7 @@ int kvmh_hcall_setup(struct kvmh_vm *vm)
 {
     struct kvm_enable_cap cap = {.cap = KVM_CAP_X86_USER_SPACE_MSR};
     /* One MSR, its bit clear: the access is denied, so it exits to us. */
-    static uint8_t deny;
+    uint8_t deny = 0; /* KVM copies the bitmap during the ioctl */
     struct kvm_msr_filter f;
 
     cap.args[0] = KVM_MSR_EXIT_REASON_FILTER | KVM_MSR_EXIT_REASON_UNKNOWN;
@@ -152,25 +152,32 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         kvmh_note(k, "d%u: hypercall %u from CPL %u (rip 0x%llx): -EPERM", vm->domid, nr, s->ss.dpl,
                   (unsigned long long)r->rip);
         rc = -EPERM;
-    } else {
+    } else if (nr == HV_HYPERCALL_xsm_op || nr == HYPERCALL_sched_op) {
+        /*
+         * Shared: these touch only this domain's memory and XSM.  in_call
+         * changes only under the lock, so a hypercall of another vCPU that
+         * holds it exclusively sees it stable.
+         */
+        struct xsm_guest g = vm->guest;
+        struct xsm_domain *self;
+
+        g.compat = !lm;
+        pthread_rwlock_rdlock(&k->hv_lock);
         vm->in_call = true;
         if (nr == HYPERCALL_sched_op) {
             rc = sched_op(vm, a[0], a[1], &stop);
-        } else if (nr == HV_HYPERCALL_xsm_op) {
-            struct xsm_guest g = vm->guest;
-            struct xsm_domain *self;
-
-            g.compat = !lm;
-            pthread_rwlock_rdlock(&k->hv_lock);
+        } else {
             self = hv_domain_xsm(k->h, vm->domid);
             rc = self ? xsm_do_op(hv_xsm(k->h), self, &g, a[0]) : -ESRCH;
-            pthread_rwlock_unlock(&k->hv_lock);
-        } else {
-            pthread_rwlock_wrlock(&k->hv_lock);
-            rc = hv_hypercall(k->h, vm->domid, nr, a);
-            pthread_rwlock_unlock(&k->hv_lock);
         }
         vm->in_call = false;
+        pthread_rwlock_unlock(&k->hv_lock);
+    } else {
+        pthread_rwlock_wrlock(&k->hv_lock);
+        vm->in_call = true;
+        rc = hv_hypercall(k->h, vm->domid, nr, a);
+        vm->in_call = false;
+        pthread_rwlock_unlock(&k->hv_lock);
     }
     r->rax = lm ? (uint64_t)rc : (uint32_t)rc;
     run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
