@@ -48,11 +48,12 @@ struct kvmh {
 /* Why a VM stopped. */
 enum kvmh_end {
     KVMH_RUNNING = 0,
-    KVMH_SHUTDOWN,  /* sched_op shutdown: reason in shutdown_reason */
-    KVMH_HALTED,    /* hlt with nothing to wake it */
-    KVMH_CRASHED,   /* triple fault, emulation failure, failed entry */
-    KVMH_STOPPED,   /* kvmh_vm_stop (destroy, timeout) */
-    KVMH_HOST_FAIL, /* an ioctl of ours failed */
+    KVMH_SHUTDOWN,    /* sched_op shutdown: reason in shutdown_reason */
+    KVMH_HALTED,      /* hlt with nothing to wake it */
+    KVMH_CRASHED,     /* triple fault, emulation failure, failed entry */
+    KVMH_STOPPED,     /* kvmh_vm_stop (destroy, timeout) */
+    KVMH_UNSUPPORTED, /* the kernel needs what this KVM cannot do (why says what) */
+    KVMH_HOST_FAIL,   /* an ioctl of ours failed */
 };
 
 struct kvmh_vm {

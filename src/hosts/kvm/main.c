@@ -327,9 +327,10 @@ static int report(const struct kvmh_vm *vm)
         return 1;
     default:
         printf("xsm-kvm-run: d%u %s: %s after %lu hypercalls\n", vm->domid,
-               vm->end == KVMH_HALTED    ? "halted"
-               : vm->end == KVMH_CRASHED ? "crashed"
-                                         : "host failure",
+               vm->end == KVMH_HALTED        ? "halted"
+               : vm->end == KVMH_CRASHED     ? "crashed"
+               : vm->end == KVMH_UNSUPPORTED ? "refused"
+                                             : "host failure",
                vm->why, vm->nr_hcalls);
         return 1;
     }

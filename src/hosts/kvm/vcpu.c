@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 
@@ -21,6 +22,29 @@ __attribute__((format(printf, 3, 4))) static void end(struct kvmh_vm *vm, enum k
     vsnprintf(vm->why, sizeof(vm->why), fmt, ap);
     va_end(ap);
     vm->end = why;
+}
+
+/*
+ * kvm-pvm cannot enable paging outside long mode: the guest's mov to CR0
+ * that sets PG (with EFER.LME clear) faults, and with no IDT yet that is
+ * a triple fault.  Recognised here, after the fact, so that a KVM that can
+ * do it never gets here: the instruction at rip (paging still off, so
+ * linear = physical) is "mov %reg, %cr0" with PG in the register.
+ */
+static bool paging32_refused(const struct kvmh_vm *vm)
+{
+    const struct kvm_regs *r = &vm->run->s.regs.regs;
+    const struct kvm_sregs *s = &vm->run->s.regs.sregs;
+    const uint64_t gpr[8] = {r->rax, r->rcx, r->rdx, r->rbx, r->rsp, r->rbp, r->rsi, r->rdi};
+    uint64_t at = (s->cs.base + r->rip) & 0xffffffffU;
+    const uint8_t *insn;
+
+    if ((s->cr0 & (1ULL << 31)) || (s->efer & (1ULL << 8)) || at > vm->mem_size - 3)
+        return false;
+    insn = vm->mem + at;
+    /* 0f 22 /r with mod 3 and reg 0: mov r32, %cr0. */
+    return insn[0] == 0x0f && insn[1] == 0x22 && (insn[2] & 0xf8) == 0xc0 &&
+           (gpr[insn[2] & 7] & (1ULL << 31));
 }
 
 /* One exit; returns 1 when the vCPU is done. */
@@ -48,6 +72,13 @@ static int serve(struct kvmh_vm *vm)
         end(vm, KVMH_HALTED, "hlt at rip 0x%llx", (unsigned long long)run->s.regs.regs.rip);
         return 1;
     case KVM_EXIT_SHUTDOWN:
+        if (paging32_refused(vm)) {
+            end(vm, KVMH_UNSUPPORTED,
+                "this KVM cannot enable 32-bit paging (PAE or PSE): mov to CR0 at rip 0x%llx "
+                "faulted; 32-bit kernels must run with paging off here",
+                (unsigned long long)run->s.regs.regs.rip);
+            return 1;
+        }
         end(vm, KVMH_CRASHED, "triple fault at rip 0x%llx",
             (unsigned long long)run->s.regs.regs.rip);
         return 1;

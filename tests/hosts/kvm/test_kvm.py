@@ -16,7 +16,8 @@ One group per meson test:
           same SID
   faults  unmapped pointers give -EFAULT and unknown hypercalls -ENOSYS
           (64- and 32-bit); a spinning guest is stopped at its timeout; a
-          hypercall from user mode (CPL 3, 64-bit) gets -EPERM
+          hypercall from user mode (CPL 3, 64-bit) gets -EPERM; a 32-bit
+          guest that enables paging is refused with a clear message here
   several three guests (64, 32, 64-bit) at once on one model, each on its
           own vCPU thread: each gets its own domid and decisions
 
@@ -174,6 +175,15 @@ def t_faults(args):
         r = Run(args, g, "--cmdline", "spin", timeout=2)
         check(r.rc == 1 and "(d1) spinning" in r.out and "d1 timed out" in r.out,
               bits + "-bit: a spinning guest is stopped at its timeout", r.show())
+    # 32-bit paging: kvm-pvm cannot enable it, and the host must say so; a
+    # KVM that can runs the rest of the guest through the 2-level walk.
+    r = Run(args, need(args, "32"), "--cmdline", "paging", timeout=5)
+    if "(d1) paging on" in r.out:
+        check(r.rc == 0 and r.get("bad op pointer") == -errno.EFAULT,
+              "32-bit paging works here: the guest runs on through the 2-level walk", r.show())
+    else:
+        check(r.rc == 1 and "d1 refused: this KVM cannot enable 32-bit paging" in r.out,
+              "32-bit paging: refused with a clear message", r.show())
     # CPL 3: the 64-bit guest drops to user mode and calls xen_version there.
     r = Run(args, need(args, "64"), "--cmdline", "user", "--verbose", timeout=5)
     check("d1: hypercall 17 from CPL 3" in r.err and "-EPERM" in r.err,

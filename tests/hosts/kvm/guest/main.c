@@ -67,6 +67,32 @@ void user_done(void)
 }
 #endif
 
+#ifndef __x86_64__
+extern u32 pd32[1024];
+
+/*
+ * 2-level paging with 4 MiB PSE pages, identity.  kvm-pvm cannot enable
+ * 32-bit paging: the mov to CR0 faults and the host says so.  Where it
+ * works, the rest of the run goes through the host's 2-level walk.
+ */
+static void paging_on(void)
+{
+    for (u32 i = 0; i < 1024; i++)
+        pd32[i] = (i << 22) | 0x83; /* present, writable, 4 MiB */
+    __asm__ volatile("mov %%cr4, %%eax\n\t"
+                     "or $0x10, %%eax\n\t" /* CR4.PSE */
+                     "mov %%eax, %%cr4\n\t"
+                     "mov %0, %%cr3\n\t"
+                     "mov %%cr0, %%eax\n\t"
+                     "or $0x80000000, %%eax\n\t"
+                     "mov %%eax, %%cr0"
+                     :
+                     : "r"(pd32)
+                     : "eax", "memory");
+    puts_("paging on\n");
+}
+#endif
+
 /* Is 'word' in the command line (hvm_start_info.cmdline_paddr)? */
 static int has_word(const u32 *si, const char *word)
 {
@@ -98,6 +124,10 @@ void guest_main(ulong start_info)
     puts_(sizeof(long) == 8 ? "hello from the 64-bit guest\n" : "hello from the 32-bit guest\n");
     say("start_info magic ok", si[0] == 0x336ec578 && si[1] >= 1);
     say("domid", (long)domid);
+#ifndef __x86_64__
+    if (has_word(si, "paging"))
+        paging_on();
+#endif
     if (has_word(si, "spin")) {
         puts_("spinning\n");
         for (;;)

@@ -41,5 +41,7 @@ hypercall:
         .globl hypercall_page
 hypercall_page:
         .skip 4096
+        .globl pd32
+pd32:   .skip 4096              /* main.c: 2-level page directory, 4 MiB pages */
         .skip 16384
 stack_top:
