@@ -84,7 +84,7 @@ int kvmh_hcall_wrmsr(struct kvmh_vm *vm)
     }
     memset(vm->mem + gpa, 0xcc, HV_PAGE_SIZE); /* int3 between the stubs */
     for (unsigned nr = 0; nr < NR_STUBS; nr++) {
-        uint8_t *p = vm->mem + gpa + nr * STUB_SIZE;
+        uint8_t *p = vm->mem + gpa + (size_t)nr * STUB_SIZE;
 
         p[0] = 0xb8; /* mov $nr, %eax */
         p[1] = (uint8_t)nr;

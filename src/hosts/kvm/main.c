@@ -67,16 +67,16 @@ static int read_file(const char *path, uint8_t **out, size_t *len, size_t max)
         return -errno;
     buf = malloc(max + 1);
     if (!buf) {
-        fclose(f);
+        (void)fclose(f);
         return -ENOMEM;
     }
     n = fread(buf, 1, max + 1, f);
     if (ferror(f) || n > max) {
-        fclose(f);
+        (void)fclose(f);
         free(buf);
         return n > max ? -EFBIG : -EIO;
     }
-    fclose(f);
+    (void)fclose(f); /* read-only: nothing to lose */
     *out = buf;
     *len = n;
     return 0;
@@ -130,7 +130,8 @@ static long label_sid(struct hv *h, const char *label, uint32_t *sid)
     put32(buf + 4, XEN_FLASK_INTERFACE_VERSION);
     put32(buf + 12, (uint32_t)len);
     put32(buf + 16, OP_SIZE); /* the handle: where the string is */
-    memcpy(buf + OP_SIZE, label, len);
+    /* Xen's handle points at the bytes, their count is in size: no NUL. */
+    memcpy(buf + OP_SIZE, label, len); // NOLINT(bugprone-not-null-terminated-result)
     rc = xsm_do_op(hv_xsm(h), hv_domain_xsm(h, 0), &g, 0);
     if (rc >= 0)
         *sid = (uint32_t)buf[8] | (uint32_t)buf[9] << 8 | (uint32_t)buf[10] << 16 |
@@ -274,6 +275,8 @@ static int launch(const struct opts *o, struct hv *h, struct kvmh_vm *vm, bool *
     xsm_domid_t id = 0;
     long rc;
 
+    if (!vm)
+        return -EINVAL;
     if (!o->dom0) {
         memset(&dc, 0, sizeof(dc));
         if (o->label && (rc = label_sid(h, o->label, &dc.ssidref)) < 0) {
@@ -370,7 +373,7 @@ int main(int argc, char **argv)
         goto out;
     }
     for (unsigned i = 0; i < o.nr_kernels; i++)
-        if (load(&o, &k, o.kernels[i], &vms[i]) < 0)
+        if (load(&o, &k, o.kernels[i], &vms[i]) < 0 || !vms[i])
             goto out;
     if (o.dom0)
         o.hc.dom0_guest = &vms[0]->guest; /* the model's dom0 is this VM */
@@ -400,8 +403,8 @@ int main(int argc, char **argv)
     if (rc < 0)
         goto out;
     con = hv_console_log(h, &con_len);
-    if (con && con_len)
-        fwrite(con, 1, con_len, stdout);
+    if (con && con_len && fwrite(con, 1, con_len, stdout) != con_len)
+        fprintf(stderr, "xsm-kvm-run: cannot write the console log\n");
     ret = 0;
     for (unsigned i = 0; i < o.nr_kernels; i++)
         if (report(vms[i]) != 0)

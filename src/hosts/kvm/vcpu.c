@@ -103,7 +103,7 @@ void *kvmh_vcpu_thread(void *arg)
 
     for (;;) {
         if (vm->stop) {
-            end(vm, KVMH_STOPPED, "stopped by the host");
+            end(vm, KVMH_STOPPED, "%s", "stopped by the host");
             break;
         }
         if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {

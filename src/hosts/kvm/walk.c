@@ -58,7 +58,7 @@ static int walk_2level(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint
     bool wp = s->cr0 & CR0_WP;
     uint64_t pde, pte;
 
-    if (pte_read(vm, (s->cr3 & 0xfffff000U) + ((va >> 22) & 0x3ff) * 4, 4, &pde) ||
+    if (pte_read(vm, (s->cr3 & 0xfffff000U) + ((va >> 22) & 0x3ffULL) * 4, 4, &pde) ||
         !entry_ok(pde, write, wp))
         return -EFAULT;
     if ((pde & PTE_PS) && (s->cr4 & CR4_PSE)) {
@@ -66,7 +66,7 @@ static int walk_2level(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint
         *gpa = (pde & 0xffc00000U) | ((pde >> 13) & 0xffULL) << 32 | (va & 0x3fffffU);
         return 0;
     }
-    if (pte_read(vm, (pde & 0xfffff000U) + ((va >> 12) & 0x3ff) * 4, 4, &pte) ||
+    if (pte_read(vm, (pde & 0xfffff000U) + ((va >> 12) & 0x3ffULL) * 4, 4, &pte) ||
         !entry_ok(pte, write, wp))
         return -EFAULT;
     *gpa = (pte & 0xfffff000U) | (va & 0xfffU);
@@ -134,18 +134,22 @@ int kvmh_gva_to_gpa(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint64_
     return rc;
 }
 
-/* Copies page by page: each page may map to a different frame. */
-static int copy(struct kvmh_vm *vm, uint64_t gaddr, void *buf, size_t len, bool write)
+/*
+ * Copies page by page: each page may map to a different frame.  Reads into
+ * 'to' (wbuf NULL) or writes from 'wbuf'.
+ */
+static int copy(struct kvmh_vm *vm, uint64_t gaddr, uint8_t *to, const uint8_t *wbuf, size_t len)
 {
     const struct kvm_sregs *s = &vm->run->s.regs.sregs;
-    uint8_t *p = buf;
+    bool write = wbuf != NULL;
+    size_t done = 0;
 
-    while (len) {
+    while (done < len) {
         size_t chunk = 4096 - (size_t)(gaddr & 0xfff);
         uint64_t gpa;
 
-        if (chunk > len)
-            chunk = len;
+        if (chunk > len - done)
+            chunk = len - done;
         if (vm->in_call) {
             if (kvmh_gva_to_gpa(vm, s, gaddr, write, &gpa))
                 return -EFAULT;
@@ -154,26 +158,26 @@ static int copy(struct kvmh_vm *vm, uint64_t gaddr, void *buf, size_t len, bool 
         }
         if (gpa > vm->mem_size || chunk > vm->mem_size - gpa)
             return -EFAULT;
-        if (write)
-            memcpy(vm->mem + gpa, p, chunk);
+        if (wbuf)
+            memcpy(vm->mem + gpa, wbuf + done, chunk);
+        else if (to)
+            memcpy(to + done, vm->mem + gpa, chunk);
         else
-            memcpy(p, vm->mem + gpa, chunk);
-        p += chunk;
+            return -EFAULT; /* a length with no buffer */
+        done += chunk;
         gaddr += chunk;
-        len -= chunk;
     }
     return 0;
 }
 
 static int guest_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
 {
-    return copy(opaque, gaddr, dst, len, false);
+    return copy(opaque, gaddr, dst, NULL, len);
 }
 
 static int guest_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
 {
-    /* copy() only reads from src when writing the guest. */
-    return copy(opaque, gaddr, (void *)(uintptr_t)src, len, true);
+    return copy(opaque, gaddr, NULL, src, len);
 }
 
 void kvmh_guest_init(struct kvmh_vm *vm)
