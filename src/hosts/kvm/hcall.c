@@ -162,7 +162,7 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         struct xsm_domain *self;
 
         g.compat = !lm;
-        pthread_rwlock_rdlock(&k->hv_lock);
+        pthread_rwlock_rdlock(k->hv_lock);
         vm->in_call = true;
         if (nr == HYPERCALL_sched_op) {
             rc = sched_op(vm, a[0], a[1], &stop);
@@ -171,13 +171,13 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
             rc = self ? xsm_do_op(hv_xsm(k->h), self, &g, a[0]) : -ESRCH;
         }
         vm->in_call = false;
-        pthread_rwlock_unlock(&k->hv_lock);
+        pthread_rwlock_unlock(k->hv_lock);
     } else {
-        pthread_rwlock_wrlock(&k->hv_lock);
+        pthread_rwlock_wrlock(k->hv_lock);
         vm->in_call = true;
         rc = hv_hypercall(k->h, vm->domid, nr, a);
         vm->in_call = false;
-        pthread_rwlock_unlock(&k->hv_lock);
+        pthread_rwlock_unlock(k->hv_lock);
     }
     r->rax = lm ? (uint64_t)rc : (uint32_t)rc;
     run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;

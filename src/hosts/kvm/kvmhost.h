@@ -3,9 +3,11 @@
  * The KVM host: guest kernels as KVM VMs whose hypercalls are served by the
  * hypervisor model (docs/kvm.md).  One hypervisor model per struct kvmh;
  * one VM per guest domain, one vCPU per VM, one thread per vCPU.  Each
- * vCPU thread calls the library itself, under kvmh.hv_lock: shared for
+ * vCPU thread calls the library itself, under *kvmh.hv_lock: shared for
  * xsm_op (XSM is safe to call concurrently), exclusive for everything
- * else (the model is not internally locked).
+ * else (the model is not internally locked).  The lock is the host's own
+ * (own_lock) unless the embedder points hv_lock at the lock it already
+ * holds around the model (xsmd).
  *
  * Files: vm.c (VM, memory, vCPU), elf.c (image loading), boot.c (PVH
  * entry state and hvm_start_info), cpuid.c (Xen's leaves), walk.c (guest
@@ -37,7 +39,8 @@
 
 struct kvmh {
     struct hv *h;
-    pthread_rwlock_t hv_lock;
+    pthread_rwlock_t *hv_lock; /* &own_lock, or the embedder's */
+    pthread_rwlock_t own_lock;
     int kvm_fd;
     int run_size;
     struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, read once */
@@ -73,6 +76,9 @@ struct kvmh_vm {
     unsigned long nr_hcalls;
     pthread_t thread;
     volatile sig_atomic_t stop;
+    /* Detached vCPU threads (kvmh_vm_start_detached): who frees the VM. */
+    pthread_mutex_t life;
+    bool detached, exited, reap;
     enum kvmh_end end;
     unsigned shutdown_reason;
     char why[160]; /* for KVMH_CRASHED / KVMH_HOST_FAIL */
@@ -87,6 +93,14 @@ void kvmh_vm_free(struct kvmh_vm *vm);
 int kvmh_vm_start(struct kvmh_vm *vm);
 void kvmh_vm_stop(struct kvmh_vm *vm);
 int kvmh_vm_join(struct kvmh_vm *vm);
+/*
+ * For embedders that do not wait for their guests (xsmd): the vCPU thread
+ * is detached, and kvmh_vm_release() hands the VM over - it is stopped and
+ * freed by its own thread, or at once if that thread has ended already.
+ * Never blocks, so it may be called with *hv_lock held.
+ */
+int kvmh_vm_start_detached(struct kvmh_vm *vm);
+void kvmh_vm_release(struct kvmh_vm *vm);
 void kvmh_note(struct kvmh *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* elf.c: loads the image, sets vm->entry; *is64 = ELF class 64. */
@@ -113,5 +127,7 @@ int kvmh_hcall_io(struct kvmh_vm *vm);
 
 /* vcpu.c */
 void *kvmh_vcpu_thread(void *arg);
+/* vm.c: called by a detached vCPU thread as it ends. */
+void kvmh_vcpu_exit(struct kvmh_vm *vm);
 
 #endif

@@ -384,9 +384,9 @@ int main(int argc, char **argv)
     k.h = h;
     /* Once a guest runs, the model is shared: the lock is taken from here on. */
     for (unsigned i = 0; i < o.nr_kernels; i++) {
-        pthread_rwlock_wrlock(&k.hv_lock);
+        pthread_rwlock_wrlock(k.hv_lock);
         rc = launch(&o, h, vms[i], &created[i]);
-        pthread_rwlock_unlock(&k.hv_lock);
+        pthread_rwlock_unlock(k.hv_lock);
         if (rc < 0)
             break;
         started[i] = true;

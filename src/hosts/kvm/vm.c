@@ -75,12 +75,13 @@ int kvmh_init(struct kvmh *k)
         goto bad;
     pthread_rwlockattr_init(&ra);
     pthread_rwlockattr_setkind_np(&ra, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-    rc = pthread_rwlock_init(&k->hv_lock, &ra);
+    rc = pthread_rwlock_init(&k->own_lock, &ra);
     pthread_rwlockattr_destroy(&ra);
     if (rc != 0) {
         free(k->cpuid);
         goto bad;
     }
+    k->hv_lock = &k->own_lock;
     return 0;
 bad:
     close(k->kvm_fd);
@@ -92,7 +93,7 @@ void kvmh_fini(struct kvmh *k)
 {
     if (k->kvm_fd < 0)
         return;
-    pthread_rwlock_destroy(&k->hv_lock);
+    pthread_rwlock_destroy(&k->own_lock);
     free(k->cpuid);
     close(k->kvm_fd);
     k->kvm_fd = -1;
@@ -109,6 +110,10 @@ int kvmh_vm_create(struct kvmh *k, uint64_t mem_size, struct kvmh_vm **out)
     vm = calloc(1, sizeof(*vm));
     if (!vm)
         return -ENOMEM;
+    if (pthread_mutex_init(&vm->life, NULL) != 0) {
+        free(vm);
+        return -ENOMEM;
+    }
     vm->host = k;
     vm->vm_fd = vm->vcpu_fd = -1;
     vm->mem_size = mem_size;
@@ -158,6 +163,7 @@ void kvmh_vm_free(struct kvmh_vm *vm)
         close(vm->vm_fd);
     if (vm->mem)
         munmap(vm->mem, vm->mem_size);
+    pthread_mutex_destroy(&vm->life);
     free(vm);
 }
 
@@ -167,18 +173,70 @@ static void kick_handler(int sig)
     (void)sig;
 }
 
-int kvmh_vm_start(struct kvmh_vm *vm)
+static int kick_setup(void)
 {
     struct sigaction sa;
-    int rc;
 
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = kick_handler;
     sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGUSR1, &sa, NULL) < 0)
-        return -errno;
-    rc = pthread_create(&vm->thread, NULL, kvmh_vcpu_thread, vm);
+    return sigaction(SIGUSR1, &sa, NULL) < 0 ? -errno : 0;
+}
+
+int kvmh_vm_start(struct kvmh_vm *vm)
+{
+    int rc = kick_setup();
+
+    if (rc < 0)
+        return rc;
+    return -pthread_create(&vm->thread, NULL, kvmh_vcpu_thread, vm);
+}
+
+int kvmh_vm_start_detached(struct kvmh_vm *vm)
+{
+    pthread_attr_t a;
+    int rc = kick_setup();
+
+    if (rc < 0)
+        return rc;
+    if (pthread_attr_init(&a) != 0)
+        return -ENOMEM;
+    vm->detached = true;
+    rc = pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+    if (rc == 0)
+        rc = pthread_create(&vm->thread, &a, kvmh_vcpu_thread, vm);
+    pthread_attr_destroy(&a);
+    if (rc != 0)
+        vm->detached = false;
     return -rc;
+}
+
+void kvmh_vm_release(struct kvmh_vm *vm)
+{
+    bool now;
+
+    pthread_mutex_lock(&vm->life);
+    now = vm->exited;
+    if (!now) {
+        vm->reap = true; /* the thread frees it on its way out */
+        kvmh_vm_stop(vm);
+    }
+    pthread_mutex_unlock(&vm->life);
+    if (now)
+        kvmh_vm_free(vm);
+}
+
+/* The end of a detached vCPU thread: free the VM if it was released. */
+void kvmh_vcpu_exit(struct kvmh_vm *vm)
+{
+    bool reap;
+
+    pthread_mutex_lock(&vm->life);
+    reap = vm->reap;
+    vm->exited = true;
+    pthread_mutex_unlock(&vm->life);
+    if (reap)
+        kvmh_vm_free(vm);
 }
 
 void kvmh_vm_stop(struct kvmh_vm *vm)
