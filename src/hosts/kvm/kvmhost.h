@@ -44,6 +44,10 @@ struct kvmh {
     int kvm_fd;
     int run_size;
     struct kvm_cpuid2 *cpuid; /* KVM_GET_SUPPORTED_CPUID, read once */
+    /* vCPU threads still running (kvmh_wait_threads). */
+    pthread_mutex_t live_lock;
+    pthread_cond_t live_cv;
+    unsigned live;
     void (*log)(void *opaque, const char *line);
     void *log_opaque;
 };
@@ -101,6 +105,8 @@ int kvmh_vm_join(struct kvmh_vm *vm);
  */
 int kvmh_vm_start_detached(struct kvmh_vm *vm);
 void kvmh_vm_release(struct kvmh_vm *vm);
+/* Waits until every vCPU thread of k has ended (released VMs included). */
+void kvmh_wait_threads(struct kvmh *k);
 void kvmh_note(struct kvmh *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* elf.c: loads the image, sets vm->entry; *is64 = ELF class 64. */
@@ -127,7 +133,7 @@ int kvmh_hcall_io(struct kvmh_vm *vm);
 
 /* vcpu.c */
 void *kvmh_vcpu_thread(void *arg);
-/* vm.c: called by a detached vCPU thread as it ends. */
+/* vm.c: called by every vCPU thread as it ends; frees a released VM. */
 void kvmh_vcpu_exit(struct kvmh_vm *vm);
 
 #endif

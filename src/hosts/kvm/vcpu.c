@@ -117,7 +117,6 @@ void *kvmh_vcpu_thread(void *arg)
         if (serve(vm))
             break;
     }
-    if (vm->detached)
-        kvmh_vcpu_exit(vm); /* may free vm */
+    kvmh_vcpu_exit(vm); /* may free vm */
     return NULL;
 }

@@ -82,6 +82,9 @@ int kvmh_init(struct kvmh *k)
         goto bad;
     }
     k->hv_lock = &k->own_lock;
+    k->live = 0;
+    pthread_mutex_init(&k->live_lock, NULL);
+    pthread_cond_init(&k->live_cv, NULL);
     return 0;
 bad:
     close(k->kvm_fd);
@@ -94,6 +97,8 @@ void kvmh_fini(struct kvmh *k)
     if (k->kvm_fd < 0)
         return;
     pthread_rwlock_destroy(&k->own_lock);
+    pthread_mutex_destroy(&k->live_lock);
+    pthread_cond_destroy(&k->live_cv);
     free(k->cpuid);
     close(k->kvm_fd);
     k->kvm_fd = -1;
@@ -183,13 +188,34 @@ static int kick_setup(void)
     return sigaction(SIGUSR1, &sa, NULL) < 0 ? -errno : 0;
 }
 
+static void live_add(struct kvmh *k, int n)
+{
+    pthread_mutex_lock(&k->live_lock);
+    k->live = (unsigned)((int)k->live + n);
+    if (k->live == 0)
+        pthread_cond_broadcast(&k->live_cv);
+    pthread_mutex_unlock(&k->live_lock);
+}
+
+void kvmh_wait_threads(struct kvmh *k)
+{
+    pthread_mutex_lock(&k->live_lock);
+    while (k->live)
+        pthread_cond_wait(&k->live_cv, &k->live_lock);
+    pthread_mutex_unlock(&k->live_lock);
+}
+
 int kvmh_vm_start(struct kvmh_vm *vm)
 {
     int rc = kick_setup();
 
     if (rc < 0)
         return rc;
-    return -pthread_create(&vm->thread, NULL, kvmh_vcpu_thread, vm);
+    live_add(vm->host, 1);
+    rc = pthread_create(&vm->thread, NULL, kvmh_vcpu_thread, vm);
+    if (rc != 0)
+        live_add(vm->host, -1);
+    return -rc;
 }
 
 int kvmh_vm_start_detached(struct kvmh_vm *vm)
@@ -202,12 +228,15 @@ int kvmh_vm_start_detached(struct kvmh_vm *vm)
     if (pthread_attr_init(&a) != 0)
         return -ENOMEM;
     vm->detached = true;
+    live_add(vm->host, 1);
     rc = pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
     if (rc == 0)
         rc = pthread_create(&vm->thread, &a, kvmh_vcpu_thread, vm);
     pthread_attr_destroy(&a);
-    if (rc != 0)
+    if (rc != 0) {
         vm->detached = false;
+        live_add(vm->host, -1);
+    }
     return -rc;
 }
 
@@ -229,14 +258,18 @@ void kvmh_vm_release(struct kvmh_vm *vm)
 /* The end of a detached vCPU thread: free the VM if it was released. */
 void kvmh_vcpu_exit(struct kvmh_vm *vm)
 {
-    bool reap;
+    struct kvmh *k = vm->host;
+    bool reap = false;
 
-    pthread_mutex_lock(&vm->life);
-    reap = vm->reap;
-    vm->exited = true;
-    pthread_mutex_unlock(&vm->life);
+    if (vm->detached) {
+        pthread_mutex_lock(&vm->life);
+        reap = vm->reap;
+        vm->exited = true;
+        pthread_mutex_unlock(&vm->life);
+    }
     if (reap)
         kvmh_vm_free(vm);
+    live_add(k, -1); /* last: k may go once this reaches 0 */
 }
 
 void kvmh_vm_stop(struct kvmh_vm *vm)
