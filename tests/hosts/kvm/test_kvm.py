@@ -20,6 +20,9 @@ One group per meson test:
           guest that enables paging is refused with a clear message here
   several three guests (64, 32, 64-bit) at once on one model, each on its
           own vCPU thread: each gets its own domid and decisions
+  xsmd    KVM guests under xsmd: xsmctl domain create --kernel, the console,
+          domain list and destroy (also while booting), a refused image,
+          and a clean daemon stop with a guest still there
 
 The guests print "name: value" for every call; the values are judged here
 against Xen's and the policy's decisions.  Exit 0, 1 (failures listed), or
@@ -31,6 +34,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 FAILS = []
 XEN_VERSION = (4 << 16) | 17  # the model claims Xen 4.17
@@ -207,13 +211,93 @@ def t_several(args):
         check("xsm-kvm-run: d%d shutdown poweroff" % d in r.out, "d%d: powered off" % d, r.show())
 
 
+def t_xsmd(args):
+    if not args.xsmd or not args.xsmctl:
+        skip("xsmd or xsmctl not built")
+    g64, g32 = need(args, "64"), need(args, "32")
+    with tempfile.TemporaryDirectory() as tmp:
+        log = open(os.path.join(tmp, "log"), "w+")
+        daemon = subprocess.Popen([args.xsmd, "--dir", tmp], stderr=log)
+        try:
+            run_xsmd(args, tmp, g64, g32)
+        finally:
+            daemon.terminate()
+            try:
+                rc = daemon.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                daemon.kill()
+                rc = None
+            log.seek(0)
+            text = log.read()
+            check(rc == 0 and "stopped after" in text,
+                  "xsmd stops cleanly with a KVM guest still there", "rc=%r log=%r" % (rc, text[-800:]))
+            check("kernel refused: not a little-endian x86 ELF" in text,
+                  "xsmd logs why it refused a kernel", text[-800:])
+
+
+def ctl(args, tmp, *cmd):
+    p = subprocess.run([args.xsmctl, "--dir", tmp, *cmd], capture_output=True, text=True,
+                       timeout=30)
+    return p.returncode, p.stdout, p.stderr
+
+
+def run_xsmd(args, tmp, g64, g32):
+    for _ in range(100):
+        if os.path.exists(os.path.join(tmp, "control")):
+            break
+        time.sleep(0.05)
+    rc, out, err = ctl(args, tmp, "domain", "create", "--kernel", g64, "--label", DOMU)
+    check(rc == 0 and out.startswith("domain 1 created: KVM guest"),
+          "xsmctl domain create --kernel (64-bit): domain 1", out + err)
+    rc, out, err = ctl(args, tmp, "domain", "create", "--kernel", g32, "--label", DOMU,
+                       "--memory", "8")
+    check(rc == 0 and out.startswith("domain 2 created"), "a 32-bit guest beside it: domain 2",
+          out + err)
+    con = ""
+    for _ in range(200):
+        rc, con, err = ctl(args, tmp, "console", "read")
+        if "(d1) bye" in con and "(d2) bye" in con:
+            break
+        time.sleep(0.05)
+    check("(d1) hello from the 64-bit guest" in con and "(d2) hello from the 32-bit guest" in con,
+          "both guests' console output is in xsmd's console", con[-500:])
+    for d in (1, 2):
+        check("(d%d) setenforce 0: -%d" % (d, errno.EACCES) in con,
+              "d%d: its xsm_op is decided by FLASK for domU_t" % d, con[-500:])
+    check("(d2) getbool: 0" in con and "(d2) getbool value: 1" in con,
+          "d2: the compat layout under xsmd", con[-500:])
+    rc, out, err = ctl(args, tmp, "domain", "list")
+    rows = [l.split() for l in out.splitlines()[1:]]
+    check(any(r[0] == "1" and r[-1] == DOMU for r in rows) and any(r[0] == "2" for r in rows),
+          "domain list shows both guests with their label", out)
+    rc, out, err = ctl(args, tmp, "domain", "destroy", "1")
+    check(rc == 0, "domain destroy 1", out + err)
+    rc, out, err = ctl(args, tmp, "domain", "list")
+    rows = [l.split() for l in out.splitlines()[1:]]
+    check(not any(r[0] == "1" for r in rows) and any(r[0] == "2" for r in rows),
+          "d1 is gone, d2 stays", out)
+    # Created and destroyed at once: its vCPU may be anywhere.
+    rc, out, err = ctl(args, tmp, "domain", "create", "--kernel", g64, "--label", DOMU)
+    rc2, out2, err2 = ctl(args, tmp, "domain", "destroy", out.split()[1] if rc == 0 else "99")
+    check(rc == 0 and rc2 == 0, "a guest destroyed while it boots", out + err + out2 + err2)
+    # Not a kernel: refused, nothing created.
+    with open(os.path.join(tmp, "junk"), "wb") as f:
+        f.write(b"\x7fELF" + b"\x00" * 100)
+    rc, out, err = ctl(args, tmp, "domain", "create", "--kernel", os.path.join(tmp, "junk"))
+    check(rc != 0 and "domain create" in err, "a broken image is refused", out + err)
+    rc, out, err = ctl(args, tmp, "domain", "list")
+    check(len(out.splitlines()) == 3, "and no domain is left over from it", out)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--run", required=True)
     for b in ("64", "32"):
         ap.add_argument("--guest" + b)
         ap.add_argument("--why" + b)
-    ap.add_argument("group", choices=["boot", "flask", "compat", "faults", "several"])
+    ap.add_argument("--xsmd")
+    ap.add_argument("--xsmctl")
+    ap.add_argument("group", choices=["boot", "flask", "compat", "faults", "several", "xsmd"])
     args = ap.parse_args()
     if not os.path.exists("/dev/kvm"):
         skip("no /dev/kvm")
