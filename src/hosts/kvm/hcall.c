@@ -19,6 +19,9 @@
  * -EPERM, as Xen answers an HVM guest's user mode.  Pointers are guest
  * virtual addresses (walk.c).
  *
+ * A VM being stopped (vm->stop, set under the model lock when its domain
+ * is destroyed) makes no more calls: a later domain may have its id.
+ *
  * What is served: sched_op here (it stops or pauses this vCPU, which is
  * the host's business); xsm_op through xsm_do_op with the layout of the
  * caller's mode at this call (Xen decides compat per call for HVM guests);
@@ -164,7 +167,9 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         g.compat = !lm;
         pthread_rwlock_rdlock(k->hv_lock);
         vm->in_call = true;
-        if (nr == HYPERCALL_sched_op) {
+        if (vm->stop) {
+            rc = -ESRCH; /* released: the domain id may be someone else's now */
+        } else if (nr == HYPERCALL_sched_op) {
             rc = sched_op(vm, a[0], a[1], &stop);
         } else {
             self = hv_domain_xsm(k->h, vm->domid);
@@ -175,7 +180,7 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
     } else {
         pthread_rwlock_wrlock(k->hv_lock);
         vm->in_call = true;
-        rc = hv_hypercall(k->h, vm->domid, nr, a);
+        rc = vm->stop ? -ESRCH : hv_hypercall(k->h, vm->domid, nr, a);
         vm->in_call = false;
         pthread_rwlock_unlock(k->hv_lock);
     }
