@@ -29,6 +29,8 @@ SEEDS = {
     "hypercall-guest": bytes([OWNER]) + req(HYPERCALL, 17, args=(0, 0, 0, 0, 0, 0)),
     "create-32bit-labelled": bytes([OK]) + req(CREATE, flags=1, args=(0x1000, 23, 5, 0, 0, 0)),
     "create-on-guest": bytes([OWNER]) + req(CREATE),
+    "create-kernel": bytes([OK]) + req(CREATE, flags=2, args=(0x1000, 23, 0, 0x10000, 4096, 64)),
+    "create-kernel-flag-4": bytes([OK]) + req(CREATE, flags=6, args=(0, 0, 0, 0x10000, 4096, 64)),
     "destroy": bytes([OK]) + req(DESTROY, args=(3, 0, 0, 0, 0, 0)),
     "whoami": bytes([OWNER]) + req(WHOAMI),
     "privcmd": bytes([OWNER]) + req(PRIVCMD, args=(27, 0x7ffc0000, 0, 0, 0, 0)),

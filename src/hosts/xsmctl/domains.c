@@ -51,26 +51,81 @@ static bool domid_arg(const char *s, long *v)
     return !errno && end != s && !*end && *v >= 0 && *v < 0x7ff0;
 }
 
+/* Reads a kernel image into guest-visible memory (gmem); 0 or -errno. */
+static int read_kernel(struct ctl *c, const char *path, uint8_t **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    long size;
+    uint8_t *buf;
+
+    if (!f)
+        return -errno;
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        (void)fclose(f);
+        return -EIO;
+    }
+    if (size == 0 || (unsigned long)size > XSMD_KERNEL_MAX) {
+        (void)fclose(f);
+        return -EFBIG;
+    }
+    buf = gmem(c, (size_t)size);
+    if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        gmem_free(c, buf, (size_t)size);
+        (void)fclose(f);
+        return -EIO;
+    }
+    (void)fclose(f);
+    *out = buf;
+    *len = (size_t)size;
+    return 0;
+}
+
+#define CREATE_USAGE                                                                               \
+    "usage: domain create [--label CONTEXT] [--32] [--domid N] [--kernel FILE [--memory MB]]"
+
 static int create(struct ctl *c, int argc, char **argv)
 {
-    const char *label = NULL;
+    const char *label = NULL, *kernel = NULL;
     bool bits32 = false;
-    long domid = 0;
+    long domid = 0, memory = 0;
     uint64_t a[6] = {0}, value = 0;
-    char *buf = NULL;
+    uint8_t *img = NULL;
+    size_t img_len = 0;
+    char *buf = NULL, *end;
     size_t len = 0;
+    uint32_t flags;
     long r;
 
     for (int i = 0; i < argc; i++) {
-        if (!strcmp(argv[i], "--label") && i + 1 < argc)
+        if (!strcmp(argv[i], "--label") && i + 1 < argc) {
             label = argv[++i];
-        else if (!strcmp(argv[i], "--32"))
+        } else if (!strcmp(argv[i], "--32")) {
             bits32 = true;
-        else if (!strcmp(argv[i], "--domid") && i + 1 < argc && domid_arg(argv[i + 1], &domid) &&
-                 domid > 0)
+        } else if (!strcmp(argv[i], "--domid") && i + 1 < argc && domid_arg(argv[i + 1], &domid) &&
+                   domid > 0) {
             i++;
-        else
-            return usage_error(c, "usage: domain create [--label CONTEXT] [--32] [--domid N]");
+        } else if (!strcmp(argv[i], "--kernel") && i + 1 < argc) {
+            kernel = argv[++i];
+        } else if (!strcmp(argv[i], "--memory") && i + 1 < argc) {
+            errno = 0;
+            memory = strtol(argv[++i], &end, 10);
+            if (errno || *end || memory < 2 || memory > 3072)
+                return usage_error(c, "--memory wants 2 to 3072 (MiB)");
+        } else {
+            return usage_error(c, CREATE_USAGE);
+        }
+    }
+    if (memory && !kernel)
+        return usage_error(c, "--memory goes with --kernel");
+    if (kernel) {
+        r = read_kernel(c, kernel, &img, &img_len);
+        if (r < 0) {
+            fprintf(stderr, "xsmctl: %s: %s\n", kernel, strerror((int)-r));
+            return XC_EXIT_FAILED;
+        }
+        a[3] = gaddr(img);
+        a[4] = img_len;
+        a[5] = (uint64_t)memory;
     }
     if (label) {
         len = strlen(label);
@@ -82,20 +137,29 @@ static int create(struct ctl *c, int argc, char **argv)
         a[1] = len;
     }
     a[2] = (uint64_t)domid;
-    r = ctl_request(c, XSMD_T_CREATE, 0, bits32 ? XSMD_CREATE_32BIT : 0, a, &value);
+    flags = (bits32 ? XSMD_CREATE_32BIT : 0) | (kernel ? XSMD_CREATE_KERNEL : 0);
+    r = ctl_request(c, XSMD_T_CREATE, 0, flags, a, &value);
     gmem_free(c, buf, len + 1);
+    gmem_free(c, img, img_len);
     if (r < 0)
         return fail(c, r, "domain create");
     if (c->json) {
         ok_begin(c);
         js_uint(&c->j, "domid", (unsigned long long)r);
         js_str(&c->j, "label", label);
-        char sock[32];
+        if (kernel) {
+            js_str(&c->j, "kernel", kernel);
+        } else {
+            char sock[32];
 
-        snprintf(sock, sizeof(sock), "dom%ld", r);
-        js_uint(&c->j, "bits", bits32 ? 32 : 64);
-        js_str(&c->j, "socket", sock);
+            snprintf(sock, sizeof(sock), "dom%ld", r);
+            js_uint(&c->j, "bits", bits32 ? 32 : 64);
+            js_str(&c->j, "socket", sock);
+        }
         ok_end(c);
+    } else if (kernel) {
+        printf("domain %ld created: KVM guest from %s%s%s\n", r, kernel, label ? ", label " : "",
+               label ? label : "");
     } else {
         char *t = ctl_text(label);
 
@@ -300,8 +364,7 @@ int cmd_domain(struct ctl *c, int argc, char **argv)
         return destroy(c, argv[1]);
     if (argc == 1 && !strcmp(argv[0], "list"))
         return list(c);
-    return usage_error(c, "usage: domain create [--label CONTEXT] [--32] [--domid N] | "
-                          "destroy N | list");
+    return usage_error(c, CREATE_USAGE " | destroy N | list");
 }
 
 /* sysctl readconsole: the bytes read (into buf), or -errno. */

@@ -41,6 +41,8 @@ static void usage(FILE *f)
         "  avc stats                     AVC hash statistics and per-CPU cache statistics\n"
         "  avc threshold [N]             read or set the AVC cache threshold\n"
         "  domain create [--label CONTEXT] [--32] [--domid N]   (control)\n"
+        "  domain create --kernel FILE [--memory MB] [--label CONTEXT]\n"
+        "                                a KVM guest booted from a Xen PVH kernel\n"
         "  domain destroy N              (control)\n"
         "  domain list                   domains with their labels\n"
         "  console read [--clear]        the hypervisor's console ring\n"

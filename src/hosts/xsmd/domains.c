@@ -129,9 +129,14 @@ void xsmd_dom_reconcile(struct xsmd *d)
             continue;
         /* Gone from the model (a domctl or a DESTROY request). */
         dom->dead = true;
-        unlink(dom->path);
         changed = true;
-        xsmd_log("d%u destroyed; %s removed", dom->id, dom->path);
+        if (dom->vm) {
+            xsmd_vm_release(dom); /* a KVM guest: no socket; its thread ends it */
+            xsmd_log("d%u destroyed; its VM stops", dom->id);
+        } else {
+            unlink(dom->path);
+            xsmd_log("d%u destroyed; %s removed", dom->id, dom->path);
+        }
         xsmd_dom_put_locked(dom);
     }
     pthread_mutex_unlock(&d->lock);

@@ -100,7 +100,7 @@ static int local_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
  * CONTEXT_TO_SID, with its checks), as a toolstack labels a new domain.
  * hv_lock held.
  */
-static long label_to_sid(struct xsmd *d, const char *label, size_t len, uint32_t *sid)
+long xsmd_label_to_sid(struct xsmd *d, const char *label, size_t len, uint32_t *sid)
 {
     uint8_t buf[XSM_OP_SIZE + XSMD_LABEL_MAX];
     struct local_mem m = {buf, XSM_OP_SIZE + len};
@@ -130,6 +130,8 @@ static long create_domain(struct xsmd_conn *c, const struct xsmd_req *rq, struct
     xsm_domid_t id;
     long r;
 
+    if (rq->flags & XSMD_CREATE_KERNEL)
+        return xsmd_create_vm(c, rq, rp);
     if (rq->arg[1] > XSMD_LABEL_MAX || rq->arg[2] >= XSM_DOMID_FIRST_RESERVED)
         return -EINVAL;
     dom = xsmd_dom_new(d, compat);
@@ -139,7 +141,7 @@ static long create_domain(struct xsmd_conn *c, const struct xsmd_req *rq, struct
     pthread_rwlock_wrlock(&d->hv_lock);
     r = len ? xsmd_peer_read(&c->peer, label, rq->arg[0], len) : 0;
     if (r == 0 && len)
-        r = label_to_sid(d, label, len, &cfg.ssidref);
+        r = xsmd_label_to_sid(d, label, len, &cfg.ssidref);
     if (r < 0)
         goto out;
     cfg.domid = (xsm_domid_t)rq->arg[2];

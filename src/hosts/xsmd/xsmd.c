@@ -437,6 +437,7 @@ int xsmd_main(int argc, char **argv, const struct xsmd_hooks *hooks)
     serve(&d, sigfd);
 
     stop(&d);
+    xsmd_vms_stop(&d); /* KVM guests' vCPU threads call the model too */
     hv_destroy(d.h);
     pthread_mutex_lock(&d.lock);
     /* No connection and no socket is left: the model's references are the last. */

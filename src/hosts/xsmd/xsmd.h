@@ -38,6 +38,8 @@ struct xsmd_conn;
 struct xsmd_hooks;
 struct xsmd_req;
 struct xsmd_rep;
+struct kvmh;
+struct kvmh_vm;
 
 struct xsmd_dom {
     struct xsmd *d;
@@ -49,6 +51,7 @@ struct xsmd_dom {
     unsigned refs;          /* the model's (until dead), listen_fd's, one per connection */
     struct xsmd_peer *cur;  /* memory of the hypercall in progress (hv_lock held) */
     struct xsm_guest guest; /* what the model calls for this domain's memory */
+    struct kvmh_vm *vm;     /* a KVM guest's VM (vm.c), or NULL; hv_lock */
     char path[108];         /* SOCKETDIR/control or SOCKETDIR/dom<N> (sun_path) */
 };
 
@@ -82,6 +85,8 @@ struct xsmd {
     const char *dir;
     int dirfd;
     int wake_fd; /* eventfd: the set of listening sockets changed */
+
+    struct kvmh *kvm; /* the KVM host, opened at the first VM (vm.c); hv_lock */
 
     /* NULL in xsmd; a test build (xsmd-allocfail) watches each request. */
     const struct xsmd_hooks *hooks;
@@ -126,6 +131,15 @@ void xsmd_wake(struct xsmd *d);
  * reply.  'fd' is the descriptor of a PRIVCMD_FOR (else -1), closed here.
  * Returns true if the connection must be closed after the reply. */
 bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, int fd, struct xsmd_rep *rp);
+/* The SID of a label, as dom0 asks for it (FLASK CONTEXT_TO_SID); hv_lock held. */
+long xsmd_label_to_sid(struct xsmd *d, const char *label, size_t len, uint32_t *sid);
+
+/* vm.c: KVM guests as domains (CREATE with XSMD_CREATE_KERNEL). */
+long xsmd_create_vm(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
+/* Hand a destroyed domain's VM to its thread (hv_lock held for writing). */
+void xsmd_vm_release(struct xsmd_dom *dom);
+/* At exit: stop every VM and wait for their threads. */
+void xsmd_vms_stop(struct xsmd *d);
 
 /* query.c: the control domain's questions (xsmd_wire.h XSMD_T_EXPLAIN ...);
  * the result, rp->value as the protocol says. */

@@ -36,7 +36,9 @@
 /* Request types. */
 #define XSMD_T_HYPERCALL 1 /* nr, arg[0..5]: run hypercall nr as this domain */
 #define XSMD_T_CREATE    2 /* control only: arg0 label address, arg1 label length, */
-                           /*   arg2 wanted domid (0: any); flags XSMD_CREATE_* */
+                           /*   arg2 wanted domid (0: any); flags XSMD_CREATE_*; */
+                           /*   with XSMD_CREATE_KERNEL: arg3 kernel image address, */
+                           /*   arg4 its length, arg5 memory in MiB (0: 16) */
 #define XSMD_T_DESTROY 3   /* control only: arg0 domid */
 #define XSMD_T_WHOAMI  4   /* value = domid | XSMD_WHOAMI_COMPAT if 32-bit */
 /*
@@ -60,6 +62,7 @@
 #define XSMD_T_PRIVCMD_FOR 10
 
 #define XSMD_CREATE_32BIT  0x1U /* the new domain uses the compat (32-bit) ABI */
+#define XSMD_CREATE_KERNEL 0x2U /* a KVM guest booted from a kernel image (docs/kvm.md) */
 #define XSMD_WHOAMI_COMPAT 0x10000U
 
 /* Longest label XSMD_T_CREATE reads from the caller. */
@@ -67,6 +70,8 @@
 /* Longest class name (XSMD_T_CLASSES) and device-tree path (XSMD_T_LABEL). */
 #define XSMD_NAME_MAX 256U
 #define XSMD_PATH_MAX 4096U
+/* Largest kernel image (XSMD_CREATE_KERNEL). */
+#define XSMD_KERNEL_MAX (64U << 20)
 /* Longest text answer. */
 #define XSMD_ANSWER_MAX (16U << 20)
 

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The test guests' runtime: no libc, built -m32 or -m64 (guest/rt.c). */
+#ifndef GUEST_RT_H
+#define GUEST_RT_H
+
+typedef unsigned char u8;
+typedef unsigned int u32;
+typedef unsigned long long u64;
+typedef unsigned long ulong;
+
+#define HC_xen_version 17
+#define HC_console_io  18
+#define HC_xsm_op      27
+#define HC_sched_op    29
+
+/* start64.S maps the first GiB at 0 and again at 512 GiB. */
+#define ALIAS (sizeof(long) == 8 ? (ulong)1 << 39 : 0)
+
+/* start*.S: call stub 'nr' of the hypercall page. */
+long hypercall(unsigned nr, ulong a1, ulong a2, ulong a3);
+extern u8 hypercall_page[4096];
+
+void *memset(void *d, int c, ulong n);
+void *memcpy(void *d, const void *s, ulong n);
+ulong strlen(const char *s);
+
+void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d);
+/* Checks the Xen signature and installs the hypercall page: 0 or -1. */
+int xen_setup(u32 *domid);
+/* One line "what: value" through console_io; returns console_io's result. */
+long say(const char *what, long value);
+long puts_(const char *s);
+void poweroff(void);
+#ifdef __x86_64__
+/* start64.S: run fn at CPL 3; its "syscall" continues in user_done(). */
+void to_user(void (*fn)(void)) __attribute__((noreturn));
+#endif
+
+#endif
