@@ -38,6 +38,7 @@
 
 #include "../lib/allocfail.h"
 #include "check.h"
+#include "../lib/le.h"
 
 /* Xen errno values, stated independently of the host's errno.h. */
 enum {
@@ -105,30 +106,6 @@ static void watch(struct gm *g, uint64_t at, uint64_t len, bool hostile)
     g->reads = 0;
     g->hostile = hostile;
     g->fired = false;
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-static uint32_t get32(const uint8_t *p)
-{
-    return get16(p) | (uint32_t)get16(p + 2) << 16;
 }
 
 static long hc(struct hv *h, xsm_domid_t caller, unsigned nr, uint64_t a0, uint64_t a1, uint64_t a2,

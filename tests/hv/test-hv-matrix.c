@@ -40,6 +40,7 @@
 
 #include <openxsm/hv.h>
 #include <openxsm/xsm_op.h>
+#include "../lib/le.h"
 
 enum { ROLE_CTRL, ROLE_XS, ROLE_DM, ROLE_PLAIN, ROLE_SELF, NR_ROLES };
 static const char *const role_names[NR_ROLES] = {"control", "xenstore", "dev-model", "plain",
@@ -95,26 +96,6 @@ static const struct op ops[] = {
     {"xsm_op MODULE_INFO silo", "AAAAA", "AAAAA"},
 };
 #define NR_OPS (sizeof(ops) / sizeof(ops[0]))
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
 
 static long last_rc; /* detail for the report */
 

@@ -13,6 +13,7 @@
 #include <openxsm/xsm_op.h>
 
 #include "check.h"
+#include "../lib/le.h"
 
 /* Xen errno values, stated independently of the host's errno.h. */
 enum {
@@ -55,30 +56,6 @@ static long hc(struct hv *h, xsm_domid_t caller, unsigned nr, uint64_t a0, uint6
     uint64_t a[6] = {a0, a1, a2, a3, a4, 0};
 
     return hv_hypercall(h, caller, nr, a);
-}
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
-static uint32_t get32(const uint8_t *p)
-{
-    return get16(p) | (uint32_t)get16(p + 2) << 16;
 }
 
 static void test_lifecycle(void)

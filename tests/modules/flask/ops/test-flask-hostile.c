@@ -1080,6 +1080,22 @@ static bool wait_for(struct slowmem *sm, const bool *flag, long ms)
     return ok;
 }
 
+static void slow_init(struct slowmem *sm)
+{
+    memset(sm, 0, sizeof(*sm));
+    pthread_mutex_init(&sm->m, NULL);
+    pthread_cond_init(&sm->cv, NULL);
+}
+
+/* Let a stalled copy (or log line) go on. */
+static void slow_release(struct slowmem *sm)
+{
+    pthread_mutex_lock(&sm->m);
+    sm->release = true;
+    pthread_cond_broadcast(&sm->cv);
+    pthread_mutex_unlock(&sm->m);
+}
+
 /* on_write: the guest's GETBOOL is by id and its name's write-out blocks. */
 static void no_lock_across_copy(bool on_write)
 {
@@ -1092,12 +1108,8 @@ static void no_lock_across_copy(bool on_write)
 
     if (x == NULL)
         return;
-    memset(&a, 0, sizeof(a));
-    memset(&b, 0, sizeof(b));
-    pthread_mutex_init(&a.m, NULL);
-    pthread_cond_init(&a.cv, NULL);
-    pthread_mutex_init(&b.m, NULL);
-    pthread_cond_init(&b.cv, NULL);
+    slow_init(&a);
+    slow_init(&b);
     /* domU: GETBOOL by name, or by id with the name to come back, at 0x1000 (slow) */
     op = (xen_flask_op_t *)a.b;
     op->cmd = FLASK_GETBOOL;
@@ -1132,18 +1144,12 @@ static void no_lock_across_copy(bool on_write)
         b_done = wait_for(&b, &cb.done, 2000);
         CHECK(b_done); /* not held up by the guest's pending copy */
         /* let the guest go; only then can a blocked SETENFORCE finish */
-        pthread_mutex_lock(&a.m);
-        a.release = true;
-        pthread_cond_broadcast(&a.cv);
-        pthread_mutex_unlock(&a.m);
+        slow_release(&a);
         pthread_join(tb, NULL);
         CHECK_EQ(cb.rc, 0);
         CHECK(!flask_enforcing(inst(x)));
     }
-    pthread_mutex_lock(&a.m);
-    a.release = true;
-    pthread_cond_broadcast(&a.cv);
-    pthread_mutex_unlock(&a.m);
+    slow_release(&a);
     pthread_join(ta, NULL);
     CHECK_EQ(ca.rc, 0);
     {
@@ -1183,12 +1189,8 @@ static void no_lock_across_denial(uint32_t cmd, const char *perm)
 
     if (x == NULL)
         return;
-    memset(&a, 0, sizeof(a));
-    memset(&b, 0, sizeof(b));
-    pthread_mutex_init(&a.m, NULL);
-    pthread_cond_init(&a.cv, NULL);
-    pthread_mutex_init(&b.m, NULL);
-    pthread_cond_init(&b.cv, NULL);
+    slow_init(&a);
+    slow_init(&b);
     op = (xen_flask_op_t *)a.b;
     op->cmd = cmd;
     op->interface_version = XEN_FLASK_INTERFACE_VERSION;
@@ -1224,17 +1226,11 @@ static void no_lock_across_denial(uint32_t cmd, const char *perm)
         if (!b_done)
             fprintf(stderr, "%s: the control domain waited on a denied %s\n", mode_name, perm);
         CHECK(b_done);
-        pthread_mutex_lock(&a.m);
-        a.release = true;
-        pthread_cond_broadcast(&a.cv);
-        pthread_mutex_unlock(&a.m);
+        slow_release(&a);
         pthread_join(tb, NULL);
         CHECK_EQ(cb.rc, 0);
     }
-    pthread_mutex_lock(&a.m);
-    a.release = true;
-    pthread_cond_broadcast(&a.cv);
-    pthread_mutex_unlock(&a.m);
+    slow_release(&a);
     pthread_join(ta, NULL);
     log_stall = NULL;
     CHECK_EQ(ca.rc, -EACCES);
