@@ -45,6 +45,7 @@ struct hv;
 #define HV_HYPERCALL_grant_table_op   20
 #define HV_HYPERCALL_xsm_op           27
 #define HV_HYPERCALL_event_channel_op 32
+#define HV_HYPERCALL_hvm_op           34
 #define HV_HYPERCALL_sysctl           35
 #define HV_HYPERCALL_domctl           36
 #define HV_HYPERCALL_argo_op          39
@@ -136,6 +137,16 @@ struct hv;
 #define HV_ARGO_MSG_SLOT_SIZE            16U
 #define HV_ARGO_MAX_RING_SIZE            0x1000000U
 #define HV_ARGO_MAXIOV                   8U
+
+/* HVMOP_* (hvm_op.h) and HVM_PARAM_* (hvm/params.h). */
+#define HV_HVMOP_set_param                0
+#define HV_HVMOP_get_param                1
+#define HV_HVM_NR_PARAMS                  39U
+#define HV_HVM_PARAM_CALLBACK_IRQ         0
+#define HV_HVM_PARAM_STORE_PFN            1
+#define HV_HVM_PARAM_STORE_EVTCHN         2
+#define HV_HVM_PARAM_CONSOLE_PFN          17
+#define HV_HVM_PARAM_CONSOLE_EVTCHN       18
 
 /* XEN_DOMCTL_CDF_* flags understood by domain creation. */
 #define HV_CDF_hvm       0x1U
@@ -383,6 +394,20 @@ struct hv_physinfo {
     uint64_t free_pages;
 };
 int hv_sysctl_physinfo(struct hv *h, xsm_domid_t caller, struct hv_physinfo *out);
+
+/* --- HVM parameters ------------------------------------------------------------ */
+
+/*
+ * HVMOP_set_param / HVMOP_get_param on domid (XSM_DOMID_SELF: the caller),
+ * through the hvm_param hook on that domain, with Xen 4.17's checks: index
+ * >= HV_HVM_NR_PARAMS or a non-HVM domain -EINVAL, no such domain -ESRCH,
+ * deprecated parameters -EINVAL, parameters a guest may not touch on itself
+ * -EPERM, set-once parameters -EEXIST, bad values -EINVAL.
+ */
+int hv_hvm_set_param(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, uint32_t index,
+                     uint64_t value);
+int hv_hvm_get_param(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, uint32_t index,
+                     uint64_t *value);
 
 /* --- The hypercall entry ------------------------------------------------------ */
 

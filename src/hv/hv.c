@@ -244,6 +244,7 @@ static int dom_create(struct hv *h, struct xsm_domain *cur, const struct hv_doma
     d->x.is_console = cfg->is_console;
     d->x.is_compat = cfg->is_compat;
     d->cdf = cfg->flags;
+    hv_hvm_init(d);
     d->ssidref = cfg->ssidref;
     memcpy(d->handle, cfg->handle, sizeof(d->handle));
     d->pause_count = privileged ? 0 : 1; /* guests start paused, as in Xen */

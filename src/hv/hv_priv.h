@@ -104,6 +104,9 @@ struct hv_dom {
     struct hv_grant *gnt; /* gnt_max_frames * HV_GRANTS_PER_FRAME */
     struct hv_map maptrack[HV_MAPTRACK_SIZE];
 
+    /* HVM parameters (meaningful for HVM domains only). */
+    uint64_t hvm_param[HV_HVM_NR_PARAMS];
+
     /* Argo rings this domain registered. */
     struct hv_argo_ring *rings;
     unsigned nr_rings;
@@ -185,6 +188,10 @@ int hv_argo_unregister_do(struct hv_dom *cur, uint32_t aport, xsm_domid_t partne
 long hv_argo_send_buf(struct hv *h, struct hv_dom *cur, uint32_t src_aport, xsm_domid_t src_dom,
                       xsm_domid_t dst_domid, uint32_t dst_aport, uint32_t message_type,
                       const void *buf, size_t len);
+
+/* hvm.c */
+void hv_hvm_init(struct hv_dom *d); /* Xen's defaults for a new domain */
+long hv_do_hvm_op(struct hv *h, struct hv_dom *cur, uint64_t op, uint64_t arg);
 
 /* hypercall.c helpers shared with hv.c */
 long hv_do_domctl(struct hv *h, struct hv_dom *cur, uint64_t gaddr);

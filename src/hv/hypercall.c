@@ -602,6 +602,8 @@ long hv_hypercall(struct hv *h, xsm_domid_t caller, unsigned nr, const uint64_t 
         return xsm_do_op(h->xsm, &cur->x, &cur->guest, args[0]);
     case HV_HYPERCALL_event_channel_op:
         return do_evtchn(h, cur, args[0], args[1]);
+    case HV_HYPERCALL_hvm_op:
+        return hv_do_hvm_op(h, cur, args[0], args[1]);
     case HV_HYPERCALL_sysctl:
         return hv_do_sysctl(h, cur, args[0]);
     case HV_HYPERCALL_domctl:
