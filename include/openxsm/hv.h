@@ -40,6 +40,7 @@ struct hv;
 #define HV_PAGE_SIZE 4096U
 
 /* Hypercall numbers (Xen public xen.h). */
+#define HV_HYPERCALL_memory_op        12
 #define HV_HYPERCALL_xen_version      17
 #define HV_HYPERCALL_console_io       18
 #define HV_HYPERCALL_grant_table_op   20
@@ -147,6 +148,14 @@ struct hv;
 #define HV_HVM_PARAM_STORE_EVTCHN         2
 #define HV_HVM_PARAM_CONSOLE_PFN          17
 #define HV_HVM_PARAM_CONSOLE_EVTCHN       18
+
+/* XENMEM_* and XENMAPSPACE_* (memory.h); the sub-op is cmd & 0x3f. */
+#define HV_XENMEM_maximum_ram_page    2
+#define HV_XENMEM_current_reservation 3
+#define HV_XENMEM_maximum_reservation 4
+#define HV_XENMEM_add_to_physmap      7
+#define HV_XENMAPSPACE_shared_info    0
+#define HV_XENMAPSPACE_grant_table    1
 
 /* XEN_DOMCTL_CDF_* flags understood by domain creation. */
 #define HV_CDF_hvm       0x1U
@@ -408,6 +417,14 @@ int hv_hvm_set_param(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, uint32
                      uint64_t value);
 int hv_hvm_get_param(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, uint32_t index,
                      uint64_t *value);
+
+/* --- Memory ---------------------------------------------------------------------- */
+
+/*
+ * Host side (no hook): the guest frame where domid placed its shared_info
+ * page with XENMEM_add_to_physmap.  0, -ESRCH, or -ENOENT if not placed.
+ */
+int hv_memory_shared_info_gpfn(struct hv *h, xsm_domid_t domid, uint64_t *gpfn);
 
 /* --- The hypercall entry ------------------------------------------------------ */
 

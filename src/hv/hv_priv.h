@@ -37,6 +37,7 @@ _Static_assert(EAGAIN == 11 && EBUSY == 16 && ENOSPC == 28 && ENODATA == 61 && E
 #define HV_CONSOLE_MAX        ((size_t)64 * 1024)
 #define HV_CONSOLE_IN_MAX     4096U
 #define HV_MAX_PAUSE          255
+#define HV_MACHINE_PAGES      262144U /* the model's machine: 1 GiB */
 
 /* Per-port state XSM does not see (parallel to the xsm_evtchn array). */
 struct hv_port {
@@ -103,6 +104,10 @@ struct hv_dom {
     uint32_t gnt_frames, gnt_max_frames;
     struct hv_grant *gnt; /* gnt_max_frames * HV_GRANTS_PER_FRAME */
     struct hv_map maptrack[HV_MAPTRACK_SIZE];
+
+    /* Where the guest placed its shared_info page (XENMEM_add_to_physmap). */
+    bool shinfo_placed;
+    uint64_t shinfo_gpfn;
 
     /* HVM parameters (meaningful for HVM domains only). */
     uint64_t hvm_param[HV_HVM_NR_PARAMS];
@@ -192,6 +197,9 @@ long hv_argo_send_buf(struct hv *h, struct hv_dom *cur, uint32_t src_aport, xsm_
 /* hvm.c */
 void hv_hvm_init(struct hv_dom *d); /* Xen's defaults for a new domain */
 long hv_do_hvm_op(struct hv *h, struct hv_dom *cur, uint64_t op, uint64_t arg);
+
+/* memory.c */
+long hv_do_memory_op(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t arg);
 
 /* hypercall.c helpers shared with hv.c */
 long hv_do_domctl(struct hv *h, struct hv_dom *cur, uint64_t gaddr);

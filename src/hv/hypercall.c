@@ -592,6 +592,8 @@ long hv_hypercall(struct hv *h, xsm_domid_t caller, unsigned nr, const uint64_t 
     if (!args)
         args = zero;
     switch (nr) {
+    case HV_HYPERCALL_memory_op:
+        return hv_do_memory_op(h, cur, args[0], args[1]);
     case HV_HYPERCALL_xen_version:
         return do_version(h, cur, args[0], args[1]);
     case HV_HYPERCALL_console_io:
