@@ -7,10 +7,9 @@
  * (domU_t) and its device model (dm_dom_t), then a sequence of operations
  * from any of its domains (domain create/destroy/pause/getinfo/set_target,
  * event channels, grant tables, Argo, xen_version, console, sysctl, raw
- * hypercalls), interleaved with policy reloads, setenforce, boolean set and
- * commit, relabelling and AVC threshold changes (all as xsm_op hypercalls
- * from the caller's own memory), and with sweeps that put thousands of
- * distinct subject SIDs through a hook.
+ * hypercalls among them hvm_op and memory_op), interleaved with policy reloads, setenforce, boolean
+ * set and commit, relabelling and AVC threshold changes (all as xsm_op hypercalls from the caller's
+ * own memory), and with sweeps that put thousands of distinct subject SIDs through a hook.
  *
  * Input (fuzz-input.h reads zeros past the end):
  *   byte 0  bit 0 permissive (else enforcing, switched on after the boot
@@ -630,7 +629,7 @@ static long run_record(struct world *w, unsigned kind, xsm_domid_t c, const uint
         unsigned nr;
 
         /* Xen's register arguments of each hypercall, pointers into raw. */
-        switch (p[0] & 7) {
+        switch (p[0] % 10) {
         case 0:
             nr = HV_HYPERCALL_xen_version;
             args[0] = p[1] % 12;
@@ -668,6 +667,17 @@ static long run_record(struct world *w, unsigned kind, xsm_domid_t c, const uint
         case 6:
             nr = HV_HYPERCALL_domctl;
             args[0] = OP_GADDR;
+            break;
+        case 8:
+            nr = HV_HYPERCALL_hvm_op;
+            args[0] = p[1] & 3; /* set_param, get_param, two unmodelled */
+            args[1] = OP_GADDR;
+            break;
+        case 9:
+            /* The sub-op, and a start extent above it now and then. */
+            nr = HV_HYPERCALL_memory_op;
+            args[0] = (p[1] & 15U) | ((uint64_t)p[2] << 6);
+            args[1] = OP_GADDR;
             break;
         default:
             nr = HV_HYPERCALL_xsm_op;

@@ -79,7 +79,11 @@ SEEDS = {
     raw(DOM0, 7, 0, 0, struct.pack("<II", 2, 1) + bytes(32)) +
     raw(DOMU, 3, 6, 0, struct.pack("<HHI", 0x7ff0, 0, 0)) +
     raw(DOM0, 6, 0, 0, struct.pack("<IIH", 5, 0x15, 1) + bytes(134)) +
-    raw(DOMU, 0, 0, 0, b"") + raw(DOMU, 1, 0, 0, b"hello\n"),
+    raw(DOMU, 0, 0, 0, b"") + raw(DOMU, 1, 0, 0, b"hello\n") +
+    raw(DOMU, 8, 0, 0, struct.pack("<HHIQ", 0x7ff0, 0, 0, 0xf3)) +
+    raw(DOMU, 8, 1, 0, struct.pack("<HHIQ", 0x7ff0, 0, 1, 0)) +
+    raw(DOMU, 9, 7, 0, struct.pack("<HHIQQ", 0x7ff0, 0, 0, 0, 0x1000)) +
+    raw(DM, 9, 3, 0, struct.pack("<H", DOMU)),
 }
 
 
