@@ -36,11 +36,18 @@ enum {
     P_STORE_EVTCHN = 2,
     P_PAE_ENABLED = 4,
     P_IOREQ_PFN = 5,
+    P_VIRIDIAN = 9,
     P_TIMER_MODE = 10,
     P_ACPI_S_STATE = 14,
+    P_VM86_TSS = 15,
     P_CONSOLE_PFN = 17,
+    P_ACPI_IOPORTS_LOCATION = 19,
     P_TRIPLE_FAULT_REASON = 31,
+    P_NR_IOREQ_SERVER_PAGES = 33,
+    P_ALTP2M = 35,
     P_X87_FIP_WIDTH = 36,
+    P_VM86_TSS_SIZED = 37,
+    P_MCA_CAP = 38,
     NR_PARAMS = 39,
     DOMID_SELF = 0x7ff0,
     SSID_DOMU = 12, /* domU_t in the default FLASK policy */
@@ -166,6 +173,44 @@ static void test_dummy(bool compat)
     CHECK_EQ(set(h, 0, g, P_ACPI_S_STATE, 1), -X_EINVAL);
     CHECK_EQ(set(h, 0, g, P_ACPI_S_STATE, 3), 0);
     CHECK_EQ(get(h, 0, g, P_ACPI_S_STATE, &rc), 3);
+
+    /* VIRIDIAN needs the base-frequency bit and no unknown bits; then set-once. */
+    CHECK_EQ(set(h, 0, g, P_VIRIDIAN, 0x2), -X_EINVAL);
+    CHECK_EQ(set(h, 0, g, P_VIRIDIAN, 0x2001), -X_EINVAL);
+    CHECK_EQ(set(h, 0, g, P_VIRIDIAN, 0x1fff), 0);
+    CHECK_EQ(set(h, 0, g, P_VIRIDIAN, 0x1), -X_EEXIST);
+
+    /* ALTP2M: also the altp2mhvm hook (PRIV), which g's device model lacks. */
+    CHECK_EQ(set(h, dm, g, P_ALTP2M, 1), -X_EPERM);
+    CHECK_EQ(set(h, 0, g, P_ALTP2M, 4), -X_EINVAL);
+    CHECK_EQ(set(h, 0, g, P_ALTP2M, 2), 0);
+    CHECK_EQ(get(h, g, DOMID_SELF, P_ALTP2M, &rc), 2); /* a guest may read it */
+    CHECK_EQ(set(h, g, DOMID_SELF, P_ALTP2M, 2), -X_EPERM);
+
+    /* pmtimer ports: version 0 or 1, moving by one. */
+    CHECK_EQ(set(h, g, DOMID_SELF, P_ACPI_IOPORTS_LOCATION, 2), -X_EINVAL);
+    CHECK_EQ(set(h, g, DOMID_SELF, P_ACPI_IOPORTS_LOCATION, 1), 0);
+    CHECK_EQ(set(h, g, DOMID_SELF, P_ACPI_IOPORTS_LOCATION, 1), 0);
+    CHECK_EQ(set(h, g, DOMID_SELF, P_ACPI_IOPORTS_LOCATION, 0), 0);
+
+    /* The legacy VM86 TSS is kept in the sized form, with 128 bytes. */
+    CHECK_EQ(set(h, g, DOMID_SELF, P_VM86_TSS, 0x100000000ULL), -X_EINVAL);
+    CHECK_EQ(set(h, g, DOMID_SELF, P_VM86_TSS, 0xfeff0000U), 0);
+    CHECK_EQ(get(h, g, DOMID_SELF, P_VM86_TSS, &rc), 0xfeff0000U);
+    CHECK_EQ(get(h, g, DOMID_SELF, P_VM86_TSS_SIZED, &rc), (128ULL << 32) | 0xfeff0000U);
+    CHECK_EQ(set(h, g, DOMID_SELF, P_VM86_TSS_SIZED, (103ULL << 32) | 0x1000), -X_EINVAL);
+    /* A size past the useful maximum (104 + 32 + 8192 + 1) is capped. */
+    CHECK_EQ(set(h, g, DOMID_SELF, P_VM86_TSS_SIZED, (0xffffULL << 32) | 0x1000), 0);
+    CHECK_EQ(get(h, g, DOMID_SELF, P_VM86_TSS_SIZED, &rc), (8329ULL << 32) | 0x1000);
+
+    /* Set-once ioreq pages, with their own bounds; MCA caps: LMCE only. */
+    CHECK_EQ(set(h, 0, g, P_NR_IOREQ_SERVER_PAGES, 65), -X_EINVAL);
+    CHECK_EQ(set(h, 0, g, P_NR_IOREQ_SERVER_PAGES, 0), -X_EINVAL);
+    CHECK_EQ(set(h, 0, g, P_NR_IOREQ_SERVER_PAGES, 64), 0);
+    CHECK_EQ(set(h, 0, g, P_MCA_CAP, 2), -X_EINVAL);
+    CHECK_EQ(set(h, 0, g, P_MCA_CAP, 1), 0);
+    CHECK_EQ(set(h, 0, g, P_TRIPLE_FAULT_REASON, 6), -X_EINVAL);
+    CHECK_EQ(set(h, 0, g, P_TRIPLE_FAULT_REASON, 5), 0);
 
     /* Deprecated parameters: -EINVAL for everyone, after the hook. */
     CHECK_EQ(set(h, 0, g, P_PAE_ENABLED, 1), -X_EINVAL);
