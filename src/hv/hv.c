@@ -183,6 +183,7 @@ static void dom_free_mem(struct hv_dom *d)
     free(d->chn);
     free(d->port);
     free(d->gnt);
+    free(d->p2m);
     free(d);
 }
 
@@ -265,7 +266,7 @@ static int dom_create(struct hv *h, struct xsm_domain *cur, const struct hv_doma
     }
     d->guest.compat = cfg->is_compat;
 
-    if (hv_evtchn_init(d, maxport) || hv_gnttab_init(d, frames)) {
+    if (hv_evtchn_init(d, maxport) || hv_gnttab_init(d, frames) || hv_memory_init(d)) {
         dom_free_mem(d);
         return -ENOMEM;
     }
@@ -558,7 +559,8 @@ int hv_domain_getinfo(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, struc
     out->flags =
         (d->dying ? HV_DOMINF_dying : 0) | (d->cdf & HV_CDF_hvm ? HV_DOMINF_hvm_guest : 0) |
         (d->pause_count > 0 ? HV_DOMINF_paused : 0) | (d->x.is_xenstore ? HV_DOMINF_xs_domain : 0);
-    out->tot_pages = out->max_pages = d->mem_size / HV_PAGE_SIZE;
+    out->tot_pages = d->tot_pages;
+    out->max_pages = d->max_pages;
     xsm_security_domaininfo(h->xsm, &cur->x, &d->x, &xi);
     out->ssidref = xi.ssidref;
     memcpy(out->handle, d->handle, sizeof(out->handle));

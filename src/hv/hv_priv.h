@@ -105,6 +105,14 @@ struct hv_dom {
     struct hv_grant *gnt; /* gnt_max_frames * HV_GRANTS_PER_FRAME */
     struct hv_map maptrack[HV_MAPTRACK_SIZE];
 
+    /*
+     * Memory accounting for memory_op: pages owned, the limit, and which
+     * guest frames below HV_MACHINE_PAGES are populated (a bitmap).  The
+     * byte array above stays as it is: a released frame still reads.
+     */
+    uint64_t tot_pages, max_pages;
+    uint8_t *p2m;
+
     /* Where the guest placed its shared_info page (XENMEM_add_to_physmap). */
     bool shinfo_placed;
     uint64_t shinfo_gpfn;
@@ -199,6 +207,7 @@ void hv_hvm_init(struct hv_dom *d); /* Xen's defaults for a new domain */
 long hv_do_hvm_op(struct hv *h, struct hv_dom *cur, uint64_t op, uint64_t arg);
 
 /* memory.c */
+int hv_memory_init(struct hv_dom *d); /* the first mem_size bytes populated */
 long hv_do_memory_op(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t arg);
 
 /* hypercall.c helpers shared with hv.c */

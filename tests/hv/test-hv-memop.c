@@ -31,6 +31,8 @@ enum {
 enum {
     NR_MEMORY_OP = 12,
     M_increase_reservation = 0,
+    M_decrease_reservation = 1,
+    M_populate_physmap = 6,
     M_maximum_ram_page = 2,
     M_current_reservation = 3,
     M_maximum_reservation = 4,
@@ -46,7 +48,8 @@ enum {
     SSID_DOMU = 12,
 };
 
-#define ARG 0x3000U
+#define ARG  0x3000U
+#define LIST 0x4000U /* extent list */
 
 static struct hv *mk(const char *xsm)
 {
@@ -228,11 +231,181 @@ static void test_flask(void)
     hv_destroy(h);
 }
 
+/* XENMEMF_* flags. */
+#define F_POD   (1U << 16)
+#define F_VNODE (1U << 18)
+
+/*
+ * A reservation op: struct xen_memory_reservation, natively extent_start
+ * (8) nr_extents (8) extent_order (4) mem_flags (4) domid (2); for 32-bit
+ * callers 4-byte handle and nr_extents (20 bytes).  The extent list holds
+ * xen_pfn_t: 8 or 4 bytes.
+ */
+static long resv(struct hv *h, xsm_domid_t caller, bool compat, uint64_t cmd, uint16_t dom,
+                 uint64_t nr, uint32_t order, uint32_t flags, const uint64_t *list, size_t n)
+{
+    uint8_t b[32] = {0}, l[64 * 8];
+
+    if (compat) {
+        put32(b, LIST);
+        put32(b + 4, (uint32_t)nr);
+        put32(b + 8, order);
+        put32(b + 12, flags);
+        put16(b + 16, dom);
+    } else {
+        put64(b, LIST);
+        put64(b + 8, nr);
+        put32(b + 16, order);
+        put32(b + 20, flags);
+        put16(b + 24, dom);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (compat)
+            put32(l + 4 * i, (uint32_t)list[i]);
+        else
+            put64(l + 8 * i, list[i]);
+    }
+    CHECK_EQ(hv_guest_write(h, caller, ARG, b, sizeof(b)), 0);
+    if (n)
+        CHECK_EQ(hv_guest_write(h, caller, LIST, l, n * (compat ? 4 : 8)), 0);
+    return mop(h, caller, cmd, ARG);
+}
+
+static uint64_t tot(struct hv *h, xsm_domid_t d)
+{
+    struct hv_dominfo di;
+
+    CHECK_EQ(hv_domain_getinfo(h, 0, d, &di), 0);
+    return di.tot_pages;
+}
+
+static void test_reservation(bool compat)
+{
+    struct hv *h = mk("dummy");
+    xsm_domid_t g = mkdom(h, HV_CDF_hvm, compat), g2 = mkdom(h, HV_CDF_hvm, false);
+    xsm_domid_t dm = mkdom(h, 0, false);
+    uint64_t l[8];
+
+    /* A 16-page guest at its limit: balloon 2 pages out, then back in. */
+    CHECK_EQ(tot(h, g), 16);
+    l[0] = 3;
+    l[1] = 9;
+    CHECK_EQ(resv(h, g, compat, M_decrease_reservation, DOMID_SELF, 2, 0, 0, l, 2), 2);
+    CHECK_EQ(tot(h, g), 14);
+    CHECK_EQ(stat_op(h, g, M_current_reservation, DOMID_SELF), 14);
+    CHECK_EQ(stat_op(h, g, M_maximum_reservation, DOMID_SELF), 16);
+    /* Already gone: stops at that extent (the count of those done). */
+    l[0] = 4;
+    l[1] = 3;
+    CHECK_EQ(resv(h, g, compat, M_decrease_reservation, DOMID_SELF, 2, 0, 0, l, 2), 1);
+    CHECK_EQ(tot(h, g), 13);
+    /* Outside the populated range. */
+    l[0] = 0x100;
+    CHECK_EQ(resv(h, g, compat, M_decrease_reservation, DOMID_SELF, 1, 0, 0, l, 1), 0);
+    /* Populate: up to the limit (3 pages free), extent by extent. */
+    l[0] = 3;
+    l[1] = 4;
+    l[2] = 0x200;
+    l[3] = 0x201;
+    CHECK_EQ(resv(h, g, compat, M_populate_physmap, DOMID_SELF, 4, 0, 0, l, 4), 3);
+    CHECK_EQ(tot(h, g), 16);
+    /* And the populated frame can go again. */
+    l[0] = 0x200;
+    CHECK_EQ(resv(h, g, compat, M_decrease_reservation, DOMID_SELF, 1, 0, 0, l, 1), 1);
+    /* Order 1: two pages an extent; a partly absent extent is not counted. */
+    l[0] = 0x200; /* 0x200 absent, 0x201 absent */
+    CHECK_EQ(resv(h, g, compat, M_decrease_reservation, DOMID_SELF, 1, 1, 0, l, 1), 0);
+    l[0] = 10; /* 10 and 11 */
+    CHECK_EQ(resv(h, g, compat, M_decrease_reservation, DOMID_SELF, 1, 1, 0, l, 1), 1);
+    CHECK_EQ(tot(h, g), 13);
+    /* increase_reservation on a translated domain: pages, but no frames. */
+    CHECK_EQ(resv(h, g, compat, M_increase_reservation, DOMID_SELF, 5, 0, 0, NULL, 0), 3);
+    CHECK_EQ(tot(h, g), 16);
+
+    /* extent_order above the caller's maximum (9 for a guest): nothing. */
+    l[0] = 0x400;
+    CHECK_EQ(resv(h, g, compat, M_decrease_reservation, DOMID_SELF, 1, 10, 0, l, 1), 0);
+    CHECK_EQ(tot(h, g), 16);
+    /* Start extent at or past nr_extents, or nr_extents too large: start extent. */
+    CHECK_EQ(resv(h, g, compat, M_decrease_reservation | (2U << EXTENT_SHIFT), DOMID_SELF, 2, 0, 0,
+                  l, 1),
+             2);
+    CHECK_EQ(resv(h, g, compat, M_increase_reservation, DOMID_SELF, 0x4000000, 0, 0, NULL, 0), 0);
+    /* Unknown domain, denied caller: 0, never an error code. */
+    CHECK_EQ(resv(h, g, compat, M_increase_reservation, 999, 1, 0, 0, NULL, 0), 0);
+    l[0] = 1;
+    CHECK_EQ(resv(h, g, compat, M_decrease_reservation, g2, 1, 0, 0, l, 1), 0);
+    CHECK_EQ(tot(h, g2), 16);
+    /* address bits of 12 or fewer (but not 0): refused. */
+    CHECK_EQ(resv(h, g, compat, M_decrease_reservation, DOMID_SELF, 1, 0, 12, l, 1), 0);
+    /* An exact node request from a guest: refused; a vnode without vNUMA too. */
+    CHECK_EQ(
+        resv(h, g, compat, M_decrease_reservation, DOMID_SELF, 1, 0, (1U << 17) | (1U << 8), l, 1),
+        0);
+    /* Populate on demand on oneself: nothing. */
+    l[0] = 0x300;
+    CHECK_EQ(resv(h, g, compat, M_populate_physmap, DOMID_SELF, 1, 0, F_POD, l, 1), 0);
+    CHECK_EQ(tot(h, g), 16);
+    /* A bad request pointer: 0, not -EFAULT. */
+    CHECK_EQ(mop(h, g, M_decrease_reservation, 0xfffffffffffff000ULL), 0);
+    /* A bad list: stops there. */
+    {
+        uint8_t b[32] = {0};
+
+        put64(b, 0xfffffffffffff000ULL);
+        put64(b + 8, 1);
+        put16(b + 24, DOMID_SELF);
+        if (compat) {
+            memset(b, 0, sizeof(b));
+            put32(b, 0xfffff000U);
+            put32(b + 4, 1);
+            put16(b + 16, DOMID_SELF);
+        }
+        CHECK_EQ(hv_guest_write(h, g, ARG, b, sizeof(b)), 0);
+        CHECK_EQ(mop(h, g, M_decrease_reservation, ARG), 0);
+        CHECK_EQ(tot(h, g), 16);
+    }
+
+    /* The toolstack and g's device model act on g; the toolstack's order limit is higher. */
+    l[0] = 0;
+    CHECK_EQ(resv(h, 0, false, M_decrease_reservation, g, 1, 2, 0, l, 1), 1); /* frames 0-3 */
+    CHECK_EQ(tot(h, g), 12);
+    CHECK_EQ(hv_domain_set_target(h, 0, dm, g), 0);
+    l[0] = 0;
+    CHECK_EQ(resv(h, dm, false, M_populate_physmap, g, 1, 2, 0, l, 1), 1);
+    CHECK_EQ(tot(h, g), 16);
+    hv_destroy(h);
+}
+
+static void test_reservation_flask(void)
+{
+    struct hv *h = mk("flask");
+    xsm_domid_t g, g2;
+    uint64_t l[1] = {5};
+
+    if (xsm_active_id(hv_xsm(h), 0) != XSM_MODULE_FLASK) {
+        hv_destroy(h);
+        return;
+    }
+    g = mkdom(h, HV_CDF_hvm, false);
+    g2 = mkdom(h, HV_CDF_hvm, false);
+    /* mmu adjust: domU_t on domU_t_self and dom0_t on domU_t, not domU_t on domU_t. */
+    CHECK_EQ(resv(h, g, false, M_decrease_reservation, DOMID_SELF, 1, 0, 0, l, 1), 1);
+    CHECK_EQ(resv(h, g, false, M_decrease_reservation, g2, 1, 0, 0, l, 1), 0);
+    CHECK_EQ(tot(h, g2), 16);
+    CHECK_EQ(resv(h, 0, false, M_decrease_reservation, g2, 1, 0, 0, l, 1), 1);
+    CHECK_EQ(tot(h, g2), 15);
+    hv_destroy(h);
+}
+
 int main(void)
 {
     test_dummy(false);
     test_dummy(true);
     test_silo();
     test_flask();
+    test_reservation(false);
+    test_reservation(true);
+    test_reservation_flask();
     return check_report("test-hv-memop");
 }
