@@ -5,10 +5,11 @@
  * answers it.  This file owns the decoder (hv_do_memory_op); guest memory
  * is reached only through hv_gcopy_from / hv_gcopy_to.
  *
- * The model has no p2m: a domain's memory is its fixed guest memory, so
+ * The model has no real p2m: a domain's bytes are its fixed guest memory,
+ * with a page account and a populated-frame bitmap beside them, so
  *  - XENMEM_maximum_ram_page answers the model's machine size;
- *  - current/maximum_reservation answer that memory's page count, through
- *    the memory_stat_reservation hook on the target;
+ *  - current/maximum_reservation answer the account (pages owned, limit),
+ *    through the memory_stat_reservation hook on the target;
  *  - add_to_physmap records where the shared_info page goes (a host maps
  *    it there, see hv_memory_shared_info_gpfn) and grows the grant table
  *    for a grant frame, through the add_to_physmap hook on the target;
