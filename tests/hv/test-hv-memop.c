@@ -122,6 +122,8 @@ static void test_dummy(bool compat)
     /* maximum_ram_page: the model's machine size, for anyone; no start extent. */
     CHECK_EQ(mop(h, g, M_maximum_ram_page, 0), 262144);
     CHECK_EQ(mop(h, g, M_maximum_ram_page | (1U << EXTENT_SHIFT), 0), -X_EINVAL);
+    /* A 32-bit caller's cmd register has 32 bits: the bits above are not a start extent. */
+    CHECK_EQ(mop(h, g, M_maximum_ram_page | (1ULL << 32), 0), compat ? 262144 : -X_EINVAL);
 
     /* Reservations: 64 KiB of default memory = 16 pages. */
     CHECK_EQ(stat_op(h, g, M_current_reservation, DOMID_SELF), 16);
