@@ -287,6 +287,8 @@ long hv_do_hvm_op(struct hv *h, struct hv_dom *cur, uint64_t op, uint64_t arg)
     uint64_t value = 0;
     long rc;
 
+    if (cur->guest.compat)
+        op = (uint32_t)op; /* a 32-bit guest's register */
     switch (op) {
     case HV_HVMOP_set_param:
         if (hv_gcopy_from(cur, b, arg, sizeof(b)))

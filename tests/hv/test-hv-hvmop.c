@@ -239,9 +239,17 @@ static void test_dummy(bool compat)
         CHECK_EQ(hv_hypercall(h, g, NR_HVM_OP, a), -X_ENOSYS);
         a[0] = 10;
         CHECK_EQ(hv_hypercall(h, g, NR_HVM_OP, a), -X_ENOSYS);
+        /* A 32-bit caller's op register has 32 bits; a 64-bit caller's op is unknown. */
         a[0] = (1ULL << 32) | OP_GET;
         a[1] = ARG;
-        CHECK_EQ(hv_hypercall(h, g, NR_HVM_OP, a), -X_ENOSYS);
+        {
+            uint8_t b[16] = {0};
+
+            put16(b, DOMID_SELF);
+            put32(b + 4, P_STORE_PFN);
+            CHECK_EQ(hv_guest_write(h, g, ARG, b, sizeof(b)), 0);
+        }
+        CHECK_EQ(hv_hypercall(h, g, NR_HVM_OP, a), compat ? 0 : -X_ENOSYS);
     }
 
     /* Bad pointers: -EFAULT, nothing changed. */
