@@ -210,8 +210,29 @@ done
 mkdir -p "$cdir/coverage"
 gcovr -r . --object-directory "$cdir" --filter 'src/' -j "$jobs" \
     --json "$cdir/coverage/campaign.json" || exit 1
-echo "== coverage of src/ by the committed corpora (lines)"
-gcovr -r . -a "$cdir/coverage/campaign.json" --txt
+echo "== coverage of src/ by the committed corpora (lines; gcovr, $cdir/coverage)"
+python3 - "$cdir/coverage/campaign.json" <<'EOF' || status=1
+import json, sys
+files = json.load(open(sys.argv[1]))['files']
+layers = {}
+print('| file | lines | covered | % |')
+print('|---|---:|---:|---:|')
+for f in sorted(files, key=lambda f: f['file']):
+    code = [l for l in f['lines'] if not l.get('gcovr/noncode')]
+    hit = sum(1 for l in code if l['count'] > 0)
+    if not code:
+        continue
+    print('| %s | %d | %d | %.1f |' % (f['file'], len(code), hit, 100.0 * hit / len(code)))
+    layer = '/'.join(f['file'].split('/')[:2])
+    t = layers.setdefault(layer, [0, 0])
+    t[0] += len(code)
+    t[1] += hit
+print()
+print('| layer | lines | covered | % |')
+print('|---|---:|---:|---:|')
+for layer, (n, hit) in sorted(layers.items()):
+    print('| %s | %d | %d | %.1f |' % (layer, n, hit, 100.0 * hit / n))
+EOF
 [ $covonly -eq 1 ] || {
     echo "== campaign results ($camp/results.txt)"
     tail -n $# "$camp/results.txt"
