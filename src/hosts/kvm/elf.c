@@ -16,6 +16,8 @@
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
 #define PT_LOAD_                 1
 #define PT_NOTE_                 4
+#define EM_386_                  3
+#define EM_X86_64_               62
 
 static uint64_t ld(const uint8_t *p, unsigned n)
 {
@@ -79,28 +81,36 @@ static bool find_entry(const uint8_t *n, uint64_t len, uint64_t *entry)
 int kvmh_elf_load(struct kvmh_vm *vm, const uint8_t *img, size_t len, bool *is64, char *why,
                   size_t why_len)
 {
-    uint64_t phoff, phentsize, phnum, entry = 0;
-    bool have_entry = false;
+    uint64_t phoff, phentsize, phnum, entry = 0, machine;
+    bool have_entry = false, class64;
     unsigned loads = 0;
 
     if (len < 52 || memcmp(img, "\177ELF", 4) != 0) {
         snprintf(why, why_len, "not an ELF file");
         return -ENOEXEC;
     }
+    /*
+     * The class says how the headers are laid out, the machine what the
+     * code is: 64-bit code may come in an ELF32 file (the Xen Test
+     * Framework links its hvm64 kernels so, and Xen loads them), but an
+     * ELF64 file of i386 code is no PVH kernel.
+     */
+    class64 = img[4] == 2;
+    machine = ld(img + 18, 2);
     if ((img[4] != 1 && img[4] != 2) || img[5] != 1 ||
-        ld(img + 18, 2) != (img[4] == 2 ? 62U : 3U)) {
+        (machine != EM_X86_64_ && machine != EM_386_) || (class64 && machine != EM_X86_64_)) {
         snprintf(why, why_len, "not a little-endian x86 ELF file");
         return -ENOEXEC;
     }
-    *is64 = img[4] == 2;
-    if (*is64 && len < 64) {
+    *is64 = machine == EM_X86_64_;
+    if (class64 && len < 64) {
         snprintf(why, why_len, "truncated ELF header");
         return -ENOEXEC;
     }
-    phoff = *is64 ? ld(img + 32, 8) : ld(img + 28, 4);
-    phentsize = *is64 ? ld(img + 54, 2) : ld(img + 42, 2);
-    phnum = *is64 ? ld(img + 56, 2) : ld(img + 44, 2);
-    if (phentsize < (*is64 ? 56U : 32U) || !in_file(phoff, phentsize * phnum, len)) {
+    phoff = class64 ? ld(img + 32, 8) : ld(img + 28, 4);
+    phentsize = class64 ? ld(img + 54, 2) : ld(img + 42, 2);
+    phnum = class64 ? ld(img + 56, 2) : ld(img + 44, 2);
+    if (phentsize < (class64 ? 56U : 32U) || !in_file(phoff, phentsize * phnum, len)) {
         snprintf(why, why_len, "bad program header table");
         return -ENOEXEC;
     }
@@ -108,7 +118,7 @@ int kvmh_elf_load(struct kvmh_vm *vm, const uint8_t *img, size_t len, bool *is64
     for (uint64_t i = 0; i < phnum; i++) {
         struct phdr ph;
 
-        read_phdr(img + phoff + i * phentsize, *is64, &ph);
+        read_phdr(img + phoff + i * phentsize, class64, &ph);
         if (ph.type == PT_NOTE_) {
             if (!in_file(ph.offset, ph.filesz, len)) {
                 snprintf(why, why_len, "note segment %u outside the file", (unsigned)i);
@@ -149,7 +159,7 @@ int kvmh_elf_load(struct kvmh_vm *vm, const uint8_t *img, size_t len, bool *is64
     for (uint64_t i = 0; i < phnum; i++) {
         struct phdr ph;
 
-        read_phdr(img + phoff + i * phentsize, *is64, &ph);
+        read_phdr(img + phoff + i * phentsize, class64, &ph);
         if (ph.type != PT_LOAD_)
             continue;
         memcpy(vm->mem + ph.paddr, img + ph.offset, ph.filesz);

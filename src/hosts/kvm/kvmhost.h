@@ -109,7 +109,7 @@ void kvmh_vm_release(struct kvmh_vm *vm);
 void kvmh_wait_threads(struct kvmh *k);
 void kvmh_note(struct kvmh *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* elf.c: loads the image, sets vm->entry; *is64 = ELF class 64. */
+/* elf.c: loads the image, sets vm->entry; *is64 = x86-64 code (EM_X86_64, either class). */
 int kvmh_elf_load(struct kvmh_vm *vm, const uint8_t *img, size_t len, bool *is64, char *why,
                   size_t why_len);
 

@@ -43,7 +43,7 @@ static void usage(FILE *f)
           "  --dom0             the guest is the control domain, domain 0 (no --label:\n"
           "                     dom0 is labelled by the policy)\n"
           "  --memory MB        memory of each guest, 2 to 3072 MiB (default 16)\n"
-          "  --bits 32|64       the domain's word size (default: the ELF class)\n"
+          "  --bits 32|64       the domain's word size (default: the ELF machine)\n"
           "  --cmdline STRING   the kernel command line (hvm_start_info)\n"
           "  --no-console-io    not a console domain: console_io needs privilege\n"
           "  --timeout SECONDS  stop the guests after this long (default 30)\n"
