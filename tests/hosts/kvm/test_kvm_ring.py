@@ -18,6 +18,7 @@ console and xenstore rings"), end to end with our own guests (guest/ring.c).
 Exit 0, 1 (failures listed), or 77 after "skipped: <why>".
 """
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -195,7 +196,7 @@ def xsmd_checks(args, tmp, g64, g32):
     rc, out, err = ctl(args, tmp, "create", "--kernel", g64, "--label", DOMU, "--memory", "8")
     check(rc == 0 and out.startswith("domain 1 created: KVM guest"),
           "xsmctl create --kernel (top-level spelling): domain 1", out + err)
-    rc, out, err = ctl(args, tmp, "create", "--kernel", g32)
+    rc, out, err = ctl(args, tmp, "create", "--kernel", g32, "--label", DOMU)
     check(rc == 0 and out.startswith("domain 2 created"), "a 32-bit guest beside it: d2",
           out + err)
     con = {}
@@ -210,8 +211,13 @@ def xsmd_checks(args, tmp, g64, g32):
               "xsmctl console %d: that guest's PV console output, nothing else" % d,
               repr(con[d]) + err)
     rc, out, err = ctl(args, tmp, "--json", "console", "1")
-    check(rc == 0 and '"text":"pv console: hello, I am guest-1\\n"' in out.replace(" ", ""),
-          "xsmctl --json console 1", out + err)
+    try:
+        j = json.loads(out)
+    except ValueError:
+        j = {}
+    check(rc == 0 and j.get("ok") is True and j.get("domid") == 1
+          and j.get("text") == "pv console: hello, I am guest-1\n", "xsmctl --json console 1",
+          out + err)
     rc, out, err = ctl(args, tmp, "list")
     rows = [l.split() for l in out.splitlines()[1:]]
     check(rc == 0 and any(r[0] == "1" and r[-1] == DOMU for r in rows)
