@@ -151,15 +151,20 @@ static void read_node(struct kvmh_vm *vm, const uint8_t *hdr, const char *arg)
         snprintf(path, sizeof(path), "%s/%s", own, arg);
     else
         snprintf(path, sizeof(path), "%s", arg);
-    if (!valid_path(path))
-        return error(r, hdr, "EINVAL");
+    if (!valid_path(path)) {
+        error(r, hdr, "EINVAL");
+        return;
+    }
     if (strncmp(path, own, own_len) == 0 && path[own_len] == '/') {
         if (strcmp(path + own_len + 1, "domid") == 0) {
             snprintf(val, sizeof(val), "%u", vm->domid);
-            return answer(r, XS_READ, hdr, val, strlen(val));
+            answer(r, XS_READ, hdr, val, strlen(val));
+            return;
         }
-        if (strcmp(path + own_len + 1, "name") == 0)
-            return answer(r, XS_READ, hdr, r->name, strlen(r->name));
+        if (strcmp(path + own_len + 1, "name") == 0) {
+            answer(r, XS_READ, hdr, r->name, strlen(r->name));
+            return;
+        }
     }
     error(r, hdr, other_domain(vm, path) ? "EACCES" : "ENOENT");
 }
@@ -172,13 +177,19 @@ static void process(struct kvmh_vm *vm)
     uint32_t len = ld32(hdr + 12);
     const char *arg = (const char *)r->in + KVMH_XS_HDR;
 
-    if (ld32(hdr) != XS_READ)
-        return error(r, hdr, "ENOSYS");
-    if (ld32(hdr + 8) != 0)
-        return error(r, hdr, "ENOENT"); /* no such transaction */
+    if (ld32(hdr) != XS_READ) {
+        error(r, hdr, "ENOSYS");
+        return;
+    }
+    if (ld32(hdr + 8) != 0) {
+        error(r, hdr, "ENOENT"); /* no such transaction */
+        return;
+    }
     /* One argument: exactly one NUL, the last byte. */
-    if (len == 0 || memchr(arg, '\0', len) != arg + len - 1)
-        return error(r, hdr, "EINVAL");
+    if (len == 0 || memchr(arg, '\0', len) != arg + len - 1) {
+        error(r, hdr, "EINVAL");
+        return;
+    }
     read_node(vm, hdr, arg);
 }
 

@@ -135,7 +135,7 @@ def t_run(args):
 
 def t_hostile(args):
     g64, g32 = need(args, "64"), need(args, "32")
-    for variant, err_field in (("ringidx", "2"), ("proto", "3")):
+    for variant, err_field in (("ringidx", "2"), ("rsp", "2"), ("proto", "3")):
         for hostile, good in ((g64, g32), (g32, g64)):
             # "hostile": domain 1 misbehaves, d2 and d3 behave, all on one model.
             rc, out, err = run(args, [hostile, good, g64], "--cmdline",

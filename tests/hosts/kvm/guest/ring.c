@@ -12,8 +12,9 @@
  *
  * "hostile" (with "rings"; only domain 1, so that the guests beside it
  * behave) puts garbage in the rings' indices and lengths:
- * "ringidx" a request producer far beyond the ring, "proto" a message
- * longer than xenstore's payload limit.  The host must survive both and
+ * "ringidx" a request producer far beyond the ring, "rsp" a response
+ * consumer far behind, "proto" a message longer than xenstore's payload
+ * limit.  The host must survive both and
  * flag the ring as Xen's xenstored does (the error field).
  */
 #include "rt.h"
@@ -257,6 +258,11 @@ static void hostile(const u32 *si, int (*has)(const u32 *, const char *))
         /* A message longer than XENSTORE_PAYLOAD_MAX: a protocol error. */
         xs_put(hdr, sizeof(hdr));
         notify(xs_port);
+    } else if (has(si, "rsp")) {
+        /* Our own consumer of answers far behind: no room can be computed. */
+        xs->rsp_cons = xs->rsp_prod - 4000;
+        xs_call(XS_READ, "name", 5, buf, sizeof(buf), 0);
+        xs->rsp_cons = xs->rsp_prod; /* so that a later answer would be seen */
     } else {
         /* A producer far beyond the ring. */
         xs->req_prod = xs->req_cons + 5000;
