@@ -388,7 +388,6 @@ int cmd_list(struct ctl *c, int argc, char **argv)
     }
     if (argc != 0)
         return usage_error(c, "usage: list");
-    (void)argv;
     return list(c);
 }
 
