@@ -38,7 +38,7 @@
 
 #define XS_FEATURE_ERROR 2U /* XENSTORE_SERVER_FEATURE_ERROR */
 #define XS_OFF_FEATURES  2064U
-#define RINGS_SIZE       (2U * HV_PAGE_SIZE)
+#define RINGS_SIZE       (2ULL * HV_PAGE_SIZE)
 
 static void st32(uint8_t *p, uint32_t v)
 {
