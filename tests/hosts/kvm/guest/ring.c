@@ -14,7 +14,8 @@
  * behave) puts garbage in the rings' indices and lengths:
  * "ringidx" a request producer far beyond the ring, "rsp" a response
  * consumer far behind, "proto" a message longer than xenstore's payload
- * limit.  The host must survive both and
+ * limit, "random" 2000 random but framed messages and random console
+ * indices.  The host must survive both and
  * flag the ring as Xen's xenstored does (the error field).
  */
 #include "rt.h"
@@ -233,6 +234,55 @@ static int setup(int verbose)
     return 0;
 }
 
+/*
+ * Random messages, each framed right: random types (mostly XS_READ),
+ * transaction ids, lengths up to 200 and bytes from an alphabet of path
+ * pieces, NULs and junk.  Every one must get exactly one answer, with its
+ * req_id, and the ring must stay in step.  Then random console indices
+ * over random bytes.  Returns how many answers matched.
+ */
+static long random_messages(void)
+{
+    static const char abc[] = "/local/domain/0123456789nameid@_-\0a\x01\xff//.";
+    u32 x = 12345, matched = 0;
+
+    for (u32 i = 0; i < 2000; i++) {
+        u32 hdr[4], rh[4], cons;
+        u8 body[200];
+
+        x = x * 1103515245u + 12345u;
+        hdr[0] = (x >> 8) % 8 == 0 ? (x >> 12) % 30 : XS_READ;
+        hdr[1] = i;
+        hdr[2] = (x >> 16) % 16 == 0 ? 1 : 0;
+        hdr[3] = (x >> 20) % sizeof(body);
+        for (u32 k = 0; k < hdr[3]; k++) {
+            x = x * 1103515245u + 12345u;
+            body[k] = (u8)abc[(x >> 16) % (sizeof(abc) - 1)];
+        }
+        xs_put(hdr, sizeof(hdr));
+        xs_put(body, hdr[3]);
+        notify(xs_port);
+        cons = xs->rsp_cons;
+        if (xs->rsp_prod - cons >= sizeof(rh)) {
+            for (u32 k = 0; k < sizeof(rh); k++)
+                ((u8 *)rh)[k] = (u8)xs->rsp[cons++ & (sizeof(xs->rsp) - 1)];
+            matched += rh[1] == i && xs->rsp_prod - cons == rh[3];
+        }
+        xs->rsp_cons = xs->rsp_prod;
+    }
+    for (u32 i = 0; i < 40; i++) { /* well within the 64 KiB the host keeps */
+        x = x * 1103515245u + 12345u;
+        con->out_cons = x;
+        x = x * 1103515245u + 12345u;
+        con->out_prod = (x >> 16) % 4 ? con->out_cons + (x >> 8) % 3000 : x;
+        for (u32 k = 0; k < 8; k++)
+            con->out[(x >> (k * 3)) & 2047] = (char)(x >> k);
+        notify(con_port);
+    }
+    con->out_cons = con->out_prod = 0;
+    return matched;
+}
+
 static void hostile(const u32 *si, int (*has)(const u32 *, const char *))
 {
     u32 hdr[4] = {XS_READ, 1, 0, 5000};
@@ -254,7 +304,9 @@ static void hostile(const u32 *si, int (*has)(const u32 *, const char *))
     notify(con_port);
     say("console after wrap, out_cons", (long)con->out_cons);
 
-    if (has(si, "proto")) {
+    if (has(si, "random")) {
+        say("random messages answered in step", random_messages());
+    } else if (has(si, "proto")) {
         /* A message longer than XENSTORE_PAYLOAD_MAX: a protocol error. */
         xs_put(hdr, sizeof(hdr));
         notify(xs_port);
