@@ -108,7 +108,8 @@ static enum xsmd_verdict spec_verdict(const uint8_t *b, size_t len, unsigned f, 
     case 9: /* PRIVCMD: arg0..5 */
         used_ok = nr == 0 && flags == 0;
         break;
-    case 6: /* CLASSES: arg0, arg1, arg4, arg5 */
+    case 6:  /* CLASSES: arg0, arg1, arg4, arg5 */
+    case 11: /* CONSOLE: arg0, arg1, arg4, arg5 */
         used_ok = nr == 0 && flags == 0 && !arg[2] && !arg[3];
         break;
     case 7: /* LABEL: nr, arg0, arg1 */
@@ -130,8 +131,8 @@ static enum xsmd_verdict spec_verdict(const uint8_t *b, size_t len, unsigned f, 
     }
     if (!used_ok)
         return XSMD_V_REJECT;
-    /* CREATE, DESTROY and the questions (5-8) are the control domain's. */
-    if ((type == 2 || type == 3 || (type >= 5 && type <= 8)) && !(f & F_CONTROL)) {
+    /* CREATE, DESTROY, the questions (5-8) and CONSOLE are the control domain's. */
+    if ((type == 2 || type == 3 || (type >= 5 && type <= 8) || type == 11) && !(f & F_CONTROL)) {
         *st = XSMD_ST_NOT_CONTROL;
         return XSMD_V_REFUSE;
     }

@@ -12,6 +12,7 @@ import struct
 TRUNC, FDS, OWNER, CONTROL, REPLY, FDS2, PRIV = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20, 0x40
 HYPERCALL, CREATE, DESTROY, WHOAMI = 1, 2, 3, 4
 EXPLAIN, CLASSES, LABEL, DOMAINS, PRIVCMD, PRIVCMD_FOR = 5, 6, 7, 8, 9, 10
+CONSOLE = 11
 MAGIC = 0x444d5358
 
 
@@ -42,6 +43,9 @@ SEEDS = {
     "label-unused-arg": bytes([OK]) + req(LABEL, nr=5, args=(0x1000, 9, 0, 0, 1, 0)),
     "domains": bytes([OK]) + req(DOMAINS, args=(0, 0, 0, 0, 0x2000, 4096)),
     "domains-on-guest": bytes([OWNER]) + req(DOMAINS, args=(0, 0, 0, 0, 0x2000, 4096)),
+    "console": bytes([OK]) + req(CONSOLE, args=(1, 0, 0, 0, 0x2000, 4096)),
+    "console-on-guest": bytes([OWNER]) + req(CONSOLE, args=(1, 0, 0, 0, 0x2000, 4096)),
+    "console-unused-arg": bytes([OK]) + req(CONSOLE, args=(1, 0, 0, 1, 0x2000, 4096)),
     "wrong-process": bytes([CONTROL]) + req(WHOAMI),
     "bad-version": bytes([OK]) + req(WHOAMI, version=2),
     "bad-magic": bytes([OK]) + req(WHOAMI, magic=0x444d5359),

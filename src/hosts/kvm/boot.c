@@ -60,13 +60,17 @@ int kvmh_boot_setup(struct kvmh_vm *vm, const char *cmdline)
     struct kvm_sregs sregs;
     struct kvm_regs regs;
     size_t cl = cmdline ? strlen(cmdline) : 0;
+    uint64_t top = vm->rings.gpa ? vm->rings.gpa : vm->mem_size;
 
     if (cl >= CMDLINE_MAX)
         return -E2BIG;
-    /* Low memory up to the ROM hole, then the rest above 1 MiB. */
+    /* Low memory up to the ROM hole, then the rest above 1 MiB... */
     memmap_entry(mm, 0, 0xa0000, MEMMAP_TYPE_RAM);
     memmap_entry(mm + 24, 0xa0000, 0x60000, MEMMAP_TYPE_RESVD);
-    memmap_entry(mm + 48, 0x100000, vm->mem_size - 0x100000, MEMMAP_TYPE_RAM);
+    memmap_entry(mm + 48, 0x100000, top - 0x100000, MEMMAP_TYPE_RAM);
+    /* ...but the console and xenstore ring pages at its end (rings.c). */
+    if (vm->rings.gpa)
+        memmap_entry(mm + 72, top, vm->mem_size - top, MEMMAP_TYPE_RESVD);
     memset(si, 0, 56);
     st32(si, HVM_START_MAGIC);
     st32(si + 4, 1); /* version */
@@ -75,7 +79,7 @@ int kvmh_boot_setup(struct kvmh_vm *vm, const char *cmdline)
         st64(si + 24, KVMH_CMDLINE_GPA);
     }
     st64(si + 40, KVMH_MEMMAP_GPA);
-    st32(si + 48, 3);
+    st32(si + 48, vm->rings.gpa ? 4 : 3);
 
     if (ioctl(vm->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
         return -errno;

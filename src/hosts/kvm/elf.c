@@ -164,6 +164,8 @@ int kvmh_elf_load(struct kvmh_vm *vm, const uint8_t *img, size_t len, bool *is64
             continue;
         memcpy(vm->mem + ph.paddr, img + ph.offset, ph.filesz);
         memset(vm->mem + ph.paddr + ph.filesz, 0, ph.memsz - ph.filesz);
+        if (ph.memsz && ph.paddr + ph.memsz > vm->img_end)
+            vm->img_end = ph.paddr + ph.memsz; /* rings.c keeps its pages above */
     }
     vm->entry = entry;
     return 0;

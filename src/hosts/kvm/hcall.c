@@ -181,6 +181,8 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         pthread_rwlock_wrlock(k->hv_lock);
         vm->in_call = true;
         rc = vm->stop ? -ESRCH : hv_hypercall(k->h, vm->domid, nr, a);
+        if (nr == HV_HYPERCALL_event_channel_op && !vm->stop)
+            kvmh_rings_kick(vm); /* a send to the console or xenstore (rings.c) */
         vm->in_call = false;
         pthread_rwlock_unlock(k->hv_lock);
     }

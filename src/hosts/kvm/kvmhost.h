@@ -12,7 +12,9 @@
  * Files: vm.c (VM, memory, vCPU), elf.c (image loading), boot.c (PVH
  * entry state and hvm_start_info), cpuid.c (Xen's leaves), walk.c (guest
  * page tables, the model's guest-memory callbacks), hcall.c (hypercall
- * page and the port-I/O doorbell), vcpu.c (the run loop).
+ * page and the port-I/O doorbell), vcpu.c (the run loop), rings.c (the
+ * PV console and xenstore ring pages and their event channels), console.c
+ * (the console backend), xenstore.c (the minimal xenstore).
  */
 #ifndef OPENXSM_KVMHOST_H
 #define OPENXSM_KVMHOST_H
@@ -22,6 +24,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <linux/kvm.h>
 
@@ -52,6 +55,29 @@ struct kvmh {
     void *log_opaque;
 };
 
+/* The console and xenstore rings of a VM (rings.c, console.c, xenstore.c). */
+#define KVMH_CON_KEEP   (64U << 10) /* console bytes kept per VM */
+#define KVMH_XS_HDR     16U         /* struct xsd_sockmsg */
+#define KVMH_XS_PAYLOAD 4096U       /* XENSTORE_PAYLOAD_MAX */
+#define KVMH_XS_OUT     512U        /* room for one answer of ours */
+#define KVMH_NAME_MAX   64U
+
+struct kvmh_rings {
+    uint64_t gpa;               /* the console page; the xenstore page follows; 0: no rings */
+    uint32_t con_port, xs_port; /* dom0's ends of the two event channels */
+    char name[KVMH_NAME_MAX];   /* the domain's name in xenstore */
+    /* Console output: the last KVMH_CON_KEEP bytes, con_total ever. */
+    uint8_t *con;
+    uint64_t con_total;
+    bool con_bad; /* bogus indices seen (noted once) */
+    /* Xenstore: the request being read, the answer being written. */
+    uint8_t in[KVMH_XS_HDR + KVMH_XS_PAYLOAD];
+    uint32_t in_used;
+    uint8_t out[KVMH_XS_OUT];
+    uint32_t out_len, out_done;
+    bool xs_ignored; /* an error was flagged: the ring is no longer served */
+};
+
 /* Why a VM stopped. */
 enum kvmh_end {
     KVMH_RUNNING = 0,
@@ -73,6 +99,7 @@ struct kvmh_vm {
     xsm_domid_t domid;
     bool compat; /* the domain's word size: 32-bit structure layouts */
     uint64_t entry;
+    uint64_t img_end; /* end of the highest loaded segment (elf.c) */
     /* Guest memory for the model: the walker in walk.c. */
     struct xsm_guest guest;
     bool in_call;        /* a hypercall of this vCPU runs: addresses are virtual */
@@ -85,7 +112,8 @@ struct kvmh_vm {
     bool detached, exited, reap;
     enum kvmh_end end;
     unsigned shutdown_reason;
-    char why[160]; /* for KVMH_CRASHED / KVMH_HOST_FAIL */
+    char why[160];           /* for KVMH_CRASHED / KVMH_HOST_FAIL */
+    struct kvmh_rings rings; /* *host->hv_lock held for writing */
 };
 
 /* vm.c */
@@ -130,6 +158,38 @@ int kvmh_hcall_wrmsr(struct kvmh_vm *vm);
 void kvmh_hcall_rdmsr(struct kvmh_vm *vm);
 /* Returns 1 if the VM must stop (shutdown), else 0. */
 int kvmh_hcall_io(struct kvmh_vm *vm);
+
+/*
+ * rings.c: the PV console and xenstore rings, as a toolstack sets them up
+ * for an HVM/PVH guest, with the host as the backend in dom0.  All with
+ * *hv_lock held for writing.  setup: after the domain is created, before
+ * kvmh_boot_setup (which reserves the pages in the memory map); name NULL
+ * gives "guest-N".  A refusal by XSM leaves the guest without rings (0).
+ * kick: after the VM's event_channel_op, serves the rings it notified.
+ * fini: closes dom0's ends (before or after the domain goes).
+ */
+int kvmh_rings_setup(struct kvmh_vm *vm, const char *name);
+void kvmh_rings_kick(struct kvmh_vm *vm);
+void kvmh_rings_fini(struct kvmh_vm *vm);
+void kvmh_rings_free(struct kvmh_vm *vm); /* kvmh_vm_free */
+
+/* console.c */
+/* Drains the out ring into vm->rings.con; 1 if the guest should be told. */
+int kvmh_console_drain(struct kvmh_vm *vm);
+/*
+ * Copies console output from offset 'from' (bytes since boot) into buf;
+ * returns the bytes copied and sets *next to the offset after them.  Bytes
+ * older than the last KVMH_CON_KEEP are gone: the copy starts after them.
+ */
+size_t kvmh_console_read(const struct kvmh_vm *vm, uint64_t from, void *buf, size_t cap,
+                         uint64_t *next);
+/* Escapes untrusted bytes: printable ASCII, \n and \t as they are, \xHH for the rest. */
+size_t kvmh_escape(char *out, size_t cap, const uint8_t *s, size_t len);
+/* Prints all console output kept, each line as "(dN:pv) LINE", escaped. */
+void kvmh_console_print(const struct kvmh_vm *vm, FILE *f);
+
+/* xenstore.c: serves the request ring; 1 if the guest should be told. */
+int kvmh_xenstore_serve(struct kvmh_vm *vm);
 
 /* vcpu.c */
 void *kvmh_vcpu_thread(void *arg);

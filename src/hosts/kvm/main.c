@@ -4,7 +4,8 @@
  * served by a hypervisor model of its own (docs/kvm.md).  The guest is a
  * domain created by dom0 with the given label, or (--dom0) dom0 itself, the
  * control domain a PVH dom0 kernel would be; its console output (the
- * model's console log) is printed when it stops, then one status line.
+ * model's console log, then each guest's PV console ring as "(dN:pv)"
+ * lines) is printed when it stops, then one status line.
  *
  * Exit: 0 after the guest's sched_op shutdown(poweroff), 1 after any other
  * end (another shutdown reason, halt, crash, timeout), 2 for usage, 3 when
@@ -45,6 +46,8 @@ static void usage(FILE *f)
           "  --memory MB        memory of each guest, 2 to 3072 MiB (default 16)\n"
           "  --bits 32|64       the domain's word size (default: the ELF machine)\n"
           "  --cmdline STRING   the kernel command line (hvm_start_info)\n"
+          "  --name NAME        the guest's name in xenstore (several kernels: NAME-N;\n"
+          "                     default guest-N, N the domain id)\n"
           "  --no-console-io    not a console domain: console_io needs privilege\n"
           "  --timeout SECONDS  stop the guests after this long (default 30)\n"
           "  -v, --verbose      print XSM log lines and host notes on stderr\n",
@@ -141,7 +144,7 @@ static long label_sid(struct hv *h, const char *label, uint32_t *sid)
 
 struct opts {
     struct hv_config hc;
-    const char *policy, *label, *cmdline;
+    const char *policy, *label, *cmdline, *name;
     const char *const *kernels;
     unsigned nr_kernels;
     unsigned long memory_mb, timeout;
@@ -151,19 +154,14 @@ struct opts {
 
 static int parse(int argc, char **argv, struct opts *o)
 {
-    static const struct option lo[] = {{"xsm", required_argument, NULL, 'x'},
-                                       {"flask-mode", required_argument, NULL, 'f'},
-                                       {"policy", required_argument, NULL, 'p'},
-                                       {"label", required_argument, NULL, 'l'},
-                                       {"memory", required_argument, NULL, 'm'},
-                                       {"bits", required_argument, NULL, 'b'},
-                                       {"cmdline", required_argument, NULL, 'c'},
-                                       {"no-console-io", no_argument, NULL, 'n'},
-                                       {"timeout", required_argument, NULL, 't'},
-                                       {"verbose", no_argument, NULL, 'v'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {"dom0", no_argument, NULL, 'd'},
-                                       {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {
+        {"xsm", required_argument, NULL, 'x'},     {"flask-mode", required_argument, NULL, 'f'},
+        {"policy", required_argument, NULL, 'p'},  {"label", required_argument, NULL, 'l'},
+        {"memory", required_argument, NULL, 'm'},  {"bits", required_argument, NULL, 'b'},
+        {"cmdline", required_argument, NULL, 'c'}, {"name", required_argument, NULL, 'N'},
+        {"no-console-io", no_argument, NULL, 'n'}, {"timeout", required_argument, NULL, 't'},
+        {"verbose", no_argument, NULL, 'v'},       {"help", no_argument, NULL, 'h'},
+        {"dom0", no_argument, NULL, 'd'},          {NULL, 0, NULL, 0}};
     char *end;
     int c;
 
@@ -201,6 +199,17 @@ static int parse(int argc, char **argv, struct opts *o)
             break;
         case 'c':
             o->cmdline = optarg;
+            break;
+        case 'N':
+            /* Room for "-N"; what xenstore's node names allow, so it prints as it is. */
+            if (!*optarg || strlen(optarg) > 48 ||
+                strspn(optarg,
+                       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+                    strlen(optarg)) {
+                fprintf(stderr, "xsm-kvm-run: --name wants 1 to 48 of [A-Za-z0-9-_.]\n");
+                return 2;
+            }
+            o->name = optarg;
             break;
         case 'd':
             o->dom0 = true;
@@ -295,6 +304,18 @@ static int launch(const struct opts *o, struct hv *h, struct kvmh_vm *vm, bool *
         *created = true;
     }
     vm->domid = id;
+    if (!o->dom0) {
+        char name[KVMH_NAME_MAX];
+
+        if (o->name && o->nr_kernels > 1)
+            snprintf(name, sizeof(name), "%s-%u", o->name, id);
+        else if (o->name)
+            snprintf(name, sizeof(name), "%s", o->name);
+        if ((rc = kvmh_rings_setup(vm, o->name ? name : NULL)) < 0) {
+            fprintf(stderr, "xsm-kvm-run: cannot set the rings up: %s\n", strerror((int)-rc));
+            return (int)rc;
+        }
+    }
     if ((rc = kvmh_cpuid_setup(vm)) < 0 || (rc = kvmh_hcall_setup(vm)) < 0 ||
         (rc = kvmh_boot_setup(vm, o->cmdline)) < 0) {
         fprintf(stderr, "xsm-kvm-run: cannot set the vCPU up: %s\n", strerror((int)-rc));
@@ -405,14 +426,18 @@ int main(int argc, char **argv)
     con = hv_console_log(h, &con_len);
     if (con && con_len && fwrite(con, 1, con_len, stdout) != con_len)
         fprintf(stderr, "xsm-kvm-run: cannot write the console log\n");
+    for (unsigned i = 0; i < o.nr_kernels; i++)
+        kvmh_console_print(vms[i], stdout);
     ret = 0;
     for (unsigned i = 0; i < o.nr_kernels; i++)
         if (report(vms[i]) != 0)
             ret = 1;
 out:
     for (unsigned i = 0; i < o.nr_kernels; i++) {
-        if (created[i])
+        if (created[i]) {
+            kvmh_rings_fini(vms[i]);
             hv_domain_destroy(h, 0, vms[i]->domid);
+        }
         kvmh_vm_free(vms[i]);
     }
     kvmh_fini(&k);

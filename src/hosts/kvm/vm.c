@@ -168,6 +168,7 @@ void kvmh_vm_free(struct kvmh_vm *vm)
         close(vm->vm_fd);
     if (vm->mem)
         munmap(vm->mem, vm->mem_size);
+    kvmh_rings_free(vm);
     pthread_mutex_destroy(&vm->life);
     free(vm);
 }

@@ -8,14 +8,16 @@
  * at or above the id asked, labels each with FLASK's SID_TO_CONTEXT, and
  * adds from the daemon (DOMAINS) which have a socket and their word size.
  * The console ring is sysctl readconsole (hypercall 35), as xl dmesg reads
- * it.  Layouts: Xen 4.17's struct xen_domctl (144 bytes, payload at 16)
- * and struct xen_sysctl (136 bytes, payload at 8).
+ * it.  A KVM guest's PV console ("console DOMID", as xl console) is the
+ * daemon's CONSOLE request: no hypercall reads a console ring's backend.  Layouts: Xen 4.17's
+ * struct xen_domctl (144 bytes, payload at 16) and struct xen_sysctl (136 bytes, payload at 8).
  */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openxsm/hv.h>
 
@@ -25,6 +27,7 @@
 #define DOMCTL_SIZE 144
 #define SYSCTL_SIZE 136
 #define CONSOLE_MAX (1U << 20)
+#define GUEST_CHUNK (64U << 10)
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -356,6 +359,38 @@ static int list(struct ctl *c)
     return XC_EXIT_OK;
 }
 
+/* The top-level spellings of issue 8: create, destroy N, list. */
+int cmd_create(struct ctl *c, int argc, char **argv)
+{
+    if (argc == 1 && !strcmp(argv[0], "--help")) {
+        puts(CREATE_USAGE "\n(also: xsmctl domain create)");
+        return XC_EXIT_OK;
+    }
+    return create(c, argc, argv);
+}
+
+int cmd_destroy(struct ctl *c, int argc, char **argv)
+{
+    if (argc == 1 && !strcmp(argv[0], "--help")) {
+        puts("usage: destroy N\n(also: xsmctl domain destroy N)");
+        return XC_EXIT_OK;
+    }
+    if (argc != 1)
+        return usage_error(c, "usage: destroy N");
+    return destroy(c, argv[0]);
+}
+
+int cmd_list(struct ctl *c, int argc, char **argv)
+{
+    if (argc == 1 && !strcmp(argv[0], "--help")) {
+        puts("usage: list\n(also: xsmctl domain list)");
+        return XC_EXIT_OK;
+    }
+    if (argc != 0)
+        return usage_error(c, "usage: list");
+    return list(c);
+}
+
 int cmd_domain(struct ctl *c, int argc, char **argv)
 {
     if (argc >= 1 && !strcmp(argv[0], "create"))
@@ -387,11 +422,105 @@ static long readconsole(struct ctl *c, char *buf, uint32_t cap, bool clear)
     return r;
 }
 
+/* What domains wrote reaches the terminal without control sequences. */
+static void print_escaped(const char *buf, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)buf[i];
+
+        if ((ch >= 0x20 && ch < 0x7f) || ch == '\n' || ch == '\t')
+            putchar(ch);
+        else
+            printf("\\x%02x", ch);
+    }
+}
+
+#define GUEST_USAGE "usage: console DOMID [--follow] | console read [--clear] | console clear"
+#define FOLLOW_US   200000 /* how often --follow asks */
+
+/*
+ * A KVM guest's PV console output: the daemon's CONSOLE request from
+ * offset 0 until it has nothing more; with --follow, again every 200 ms
+ * until the domain goes (then exit 0) or the command is killed.
+ */
+static int guest_console(struct ctl *c, const char *arg, bool follow)
+{
+    uint64_t a[6] = {0}, at = 0, next = 0;
+    char what[48];
+    char *buf;
+    long id, r;
+    struct {
+        char *s;
+        size_t len;
+    } all = {NULL, 0}; /* --json: the whole text, for one object */
+
+    if (!domid_arg(arg, &id))
+        return usage_error(c, "'%s' is not a domain id", arg);
+    if (follow && c->json)
+        return usage_error(c, "--follow does not go with --json");
+    snprintf(what, sizeof(what), "console %ld", id);
+    buf = gmem(c, GUEST_CHUNK);
+    for (;;) {
+        a[0] = (uint64_t)id;
+        a[1] = at;
+        a[4] = gaddr(buf);
+        a[5] = GUEST_CHUNK;
+        r = ctl_request(c, XSMD_T_CONSOLE, 0, 0, a, &next);
+        if (r < 0)
+            break;
+        if (r > 0 && c->json) {
+            char *ns = realloc(all.s, all.len + (size_t)r);
+
+            if (!ns) {
+                r = -ENOMEM;
+                break;
+            }
+            all.s = ns;
+            memcpy(all.s + all.len, buf, (size_t)r);
+            all.len += (size_t)r;
+        } else if (r > 0) {
+            print_escaped(buf, (size_t)r);
+            if (follow)
+                (void)fflush(stdout);
+        }
+        at = next;
+        if (r == 0 && !follow)
+            break;
+        if (r == 0)
+            usleep(FOLLOW_US);
+    }
+    gmem_free(c, buf, GUEST_CHUNK);
+    if (follow && at > 0 && (r == -ESRCH || r == -ENOENT))
+        r = 0; /* the domain went: the end of what it wrote */
+    if (r < 0) {
+        free(all.s);
+        return fail(c, r, what);
+    }
+    if (c->json) {
+        ok_begin(c);
+        js_uint(&c->j, "domid", (unsigned long long)id);
+        js_strn(&c->j, "text", all.s ? all.s : "", all.len);
+        ok_end(c);
+    }
+    free(all.s);
+    return XC_EXIT_OK;
+}
+
 int cmd_console(struct ctl *c, int argc, char **argv)
 {
     bool clear = false, read = true;
     long r;
 
+    if (argc == 1 && !strcmp(argv[0], "--help")) {
+        puts(GUEST_USAGE "\n"
+                         "  console DOMID    a KVM guest's PV console output so far (escaped);\n"
+                         "                   --follow: then keep printing until the domain goes\n"
+                         "  console read     the hypervisor's console ring (console_io, xl dmesg)");
+        return XC_EXIT_OK;
+    }
+    if ((argc == 1 || (argc == 2 && !strcmp(argv[1], "--follow"))) && argv[0][0] >= '0' &&
+        argv[0][0] <= '9')
+        return guest_console(c, argv[0], argc == 2);
     if (argc == 1 && !strcmp(argv[0], "read"))
         ;
     else if (argc == 2 && !strcmp(argv[0], "read") && !strcmp(argv[1], "--clear"))
@@ -399,7 +528,7 @@ int cmd_console(struct ctl *c, int argc, char **argv)
     else if (argc == 1 && !strcmp(argv[0], "clear"))
         clear = true, read = false;
     else
-        return usage_error(c, "usage: console read [--clear] | console clear");
+        return usage_error(c, GUEST_USAGE);
 
     char *buf = gmem(c, CONSOLE_MAX + 1);
     r = readconsole(c, buf, read ? CONSOLE_MAX : 0, clear);
@@ -414,15 +543,7 @@ int cmd_console(struct ctl *c, int argc, char **argv)
         js_bool(&c->j, "cleared", clear);
         ok_end(c);
     } else if (read) {
-        /* What domains wrote reaches the terminal without control sequences. */
-        for (long i = 0; i < r; i++) {
-            unsigned char ch = (unsigned char)buf[i];
-
-            if ((ch >= 0x20 && ch < 0x7f) || ch == '\n' || ch == '\t')
-                putchar(ch);
-            else
-                printf("\\x%02x", ch);
-        }
+        print_escaped(buf, (size_t)r);
         if (r > 0 && buf[r - 1] != '\n')
             putchar('\n');
     } else {

@@ -45,6 +45,11 @@ static void usage(FILE *f)
         "                                a KVM guest booted from a Xen PVH kernel\n"
         "  domain destroy N              (control)\n"
         "  domain list                   domains with their labels\n"
+        "  create --kernel FILE [--label CONTEXT] [--memory MB]\n"
+        "  destroy N\n"
+        "  list                          the same as domain create, destroy, list\n"
+        "  console DOMID [--follow]      a KVM guest's PV console output, escaped (control);\n"
+        "                                --follow: keep printing until the domain goes\n"
         "  console read [--clear]        the hypervisor's console ring\n"
         "  console clear\n"
         "  why AUDIT-LINE                why FLASK denied it: the rule that is missing, the\n"
@@ -139,6 +144,9 @@ static const struct command commands[] = {
     {"label", cmd_label},
     {"avc", cmd_avc},
     {"domain", cmd_domain},
+    {"create", cmd_create},
+    {"destroy", cmd_destroy},
+    {"list", cmd_list},
     {"console", cmd_console},
     {"why", cmd_why},
 };

@@ -149,6 +149,9 @@ int cmd_label(struct ctl *c, int argc, char **argv);  /* label.c */
 int cmd_avc(struct ctl *c, int argc, char **argv);    /* flask.c */
 int cmd_domain(struct ctl *c, int argc, char **argv); /* domains.c */
 int cmd_console(struct ctl *c, int argc, char **argv);
+int cmd_create(struct ctl *c, int argc, char **argv); /* domains.c: top-level spellings */
+int cmd_destroy(struct ctl *c, int argc, char **argv);
+int cmd_list(struct ctl *c, int argc, char **argv);
 int cmd_why(struct ctl *c, int argc, char **argv); /* why.c */
 
 #endif /* XSMCTL_H */

@@ -252,6 +252,9 @@ bool xsmd_handle(struct xsmd_conn *c, const struct xsmd_req *rq, int fd, struct 
     case XSMD_T_DESTROY:
         rp->result = destroy_domain(c, rq);
         return false;
+    case XSMD_T_CONSOLE:
+        rp->result = xsmd_console(c, rq, rp);
+        return c->peer.gone;
     case XSMD_T_EXPLAIN:
     case XSMD_T_CLASSES:
     case XSMD_T_LABEL:

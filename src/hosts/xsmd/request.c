@@ -35,6 +35,8 @@ static bool fields_ok(const struct xsmd_req *rq)
         return rq->nr == 0 && rq->flags == 0 && rq->arg[2] == 0 && rq->arg[3] == 0;
     case XSMD_T_LABEL:
         return rq->flags == 0 && zero_args(rq, 2);
+    case XSMD_T_CONSOLE: /* arg0 domid, arg1 offset, the buffer arg4/arg5 */
+        return rq->nr == 0 && rq->flags == 0 && !rq->arg[2] && !rq->arg[3];
     case XSMD_T_DOMAINS: /* only the answer buffer, arg4/arg5 */
         return rq->nr == 0 && rq->flags == 0 && !rq->arg[0] && !rq->arg[1] && !rq->arg[2] &&
                !rq->arg[3];
@@ -47,7 +49,8 @@ static bool fields_ok(const struct xsmd_req *rq)
 static bool control_only(uint16_t type)
 {
     return type == XSMD_T_CREATE || type == XSMD_T_DESTROY || type == XSMD_T_EXPLAIN ||
-           type == XSMD_T_CLASSES || type == XSMD_T_LABEL || type == XSMD_T_DOMAINS;
+           type == XSMD_T_CLASSES || type == XSMD_T_LABEL || type == XSMD_T_DOMAINS ||
+           type == XSMD_T_CONSOLE;
 }
 
 /*

@@ -21,8 +21,8 @@
  *      the message is looked at further;
  *   5. an unknown type, a field the type does not use not zero, or a
  *      PRIVCMD_FOR without its descriptor: BAD_REQUEST, close;
- *   6. CREATE, DESTROY or a question (EXPLAIN, CLASSES, LABEL, DOMAINS) on
- *      a domain's socket: NOT_CONTROL, stays open;
+ *   6. CREATE, DESTROY, CONSOLE or a question (EXPLAIN, CLASSES, LABEL,
+ *      DOMAINS) on a domain's socket: NOT_CONTROL, stays open;
  *   7. PRIVCMD_FOR from a peer that may not touch every process's memory:
  *      NOT_PRIVILEGED, stays open;
  *   8. run it.

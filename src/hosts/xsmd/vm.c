@@ -71,9 +71,10 @@ static long start(struct xsmd *d, struct xsmd_dom *dom, struct kvmh_vm *vm, uint
     if (r < 0)
         return r;
     vm->domid = id;
-    if ((r = kvmh_cpuid_setup(vm)) < 0 || (r = kvmh_hcall_setup(vm)) < 0 ||
-        (r = kvmh_boot_setup(vm, NULL)) < 0 || (r = hv_domain_unpause(d->h, 0, id)) < 0 ||
-        (r = kvmh_vm_start_detached(vm)) < 0) {
+    if ((r = kvmh_rings_setup(vm, NULL)) < 0 || (r = kvmh_cpuid_setup(vm)) < 0 ||
+        (r = kvmh_hcall_setup(vm)) < 0 || (r = kvmh_boot_setup(vm, NULL)) < 0 ||
+        (r = hv_domain_unpause(d->h, 0, id)) < 0 || (r = kvmh_vm_start_detached(vm)) < 0) {
+        kvmh_rings_fini(vm);
         hv_domain_destroy(d->h, 0, id);
         return r;
     }
@@ -149,9 +150,51 @@ out:
 
 void xsmd_vm_release(struct xsmd_dom *dom)
 {
-    if (dom->vm)
+    if (dom->vm) {
+        kvmh_rings_fini(dom->vm); /* dom0's ends of its ring channels */
         kvmh_vm_release(dom->vm);
+    }
     dom->vm = NULL;
+}
+
+/*
+ * The PV console output kept for a KVM guest (rings.con), copied out
+ * under a read hold of hv_lock (its vCPU thread writes it under the write
+ * hold), then written to the client with no lock held.
+ */
+long xsmd_console(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp)
+{
+    struct xsmd *d = c->d;
+    size_t cap = rq->arg[5] < KVMH_CON_KEEP ? (size_t)rq->arg[5] : KVMH_CON_KEEP, n = 0;
+    uint64_t next = rq->arg[1];
+    uint8_t *buf;
+    long r = -ENOENT;
+
+    if (rq->arg[0] >= XSM_DOMID_FIRST_RESERVED)
+        return -EINVAL;
+    buf = malloc(cap ? cap : 1);
+    if (!buf)
+        return -ENOMEM;
+    pthread_rwlock_rdlock(&d->hv_lock);
+    if (!hv_domain_exists(d->h, (xsm_domid_t)rq->arg[0])) {
+        r = -ESRCH;
+    } else {
+        pthread_mutex_lock(&d->lock);
+        for (struct xsmd_dom *dom = d->doms; dom; dom = dom->next)
+            if (dom->id == rq->arg[0] && !dom->dead && dom->vm && dom->vm->rings.con) {
+                n = kvmh_console_read(dom->vm, rq->arg[1], buf, cap, &next);
+                r = 0;
+            }
+        pthread_mutex_unlock(&d->lock);
+    }
+    pthread_rwlock_unlock(&d->hv_lock);
+    if (r == 0 && n && xsmd_peer_write(&c->peer, rq->arg[4], buf, n))
+        r = -EFAULT;
+    free(buf);
+    if (r < 0)
+        return r;
+    rp->value = next;
+    return (long)n;
 }
 
 void xsmd_vms_stop(struct xsmd *d)
@@ -188,6 +231,13 @@ void xsmd_vm_release(struct xsmd_dom *dom)
 void xsmd_vms_stop(struct xsmd *d)
 {
     (void)d;
+}
+
+long xsmd_console(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp)
+{
+    (void)c;
+    (void)rp;
+    return rq->arg[0] >= XSM_DOMID_FIRST_RESERVED ? -EINVAL : -ENOENT;
 }
 
 #endif

@@ -140,6 +140,8 @@ long xsmd_create_vm(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_
 void xsmd_vm_release(struct xsmd_dom *dom);
 /* At exit: stop every VM and wait for their threads. */
 void xsmd_vms_stop(struct xsmd *d);
+/* XSMD_T_CONSOLE: a KVM guest's PV console output (xsmd_wire.h). */
+long xsmd_console(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_rep *rp);
 
 /* query.c: the control domain's questions (xsmd_wire.h XSMD_T_EXPLAIN ...);
  * the result, rp->value as the protocol says. */

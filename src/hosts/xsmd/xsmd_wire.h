@@ -60,6 +60,14 @@
  * any process's memory (docs/xsmd.md, "The FUSE node").
  */
 #define XSMD_T_PRIVCMD_FOR 10
+/*
+ * Control only: a KVM guest's PV console output (docs/kvm.md): arg0 domid,
+ * arg1 the offset to start at (bytes since the guest booted), the bytes
+ * written raw to arg4 (capacity arg5); result = how many, value = the
+ * offset after them (ask again from there; older bytes than the daemon
+ * keeps are skipped).  -ESRCH no such domain, -ENOENT no PV console.
+ */
+#define XSMD_T_CONSOLE 11
 
 #define XSMD_CREATE_32BIT  0x1U /* the new domain uses the compat (32-bit) ABI */
 #define XSMD_CREATE_KERNEL 0x2U /* a KVM guest booted from a kernel image (docs/kvm.md) */

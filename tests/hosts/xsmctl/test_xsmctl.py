@@ -42,8 +42,10 @@ DAEMONS = []
 MAGIC = 0x444D5358
 T_HYPERCALL, T_CREATE, T_DESTROY, T_WHOAMI = 1, 2, 3, 4
 T_EXPLAIN, T_CLASSES, T_LABEL, T_DOMAINS = 5, 6, 7, 8
+T_CONSOLE = 11
 ST_OK, ST_BAD_REQUEST, ST_NOT_CONTROL = 0, 1, 3
 EINVAL, ENOENT, EFAULT, ERANGE, ENOSYS, ENODATA, EACCES = 22, 2, 14, 34, 38, 61, 13
+ESRCH = 3
 
 
 def check(cond, what, detail=""):
@@ -534,16 +536,22 @@ def t_protocol(a, tmp):
           rows[0][4] == "control" and rows[1] == ["domain", str(n), "32", "0", "dom%d" % n],
           "DOMAINS: the control domain and the 32-bit guest", repr(text))
 
+    # CONSOLE: a KVM guest's PV console (kvm-ring-xsmd); a process domain has none
+    check(raw.answer(T_CONSOLE, 0, n)[0][1] == -ENOENT, "CONSOLE of a process domain: -ENOENT")
+    check(raw.answer(T_CONSOLE, 0, 4321)[0][1] == -ESRCH, "CONSOLE of no domain: -ESRCH")
+    check(raw.answer(T_CONSOLE, 0, 0x7ff0)[0][1] == -EINVAL, "CONSOLE of DOMID_SELF: -EINVAL")
+
     # control only; unused fields must be zero
     g = Raw(d.sock(n))
-    for typ, nr in [(T_EXPLAIN, 0), (T_CLASSES, 0), (T_LABEL, 1), (T_DOMAINS, 0)]:
+    for typ, nr in [(T_EXPLAIN, 0), (T_CLASSES, 0), (T_LABEL, 1), (T_DOMAINS, 0), (T_CONSOLE, 0)]:
         r = g.req(typ, nr)
         check(r and r[0] == ST_NOT_CONTROL, "type %d on a guest's socket: NOT_CONTROL" % typ, r)
     check(g.req(T_WHOAMI)[0] == ST_OK, "... and its connection stays open")
     for typ, nr, flags, args in [(T_EXPLAIN, 1, 0, ()), (T_EXPLAIN, 0, 1, ()),
                                  (T_CLASSES, 0, 0, (0, 0, 1)), (T_CLASSES, 1, 0, ()),
                                  (T_LABEL, 1, 0, (0, 0, 0, 1)), (T_LABEL, 1, 0, (0, 0, 0, 0, 0, 1)),
-                                 (T_DOMAINS, 0, 0, (1,)), (T_DOMAINS, 2, 0, ())]:
+                                 (T_DOMAINS, 0, 0, (1,)), (T_DOMAINS, 2, 0, ()),
+                                 (T_CONSOLE, 0, 0, (1, 0, 1)), (T_CONSOLE, 0, 1, (1,))]:
         x = Raw(d.sock())
         r = x.req(typ, nr, flags, args)
         check(r and r[0] == ST_BAD_REQUEST and x.closed(),

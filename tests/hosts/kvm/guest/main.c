@@ -93,6 +93,10 @@ static void paging_on(void)
 }
 #endif
 
+/* ring.c: the PV console and xenstore rings. */
+void rings_main(const u32 *si, u32 domid, int (*has)(const u32 *, const char *));
+void rings_hello(void);
+
 /* Is 'word' in the command line (hvm_start_info.cmdline_paddr)? */
 static int has_word(const u32 *si, const char *word)
 {
@@ -128,6 +132,11 @@ void guest_main(ulong start_info)
     if (has_word(si, "paging"))
         paging_on();
 #endif
+    if (has_word(si, "rings")) {
+        rings_main(si, domid, has_word);
+        finish();
+    }
+    rings_hello();
     if (has_word(si, "spin")) {
         puts_("spinning\n");
         for (;;)
