@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/ioctl.h>
 
 #include "kvmhost.h"
@@ -61,6 +62,15 @@ static int serve(struct kvmh_vm *vm)
         if (run->io.direction == KVM_EXIT_IO_IN)
             for (uint32_t i = 0; i < (uint32_t)run->io.size * run->io.count; i++)
                 ((uint8_t *)run + run->io.data_offset)[i] = 0xff;
+        return 0;
+    case KVM_EXIT_MMIO:
+        /*
+         * Guest-physical addresses with no RAM: as Xen treats an HVM
+         * guest's access to nothing, writes are dropped and reads see all
+         * ones (a kernel probing for an HPET or a device finds none).
+         */
+        if (!run->mmio.is_write)
+            memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
         return 0;
     case KVM_EXIT_X86_WRMSR:
         return kvmh_hcall_wrmsr(vm);

@@ -15,7 +15,7 @@ One group per meson test:
           handle at another offset) gets the 64-bit guest's answers and the
           same SID
   faults  unmapped pointers give -EFAULT and unknown hypercalls -ENOSYS
-          (64- and 32-bit); a spinning guest is stopped at its timeout; a
+          (64- and 32-bit); MMIO past RAM reads all ones; a spinning guest is stopped at its timeout; a
           hypercall from user mode (CPL 3, 64-bit) gets -EPERM; a 32-bit
           guest that enables paging is refused with a clear message here
   several three guests (64, 32, 64-bit) at once on one model, each on its
@@ -199,6 +199,11 @@ def t_faults(args):
         r = Run(args, g, "--cmdline", "spin", timeout=2)
         check(r.rc == 1 and "(d1) spinning" in r.out and "d1 timed out" in r.out,
               bits + "-bit: a spinning guest is stopped at its timeout", r.show())
+        # Unbacked guest-physical addresses, as Xen treats them for an HVM
+        # guest: writes are dropped, reads see all ones (XTF probes so).
+        r = Run(args, g, "--cmdline", "mmio", timeout=5)
+        check(r.rc == 0 and r.get("mmio read all ones") == 1,
+              bits + "-bit: MMIO outside RAM reads all ones, writes vanish", r.show())
     # 32-bit paging: kvm-pvm cannot enable it, and the host must say so; a
     # KVM that can runs the rest of the guest through the 2-level walk.
     r = Run(args, need(args, "32"), "--cmdline", "paging", timeout=5)
