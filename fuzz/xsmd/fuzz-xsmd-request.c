@@ -97,9 +97,13 @@ static enum xsmd_verdict spec_verdict(const uint8_t *b, size_t len, unsigned f, 
     case 1: /* HYPERCALL: nr, arg0..5 */
         used_ok = flags == 0;
         break;
-    case 2: /* CREATE: arg0..2, flags bit 0; with flags bit 1 (a KVM guest) also arg3..5 */
-        used_ok = (flags & 2) != 0 ? nr == 0 && flags <= 3
-                                   : nr == 0 && flags <= 1 && !arg[3] && !arg[4] && !arg[5];
+    case 2: /* CREATE: arg0..2, flags bit 0; with flags bit 1 (a KVM guest) also arg3..5,
+             * and with bit 2 as well nr command-line bytes (1..1024) */
+        if ((flags & 4) != 0)
+            used_ok = (flags & 2) != 0 && flags <= 7 && nr >= 1 && nr <= 1024;
+        else
+            used_ok = (flags & 2) != 0 ? nr == 0 && flags <= 3
+                                       : nr == 0 && flags <= 1 && !arg[3] && !arg[4] && !arg[5];
         break;
     case 3: /* DESTROY: arg0 */
         used_ok = nr == 0 && flags == 0 && !arg[1] && !arg[2] && !arg[3] && !arg[4] && !arg[5];

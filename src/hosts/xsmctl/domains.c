@@ -84,18 +84,19 @@ static int read_kernel(struct ctl *c, const char *path, uint8_t **out, size_t *l
 }
 
 #define CREATE_USAGE                                                                               \
-    "usage: domain create [--label CONTEXT] [--32] [--domid N] [--kernel FILE [--memory MB]]"
+    "usage: domain create [--label CONTEXT] [--32] [--domid N] [--kernel FILE [--memory MB] "      \
+    "[--cmdline STRING]]"
 
 static int create(struct ctl *c, int argc, char **argv)
 {
-    const char *label = NULL, *kernel = NULL;
+    const char *label = NULL, *kernel = NULL, *cmdline = NULL;
     bool bits32 = false;
     long domid = 0, memory = 0;
     uint64_t a[6] = {0}, value = 0;
     uint8_t *img = NULL;
     size_t img_len = 0;
     char *buf = NULL, *end;
-    size_t len = 0;
+    size_t len = 0, cl = 0;
     uint32_t flags;
     long r;
 
@@ -109,6 +110,11 @@ static int create(struct ctl *c, int argc, char **argv)
             i++;
         } else if (!strcmp(argv[i], "--kernel") && i + 1 < argc) {
             kernel = argv[++i];
+        } else if (!strcmp(argv[i], "--cmdline") && i + 1 < argc) {
+            cmdline = argv[++i];
+            cl = strlen(cmdline);
+            if (cl == 0 || cl > XSMD_CMDLINE_MAX)
+                return usage_error(c, "--cmdline wants 1 to %u bytes", XSMD_CMDLINE_MAX);
         } else if (!strcmp(argv[i], "--memory") && i + 1 < argc) {
             errno = 0;
             memory = strtol(argv[++i], &end, 10);
@@ -118,8 +124,8 @@ static int create(struct ctl *c, int argc, char **argv)
             return usage_error(c, CREATE_USAGE);
         }
     }
-    if (memory && !kernel)
-        return usage_error(c, "--memory goes with --kernel");
+    if ((memory || cmdline) && !kernel)
+        return usage_error(c, "--memory and --cmdline go with --kernel");
     if (kernel) {
         r = read_kernel(c, kernel, &img, &img_len);
         if (r < 0) {
@@ -130,19 +136,24 @@ static int create(struct ctl *c, int argc, char **argv)
         a[4] = img_len;
         a[5] = (uint64_t)memory;
     }
-    if (label) {
-        len = strlen(label);
+    if (label || cmdline) {
+        /* The label, then the command line right after it (xsmd_wire.h). */
+        len = label ? strlen(label) : 0;
         if (len > XSMD_LABEL_MAX)
             return usage_error(c, "a label is at most %u bytes", XSMD_LABEL_MAX);
-        buf = gmem(c, len + 1);
-        memcpy(buf, label, len);
+        buf = gmem(c, len + cl + 1);
+        if (label)
+            memcpy(buf, label, len);
+        if (cmdline)
+            memcpy(buf + len, cmdline, cl);
         a[0] = gaddr(buf);
         a[1] = len;
     }
     a[2] = (uint64_t)domid;
-    flags = (bits32 ? XSMD_CREATE_32BIT : 0) | (kernel ? XSMD_CREATE_KERNEL : 0);
-    r = ctl_request(c, XSMD_T_CREATE, 0, flags, a, &value);
-    gmem_free(c, buf, len + 1);
+    flags = (bits32 ? XSMD_CREATE_32BIT : 0) | (kernel ? XSMD_CREATE_KERNEL : 0) |
+            (cmdline ? XSMD_CREATE_CMDLINE : 0);
+    r = ctl_request(c, XSMD_T_CREATE, (uint32_t)cl, flags, a, &value);
+    gmem_free(c, buf, len + cl + 1);
     gmem_free(c, img, img_len);
     if (r < 0)
         return fail(c, r, "domain create");

@@ -19,6 +19,10 @@ static bool fields_ok(const struct xsmd_req *rq)
     case XSMD_T_HYPERCALL:
         return rq->flags == 0;
     case XSMD_T_CREATE:
+        if (rq->flags & XSMD_CREATE_CMDLINE)
+            return (rq->flags & XSMD_CREATE_KERNEL) && rq->nr >= 1 && rq->nr <= XSMD_CMDLINE_MAX &&
+                   (rq->flags & ~(XSMD_CREATE_32BIT | XSMD_CREATE_KERNEL | XSMD_CREATE_CMDLINE)) ==
+                       0;
         if (rq->flags & XSMD_CREATE_KERNEL)
             return rq->nr == 0 && (rq->flags & ~(XSMD_CREATE_32BIT | XSMD_CREATE_KERNEL)) == 0;
         return rq->nr == 0 && (rq->flags & ~XSMD_CREATE_32BIT) == 0 && zero_args(rq, 3);

@@ -54,7 +54,7 @@ static long kvm_open(struct xsmd *d)
 
 /* Domain, vCPU state and thread for a loaded VM (hv_lock held for writing). */
 static long start(struct xsmd *d, struct xsmd_dom *dom, struct kvmh_vm *vm, uint32_t ssidref,
-                  xsm_domid_t want, xsm_domid_t *out)
+                  xsm_domid_t want, const char *cmdline, xsm_domid_t *out)
 {
     struct hv_domain_config cfg = {0};
     xsm_domid_t id;
@@ -72,7 +72,7 @@ static long start(struct xsmd *d, struct xsmd_dom *dom, struct kvmh_vm *vm, uint
         return r;
     vm->domid = id;
     if ((r = kvmh_rings_setup(vm, NULL)) < 0 || (r = kvmh_cpuid_setup(vm)) < 0 ||
-        (r = kvmh_hcall_setup(vm)) < 0 || (r = kvmh_boot_setup(vm, NULL)) < 0 ||
+        (r = kvmh_hcall_setup(vm)) < 0 || (r = kvmh_boot_setup(vm, cmdline)) < 0 ||
         (r = hv_domain_unpause(d->h, 0, id)) < 0 || (r = kvmh_vm_start_detached(vm)) < 0) {
         kvmh_rings_fini(vm);
         hv_domain_destroy(d->h, 0, id);
@@ -89,7 +89,8 @@ long xsmd_create_vm(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_
     struct xsmd *d = c->d;
     size_t len = (size_t)rq->arg[1], img_len = (size_t)rq->arg[4];
     uint64_t mb = rq->arg[5] ? rq->arg[5] : VM_MEM_DEFAULT_MB;
-    char label[XSMD_LABEL_MAX], esc[256], why[200] = "";
+    char label[XSMD_LABEL_MAX], cmdline[XSMD_CMDLINE_MAX + 1], esc[256], why[200] = "";
+    size_t cl = (rq->flags & XSMD_CREATE_CMDLINE) ? rq->nr : 0;
     struct kvmh_vm *vm = NULL;
     struct xsmd_dom *dom = NULL;
     uint32_t ssidref = 0;
@@ -108,6 +109,13 @@ long xsmd_create_vm(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_
     r = xsmd_peer_read(&c->peer, img, rq->arg[3], img_len);
     if (r == 0 && len)
         r = xsmd_peer_read(&c->peer, label, rq->arg[0], len);
+    /* The command line follows the label; the guest reads it as a C string. */
+    if (r == 0 && cl)
+        r = rq->arg[0] > UINT64_MAX - len ? -EFAULT
+                                          : xsmd_peer_read(&c->peer, cmdline, rq->arg[0] + len, cl);
+    if (r == 0 && memchr(cmdline, 0, cl))
+        r = -EINVAL;
+    cmdline[cl] = 0;
     if (r < 0)
         goto out;
 
@@ -123,7 +131,8 @@ long xsmd_create_vm(struct xsmd_conn *c, const struct xsmd_req *rq, struct xsmd_
         vm->compat = (rq->flags & XSMD_CREATE_32BIT) ? true : !is64;
         vm->guest.compat = vm->compat;
         dom = xsmd_dom_new(d, vm->compat);
-        r = dom ? start(d, dom, vm, ssidref, (xsm_domid_t)rq->arg[2], &id) : -ENOMEM;
+        r = dom ? start(d, dom, vm, ssidref, (xsm_domid_t)rq->arg[2], cl ? cmdline : NULL, &id)
+                : -ENOMEM;
     }
     if (r == 0) {
         pthread_mutex_lock(&d->lock);

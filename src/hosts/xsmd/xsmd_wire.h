@@ -38,7 +38,8 @@
 #define XSMD_T_CREATE    2 /* control only: arg0 label address, arg1 label length, */
                            /*   arg2 wanted domid (0: any); flags XSMD_CREATE_*; */
                            /*   with XSMD_CREATE_KERNEL: arg3 kernel image address, */
-                           /*   arg4 its length, arg5 memory in MiB (0: 16) */
+                           /*   arg4 its length, arg5 memory in MiB (0: 16); */
+                           /*   XSMD_CREATE_CMDLINE: nr command-line bytes */
 #define XSMD_T_DESTROY 3   /* control only: arg0 domid */
 #define XSMD_T_WHOAMI  4   /* value = domid | XSMD_WHOAMI_COMPAT if 32-bit */
 /*
@@ -71,7 +72,13 @@
 
 #define XSMD_CREATE_32BIT  0x1U /* the new domain uses the compat (32-bit) ABI */
 #define XSMD_CREATE_KERNEL 0x2U /* a KVM guest booted from a kernel image (docs/kvm.md) */
-#define XSMD_WHOAMI_COMPAT 0x10000U
+/*
+ * With XSMD_CREATE_KERNEL: the guest's command line, nr bytes (1 to
+ * XSMD_CMDLINE_MAX, no NUL) at arg0 + arg1, right after the label.
+ */
+#define XSMD_CREATE_CMDLINE 0x4U
+#define XSMD_CMDLINE_MAX    1024U
+#define XSMD_WHOAMI_COMPAT  0x10000U
 
 /* Longest label XSMD_T_CREATE reads from the caller. */
 #define XSMD_LABEL_MAX 4096U

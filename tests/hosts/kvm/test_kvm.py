@@ -20,7 +20,8 @@ One group per meson test:
           guest that enables paging is refused with a clear message here
   several three guests (64, 32, 64-bit) at once on one model, each on its
           own vCPU thread: each gets its own domid and decisions
-  xsmd    KVM guests under xsmd: xsmctl domain create --kernel, the console,
+  xsmd    KVM guests under xsmd: xsmctl domain create --kernel (and
+          --cmdline), the console,
           domain list and destroy (also while booting), a refused image,
           and a clean daemon stop with a guest still there
 
@@ -301,6 +302,20 @@ def run_xsmd(args, tmp, g64, g32):
     rows = [l.split() for l in out.splitlines()[1:]]
     check(not any(r[0] == "1" for r in rows) and any(r[0] == "2" for r in rows),
           "d1 is gone, d2 stays", out)
+    # A command line for the guest (it picks its program from it).
+    rc, out, err = ctl(args, tmp, "create", "--kernel", g64, "--label", DOMU, "--cmdline", "mmio")
+    dom = out.split()[1] if rc == 0 and out.startswith("domain ") else "?"
+    con = ""
+    for _ in range(200):
+        rc2, con, err2 = ctl(args, tmp, "console", "read")
+        if "(d%s) bye" % dom in con:
+            break
+        time.sleep(0.05)
+    check(rc == 0 and "(d%s) mmio read all ones: 1" % dom in con,
+          "xsmctl create --cmdline: the guest gets its command line", out + err + con[-300:])
+    rc, out, err = ctl(args, tmp, "domain", "destroy", dom)
+    rc, out, err = ctl(args, tmp, "create", "--cmdline", "mmio")
+    check(rc == 2, "--cmdline without --kernel is a usage error", out + err)
     # Created and destroyed at once: its vCPU may be anywhere.
     rc, out, err = ctl(args, tmp, "domain", "create", "--kernel", g64, "--label", DOMU)
     rc2, out2, err2 = ctl(args, tmp, "domain", "destroy", out.split()[1] if rc == 0 else "99")
