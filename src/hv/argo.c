@@ -255,3 +255,100 @@ long hv_argo_recv(struct hv *h, xsm_domid_t domid, uint32_t aport, xsm_domid_t p
     free(m);
     return len;
 }
+
+/* ---- argo_op (39) ---------------------------------------------------------------------------- */
+
+static uint32_t npages_ring(uint32_t len)
+{
+    uint64_t bytes = (((uint64_t)len + 15) & ~15ULL) + 64;
+
+    return (uint32_t)((bytes + HV_PAGE_SIZE - 1) / HV_PAGE_SIZE);
+}
+
+long hv_do_argo_op(struct hv *h, struct hv_dom *cur, const uint64_t *args)
+{
+    uint64_t cmd = args[0], a1 = args[1], a2 = args[2], a3 = args[3], a4 = args[4];
+    uint8_t b[16];
+    long rc;
+
+    if (a3 > 0xffffffffULL || a4 > 0xffffffffULL)
+        return -EINVAL;
+    rc = hv_argo_entry(h, cur);
+    if (rc)
+        return rc;
+    switch (cmd) {
+    case HV_ARGO_OP_register_ring: {
+        struct hv_argo_ring *ex;
+        uint32_t len;
+        uint8_t gfn[8];
+
+        if (a3 > HV_ARGO_MAX_RING_SIZE / HV_PAGE_SIZE)
+            return -EINVAL;
+        for (uint64_t i = 0; i < a3; i++)
+            if (hv_gcopy_from(cur, gfn, a2 + 8 * i, 8))
+                return -EFAULT;
+        if (hv_gcopy_from(cur, b, a1, 12))
+            return -EFAULT;
+        len = hv_ld32(b + 8);
+        if (hv_ld16(b + 6) || npages_ring(len) != a3)
+            return -EINVAL;
+        rc = hv_argo_register_check(h, cur, hv_ld32(b), hv_ld16(b + 4), len, (uint32_t)a4, &ex);
+        if (rc)
+            return rc;
+        return hv_argo_register_do(cur, ex, hv_ld32(b), hv_ld16(b + 4), len);
+    }
+    case HV_ARGO_OP_unregister_ring:
+        if (a2 || a3 || a4)
+            return -EINVAL;
+        if (hv_gcopy_from(cur, b, a1, 8))
+            return -EFAULT;
+        if (hv_ld16(b + 6))
+            return -EINVAL;
+        return hv_argo_unregister_do(cur, hv_ld32(b), hv_ld16(b + 4));
+    case HV_ARGO_OP_sendv: {
+        bool compat = cur->guest.compat;
+        size_t isz = compat ? 12 : 16, total = 0;
+        uint8_t iov[HV_ARGO_MAXIOV * 16];
+        uint8_t *data;
+
+        if (hv_gcopy_from(cur, b, a1, 16))
+            return -EFAULT;
+        if (hv_ld16(b + 6) || hv_ld16(b + 14))
+            return -EINVAL;
+        if (a3 > HV_ARGO_MAXIOV)
+            return -EINVAL;
+        if (hv_gcopy_from(cur, iov, a2, isz * a3))
+            return -EFAULT;
+        for (uint64_t i = 0; i < a3; i++) {
+            const uint8_t *v = iov + i * isz;
+
+            if (hv_ld32(v + isz - 4))
+                return -EINVAL; /* pad */
+            total += hv_ld32(v + isz - 8);
+            if (total > HV_ARGO_MAX_RING_SIZE)
+                return -EMSGSIZE;
+        }
+        data = malloc(total ? total : 1);
+        if (!data)
+            return -ENOMEM;
+        total = 0;
+        for (uint64_t i = 0; i < a3; i++) {
+            const uint8_t *v = iov + i * isz;
+            uint64_t p = compat ? hv_ld32(v) : hv_ld64(v);
+            uint32_t l = hv_ld32(v + isz - 8);
+
+            if (hv_gcopy_from(cur, data + total, p, l)) {
+                free(data);
+                return -EFAULT;
+            }
+            total += l;
+        }
+        rc = hv_argo_send_buf(h, cur, hv_ld32(b), hv_ld16(b + 4), hv_ld16(b + 12), hv_ld32(b + 8),
+                              (uint32_t)a4, data, total);
+        free(data);
+        return rc;
+    }
+    default:
+        return -ENOSYS;
+    }
+}

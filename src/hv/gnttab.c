@@ -355,3 +355,144 @@ int hv_gnttab_access(struct hv *h, xsm_domid_t domid, uint32_t handle, uint32_t 
     ga = (uint64_t)rd->gnt[m->ref].frame * HV_PAGE_SIZE + offset;
     return write ? hv_gcopy_to(rd, ga, buf, len) : hv_gcopy_from(rd, buf, ga, len);
 }
+
+/* ---- grant_table_op (20) ----------------------------------------------------------- */
+
+#define GNT_BATCH 16U
+
+static int gnt_one(struct hv *h, struct hv_dom *cur, unsigned cmd, bool compat, uint8_t *op)
+{
+    xsm_domid_t id = cur->x.domid;
+    int st;
+
+    switch (cmd) {
+    case HV_GNTTABOP_map_grant_ref: {
+        uint32_t handle = 0;
+
+        st = hv_gnttab_map(h, id, hv_ld16(op + 16), hv_ld32(op + 12), hv_ld32(op + 8), &handle);
+        hv_st16(op + 18, (uint16_t)(int16_t)st);
+        hv_st32(op + 20, st ? 0xffffffffU : handle);
+        hv_st64(op + 24, 0);
+        return 0;
+    }
+    case HV_GNTTABOP_unmap_grant_ref:
+        st = hv_gnttab_unmap(h, id, hv_ld32(op + 16));
+        hv_st16(op + 20, (uint16_t)(int16_t)st);
+        return 0;
+    case HV_GNTTABOP_transfer:
+        if (compat)
+            st = hv_gnttab_transfer(h, id, hv_ld32(op), hv_ld16(op + 4), hv_ld32(op + 8));
+        else
+            st = hv_gnttab_transfer(h, id, hv_ld64(op), hv_ld16(op + 8), hv_ld32(op + 12));
+        hv_st16(op + (compat ? 12 : 16), (uint16_t)(int16_t)st);
+        return 0;
+    case HV_GNTTABOP_copy: {
+        struct hv_gnttab_copy_ptr s, d;
+        size_t half = compat ? 8 : 16, lo = compat ? 16 : 32;
+        uint16_t flags = hv_ld16(op + lo + 2);
+        uint64_t su = compat ? hv_ld32(op) : hv_ld64(op);
+        uint64_t du = compat ? hv_ld32(op + half) : hv_ld64(op + half);
+
+        /* A gref is the low 32 bits of the union; frames must fit the model's 32 bits. */
+        if (flags & HV_GNTCOPY_source_gref)
+            su = (uint32_t)su;
+        if (flags & HV_GNTCOPY_dest_gref)
+            du = (uint32_t)du;
+        s.ref_or_gfn = (uint32_t)su;
+        d.ref_or_gfn = (uint32_t)du;
+        s.domid = hv_ld16(op + half - (compat ? 4 : 8));
+        s.offset = hv_ld16(op + half - (compat ? 2 : 6));
+        d.domid = hv_ld16(op + 2 * half - (compat ? 4 : 8));
+        d.offset = hv_ld16(op + 2 * half - (compat ? 2 : 6));
+        if ((!(flags & HV_GNTCOPY_source_gref) && su > 0xffffffffULL) ||
+            (!(flags & HV_GNTCOPY_dest_gref) && du > 0xffffffffULL))
+            st = HV_GNTST_bad_page;
+        else
+            st = hv_gnttab_copy(h, id, &s, &d, hv_ld16(op + lo), flags);
+        hv_st16(op + lo + 4, (uint16_t)(int16_t)st);
+        return 0;
+    }
+    default:
+        return -ENOSYS;
+    }
+}
+
+long hv_do_grant_table_op(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t uop,
+                          uint64_t count)
+{
+    bool compat = cur->guest.compat;
+    uint8_t b[GNT_BATCH * 40];
+    size_t sz;
+
+    switch (cmd) {
+    case HV_GNTTABOP_setup_table: {
+        size_t osz = compat ? 16 : 24, esz = compat ? 4 : 8;
+        uint64_t frames[HV_MAX_GNT_FRAMES], list;
+        uint8_t fl[HV_MAX_GNT_FRAMES * 8];
+        struct hv_dom *d;
+        uint32_t nr;
+        int st;
+
+        if (count != 1)
+            return -EINVAL;
+        if (hv_gcopy_from(cur, b, uop, osz) || hv_gprobe_to(cur, uop, osz))
+            return -EFAULT;
+        nr = hv_ld32(b + 4);
+        list = compat ? hv_ld32(b + 12) : hv_ld64(b + 16);
+        st = hv_gnttab_setup_check(h, cur, hv_ld16(b), nr, &d);
+        if (!st && hv_gprobe_to(cur, list, (size_t)nr * esz))
+            st = HV_GNTST_bad_virt_addr;
+        if (!st) {
+            hv_gnttab_setup_do(d, nr, frames);
+            for (size_t i = 0; i < nr; i++) {
+                if (compat)
+                    hv_st32(fl + 4 * i, (uint32_t)frames[i]);
+                else
+                    hv_st64(fl + 8 * i, frames[i]);
+            }
+            if (hv_gcopy_to(cur, list, fl, (size_t)nr * esz))
+                st = HV_GNTST_bad_virt_addr;
+        }
+        hv_st16(b + 8, (uint16_t)(int16_t)st);
+        return hv_gcopy_to(cur, uop, b, osz);
+    }
+    case HV_GNTTABOP_query_size: {
+        uint32_t nr = 0, max = 0;
+        int st;
+
+        if (count != 1)
+            return -EINVAL;
+        if (hv_gcopy_from(cur, b, uop, 16) || hv_gprobe_to(cur, uop, 16))
+            return -EFAULT;
+        st = hv_gnttab_query_size(h, cur->x.domid, hv_ld16(b), &nr, &max);
+        hv_st32(b + 4, st ? 0 : nr);
+        hv_st32(b + 8, st ? 0 : max);
+        hv_st16(b + 12, (uint16_t)(int16_t)st);
+        return hv_gcopy_to(cur, uop, b, 16);
+    }
+    case HV_GNTTABOP_map_grant_ref:
+        sz = 32;
+        break;
+    case HV_GNTTABOP_unmap_grant_ref:
+        sz = 24;
+        break;
+    case HV_GNTTABOP_transfer:
+        sz = compat ? 16 : 24;
+        break;
+    case HV_GNTTABOP_copy:
+        sz = compat ? 24 : 40;
+        break;
+    default:
+        return -ENOSYS;
+    }
+    /* No continuations in the model: a batch is bounded. */
+    if (count > GNT_BATCH)
+        return -EINVAL;
+    if (!count)
+        return 0;
+    if (hv_gcopy_from(cur, b, uop, sz * count) || hv_gprobe_to(cur, uop, sz * count))
+        return -EFAULT;
+    for (uint64_t i = 0; i < count; i++)
+        gnt_one(h, cur, (unsigned)cmd, compat, b + i * sz);
+    return hv_gcopy_to(cur, uop, b, sz * count);
+}

@@ -186,6 +186,9 @@ void hv_gnttab_destroy(struct hv_dom *d);
 int hv_gnttab_setup_check(struct hv *h, struct hv_dom *cur, xsm_domid_t dom, uint32_t nr_frames,
                           struct hv_dom **d);
 void hv_gnttab_setup_do(struct hv_dom *d, uint32_t nr_frames, uint64_t *frames);
+/* grant_table_op (20): the decoder. */
+long hv_do_grant_table_op(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t uop,
+                          uint64_t count);
 
 /* argo.c */
 void hv_argo_destroy(struct hv_dom *d);
@@ -201,6 +204,9 @@ int hv_argo_unregister_do(struct hv_dom *cur, uint32_t aport, xsm_domid_t partne
 long hv_argo_send_buf(struct hv *h, struct hv_dom *cur, uint32_t src_aport, xsm_domid_t src_dom,
                       xsm_domid_t dst_domid, uint32_t dst_aport, uint32_t message_type,
                       const void *buf, size_t len);
+
+/* argo_op (39): the decoder. */
+long hv_do_argo_op(struct hv *h, struct hv_dom *cur, const uint64_t *args);
 
 /* hvm.c */
 void hv_hvm_init(struct hv_dom *d); /* Xen's defaults for a new domain */
