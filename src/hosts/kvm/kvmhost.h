@@ -12,7 +12,8 @@
  * Files: vm.c (VM, memory, vCPU), elf.c (image loading), boot.c (PVH
  * entry state and hvm_start_info), cpuid.c (Xen's leaves), walk.c (guest
  * page tables, the model's guest-memory callbacks), hcall.c (hypercall
- * page and the port-I/O doorbell), vcpu.c (the run loop).
+ * page and the port-I/O doorbell), vcpu.c (the run loop), grant.c
+ * (guest-physical copies and grant mappings between VMs).
  */
 #ifndef OPENXSM_KVMHOST_H
 #define OPENXSM_KVMHOST_H
@@ -37,6 +38,17 @@
 #define KVMH_CMDLINE_GPA    0x2000U
 #define KVMH_BOOT_END       0x3000U
 
+/* grant.c: one KVM memory slot per page a VM maps from another (host_map). */
+#define KVMH_MAX_GMAPS     64U
+#define KVMH_GRANT_GPA_END (1ULL << 36) /* host_addr must be below 64 GiB */
+struct kvmh_vm;
+struct kvmh_gmap {
+    bool used;
+    struct kvmh_vm *mapper, *granter;
+    uint32_t slot;
+    uint64_t gpa;
+};
+
 struct kvmh {
     struct hv *h;
     pthread_rwlock_t *hv_lock; /* &own_lock, or the embedder's */
@@ -50,6 +62,9 @@ struct kvmh {
     unsigned live;
     void (*log)(void *opaque, const char *line);
     void *log_opaque;
+    /* grant.c: pages mapped between VMs (taken inside the model lock). */
+    pthread_mutex_t grant_lock;
+    struct kvmh_gmap gmaps[KVMH_MAX_GMAPS];
 };
 
 /* Why a VM stopped. */
@@ -75,8 +90,9 @@ struct kvmh_vm {
     uint64_t entry;
     /* Guest memory for the model: the walker in walk.c. */
     struct xsm_guest guest;
-    bool in_call;        /* a hypercall of this vCPU runs: addresses are virtual */
-    uint64_t hcall_page; /* GPA of the hypercall page, or 0 */
+    bool in_call;              /* a hypercall of this vCPU runs: addresses are virtual */
+    struct hv_guest_phys phys; /* grant.c: by guest-physical address */
+    uint64_t hcall_page;       /* GPA of the hypercall page, or 0 */
     unsigned long nr_hcalls;
     pthread_t thread;
     volatile sig_atomic_t stop;
@@ -123,6 +139,12 @@ int kvmh_cpuid_setup(struct kvmh_vm *vm);
 int kvmh_gva_to_gpa(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint64_t gva, bool write,
                     uint64_t *gpa);
 void kvmh_guest_init(struct kvmh_vm *vm);
+
+/* grant.c */
+void kvmh_grant_vm_init(struct kvmh_vm *vm);
+/* Removes every grant slot of vm and into vm's memory: first in kvmh_vm_free. */
+void kvmh_grant_vm_gone(struct kvmh_vm *vm);
+unsigned kvmh_grant_count(struct kvmh *k);
 
 /* hcall.c */
 int kvmh_hcall_setup(struct kvmh_vm *vm);
