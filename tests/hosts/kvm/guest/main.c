@@ -93,6 +93,10 @@ static void paging_on(void)
 }
 #endif
 
+/* grant.c, argo.c: programs between two guests. */
+void grant_main(u32 domid, int v2);
+void argo_main(u32 domid);
+
 /* Is 'word' in the command line (hvm_start_info.cmdline_paddr)? */
 static int has_word(const u32 *si, const char *word)
 {
@@ -128,6 +132,13 @@ void guest_main(ulong start_info)
     if (has_word(si, "paging"))
         paging_on();
 #endif
+    if (has_word(si, "grant") || has_word(si, "argo")) {
+        if (has_word(si, "grant"))
+            grant_main(domid, has_word(si, "gntv2"));
+        if (has_word(si, "argo"))
+            argo_main(domid);
+        finish();
+    }
     if (has_word(si, "spin")) {
         puts_("spinning\n");
         for (;;)
