@@ -106,26 +106,42 @@ int hv_argo_register_check(struct hv *h, struct hv_dom *cur, uint32_t aport, xsm
     return 0;
 }
 
-/* Bytes at ring offset 'off' (from the ring header) through the frame list. */
-static int ring_io(struct hv_dom *d, const struct hv_argo_ring *r, uint64_t off, void *buf,
-                   size_t len, bool write)
+/*
+ * Bytes at ring offset 'off' (from the ring header) through the frame list:
+ * reads into rbuf, or writes wbuf when rbuf is NULL.
+ */
+static int ring_io(struct hv_dom *d, const struct hv_argo_ring *r, uint64_t off, void *rbuf,
+                   const void *wbuf, size_t len)
 {
-    uint8_t *p = buf;
+    size_t done = 0;
 
-    while (len) {
+    while (done < len) {
         uint64_t pg = off / HV_PAGE_SIZE, in = off % HV_PAGE_SIZE, gpa;
-        size_t n = HV_PAGE_SIZE - in < len ? (size_t)(HV_PAGE_SIZE - in) : len;
+        size_t n = HV_PAGE_SIZE - in < len - done ? (size_t)(HV_PAGE_SIZE - in) : len - done;
         int rc;
 
         if (pg >= r->npages)
             return -EFAULT;
         gpa = r->gfns[pg] * HV_PAGE_SIZE + in;
-        rc = write ? hv_gphys_to(d, gpa, p, n) : hv_gphys_from(d, p, gpa, n);
+        rc = rbuf ? hv_gphys_from(d, (uint8_t *)rbuf + done, gpa, n)
+                  : hv_gphys_to(d, gpa, (const uint8_t *)wbuf + done, n);
         if (rc)
             return rc;
-        p += n, off += n, len -= n;
+        done += n, off += n;
     }
     return 0;
+}
+
+static int ring_read(struct hv_dom *d, const struct hv_argo_ring *r, uint64_t off, void *buf,
+                     size_t len)
+{
+    return ring_io(d, r, off, buf, NULL, len);
+}
+
+static int ring_write(struct hv_dom *d, const struct hv_argo_ring *r, uint64_t off, const void *buf,
+                      size_t len)
+{
+    return ring_io(d, r, off, NULL, buf, len);
 }
 
 #define RING_HDR 64U /* struct xen_argo_ring: rx_ptr, tx_ptr, reserved */
@@ -140,7 +156,7 @@ static int ring_attach(struct hv_dom *d, struct hv_argo_ring *r)
     uint8_t b[8];
     uint32_t tx;
 
-    if (ring_io(d, r, 0, b, 8, false))
+    if (ring_read(d, r, 0, b, 8))
         return -EFAULT;
     tx = hv_ld32(b + 4);
     if (tx >= r->len || roundup_msg(tx) != tx) {
@@ -148,7 +164,7 @@ static int ring_attach(struct hv_dom *d, struct hv_argo_ring *r)
         if (tx >= r->len)
             tx = 0;
         hv_st32(b + 4, tx);
-        if (ring_io(d, r, 4, b + 4, 4, true))
+        if (ring_write(d, r, 4, b + 4, 4))
             return -EFAULT;
     }
     r->tx_ptr = tx;
@@ -207,7 +223,7 @@ static long ring_insert(struct hv_dom *d, struct hv_argo_ring *r, const struct h
 
     if (r->len <= MSG_HDR + roundup_msg(len))
         return -EMSGSIZE;
-    if (ring_io(d, r, 0, b, 4, false))
+    if (ring_read(d, r, 0, b, 4))
         return -EFAULT;
     rx = roundup_msg(hv_ld32(b)); /* the guest's value, sanitised */
     if (rx >= r->len)
@@ -220,20 +236,20 @@ static long ring_insert(struct hv_dom *d, struct hv_argo_ring *r, const struct h
     hv_st16(hdr + 8, mh->src_domid);
     hv_st16(hdr + 10, 0);
     hv_st32(hdr + 12, mh->message_type);
-    if (ring_io(d, r, RING_HDR + tx, hdr, sizeof(hdr), true))
+    if (ring_write(d, r, RING_HDR + tx, hdr, sizeof(hdr)))
         return -EFAULT;
     tx += MSG_HDR;
     if (tx == r->len)
         tx = 0;
     first = r->len - tx < len ? r->len - tx : len;
-    if ((first && ring_io(d, r, RING_HDR + tx, (void *)buf, first, true)) ||
-        (len > first && ring_io(d, r, RING_HDR, (void *)(buf + first), len - first, true)))
+    if ((first && ring_write(d, r, RING_HDR + tx, buf, first)) ||
+        (len > first && ring_write(d, r, RING_HDR, buf + first, len - first)))
         return -EFAULT;
     tx = roundup_msg((uint64_t)tx + len);
     if (tx >= r->len)
         tx -= r->len;
     hv_st32(b, tx);
-    if (ring_io(d, r, 4, b, 4, true))
+    if (ring_write(d, r, 4, b, 4))
         return -EFAULT;
     r->tx_ptr = tx;
     return (long)len;
@@ -367,14 +383,14 @@ static long ring_take(struct hv_dom *d, const struct hv_argo_ring *r, struct hv_
     uint8_t b[4], hdr[16];
     uint32_t rx, len, first;
 
-    if (ring_io(d, r, 0, b, 4, false))
+    if (ring_read(d, r, 0, b, 4))
         return -EFAULT;
     rx = hv_ld32(b);
     if (rx >= r->len || roundup_msg(rx) != rx)
         return -EINVAL;
     if (rx == r->tx_ptr)
         return -ENODATA;
-    if (ring_io(d, r, RING_HDR + rx, hdr, sizeof(hdr), false))
+    if (ring_read(d, r, RING_HDR + rx, hdr, sizeof(hdr)))
         return -EFAULT;
     len = hv_ld32(hdr) - MSG_HDR;
     if (hv_ld32(hdr) < MSG_HDR || len >= r->len)
@@ -391,15 +407,14 @@ static long ring_take(struct hv_dom *d, const struct hv_argo_ring *r, struct hv_
     if (cap > len)
         cap = len;
     first = r->len - rx < cap ? r->len - rx : (uint32_t)cap;
-    if (buf &&
-        ((first && ring_io(d, r, RING_HDR + rx, buf, first, false)) ||
-         (cap > first && ring_io(d, r, RING_HDR, (uint8_t *)buf + first, cap - first, false))))
+    if (buf && ((first && ring_read(d, r, RING_HDR + rx, buf, first)) ||
+                (cap > first && ring_read(d, r, RING_HDR, (uint8_t *)buf + first, cap - first))))
         return -EFAULT;
     rx = roundup_msg((uint64_t)rx + len);
     if (rx >= r->len)
         rx -= r->len;
     hv_st32(b, rx);
-    if (ring_io(d, r, 0, b, 4, true))
+    if (ring_write(d, r, 0, b, 4))
         return -EFAULT;
     return (long)len;
 }

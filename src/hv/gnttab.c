@@ -98,25 +98,36 @@ static bool frame_ok(const struct hv_dom *d, uint64_t frame)
 }
 
 /*
- * Reads or writes 'len' bytes at byte 'off' of the shared (or status)
- * frames, wherever the frame is.  Never crosses a frame: entries are
+ * Reads (into rbuf) or writes (wbuf, rbuf NULL) 'len' bytes at byte 'off'
+ * of the shared (or status) frames, wherever the frame is.  Never crosses a frame: entries are
  * aligned and no wider than 16 bytes.
  */
-static int tbl_io(struct hv_dom *d, bool status, uint64_t off, void *buf, size_t len, bool write)
+static int tbl_io(struct hv_dom *d, bool status, uint64_t off, void *rbuf, const void *wbuf,
+                  size_t len)
 {
     uint64_t idx = off / PG, gfn = (status ? d->gnt_status_gfn : d->gnt_shared_gfn)[idx];
     uint8_t *local = (status ? d->gnt_status : d->gnt_shared) + off;
 
     /* Not placed, or placed where the guest has no memory: the model's copy. */
     if (gfn == HV_INVALID_GFN || !frame_ok(d, gfn)) {
-        if (write)
-            memcpy(local, buf, len);
+        if (rbuf)
+            memcpy(rbuf, local, len);
         else
-            memcpy(buf, local, len);
+            memcpy(local, wbuf, len);
         return 0;
     }
     gfn = gfn * PG + off % PG;
-    return write ? hv_gphys_to(d, gfn, buf, len) : hv_gphys_from(d, buf, gfn, len);
+    return rbuf ? hv_gphys_from(d, rbuf, gfn, len) : hv_gphys_to(d, gfn, wbuf, len);
+}
+
+static int tbl_read(struct hv_dom *d, bool status, uint64_t off, void *buf, size_t len)
+{
+    return tbl_io(d, status, off, buf, NULL, len);
+}
+
+static int tbl_write(struct hv_dom *d, bool status, uint64_t off, const void *buf, size_t len)
+{
+    return tbl_io(d, status, off, NULL, buf, len);
 }
 
 /* An entry as the current version lays it out (the status bits merged). */
@@ -131,11 +142,11 @@ static int ent_get(struct hv_dom *d, uint32_t ref, struct ent *e)
     uint8_t b[16];
 
     if (d->gnt_version == 2) {
-        if (tbl_io(d, false, (uint64_t)ref * 16, b, 16, false))
+        if (tbl_read(d, false, (uint64_t)ref * 16, b, 16))
             return -EFAULT;
         e->frame = hv_ld64(b + 8);
     } else {
-        if (tbl_io(d, false, (uint64_t)ref * 8, b, 8, false))
+        if (tbl_read(d, false, (uint64_t)ref * 8, b, 8))
             return -EFAULT;
         e->frame = hv_ld32(b + 4);
     }
@@ -152,10 +163,10 @@ static int ent_put(struct hv_dom *d, uint32_t ref, const struct ent *e)
     hv_st16(b + 2, e->domid);
     if (d->gnt_version == 2) {
         hv_st64(b + 8, e->frame);
-        return tbl_io(d, false, (uint64_t)ref * 16, b, 16, true);
+        return tbl_write(d, false, (uint64_t)ref * 16, b, 16);
     }
     hv_st32(b + 4, (uint32_t)e->frame);
-    return tbl_io(d, false, (uint64_t)ref * 8, b, 8, true);
+    return tbl_write(d, false, (uint64_t)ref * 8, b, 8);
 }
 
 /* The in-use bits: in the entry's flags (v1) or its status entry (v2). */
@@ -164,9 +175,9 @@ static uint16_t use_get(struct hv_dom *d, uint32_t ref)
     uint8_t b[2] = {0};
 
     if (d->gnt_version == 2)
-        (void)tbl_io(d, true, (uint64_t)ref * 2, b, 2, false);
+        (void)tbl_read(d, true, (uint64_t)ref * 2, b, 2);
     else
-        (void)tbl_io(d, false, (uint64_t)ref * 8, b, 2, false);
+        (void)tbl_read(d, false, (uint64_t)ref * 8, b, 2);
     return hv_ld16(b) & (HV_GTF_reading | HV_GTF_writing);
 }
 
@@ -176,10 +187,10 @@ static void use_set(struct hv_dom *d, uint32_t ref, uint16_t bits)
     bool st = d->gnt_version == 2;
     uint8_t b[2] = {0};
 
-    if (tbl_io(d, st, off, b, 2, false))
+    if (tbl_read(d, st, off, b, 2))
         return; /* the guest's frame is gone: nothing to mark */
     hv_st16(b, (uint16_t)((hv_ld16(b) & ~(HV_GTF_reading | HV_GTF_writing)) | bits));
-    (void)tbl_io(d, st, off, b, 2, true);
+    (void)tbl_write(d, st, off, b, 2);
 }
 
 static void pin_bits(struct hv_dom *rd, uint32_t ref)
@@ -291,7 +302,7 @@ int hv_gnttab_place(struct hv_dom *d, uint64_t idx64, uint64_t gpfn)
     if (gfns[idx] == gpfn)
         return 0;
     /* The frame's bytes move with it. */
-    if (tbl_io(d, status, (uint64_t)idx * PG, page, PG, false))
+    if (tbl_read(d, status, (uint64_t)idx * PG, page, PG))
         return -EFAULT;
     /* A grant frame already at gpfn leaves it: its bytes go back to the model. */
     if (placed_at(d, gpfn, &other_st, &other)) {
@@ -303,7 +314,7 @@ int hv_gnttab_place(struct hv_dom *d, uint64_t idx64, uint64_t gpfn)
     }
     old = gfns[idx];
     gfns[idx] = gpfn;
-    if (tbl_io(d, status, (uint64_t)idx * PG, page, PG, true)) {
+    if (tbl_write(d, status, (uint64_t)idx * PG, page, PG)) {
         gfns[idx] = old;
         return -EFAULT;
     }
@@ -591,7 +602,7 @@ static long set_version(struct hv_dom *d, uint32_t version)
         memset(d->gnt_status, 0, (size_t)status_frames(d->gnt_max_frames) * PG);
     }
     for (uint32_t i = 0; i < d->gnt_frames; i++)
-        (void)tbl_io(d, false, (uint64_t)i * PG, (void *)zero, PG, true);
+        (void)tbl_write(d, false, (uint64_t)i * PG, zero, PG);
     d->gnt_version = version;
     for (uint32_t i = 0; i < NR_RESERVED; i++) {
         struct ent e = keep[i];

@@ -415,6 +415,204 @@ static void test_argo_ring_in_guest_memory(void)
     hv_destroy(h);
 }
 
+/*
+ * A host whose guest addresses are virtual (VOFF above the physical ones,
+ * like a vCPU's page tables) and whose frames are physical: the model must
+ * use the phys callbacks for frames, and tell the host about host_map
+ * mappings and their end.
+ */
+#define VOFF 0x100000U
+
+struct fake {
+    uint8_t mem[MEM];
+    int maps, unmaps, fail_map;
+    uint64_t gpa, gfn, unmap_gpa;
+    const void *granter;
+};
+
+static int fk_io(uint64_t a, size_t n)
+{
+    return a > MEM || n > MEM - a ? -14 : 0;
+}
+
+static int v_from(void *o, void *dst, uint64_t ga, size_t n)
+{
+    struct fake *f = o;
+
+    if (ga < VOFF || fk_io(ga - VOFF, n))
+        return -14;
+    memcpy(dst, f->mem + (ga - VOFF), n);
+    return 0;
+}
+
+static int v_to(void *o, uint64_t ga, const void *src, size_t n)
+{
+    struct fake *f = o;
+
+    if (ga < VOFF || fk_io(ga - VOFF, n))
+        return -14;
+    memcpy(f->mem + (ga - VOFF), src, n);
+    return 0;
+}
+
+static int p_from(void *o, void *dst, uint64_t pa, size_t n)
+{
+    struct fake *f = o;
+
+    if (fk_io(pa, n))
+        return -14;
+    memcpy(dst, f->mem + pa, n);
+    return 0;
+}
+
+static int p_to(void *o, uint64_t pa, const void *src, size_t n)
+{
+    struct fake *f = o;
+
+    if (fk_io(pa, n))
+        return -14;
+    memcpy(f->mem + pa, src, n);
+    return 0;
+}
+
+static int fk_map(const struct hv_guest_phys *self, uint64_t gpa,
+                  const struct hv_guest_phys *granter, uint64_t gfn, bool ro)
+{
+    struct fake *f = self->mem.opaque;
+
+    if (f->fail_map)
+        return -1;
+    f->maps++;
+    f->gpa = gpa;
+    f->gfn = gfn;
+    f->granter = granter ? granter->mem.opaque : NULL;
+    (void)ro;
+    return 0;
+}
+
+static void fk_unmap(const struct hv_guest_phys *self, uint64_t gpa)
+{
+    struct fake *f = self->mem.opaque;
+
+    f->unmaps++;
+    f->unmap_gpa = gpa;
+}
+
+static xsm_domid_t mkfake(struct hv *h, struct fake *f)
+{
+    struct xsm_guest g = {v_from, v_to, f, false};
+    struct hv_guest_phys p = {{p_from, p_to, f, false}, fk_map, fk_unmap};
+    struct hv_domain_config c = {0};
+    xsm_domid_t id = 0;
+
+    c.flags = HV_CDF_hvm | HV_CDF_hap;
+    c.mem_size = MEM;
+    c.max_grant_frames = 4;
+    c.guest = &g;
+    c.phys = &p;
+    CHECK_EQ(hv_domain_create(h, 0, &c, &id), 0);
+    CHECK_EQ(hv_domain_unpause(h, 0, id), 0);
+    return id;
+}
+
+static long vcall(struct hv *h, xsm_domid_t d, unsigned nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+    uint64_t a[6] = {a0, a1 + VOFF, a2, 0, 0, 0};
+
+    return hv_hypercall(h, d, nr, a);
+}
+
+static int fmap(struct hv *h, xsm_domid_t d, struct fake *f, uint16_t granter, uint64_t host_addr,
+                uint32_t *handle)
+{
+    uint8_t b[32] = {0};
+
+    put64(b, host_addr);
+    put32(b + 8, GNTMAP_host_map);
+    put32(b + 12, 9);
+    put16(b + 16, granter);
+    memcpy(f->mem + ARG, b, sizeof(b));
+    CHECK_EQ(vcall(h, d, NR_GRANT_TABLE_OP, G_map, ARG, 1), 0);
+    *handle = get32(f->mem + ARG + 20);
+    return (int16_t)get16(f->mem + ARG + 18);
+}
+
+static void test_host_phys(void)
+{
+    static struct fake f1, f2, f3;
+    struct hv *h = mk();
+    xsm_domid_t g1, g2, g3;
+    uint8_t b[40] = {0};
+    uint32_t handle = 0;
+
+    memset(&f1, 0, sizeof(f1));
+    memset(&f2, 0, sizeof(f2));
+    memset(&f3, 0, sizeof(f3));
+    g1 = mkfake(h, &f1), g2 = mkfake(h, &f2), g3 = mkfake(h, &f3);
+    /* add_to_physmap: the argument virtual, the frame physical. */
+    put16(b, DOMID_SELF);
+    put32(b + 4, S_grant_table);
+    put64(b + 8, 0);
+    put64(b + 16, 3);
+    memcpy(f1.mem + ARG, b, 24);
+    CHECK_EQ(vcall(h, g1, NR_MEMORY_OP, M_add_to_physmap, ARG, 0), 0);
+    put16(f1.mem + 3 * PG + 72 + 2, g2);
+    put32(f1.mem + 3 * PG + 72 + 4, 7);
+    put16(f1.mem + 3 * PG + 72, GTF_permit_access);
+    memcpy(f1.mem + 7 * PG, "phys", 4);
+
+    /* The host refuses: general_error, and the grant is not in use. */
+    f2.fail_map = 1;
+    CHECK_EQ(fmap(h, g2, &f2, g1, 0x40000123, &handle), -1);
+    CHECK_EQ(get16(f1.mem + 3 * PG + 72), GTF_permit_access);
+    f2.fail_map = 0;
+    CHECK_EQ(fmap(h, g2, &f2, g1, 0x40000123, &handle), 0);
+    CHECK_EQ(f2.maps, 1);
+    CHECK_EQ(f2.gpa, 0x40000000);
+    CHECK_EQ(f2.gfn, 7);
+    CHECK(f2.granter == &f1);
+    CHECK_EQ(get16(f1.mem + 3 * PG + 72), GTF_permit_access | GTF_reading | GTF_writing);
+
+    /* Copy: g2's own frame 2 (physical) into the grant. */
+    memcpy(f2.mem + 2 * PG, "copy", 4);
+    memset(b, 0, sizeof(b));
+    put64(b, 2);
+    put16(b + 8, DOMID_SELF);
+    put64(b + 16, 9);
+    put16(b + 24, g1);
+    put16(b + 26, 8);
+    put16(b + 32, 4);
+    put16(b + 34, GNTCOPY_dest_gref);
+    memcpy(f2.mem + ARG, b, 40);
+    CHECK_EQ(vcall(h, g2, NR_GRANT_TABLE_OP, G_copy, ARG, 1), 0);
+    CHECK_EQ((int16_t)get16(f2.mem + ARG + 36), 0);
+    CHECK(memcmp(f1.mem + 7 * PG + 8, "copy", 4) == 0);
+
+    /* unmap tells the host; so does the granter's destruction. */
+    memset(b, 0, sizeof(b));
+    put64(b, 0x40000000);
+    put32(b + 16, handle);
+    memcpy(f2.mem + ARG, b, 24);
+    CHECK_EQ(vcall(h, g2, NR_GRANT_TABLE_OP, G_unmap, ARG, 1), 0);
+    CHECK_EQ((int16_t)get16(f2.mem + ARG + 20), 0);
+    CHECK_EQ(f2.unmaps, 1);
+    CHECK_EQ(f2.unmap_gpa, 0x40000000);
+    CHECK_EQ(fmap(h, g2, &f2, g1, 0x50000000, &handle), 0);
+    CHECK_EQ(hv_domain_destroy(h, 0, g1), 0);
+    CHECK_EQ(f2.unmaps, 2);
+    CHECK_EQ(f2.unmap_gpa, 0x50000000);
+
+    /* ... and the mapper's own. */
+    CHECK_EQ(hv_gnttab_write_entry(h, g3, 9, GTF_permit_access, g2, 5), 0);
+    CHECK_EQ(fmap(h, g2, &f2, g3, 0x60000000, &handle), 0);
+    CHECK_EQ(f2.maps, 3);
+    CHECK_EQ(hv_domain_destroy(h, 0, g2), 0);
+    CHECK_EQ(f2.unmaps, 3);
+    CHECK_EQ(f2.unmap_gpa, 0x60000000);
+    CHECK_EQ(f3.unmaps + f3.maps, 0);
+    hv_destroy(h);
+}
+
 int main(void)
 {
     test_versions();
@@ -423,5 +621,6 @@ int main(void)
     test_v1_in_guest_memory();
     test_v2_in_guest_memory();
     test_argo_ring_in_guest_memory();
+    test_host_phys();
     return check_report("test-hv-gnttab");
 }

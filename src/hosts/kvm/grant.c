@@ -31,27 +31,31 @@
 
 #define PG 4096U
 
-static int phys_io(struct kvmh_vm *vm, uint64_t gpa, void *buf, size_t len, bool write)
+static bool phys_ok(const struct kvmh_vm *vm, uint64_t gpa, size_t len)
 {
-    if (gpa > vm->mem_size || len > vm->mem_size - gpa)
-        return -EFAULT;
-    if (len == 0)
-        return 0;
-    if (write)
-        memcpy(vm->mem + gpa, buf, len);
-    else
-        memcpy(buf, vm->mem + gpa, len);
-    return 0;
+    return gpa <= vm->mem_size && len <= vm->mem_size - gpa;
 }
 
 static int phys_from(void *opaque, void *dst, uint64_t gpa, size_t len)
 {
-    return phys_io(opaque, gpa, dst, len, false);
+    const struct kvmh_vm *vm = opaque;
+
+    if (!phys_ok(vm, gpa, len))
+        return -EFAULT;
+    if (len)
+        memcpy(dst, vm->mem + gpa, len);
+    return 0;
 }
 
 static int phys_to(void *opaque, uint64_t gpa, const void *src, size_t len)
 {
-    return phys_io(opaque, gpa, (void *)src, len, true);
+    struct kvmh_vm *vm = opaque;
+
+    if (!phys_ok(vm, gpa, len))
+        return -EFAULT;
+    if (len)
+        memcpy(vm->mem + gpa, src, len);
+    return 0;
 }
 
 /* Sets (size PG) or deletes (size 0) a grant slot of the mapper. */
