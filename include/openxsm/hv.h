@@ -246,6 +246,10 @@ struct hv_config {
  * -ENOMEM, or a hook's denial of dom0).
  */
 int hv_create(struct hv **out, const struct hv_config *cfg);
+/*
+ * Ends the model and every domain without calling the hosts' guest-memory
+ * or hv_guest_phys callbacks: a host may free its guests' memory first.
+ */
 void hv_destroy(struct hv *h);
 
 /* The XSM instance (for discovery and module-specific inspection). */

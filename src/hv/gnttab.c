@@ -219,7 +219,7 @@ static void unpin(struct hv_dom *rd, uint32_t ref, bool readonly)
 /* Takes the host's mapping of m away (if it made one). */
 static void host_unmap(struct hv_dom *ld, struct hv_map *m)
 {
-    if (m->host_mapped && ld->has_phys && ld->phys.unmap_foreign)
+    if (m->host_mapped && !ld->h->ending && ld->has_phys && ld->phys.unmap_foreign)
         ld->phys.unmap_foreign(&ld->phys, m->host_gpa);
     m->host_mapped = false;
 }
@@ -237,7 +237,7 @@ void hv_gnttab_destroy(struct hv_dom *d)
             continue;
         host_unmap(d, m);
         rd = hv_dom_get(h, m->granter);
-        if (rd && rd != d)
+        if (rd && rd != d && !h->ending) /* hv_destroy: the granter goes too */
             unpin(rd, m->ref, m->readonly);
         m->used = false;
     }

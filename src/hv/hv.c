@@ -435,6 +435,8 @@ void hv_destroy(struct hv *h)
 {
     if (!h)
         return;
+    /* The host may have freed its guests' memory already: no more callbacks. */
+    h->ending = true;
     while (h->doms)
         hv_dom_kill(h, h->doms);
     if (h->idle_labelled)

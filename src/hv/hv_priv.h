@@ -152,6 +152,7 @@ struct hv {
     bool idle_labelled;
     struct hv_dom *doms;
     unsigned nr_doms;
+    bool ending; /* hv_destroy: the host's memory and callbacks may be gone */
     xsm_domid_t rover;
 
     char *con; /* console log, NUL-terminated */

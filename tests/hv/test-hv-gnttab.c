@@ -426,6 +426,8 @@ static void test_argo_ring_in_guest_memory(void)
 struct fake {
     uint8_t mem[MEM];
     int maps, unmaps, fail_map;
+    bool gone; /* the host's memory is gone: any call now is a late one */
+    int late;
     uint64_t gpa, gfn, unmap_gpa;
     const void *granter;
 };
@@ -439,6 +441,7 @@ static int v_from(void *o, void *dst, uint64_t ga, size_t n)
 {
     struct fake *f = o;
 
+    f->late += f->gone;
     if (ga < VOFF || fk_io(ga - VOFF, n))
         return -14;
     memcpy(dst, f->mem + (ga - VOFF), n);
@@ -449,6 +452,7 @@ static int v_to(void *o, uint64_t ga, const void *src, size_t n)
 {
     struct fake *f = o;
 
+    f->late += f->gone;
     if (ga < VOFF || fk_io(ga - VOFF, n))
         return -14;
     memcpy(f->mem + (ga - VOFF), src, n);
@@ -459,6 +463,7 @@ static int p_from(void *o, void *dst, uint64_t pa, size_t n)
 {
     struct fake *f = o;
 
+    f->late += f->gone;
     if (fk_io(pa, n))
         return -14;
     memcpy(dst, f->mem + pa, n);
@@ -469,6 +474,7 @@ static int p_to(void *o, uint64_t pa, const void *src, size_t n)
 {
     struct fake *f = o;
 
+    f->late += f->gone;
     if (fk_io(pa, n))
         return -14;
     memcpy(f->mem + pa, src, n);
@@ -480,6 +486,7 @@ static int fk_map(const struct hv_guest_phys *self, uint64_t gpa,
 {
     struct fake *f = self->mem.opaque;
 
+    f->late += f->gone;
     if (f->fail_map)
         return -1;
     f->maps++;
@@ -494,6 +501,7 @@ static void fk_unmap(const struct hv_guest_phys *self, uint64_t gpa)
 {
     struct fake *f = self->mem.opaque;
 
+    f->late += f->gone;
     f->unmaps++;
     f->unmap_gpa = gpa;
 }
@@ -613,6 +621,37 @@ static void test_host_phys(void)
     hv_destroy(h);
 }
 
+/*
+ * hv_destroy ends the model after the host's memory may be gone (xsmd frees
+ * its VMs first): it calls no host callback, neither to unmap nor to clear
+ * the in-use bits in a granter's placed frame.
+ */
+static void test_destroy_quiet(void)
+{
+    static struct fake f1, f2;
+    struct hv *h = mk();
+    xsm_domid_t g1, g2;
+    uint8_t b[24] = {0};
+    uint32_t handle = 0;
+
+    memset(&f1, 0, sizeof(f1));
+    memset(&f2, 0, sizeof(f2));
+    g1 = mkfake(h, &f1), g2 = mkfake(h, &f2);
+    put16(b, DOMID_SELF);
+    put32(b + 4, S_grant_table);
+    put64(b + 16, 3);
+    memcpy(f1.mem + ARG, b, 24);
+    CHECK_EQ(vcall(h, g1, NR_MEMORY_OP, M_add_to_physmap, ARG, 0), 0);
+    put16(f1.mem + 3 * PG + 72 + 2, g2);
+    put32(f1.mem + 3 * PG + 72 + 4, 7);
+    put16(f1.mem + 3 * PG + 72, GTF_permit_access);
+    CHECK_EQ(fmap(h, g2, &f2, g1, 0x40000000, &handle), 0);
+    f1.gone = f2.gone = true;
+    hv_destroy(h);
+    CHECK_EQ(f1.late, 0);
+    CHECK_EQ(f2.late, 0);
+}
+
 int main(void)
 {
     test_versions();
@@ -622,5 +661,6 @@ int main(void)
     test_v2_in_guest_memory();
     test_argo_ring_in_guest_memory();
     test_host_phys();
+    test_destroy_quiet();
     return check_report("test-hv-gnttab");
 }
