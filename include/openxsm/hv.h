@@ -217,8 +217,6 @@ struct hv_config {
 
     /* dom0's guest memory: NULL = the default private byte array. */
     const struct xsm_guest *dom0_guest;
-    /* dom0's guest-physical memory (see hv_domain_config.phys); may be NULL. */
-    const struct hv_guest_phys *dom0_phys;
 
     /*
      * Guests the hypervisor builds itself at boot (Xen's dom0less), in this
@@ -238,6 +236,9 @@ struct hv_config {
     /* Log sink (XSM log lines and model notes), may be NULL. */
     void (*log)(void *opaque, const char *line);
     void *log_opaque;
+
+    /* dom0's guest-physical memory (see hv_domain_config.phys); may be NULL. */
+    const struct hv_guest_phys *dom0_phys;
 };
 
 /*
@@ -353,8 +354,11 @@ int hv_evtchn_consume(struct hv *h, xsm_domid_t domid, uint32_t port);
  * The guest writing its own shared grant entry (no hypercall, no hook).
  * flags: HV_GTF_permit_access [| HV_GTF_readonly], HV_GTF_accept_transfer,
  * or HV_GTF_invalid to revoke (-EBUSY while mapped).  'frame' is a page
- * number in the granting domain's memory.  -ESRCH, -EINVAL (ref beyond the
- * table's current size, bad flags).
+ * number in the granting domain's memory.  The entry is written in the
+ * table's current version's layout, where its frame is (in the guest's
+ * memory if the guest placed it there).  -ESRCH, -EINVAL (ref beyond the
+ * table's current size, bad flags), -EFAULT (the placed frame cannot be
+ * written).
  */
 int hv_gnttab_write_entry(struct hv *h, xsm_domid_t domid, uint32_t ref, uint16_t flags,
                           xsm_domid_t grantee, uint32_t frame);

@@ -28,6 +28,7 @@
 #define PROBE    200U /* a slot number the host does not use */
 #define GTF_PA   1U
 #define HOST_MAP 2U
+#define READONLY 4U
 
 static int failures;
 
@@ -77,8 +78,9 @@ static struct kvmh_vm *mkvm(struct kvmh *k, struct hv *h)
     return vm;
 }
 
-/* d's grant REF for 'to', then 'to' maps it at MAP_GPA: the status. */
-static int grant_and_map(struct hv *h, struct kvmh_vm *granter, struct kvmh_vm *mapper)
+/* granter's grant REF for mapper, then mapper maps it at MAP_GPA: the status. */
+static int grant_and_map_flags(struct hv *h, struct kvmh_vm *granter, struct kvmh_vm *mapper,
+                               uint32_t flags)
 {
     uint8_t op[32] = {0};
     uint64_t a[6] = {0, ARG, 1, 0, 0, 0};
@@ -87,7 +89,7 @@ static int grant_and_map(struct hv *h, struct kvmh_vm *granter, struct kvmh_vm *
     if (hv_gnttab_write_entry(h, granter->domid, REF, GTF_PA, mapper->domid, 5) < 0)
         return -100;
     memcpy(op, &(uint64_t){MAP_GPA}, 8);
-    memcpy(op + 8, &(uint32_t){HOST_MAP}, 4);
+    memcpy(op + 8, &flags, 4);
     memcpy(op + 12, &(uint32_t){REF}, 4);
     memcpy(op + 16, &granter->domid, 2);
     memcpy(mapper->mem + ARG, op, sizeof(op));
@@ -95,6 +97,11 @@ static int grant_and_map(struct hv *h, struct kvmh_vm *granter, struct kvmh_vm *
         return -101;
     memcpy(&st, mapper->mem + ARG + 18, 2);
     return st;
+}
+
+static int grant_and_map(struct hv *h, struct kvmh_vm *granter, struct kvmh_vm *mapper)
+{
+    return grant_and_map_flags(h, granter, mapper, HOST_MAP);
 }
 
 int main(void)
@@ -131,6 +138,19 @@ int main(void)
     memcpy(d2->mem + ARG, unmap, sizeof(unmap)); /* handle 0 at 16 */
     CHECK(hv_hypercall(h, d2->domid, NR_GNT, a) == 0);
     CHECK(kvmh_grant_count(&k) == 0 && !slot_there(d2));
+
+    /* Read-only: a KVM_MEM_READONLY slot where KVM has them, else refused. */
+    {
+        bool ro = ioctl(k.kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_READONLY_MEM) > 0;
+
+        CHECK(grant_and_map_flags(h, d1, d2, HOST_MAP | READONLY) == (ro ? 0 : -1));
+        CHECK(slot_there(d2) == ro && kvmh_grant_count(&k) == (ro ? 1U : 0U));
+        memcpy(d2->mem + ARG, unmap, sizeof(unmap));
+        CHECK(hv_hypercall(h, d2->domid, NR_GNT, a) == 0);
+        CHECK(kvmh_grant_count(&k) == 0 && !slot_there(d2));
+        printf("read-only maps: %s\n",
+               ro ? "KVM_MEM_READONLY" : "refused (no KVM_CAP_READONLY_MEM)");
+    }
 
     /* Inside the mapper's RAM: KVM cannot overlay it, the map fails. */
     {
