@@ -125,8 +125,17 @@ int main(void)
         return 1;
     }
     k.h = h;
-    d1 = mkvm(&k, h), d2 = mkvm(&k, h), d3 = mkvm(&k, h), d4 = mkvm(&k, h);
+    d1 = mkvm(&k, h);
+    d2 = mkvm(&k, h);
+    d3 = mkvm(&k, h);
+    d4 = mkvm(&k, h);
     if (!d1 || !d2 || !d3 || !d4) {
+        kvmh_vm_free(d1);
+        kvmh_vm_free(d2);
+        kvmh_vm_free(d3);
+        kvmh_vm_free(d4);
+        hv_destroy(h);
+        kvmh_fini(&k);
         printf("skipped: cannot create 4 VMs here\n");
         return 77;
     }
