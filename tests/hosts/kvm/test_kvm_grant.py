@@ -109,13 +109,17 @@ def t_flask(args):
         skip("no test guest built")
     r = Pair(args, g, "grant", "--xsm", "flask", "--label", DOMU)
     grant_ok(r, "flask domU_t pair")
-    r = Pair(args, g, "grant", "--xsm", "flask", "--label", ISOLATED)
+    r = Pair(args, g, "grant", "-v", "--xsm", "flask", "--label", ISOLATED)
     check(r.get(2, "map status") == GNTST_permission_denied,
           "flask isolated_domU_t pair: map refused (permission_denied)", r.show())
     check(r.get(2, "copy status") == GNTST_permission_denied,
           "flask isolated_domU_t pair: copy refused (permission_denied)", r.show())
     check(r.get(1, "granter sees the mapper's write") == 0 and r.rc == 0,
           "flask isolated_domU_t pair: d1's page untouched, both power off", r.show())
+    for perms in ("{ map_read map_write }", "{ copy }"):
+        check(any("avc:  denied  " + perms + " for source=d2 target=d1" in l and
+                  "tclass=grant" in l for l in r.err.splitlines()),
+              "flask isolated_domU_t pair: the AVC denial %s is logged" % perms, r.err[-600:])
 
 
 def main():
