@@ -220,8 +220,20 @@ NO_COVERAGE static uint64_t digest(struct world *w)
             MIX(&hs, d->port[p].pending);
         }
         MIX(&hs, d->gnt_frames);
-        mix(&hs, d->gnt, (size_t)d->gnt_max_frames * HV_GRANTS_PER_FRAME * sizeof(*d->gnt));
-        mix(&hs, d->maptrack, sizeof(d->maptrack));
+        MIX(&hs, d->gnt_version);
+        mix(&hs, d->gnt_shared, (size_t)d->gnt_max_frames * HV_PAGE_SIZE);
+        mix(&hs, d->gnt_shared_gfn, (size_t)d->gnt_max_frames * sizeof(*d->gnt_shared_gfn));
+        mix(&hs, d->gnt_act, (size_t)d->gnt_max_frames * HV_GRANTS_PER_FRAME * sizeof(*d->gnt_act));
+        for (unsigned i = 0; i < HV_MAPTRACK_SIZE; i++) {
+            const struct hv_map *m = &d->maptrack[i];
+
+            MIX(&hs, m->used);
+            MIX(&hs, m->granter);
+            MIX(&hs, m->ref);
+            MIX(&hs, m->readonly);
+            MIX(&hs, m->frame);
+            MIX(&hs, m->host_gpa);
+        }
         MIX(&hs, d->nr_rings);
         for (const struct hv_argo_ring *r = d->rings; r != NULL; r = r->next) {
             unsigned nmsg = 0;

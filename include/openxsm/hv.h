@@ -69,6 +69,8 @@ struct hv;
 #define HV_GNTTABOP_transfer        4
 #define HV_GNTTABOP_copy            5
 #define HV_GNTTABOP_query_size      6
+#define HV_GNTTABOP_set_version     8
+#define HV_GNTTABOP_get_version     10
 
 #define HV_GNTMAP_device_map 0x1U
 #define HV_GNTMAP_host_map   0x2U
@@ -87,6 +89,12 @@ struct hv;
 #define HV_GTF_writing            0x10U
 #define HV_GTF_transfer_committed 0x4U
 #define HV_GTF_transfer_completed 0x8U
+#define HV_GTF_sub_page           0x100U
+
+/* XENMAPIDX_grant_table_status: add_to_physmap of a v2 status frame. */
+#define HV_XENMAPIDX_grant_table_status 0x80000000U
+/* Frame numbers of nothing (setup_table of a frame not placed). */
+#define HV_INVALID_GFN (~0ULL)
 
 /* Grant status codes (Xen's GNTST_*). */
 #define HV_GNTST_okay              0
@@ -140,14 +148,14 @@ struct hv;
 #define HV_ARGO_MAXIOV                   8U
 
 /* HVMOP_* (hvm_op.h) and HVM_PARAM_* (hvm/params.h). */
-#define HV_HVMOP_set_param                0
-#define HV_HVMOP_get_param                1
-#define HV_HVM_NR_PARAMS                  39U
-#define HV_HVM_PARAM_CALLBACK_IRQ         0
-#define HV_HVM_PARAM_STORE_PFN            1
-#define HV_HVM_PARAM_STORE_EVTCHN         2
-#define HV_HVM_PARAM_CONSOLE_PFN          17
-#define HV_HVM_PARAM_CONSOLE_EVTCHN       18
+#define HV_HVMOP_set_param          0
+#define HV_HVMOP_get_param          1
+#define HV_HVM_NR_PARAMS            39U
+#define HV_HVM_PARAM_CALLBACK_IRQ   0
+#define HV_HVM_PARAM_STORE_PFN      1
+#define HV_HVM_PARAM_STORE_EVTCHN   2
+#define HV_HVM_PARAM_CONSOLE_PFN    17
+#define HV_HVM_PARAM_CONSOLE_EVTCHN 18
 
 /* XENMEM_* and XENMAPSPACE_* (memory.h); the sub-op is cmd & 0x3f. */
 #define HV_XENMEM_maximum_ram_page    2
@@ -167,6 +175,29 @@ struct hv;
 #define HV_DOMINF_hvm_guest 0x2U
 #define HV_DOMINF_paused    0x8U
 #define HV_DOMINF_xs_domain 0x80U
+
+/*
+ * A domain's guest-physical memory, for hosts whose guest addresses are not
+ * physical (hv_domain_config.guest walks the guest's page tables while it
+ * makes a hypercall).  The model reaches into memory by frame number - grant
+ * frames the guest placed, granted pages, argo rings - through 'mem', at
+ * guest-physical addresses, whatever the domain's vCPU is doing.
+ *
+ * map_foreign (optional) makes frame 'gfn' of the granting domain appear at
+ * guest-physical address 'gpa' of this domain: GNTMAP_host_map from an HVM
+ * domain, whose host_addr is a guest-physical address.  'granter' is the
+ * granting domain's own struct (NULL if it has none): the host checks it is
+ * one of its own.  Nonzero: the map fails (GNTST_general_error).
+ * unmap_foreign removes such a mapping and cannot fail; the model calls it
+ * at unmap and when either domain goes away.  Both run under the caller's
+ * model lock.
+ */
+struct hv_guest_phys {
+    struct xsm_guest mem;
+    int (*map_foreign)(const struct hv_guest_phys *self, uint64_t gpa,
+                       const struct hv_guest_phys *granter, uint64_t gfn, bool readonly);
+    void (*unmap_foreign)(const struct hv_guest_phys *self, uint64_t gpa);
+};
 
 struct hv_config {
     /*
@@ -205,6 +236,9 @@ struct hv_config {
     /* Log sink (XSM log lines and model notes), may be NULL. */
     void (*log)(void *opaque, const char *line);
     void *log_opaque;
+
+    /* dom0's guest-physical memory (see hv_domain_config.phys); may be NULL. */
+    const struct hv_guest_phys *dom0_phys;
 };
 
 /*
@@ -213,6 +247,10 @@ struct hv_config {
  * -ENOMEM, or a hook's denial of dom0).
  */
 int hv_create(struct hv **out, const struct hv_config *cfg);
+/*
+ * Ends the model and every domain without calling the hosts' guest-memory
+ * or hv_guest_phys callbacks: a host may free its guests' memory first.
+ */
 void hv_destroy(struct hv *h);
 
 /* The XSM instance (for discovery and module-specific inspection). */
@@ -232,6 +270,8 @@ struct hv_domain_config {
     bool is_console;           /* may use console_io without privilege */
     /* Guest memory callbacks; NULL = a private byte array of mem_size. */
     const struct xsm_guest *guest;
+    /* Guest-physical memory and grant mappings; NULL: 'guest' is physical. */
+    const struct hv_guest_phys *phys;
 };
 
 struct hv_dominfo {
@@ -314,8 +354,11 @@ int hv_evtchn_consume(struct hv *h, xsm_domid_t domid, uint32_t port);
  * The guest writing its own shared grant entry (no hypercall, no hook).
  * flags: HV_GTF_permit_access [| HV_GTF_readonly], HV_GTF_accept_transfer,
  * or HV_GTF_invalid to revoke (-EBUSY while mapped).  'frame' is a page
- * number in the granting domain's memory.  -ESRCH, -EINVAL (ref beyond the
- * table's current size, bad flags).
+ * number in the granting domain's memory.  The entry is written in the
+ * table's current version's layout, where its frame is (in the guest's
+ * memory if the guest placed it there).  -ESRCH, -EINVAL (ref beyond the
+ * table's current size, bad flags), -EFAULT (the placed frame cannot be
+ * written).
  */
 int hv_gnttab_write_entry(struct hv *h, xsm_domid_t domid, uint32_t ref, uint16_t flags,
                           xsm_domid_t grantee, uint32_t frame);

@@ -2,10 +2,20 @@
 /*
  * Argo: rings a domain registers to receive messages, either from one
  * partner domain (single-source) or from anyone (any-source, which Xen only
- * allows with argo=mac-permissive).  The model keeps each ring as a queue of
- * messages in the hypervisor and accounts ring space the way Xen does (a
- * 16-byte header per message, rounded up to 16-byte slots); the guest reads
- * its ring through hv_argo_recv().
+ * allows with argo=mac-permissive).
+ *
+ * A ring registered through argo_op comes with the list of its frames in
+ * the guest's memory, as in Xen: sendv writes each message into those
+ * frames (by guest-physical address) exactly as Xen's ringbuf_insert does -
+ * xen_argo_ring's 64-byte header (rx_ptr, which the receiver advances, and
+ * tx_ptr, which the hypervisor advances), then a 16-byte message header
+ * (len counting the header, source address, message type) and the payload,
+ * wrapping at the ring's end, tx_ptr rounded up to the next 16-byte slot,
+ * one slot always left free.  The receiver reads its own memory.
+ *
+ * A ring registered with the C API (hv_argo_register_ring, no frames) is a
+ * queue of messages in the model, with the same space accounting, read by
+ * the host with hv_argo_recv().
  */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +39,7 @@ static struct hv_argo_ring *find_ring(const struct hv_dom *d, uint32_t aport, xs
 
 static void ring_free(struct hv_argo_ring *r)
 {
+    free(r->gfns);
     while (r->head) {
         struct hv_argo_qmsg *m = r->head;
 
@@ -95,23 +106,153 @@ int hv_argo_register_check(struct hv *h, struct hv_dom *cur, uint32_t aport, xsm
     return 0;
 }
 
-int hv_argo_register_do(struct hv_dom *cur, struct hv_argo_ring *existing, uint32_t aport,
-                        xsm_domid_t partner, uint32_t len)
+/*
+ * Bytes at ring offset 'off' (from the ring header) through the frame list:
+ * reads into rbuf, or writes wbuf when rbuf is NULL.
+ */
+static int ring_io(struct hv_dom *d, const struct hv_argo_ring *r, uint64_t off, void *rbuf,
+                   const void *wbuf, size_t len)
 {
-    struct hv_argo_ring *r;
+    size_t done = 0;
 
-    if (existing)
-        return 0; /* re-registration of the same ring: nothing changes */
-    r = calloc(1, sizeof(*r));
-    if (!r)
-        return -ENOMEM;
-    r->aport = aport;
-    r->partner = partner;
-    r->len = len;
-    r->next = cur->rings;
-    cur->rings = r;
-    cur->nr_rings++;
+    while (done < len) {
+        uint64_t pg = off / HV_PAGE_SIZE, in = off % HV_PAGE_SIZE, gpa;
+        size_t n = HV_PAGE_SIZE - in < len - done ? (size_t)(HV_PAGE_SIZE - in) : len - done;
+        int rc;
+
+        if (pg >= r->npages)
+            return -EFAULT;
+        gpa = r->gfns[pg] * HV_PAGE_SIZE + in;
+        rc = rbuf ? hv_gphys_from(d, (uint8_t *)rbuf + done, gpa, n)
+                  : hv_gphys_to(d, gpa, (const uint8_t *)wbuf + done, n);
+        if (rc)
+            return rc;
+        done += n, off += n;
+    }
     return 0;
+}
+
+static int ring_read(struct hv_dom *d, const struct hv_argo_ring *r, uint64_t off, void *buf,
+                     size_t len)
+{
+    return ring_io(d, r, off, buf, NULL, len);
+}
+
+static int ring_write(struct hv_dom *d, const struct hv_argo_ring *r, uint64_t off, const void *buf,
+                      size_t len)
+{
+    return ring_io(d, r, off, NULL, buf, len);
+}
+
+#define RING_HDR 64U /* struct xen_argo_ring: rx_ptr, tx_ptr, reserved */
+
+/*
+ * The hypervisor's own tx_ptr of a ring in guest memory: the guest's value
+ * if it is a sane slot, else the slot after the guest's rx_ptr (Xen's
+ * register_ring flushes a messy ring that way).
+ */
+static int ring_attach(struct hv_dom *d, struct hv_argo_ring *r)
+{
+    uint8_t b[8];
+    uint32_t tx;
+
+    if (ring_read(d, r, 0, b, 8))
+        return -EFAULT;
+    tx = hv_ld32(b + 4);
+    if (tx >= r->len || roundup_msg(tx) != tx) {
+        tx = roundup_msg(hv_ld32(b));
+        if (tx >= r->len)
+            tx = 0;
+        hv_st32(b + 4, tx);
+        if (ring_write(d, r, 4, b + 4, 4))
+            return -EFAULT;
+    }
+    r->tx_ptr = tx;
+    return 0;
+}
+
+int hv_argo_register_do(struct hv_dom *cur, struct hv_argo_ring *existing, uint32_t aport,
+                        xsm_domid_t partner, uint32_t len, uint64_t *gfns, uint32_t npages)
+{
+    struct hv_argo_ring *r = existing, tmp;
+    int rc;
+
+    if (existing && !gfns)
+        return 0; /* re-registration of the same ring: nothing changes */
+    if (gfns) {
+        /* Check the new frames before anything changes. */
+        memset(&tmp, 0, sizeof(tmp));
+        tmp.len = len;
+        tmp.gfns = gfns;
+        tmp.npages = npages;
+        rc = ring_attach(cur, &tmp);
+        if (rc) {
+            free(gfns);
+            return rc;
+        }
+    }
+    if (!r) {
+        r = calloc(1, sizeof(*r));
+        if (!r) {
+            free(gfns);
+            return -ENOMEM;
+        }
+        r->aport = aport;
+        r->partner = partner;
+        r->len = len;
+        r->next = cur->rings;
+        cur->rings = r;
+        cur->nr_rings++;
+    }
+    if (gfns) {
+        free(r->gfns); /* Xen drops the old frames of a re-registered ring */
+        r->gfns = gfns;
+        r->npages = npages;
+        r->tx_ptr = tmp.tx_ptr;
+        r->in_guest = true;
+    }
+    return 0;
+}
+
+/* Xen's ringbuf_insert into a ring in the receiver's memory. */
+static long ring_insert(struct hv_dom *d, struct hv_argo_ring *r, const struct hv_argo_msg *mh,
+                        const uint8_t *buf, uint32_t len)
+{
+    uint8_t hdr[16], b[4];
+    uint32_t rx, tx = r->tx_ptr, sp, first;
+
+    if (r->len <= MSG_HDR + roundup_msg(len))
+        return -EMSGSIZE;
+    if (ring_read(d, r, 0, b, 4))
+        return -EFAULT;
+    rx = roundup_msg(hv_ld32(b)); /* the guest's value, sanitised */
+    if (rx >= r->len)
+        rx = 0;
+    sp = rx == tx ? r->len : (rx > tx ? rx - tx : rx + r->len - tx);
+    if (roundup_msg(len) + MSG_HDR >= sp)
+        return -EAGAIN;
+    hv_st32(hdr, len + MSG_HDR);
+    hv_st32(hdr + 4, mh->src_aport);
+    hv_st16(hdr + 8, mh->src_domid);
+    hv_st16(hdr + 10, 0);
+    hv_st32(hdr + 12, mh->message_type);
+    if (ring_write(d, r, RING_HDR + tx, hdr, sizeof(hdr)))
+        return -EFAULT;
+    tx += MSG_HDR;
+    if (tx == r->len)
+        tx = 0;
+    first = r->len - tx < len ? r->len - tx : len;
+    if ((first && ring_write(d, r, RING_HDR + tx, buf, first)) ||
+        (len > first && ring_write(d, r, RING_HDR, buf + first, len - first)))
+        return -EFAULT;
+    tx = roundup_msg((uint64_t)tx + len);
+    if (tx >= r->len)
+        tx -= r->len;
+    hv_st32(b, tx);
+    if (ring_write(d, r, 4, b, 4))
+        return -EFAULT;
+    r->tx_ptr = tx;
+    return (long)len;
 }
 
 int hv_argo_register_ring(struct hv *h, xsm_domid_t caller, uint32_t aport, xsm_domid_t partner,
@@ -129,7 +270,7 @@ int hv_argo_register_ring(struct hv *h, xsm_domid_t caller, uint32_t aport, xsm_
     rc = hv_argo_register_check(h, cur, aport, partner, len, flags, &ex);
     if (rc)
         return rc;
-    return hv_argo_register_do(cur, ex, aport, partner, len);
+    return hv_argo_register_do(cur, ex, aport, partner, len, NULL, 0);
 }
 
 int hv_argo_unregister_do(struct hv_dom *cur, uint32_t aport, xsm_domid_t partner)
@@ -185,6 +326,11 @@ long hv_argo_send_buf(struct hv *h, struct hv_dom *cur, uint32_t src_aport, xsm_
         return -ECONNREFUSED;
     if (len > HV_ARGO_MAX_RING_SIZE)
         return -EMSGSIZE;
+    if (r->in_guest) {
+        struct hv_argo_msg mh = {cur->x.domid, src_aport, message_type, (uint32_t)len};
+
+        return ring_insert(dst, r, &mh, buf, (uint32_t)len);
+    }
     need = roundup_msg(MSG_HDR + (uint64_t)len);
     if (need >= r->len)
         return -EMSGSIZE;
@@ -227,6 +373,52 @@ long hv_argo_send(struct hv *h, xsm_domid_t caller, uint32_t src_aport, xsm_domi
                             len);
 }
 
+/*
+ * The receiver's side of a ring in guest memory, for hosts: the message at
+ * rx_ptr, then rx_ptr past it, as a guest's driver does.
+ */
+static long ring_take(struct hv_dom *d, const struct hv_argo_ring *r, struct hv_argo_msg *msg,
+                      void *buf, size_t cap)
+{
+    uint8_t b[4], hdr[16];
+    uint32_t rx, len, first;
+
+    if (ring_read(d, r, 0, b, 4))
+        return -EFAULT;
+    rx = hv_ld32(b);
+    if (rx >= r->len || roundup_msg(rx) != rx)
+        return -EINVAL;
+    if (rx == r->tx_ptr)
+        return -ENODATA;
+    if (ring_read(d, r, RING_HDR + rx, hdr, sizeof(hdr)))
+        return -EFAULT;
+    len = hv_ld32(hdr) - MSG_HDR;
+    if (hv_ld32(hdr) < MSG_HDR || len >= r->len)
+        return -EINVAL;
+    rx += MSG_HDR;
+    if (rx == r->len)
+        rx = 0;
+    if (msg) {
+        msg->src_aport = hv_ld32(hdr + 4);
+        msg->src_domid = hv_ld16(hdr + 8);
+        msg->message_type = hv_ld32(hdr + 12);
+        msg->len = len;
+    }
+    if (cap > len)
+        cap = len;
+    first = r->len - rx < cap ? r->len - rx : (uint32_t)cap;
+    if (buf && ((first && ring_read(d, r, RING_HDR + rx, buf, first)) ||
+                (cap > first && ring_read(d, r, RING_HDR, (uint8_t *)buf + first, cap - first))))
+        return -EFAULT;
+    rx = roundup_msg((uint64_t)rx + len);
+    if (rx >= r->len)
+        rx -= r->len;
+    hv_st32(b, rx);
+    if (ring_write(d, r, 0, b, 4))
+        return -EFAULT;
+    return (long)len;
+}
+
 long hv_argo_recv(struct hv *h, xsm_domid_t domid, uint32_t aport, xsm_domid_t partner,
                   struct hv_argo_msg *msg, void *buf, size_t cap)
 {
@@ -240,6 +432,8 @@ long hv_argo_recv(struct hv *h, xsm_domid_t domid, uint32_t aport, xsm_domid_t p
     r = find_ring(d, aport, partner);
     if (!r)
         return -ENOENT;
+    if (r->in_guest)
+        return ring_take(d, r, msg, buf, cap);
     m = r->head;
     if (!m)
         return -ENODATA;
@@ -254,4 +448,115 @@ long hv_argo_recv(struct hv *h, xsm_domid_t domid, uint32_t aport, xsm_domid_t p
     r->used -= m->slot_bytes;
     free(m);
     return len;
+}
+
+/* ---- argo_op (39) ---------------------------------------------------------------------------- */
+
+static uint32_t npages_ring(uint32_t len)
+{
+    uint64_t bytes = (((uint64_t)len + 15) & ~15ULL) + 64;
+
+    return (uint32_t)((bytes + HV_PAGE_SIZE - 1) / HV_PAGE_SIZE);
+}
+
+long hv_do_argo_op(struct hv *h, struct hv_dom *cur, const uint64_t *args)
+{
+    uint64_t cmd = args[0], a1 = args[1], a2 = args[2], a3 = args[3], a4 = args[4];
+    uint8_t b[16];
+    long rc;
+
+    if (a3 > 0xffffffffULL || a4 > 0xffffffffULL)
+        return -EINVAL;
+    rc = hv_argo_entry(h, cur);
+    if (rc)
+        return rc;
+    switch (cmd) {
+    case HV_ARGO_OP_register_ring: {
+        struct hv_argo_ring *ex;
+        uint32_t len;
+        uint8_t gfn[8];
+        uint64_t *gfns;
+
+        if (a3 > HV_ARGO_MAX_RING_SIZE / HV_PAGE_SIZE)
+            return -EINVAL;
+        gfns = malloc((size_t)(a3 ? a3 : 1) * sizeof(*gfns));
+        if (!gfns)
+            return -ENOMEM;
+        for (uint64_t i = 0; i < a3; i++) {
+            if (hv_gcopy_from(cur, gfn, a2 + 8 * i, 8)) {
+                free(gfns);
+                return -EFAULT;
+            }
+            gfns[i] = hv_ld64(gfn);
+        }
+        rc = hv_gcopy_from(cur, b, a1, 12) ? -EFAULT : 0;
+        len = hv_ld32(b + 8);
+        if (!rc && (hv_ld16(b + 6) || npages_ring(len) != a3))
+            rc = -EINVAL;
+        if (!rc)
+            rc = hv_argo_register_check(h, cur, hv_ld32(b), hv_ld16(b + 4), len, (uint32_t)a4, &ex);
+        /* Xen's find_ring_mfns: every frame must be the guest's RAM. */
+        for (uint64_t i = 0; !rc && i < a3; i++)
+            if (gfns[i] >= cur->mem_size / HV_PAGE_SIZE)
+                rc = -EINVAL;
+        if (rc) {
+            free(gfns);
+            return rc;
+        }
+        return hv_argo_register_do(cur, ex, hv_ld32(b), hv_ld16(b + 4), len, gfns, (uint32_t)a3);
+    }
+    case HV_ARGO_OP_unregister_ring:
+        if (a2 || a3 || a4)
+            return -EINVAL;
+        if (hv_gcopy_from(cur, b, a1, 8))
+            return -EFAULT;
+        if (hv_ld16(b + 6))
+            return -EINVAL;
+        return hv_argo_unregister_do(cur, hv_ld32(b), hv_ld16(b + 4));
+    case HV_ARGO_OP_sendv: {
+        bool compat = cur->guest.compat;
+        size_t isz = compat ? 12 : 16, total = 0;
+        uint8_t iov[HV_ARGO_MAXIOV * 16];
+        uint8_t *data;
+
+        if (hv_gcopy_from(cur, b, a1, 16))
+            return -EFAULT;
+        if (hv_ld16(b + 6) || hv_ld16(b + 14))
+            return -EINVAL;
+        if (a3 > HV_ARGO_MAXIOV)
+            return -EINVAL;
+        if (hv_gcopy_from(cur, iov, a2, isz * a3))
+            return -EFAULT;
+        for (uint64_t i = 0; i < a3; i++) {
+            const uint8_t *v = iov + i * isz;
+
+            if (hv_ld32(v + isz - 4))
+                return -EINVAL; /* pad */
+            total += hv_ld32(v + isz - 8);
+            if (total > HV_ARGO_MAX_RING_SIZE)
+                return -EMSGSIZE;
+        }
+        data = malloc(total ? total : 1);
+        if (!data)
+            return -ENOMEM;
+        total = 0;
+        for (uint64_t i = 0; i < a3; i++) {
+            const uint8_t *v = iov + i * isz;
+            uint64_t p = compat ? hv_ld32(v) : hv_ld64(v);
+            uint32_t l = hv_ld32(v + isz - 8);
+
+            if (hv_gcopy_from(cur, data + total, p, l)) {
+                free(data);
+                return -EFAULT;
+            }
+            total += l;
+        }
+        rc = hv_argo_send_buf(h, cur, hv_ld32(b), hv_ld16(b + 4), hv_ld16(b + 12), hv_ld32(b + 8),
+                              (uint32_t)a4, data, total);
+        free(data);
+        return rc;
+    }
+    default:
+        return -ENOSYS;
+    }
 }

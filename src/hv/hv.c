@@ -122,6 +122,25 @@ int hv_gcopy_to(struct hv_dom *d, uint64_t gaddr, const void *src, size_t len)
     return d->guest.copy_to(d->guest.opaque, gaddr, src, len) ? -EFAULT : 0;
 }
 
+/* By guest-physical address: the host's phys callbacks, else the guest's. */
+int hv_gphys_from(struct hv_dom *d, void *dst, uint64_t gpa, size_t len)
+{
+    const struct xsm_guest *g = d->has_phys ? &d->phys.mem : &d->guest;
+
+    if (!g->copy_from)
+        return -EFAULT;
+    return g->copy_from(g->opaque, dst, gpa, len) ? -EFAULT : 0;
+}
+
+int hv_gphys_to(struct hv_dom *d, uint64_t gpa, const void *src, size_t len)
+{
+    const struct xsm_guest *g = d->has_phys ? &d->phys.mem : &d->guest;
+
+    if (!g->copy_to)
+        return -EFAULT;
+    return g->copy_to(g->opaque, gpa, src, len) ? -EFAULT : 0;
+}
+
 int hv_gprobe_to(struct hv_dom *d, uint64_t gaddr, size_t len)
 {
     uint8_t buf[512];
@@ -182,7 +201,7 @@ static void dom_free_mem(struct hv_dom *d)
     free(d->mem);
     free(d->chn);
     free(d->port);
-    free(d->gnt);
+    hv_gnttab_free(d);
     free(d->p2m);
     free(d);
 }
@@ -265,6 +284,10 @@ static int dom_create(struct hv *h, struct xsm_domain *cur, const struct hv_doma
         d->guest.opaque = d;
     }
     d->guest.compat = cfg->is_compat;
+    if (cfg->phys) {
+        d->phys = *cfg->phys;
+        d->has_phys = true;
+    }
 
     if (hv_evtchn_init(d, maxport) || hv_gnttab_init(d, frames) || hv_memory_init(d)) {
         dom_free_mem(d);
@@ -388,6 +411,7 @@ int hv_create(struct hv **out, const struct hv_config *cfg)
     h->idle_labelled = true;
     d0.max_evtchn_port = 0;
     d0.guest = cfg->dom0_guest;
+    d0.phys = cfg->dom0_phys;
     d0.flags = HV_CDF_hvm;
     rc = dom_create(h, &h->idle, &d0, true, NULL);
     for (unsigned i = 0; rc == 0 && i < cfg->nr_boot_domains; i++)
@@ -411,6 +435,8 @@ void hv_destroy(struct hv *h)
 {
     if (!h)
         return;
+    /* The host may have freed its guests' memory already: no more callbacks. */
+    h->ending = true;
     while (h->doms)
         hv_dom_kill(h, h->doms);
     if (h->idle_labelled)

@@ -45,18 +45,20 @@ struct hv_port {
     uint32_t vcpu;
 };
 
-struct hv_grant {
-    uint16_t flags;
-    xsm_domid_t domid;
-    uint32_t frame;
+/* Xen's active entry: how often a grant is mapped (the pins). */
+struct hv_active {
     uint32_t pin_ro, pin_rw;
 };
 
 struct hv_map {
     bool used;
+    bool readonly;
+    bool host_map;    /* GNTMAP_host_map: host_gpa is where it appears */
+    bool host_mapped; /* the host's map_foreign made it appear there */
     xsm_domid_t granter;
     uint32_t ref;
-    bool readonly;
+    uint64_t frame; /* the granter's frame, as the entry said at map time */
+    uint64_t host_gpa;
 };
 
 struct hv_argo_qmsg {
@@ -73,6 +75,11 @@ struct hv_argo_ring {
     uint32_t len;
     uint32_t used;
     struct hv_argo_qmsg *head, *tail;
+    /* A ring in guest memory (registered by argo_op): its frames, our tx_ptr. */
+    bool in_guest;
+    uint64_t *gfns;
+    uint32_t npages;
+    uint32_t tx_ptr;
 };
 
 struct hv_dom {
@@ -100,9 +107,21 @@ struct hv_dom {
     struct xsm_evtchn *chn;
     struct hv_port *port;
 
-    /* Grant table (v1) and the maptrack of mappings this domain holds. */
+    /* Guest-physical memory from the host (hv_domain_config.phys). */
+    struct hv_guest_phys phys;
+    bool has_phys;
+
+    /*
+     * Grant table (gnttab.c): version 1 or 2, the shared (and v2 status)
+     * frames in Xen's byte layout, each either here or placed in the
+     * guest's memory at a frame of its choosing (add_to_physmap); the
+     * active entries (pins) and the maptrack of mappings this domain holds.
+     */
+    uint32_t gnt_version, gnt_max_version;
     uint32_t gnt_frames, gnt_max_frames;
-    struct hv_grant *gnt; /* gnt_max_frames * HV_GRANTS_PER_FRAME */
+    uint8_t *gnt_shared, *gnt_status;
+    uint64_t *gnt_shared_gfn, *gnt_status_gfn; /* HV_INVALID_GFN: not placed */
+    struct hv_active *gnt_act;                 /* gnt_max_frames * HV_GRANTS_PER_FRAME */
     struct hv_map maptrack[HV_MAPTRACK_SIZE];
 
     /*
@@ -133,6 +152,7 @@ struct hv {
     bool idle_labelled;
     struct hv_dom *doms;
     unsigned nr_doms;
+    bool ending; /* hv_destroy: the host's memory and callbacks may be gone */
     xsm_domid_t rover;
 
     char *con; /* console log, NUL-terminated */
@@ -154,6 +174,9 @@ int hv_gcopy_from(struct hv_dom *d, void *dst, uint64_t gaddr, size_t len);
 int hv_gcopy_to(struct hv_dom *d, uint64_t gaddr, const void *src, size_t len);
 /* Check that [gaddr, gaddr+len) can be written, by rewriting what is there. */
 int hv_gprobe_to(struct hv_dom *d, uint64_t gaddr, size_t len);
+/* By guest-physical address (frames): the host's phys callbacks if any. */
+int hv_gphys_from(struct hv_dom *d, void *dst, uint64_t gpa, size_t len);
+int hv_gphys_to(struct hv_dom *d, uint64_t gpa, const void *src, size_t len);
 int hv_console_append(struct hv *h, const char *s, size_t len);
 /* A domain's console output, filtered and prefixed as Xen does. */
 int hv_console_emit(struct hv *h, struct hv_dom *d, const char *buf, size_t len);
@@ -182,10 +205,16 @@ void hv_evtchn_unbind(struct hv_dom *ld, uint32_t lport);
 
 /* gnttab.c */
 int hv_gnttab_init(struct hv_dom *d, uint32_t max_frames);
-void hv_gnttab_destroy(struct hv_dom *d);
+void hv_gnttab_destroy(struct hv_dom *d); /* drops every mapping of and by d */
+void hv_gnttab_free(struct hv_dom *d);    /* frees the table's memory */
+/* XENMAPSPACE_grant_table: place frame idx (status bit for v2) at gpfn. */
+int hv_gnttab_place(struct hv_dom *d, uint64_t idx, uint64_t gpfn);
 int hv_gnttab_setup_check(struct hv *h, struct hv_dom *cur, xsm_domid_t dom, uint32_t nr_frames,
                           struct hv_dom **d);
 void hv_gnttab_setup_do(struct hv_dom *d, uint32_t nr_frames, uint64_t *frames);
+/* grant_table_op (20): the decoder. */
+long hv_do_grant_table_op(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t uop,
+                          uint64_t count);
 
 /* argo.c */
 void hv_argo_destroy(struct hv_dom *d);
@@ -194,13 +223,17 @@ int hv_argo_entry(struct hv *h, struct hv_dom *cur);
 /* Register-ring checks and hooks up to (not including) the state change. */
 int hv_argo_register_check(struct hv *h, struct hv_dom *cur, uint32_t aport, xsm_domid_t partner,
                            uint32_t len, uint32_t flags, struct hv_argo_ring **existing);
+/* gfns (malloc'd, taken over, may be NULL): the ring's frames in guest memory. */
 int hv_argo_register_do(struct hv_dom *cur, struct hv_argo_ring *existing, uint32_t aport,
-                        xsm_domid_t partner, uint32_t len);
+                        xsm_domid_t partner, uint32_t len, uint64_t *gfns, uint32_t npages);
 int hv_argo_unregister_do(struct hv_dom *cur, uint32_t aport, xsm_domid_t partner);
 /* Send with the payload already gathered from the guest. */
 long hv_argo_send_buf(struct hv *h, struct hv_dom *cur, uint32_t src_aport, xsm_domid_t src_dom,
                       xsm_domid_t dst_domid, uint32_t dst_aport, uint32_t message_type,
                       const void *buf, size_t len);
+
+/* argo_op (39): the decoder. */
+long hv_do_argo_op(struct hv *h, struct hv_dom *cur, const uint64_t *args);
 
 /* hvm.c */
 void hv_hvm_init(struct hv_dom *d); /* Xen's defaults for a new domain */

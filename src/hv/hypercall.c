@@ -5,11 +5,11 @@
  *
  * Layouts are written here as byte offsets (our own transcription of the
  * Xen 4.17 public headers, checked with gcc -m64 and -m32).  Where the
- * 32-bit (compat) layout differs - grant setup_table, transfer and copy,
- * XENVER_platform_parameters, Argo iovecs - both are handled; every other
- * structure used here is the same in both ABIs (event channels, grant
- * map/unmap/query_size, domctl and sysctl, which use 64-bit handles and
- * aligned 64-bit fields by design).
+ * 32-bit (compat) layout differs - XENVER_platform_parameters - both are
+ * handled; every other structure used here is the same in both ABIs (event
+ * channels, domctl and sysctl, which use 64-bit handles and aligned 64-bit
+ * fields by design).  grant_table_op's decoder is in gnttab.c, argo_op's in
+ * argo.c, memory_op's in memory.c, hvm_op's in hvm.c.
  *
  * Pattern of every handler: copy the whole request in (-EFAULT, nothing
  * changed), probe the output areas, run the operation (checks, hook,
@@ -90,146 +90,6 @@ static long do_evtchn(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t a
     default:
         return -ENOSYS;
     }
-}
-
-/* ---- grant_table_op (20) ----------------------------------------------------------- */
-
-#define GNT_BATCH 16U
-
-static int gnt_one(struct hv *h, struct hv_dom *cur, unsigned cmd, bool compat, uint8_t *op)
-{
-    xsm_domid_t id = cur->x.domid;
-    int st;
-
-    switch (cmd) {
-    case HV_GNTTABOP_map_grant_ref: {
-        uint32_t handle = 0;
-
-        st = hv_gnttab_map(h, id, hv_ld16(op + 16), hv_ld32(op + 12), hv_ld32(op + 8), &handle);
-        hv_st16(op + 18, (uint16_t)(int16_t)st);
-        hv_st32(op + 20, st ? 0xffffffffU : handle);
-        hv_st64(op + 24, 0);
-        return 0;
-    }
-    case HV_GNTTABOP_unmap_grant_ref:
-        st = hv_gnttab_unmap(h, id, hv_ld32(op + 16));
-        hv_st16(op + 20, (uint16_t)(int16_t)st);
-        return 0;
-    case HV_GNTTABOP_transfer:
-        if (compat)
-            st = hv_gnttab_transfer(h, id, hv_ld32(op), hv_ld16(op + 4), hv_ld32(op + 8));
-        else
-            st = hv_gnttab_transfer(h, id, hv_ld64(op), hv_ld16(op + 8), hv_ld32(op + 12));
-        hv_st16(op + (compat ? 12 : 16), (uint16_t)(int16_t)st);
-        return 0;
-    case HV_GNTTABOP_copy: {
-        struct hv_gnttab_copy_ptr s, d;
-        size_t half = compat ? 8 : 16, lo = compat ? 16 : 32;
-        uint16_t flags = hv_ld16(op + lo + 2);
-        uint64_t su = compat ? hv_ld32(op) : hv_ld64(op);
-        uint64_t du = compat ? hv_ld32(op + half) : hv_ld64(op + half);
-
-        /* A gref is the low 32 bits of the union; frames must fit the model's 32 bits. */
-        if (flags & HV_GNTCOPY_source_gref)
-            su = (uint32_t)su;
-        if (flags & HV_GNTCOPY_dest_gref)
-            du = (uint32_t)du;
-        s.ref_or_gfn = (uint32_t)su;
-        d.ref_or_gfn = (uint32_t)du;
-        s.domid = hv_ld16(op + half - (compat ? 4 : 8));
-        s.offset = hv_ld16(op + half - (compat ? 2 : 6));
-        d.domid = hv_ld16(op + 2 * half - (compat ? 4 : 8));
-        d.offset = hv_ld16(op + 2 * half - (compat ? 2 : 6));
-        if ((!(flags & HV_GNTCOPY_source_gref) && su > 0xffffffffULL) ||
-            (!(flags & HV_GNTCOPY_dest_gref) && du > 0xffffffffULL))
-            st = HV_GNTST_bad_page;
-        else
-            st = hv_gnttab_copy(h, id, &s, &d, hv_ld16(op + lo), flags);
-        hv_st16(op + lo + 4, (uint16_t)(int16_t)st);
-        return 0;
-    }
-    default:
-        return -ENOSYS;
-    }
-}
-
-static long do_grant(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t uop, uint64_t count)
-{
-    bool compat = cur->guest.compat;
-    uint8_t b[GNT_BATCH * 40];
-    size_t sz;
-
-    switch (cmd) {
-    case HV_GNTTABOP_setup_table: {
-        size_t osz = compat ? 16 : 24, esz = compat ? 4 : 8;
-        uint64_t frames[HV_MAX_GNT_FRAMES], list;
-        uint8_t fl[HV_MAX_GNT_FRAMES * 8];
-        struct hv_dom *d;
-        uint32_t nr;
-        int st;
-
-        if (count != 1)
-            return -EINVAL;
-        if (hv_gcopy_from(cur, b, uop, osz) || hv_gprobe_to(cur, uop, osz))
-            return -EFAULT;
-        nr = hv_ld32(b + 4);
-        list = compat ? hv_ld32(b + 12) : hv_ld64(b + 16);
-        st = hv_gnttab_setup_check(h, cur, hv_ld16(b), nr, &d);
-        if (!st && hv_gprobe_to(cur, list, (size_t)nr * esz))
-            st = HV_GNTST_bad_virt_addr;
-        if (!st) {
-            hv_gnttab_setup_do(d, nr, frames);
-            for (size_t i = 0; i < nr; i++) {
-                if (compat)
-                    hv_st32(fl + 4 * i, (uint32_t)frames[i]);
-                else
-                    hv_st64(fl + 8 * i, frames[i]);
-            }
-            if (hv_gcopy_to(cur, list, fl, (size_t)nr * esz))
-                st = HV_GNTST_bad_virt_addr;
-        }
-        hv_st16(b + 8, (uint16_t)(int16_t)st);
-        return hv_gcopy_to(cur, uop, b, osz);
-    }
-    case HV_GNTTABOP_query_size: {
-        uint32_t nr = 0, max = 0;
-        int st;
-
-        if (count != 1)
-            return -EINVAL;
-        if (hv_gcopy_from(cur, b, uop, 16) || hv_gprobe_to(cur, uop, 16))
-            return -EFAULT;
-        st = hv_gnttab_query_size(h, cur->x.domid, hv_ld16(b), &nr, &max);
-        hv_st32(b + 4, st ? 0 : nr);
-        hv_st32(b + 8, st ? 0 : max);
-        hv_st16(b + 12, (uint16_t)(int16_t)st);
-        return hv_gcopy_to(cur, uop, b, 16);
-    }
-    case HV_GNTTABOP_map_grant_ref:
-        sz = 32;
-        break;
-    case HV_GNTTABOP_unmap_grant_ref:
-        sz = 24;
-        break;
-    case HV_GNTTABOP_transfer:
-        sz = compat ? 16 : 24;
-        break;
-    case HV_GNTTABOP_copy:
-        sz = compat ? 24 : 40;
-        break;
-    default:
-        return -ENOSYS;
-    }
-    /* No continuations in the model: a batch is bounded. */
-    if (count > GNT_BATCH)
-        return -EINVAL;
-    if (!count)
-        return 0;
-    if (hv_gcopy_from(cur, b, uop, sz * count) || hv_gprobe_to(cur, uop, sz * count))
-        return -EFAULT;
-    for (uint64_t i = 0; i < count; i++)
-        gnt_one(h, cur, (unsigned)cmd, compat, b + i * sz);
-    return hv_gcopy_to(cur, uop, b, sz * count);
 }
 
 /* ---- xen_version (17) ---------------------------------------------------------------- */
@@ -479,103 +339,6 @@ long hv_do_sysctl(struct hv *h, struct hv_dom *cur, uint64_t a)
     }
 }
 
-/* ---- argo_op (39) ---------------------------------------------------------------------------- */
-
-static uint32_t npages_ring(uint32_t len)
-{
-    uint64_t bytes = (((uint64_t)len + 15) & ~15ULL) + 64;
-
-    return (uint32_t)((bytes + HV_PAGE_SIZE - 1) / HV_PAGE_SIZE);
-}
-
-static long do_argo(struct hv *h, struct hv_dom *cur, const uint64_t *args)
-{
-    uint64_t cmd = args[0], a1 = args[1], a2 = args[2], a3 = args[3], a4 = args[4];
-    uint8_t b[16];
-    long rc;
-
-    if (a3 > 0xffffffffULL || a4 > 0xffffffffULL)
-        return -EINVAL;
-    rc = hv_argo_entry(h, cur);
-    if (rc)
-        return rc;
-    switch (cmd) {
-    case HV_ARGO_OP_register_ring: {
-        struct hv_argo_ring *ex;
-        uint32_t len;
-        uint8_t gfn[8];
-
-        if (a3 > HV_ARGO_MAX_RING_SIZE / HV_PAGE_SIZE)
-            return -EINVAL;
-        for (uint64_t i = 0; i < a3; i++)
-            if (hv_gcopy_from(cur, gfn, a2 + 8 * i, 8))
-                return -EFAULT;
-        if (hv_gcopy_from(cur, b, a1, 12))
-            return -EFAULT;
-        len = hv_ld32(b + 8);
-        if (hv_ld16(b + 6) || npages_ring(len) != a3)
-            return -EINVAL;
-        rc = hv_argo_register_check(h, cur, hv_ld32(b), hv_ld16(b + 4), len, (uint32_t)a4, &ex);
-        if (rc)
-            return rc;
-        return hv_argo_register_do(cur, ex, hv_ld32(b), hv_ld16(b + 4), len);
-    }
-    case HV_ARGO_OP_unregister_ring:
-        if (a2 || a3 || a4)
-            return -EINVAL;
-        if (hv_gcopy_from(cur, b, a1, 8))
-            return -EFAULT;
-        if (hv_ld16(b + 6))
-            return -EINVAL;
-        return hv_argo_unregister_do(cur, hv_ld32(b), hv_ld16(b + 4));
-    case HV_ARGO_OP_sendv: {
-        bool compat = cur->guest.compat;
-        size_t isz = compat ? 12 : 16, total = 0;
-        uint8_t iov[HV_ARGO_MAXIOV * 16];
-        uint8_t *data;
-
-        if (hv_gcopy_from(cur, b, a1, 16))
-            return -EFAULT;
-        if (hv_ld16(b + 6) || hv_ld16(b + 14))
-            return -EINVAL;
-        if (a3 > HV_ARGO_MAXIOV)
-            return -EINVAL;
-        if (hv_gcopy_from(cur, iov, a2, isz * a3))
-            return -EFAULT;
-        for (uint64_t i = 0; i < a3; i++) {
-            const uint8_t *v = iov + i * isz;
-
-            if (hv_ld32(v + isz - 4))
-                return -EINVAL; /* pad */
-            total += hv_ld32(v + isz - 8);
-            if (total > HV_ARGO_MAX_RING_SIZE)
-                return -EMSGSIZE;
-        }
-        data = malloc(total ? total : 1);
-        if (!data)
-            return -ENOMEM;
-        total = 0;
-        for (uint64_t i = 0; i < a3; i++) {
-            const uint8_t *v = iov + i * isz;
-            uint64_t p = compat ? hv_ld32(v) : hv_ld64(v);
-            uint32_t l = hv_ld32(v + isz - 8);
-
-            if (hv_gcopy_from(cur, data + total, p, l)) {
-                free(data);
-                return -EFAULT;
-            }
-            total += l;
-        }
-        rc = hv_argo_send_buf(h, cur, hv_ld32(b), hv_ld16(b + 4), hv_ld16(b + 12), hv_ld32(b + 8),
-                              (uint32_t)a4, data, total);
-        free(data);
-        return rc;
-    }
-    default:
-        return -ENOSYS;
-    }
-}
-
 /* ---- entry
  * ----------------------------------------------------------------------------------------- */
 
@@ -599,7 +362,7 @@ long hv_hypercall(struct hv *h, xsm_domid_t caller, unsigned nr, const uint64_t 
     case HV_HYPERCALL_console_io:
         return do_console(h, cur, args[0], args[1], args[2]);
     case HV_HYPERCALL_grant_table_op:
-        return do_grant(h, cur, args[0], args[1], args[2]);
+        return hv_do_grant_table_op(h, cur, args[0], args[1], args[2]);
     case HV_HYPERCALL_xsm_op:
         return xsm_do_op(h->xsm, &cur->x, &cur->guest, args[0]);
     case HV_HYPERCALL_event_channel_op:
@@ -611,7 +374,7 @@ long hv_hypercall(struct hv *h, xsm_domid_t caller, unsigned nr, const uint64_t 
     case HV_HYPERCALL_domctl:
         return hv_do_domctl(h, cur, args[0]);
     case HV_HYPERCALL_argo_op:
-        return do_argo(h, cur, args);
+        return hv_do_argo_op(h, cur, args);
     default:
         return -ENOSYS;
     }

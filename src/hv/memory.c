@@ -11,8 +11,9 @@
  *  - current/maximum_reservation answer the account (pages owned, limit),
  *    through the memory_stat_reservation hook on the target;
  *  - add_to_physmap records where the shared_info page goes (a host maps
- *    it there, see hv_memory_shared_info_gpfn) and grows the grant table
- *    for a grant frame, through the add_to_physmap hook on the target;
+ *    it there, see hv_memory_shared_info_gpfn) and places a grant frame
+ *    (growing the table) in the guest's memory (gnttab.c), through the
+ *    add_to_physmap hook on the target;
  *    gmfn, gmfn_range and dev_mmio pass the same checks and hook, then
  *    answer -ENOSYS;
  *  - increase/decrease_reservation and populate_physmap move pages in and
@@ -249,19 +250,6 @@ static void xatp_decode(const uint8_t *b, bool compat, struct xatp *x)
     x->gpfn = compat ? hv_ld32(b + 12) : hv_ld64(b + 16);
 }
 
-static int map_grant_frame(struct hv_dom *d, uint64_t idx64)
-{
-    uint32_t idx = (uint32_t)idx64; /* Xen takes the index as an unsigned int */
-    uint64_t frames[HV_MAX_GNT_FRAMES];
-
-    /* v1 table: no status frames, so the status bit only makes idx too big. */
-    if (idx >= d->gnt_max_frames)
-        return -EINVAL;
-    if (idx >= d->gnt_frames)
-        hv_gnttab_setup_do(d, idx + 1, frames);
-    return 0;
-}
-
 static long add_to_physmap(struct hv *h, struct hv_dom *cur, uint64_t start_extent, uint64_t arg)
 {
     uint8_t b[24];
@@ -303,7 +291,7 @@ static long add_to_physmap(struct hv *h, struct hv_dom *cur, uint64_t start_exte
         d->shinfo_gpfn = x.gpfn;
         return 0;
     case HV_XENMAPSPACE_grant_table:
-        return map_grant_frame(d, x.idx);
+        return hv_gnttab_place(d, x.idx, x.gpfn);
     case XENMAPSPACE_gmfn:
     case XENMAPSPACE_gmfn_range:
     case XENMAPSPACE_dev_mmio:

@@ -14,7 +14,8 @@
  * page tables, the model's guest-memory callbacks), hcall.c (hypercall
  * page and the port-I/O doorbell), vcpu.c (the run loop), rings.c (the
  * PV console and xenstore ring pages and their event channels), console.c
- * (the console backend), xenstore.c (the minimal xenstore).
+ * (the console backend), xenstore.c (the minimal xenstore), grant.c
+ * (guest-physical copies and grant mappings between VMs).
  */
 #ifndef OPENXSM_KVMHOST_H
 #define OPENXSM_KVMHOST_H
@@ -40,6 +41,17 @@
 #define KVMH_CMDLINE_GPA    0x2000U
 #define KVMH_BOOT_END       0x3000U
 
+/* grant.c: one KVM memory slot per page a VM maps from another (host_map). */
+#define KVMH_MAX_GMAPS     64U
+#define KVMH_GRANT_GPA_END (1ULL << 36) /* host_addr must be below 64 GiB */
+struct kvmh_vm;
+struct kvmh_gmap {
+    bool used;
+    struct kvmh_vm *mapper, *granter;
+    uint32_t slot;
+    uint64_t gpa;
+};
+
 struct kvmh {
     struct hv *h;
     pthread_rwlock_t *hv_lock; /* &own_lock, or the embedder's */
@@ -53,6 +65,9 @@ struct kvmh {
     unsigned live;
     void (*log)(void *opaque, const char *line);
     void *log_opaque;
+    /* grant.c: pages mapped between VMs (taken inside the model lock). */
+    pthread_mutex_t grant_lock;
+    struct kvmh_gmap gmaps[KVMH_MAX_GMAPS];
 };
 
 /* The console and xenstore rings of a VM (rings.c, console.c, xenstore.c). */
@@ -102,8 +117,9 @@ struct kvmh_vm {
     uint64_t img_end; /* end of the highest loaded segment (elf.c) */
     /* Guest memory for the model: the walker in walk.c. */
     struct xsm_guest guest;
-    bool in_call;        /* a hypercall of this vCPU runs: addresses are virtual */
-    uint64_t hcall_page; /* GPA of the hypercall page, or 0 */
+    bool in_call;              /* a hypercall of this vCPU runs: addresses are virtual */
+    struct hv_guest_phys phys; /* grant.c: by guest-physical address */
+    uint64_t hcall_page;       /* GPA of the hypercall page, or 0 */
     unsigned long nr_hcalls;
     pthread_t thread;
     volatile sig_atomic_t stop;
@@ -151,6 +167,12 @@ int kvmh_cpuid_setup(struct kvmh_vm *vm);
 int kvmh_gva_to_gpa(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint64_t gva, bool write,
                     uint64_t *gpa);
 void kvmh_guest_init(struct kvmh_vm *vm);
+
+/* grant.c */
+void kvmh_grant_vm_init(struct kvmh_vm *vm);
+/* Removes every grant slot of vm and into vm's memory: first in kvmh_vm_free. */
+void kvmh_grant_vm_gone(struct kvmh_vm *vm);
+unsigned kvmh_grant_count(struct kvmh *k);
 
 /* hcall.c */
 int kvmh_hcall_setup(struct kvmh_vm *vm);

@@ -297,6 +297,7 @@ static int launch(const struct opts *o, struct hv *h, struct kvmh_vm *vm, bool *
         dc.is_console = o->console;
         dc.mem_size = vm->mem_size;
         dc.guest = &vm->guest;
+        dc.phys = &vm->phys;
         if ((rc = hv_domain_create(h, 0, &dc, &id)) < 0) {
             fprintf(stderr, "xsm-kvm-run: domain creation refused: %s\n", strerror((int)-rc));
             return (int)rc;
@@ -396,8 +397,10 @@ int main(int argc, char **argv)
     for (unsigned i = 0; i < o.nr_kernels; i++)
         if (load(&o, &k, o.kernels[i], &vms[i]) < 0 || !vms[i])
             goto out;
-    if (o.dom0)
+    if (o.dom0) {
         o.hc.dom0_guest = &vms[0]->guest; /* the model's dom0 is this VM */
+        o.hc.dom0_phys = &vms[0]->phys;
+    }
     if ((rc = hv_create(&h, &o.hc)) < 0) {
         fprintf(stderr, "xsm-kvm-run: hypervisor model: %s\n", strerror((int)-rc));
         goto out;

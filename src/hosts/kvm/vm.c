@@ -84,6 +84,7 @@ int kvmh_init(struct kvmh *k)
     k->hv_lock = &k->own_lock;
     k->live = 0;
     pthread_mutex_init(&k->live_lock, NULL);
+    pthread_mutex_init(&k->grant_lock, NULL);
     pthread_cond_init(&k->live_cv, NULL);
     return 0;
 bad:
@@ -98,6 +99,7 @@ void kvmh_fini(struct kvmh *k)
         return;
     pthread_rwlock_destroy(&k->own_lock);
     pthread_mutex_destroy(&k->live_lock);
+    pthread_mutex_destroy(&k->grant_lock);
     pthread_cond_destroy(&k->live_cv);
     free(k->cpuid);
     close(k->kvm_fd);
@@ -147,6 +149,7 @@ int kvmh_vm_create(struct kvmh *k, uint64_t mem_size, struct kvmh_vm **out)
         goto fail_errno;
     }
     kvmh_guest_init(vm);
+    kvmh_grant_vm_init(vm);
     *out = vm;
     return 0;
 fail_errno:
@@ -160,6 +163,7 @@ void kvmh_vm_free(struct kvmh_vm *vm)
 {
     if (!vm)
         return;
+    kvmh_grant_vm_gone(vm); /* before its memory goes: no mapper keeps it */
     if (vm->run)
         munmap(vm->run, (size_t)vm->host->run_size);
     if (vm->vcpu_fd >= 0)

@@ -67,6 +67,7 @@ static long start(struct xsmd *d, struct xsmd_dom *dom, struct kvmh_vm *vm, uint
     cfg.is_console = true; /* its output reaches the console, as xsm-kvm-run's */
     cfg.mem_size = vm->mem_size;
     cfg.guest = &vm->guest;
+    cfg.phys = &vm->phys;
     r = hv_domain_create(d->h, 0, &cfg, &id);
     if (r < 0)
         return r;

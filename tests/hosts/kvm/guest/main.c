@@ -96,6 +96,9 @@ static void paging_on(void)
 /* ring.c: the PV console and xenstore rings. */
 void rings_main(const u32 *si, u32 domid, int (*has)(const u32 *, const char *));
 void rings_hello(void);
+/* grant.c, argo.c: programs between two guests. */
+void grant_main(u32 domid, int v2);
+void argo_main(u32 domid);
 
 /* Is 'word' in the command line (hvm_start_info.cmdline_paddr)? */
 static int has_word(const u32 *si, const char *word)
@@ -143,6 +146,13 @@ void guest_main(ulong start_info)
 
         *nothing = 0x12345678;
         say("mmio read all ones", *nothing == 0xffffffffU);
+        finish();
+    }
+    if (has_word(si, "grant") || has_word(si, "argo")) {
+        if (has_word(si, "grant"))
+            grant_main(domid, has_word(si, "gntv2"));
+        if (has_word(si, "argo"))
+            argo_main(domid);
         finish();
     }
     if (has_word(si, "spin")) {
