@@ -265,7 +265,7 @@ struct hv_domain_config {
     uint8_t handle[16];
     uint32_t max_evtchn_port;  /* 0: hv default */
     uint32_t max_grant_frames; /* 0: hv default */
-    size_t mem_size;           /* 0: hv default */
+    size_t mem_size;           /* 0: hv default; at most 64 MiB, 4 GiB with guest */
     bool is_compat;            /* 32-bit guest: compat hypercall layouts */
     bool is_console;           /* may use console_io without privilege */
     /* Guest memory callbacks; NULL = a private byte array of mem_size. */

@@ -242,7 +242,13 @@ static int dom_create(struct hv *h, struct xsm_domain *cur, const struct hv_doma
 
     if (cfg->flags & ~(HV_CDF_hvm | HV_CDF_hap | HV_CDF_xs_domain))
         return -EINVAL;
-    if (frames > HV_MAX_GNT_FRAMES || mem > (64U << 20) || (mem % HV_PAGE_SIZE))
+    /*
+     * The model allocates a guest's memory itself only without callbacks,
+     * and then at most 64 MiB; a host that brings its own (a KVM VM) may
+     * give up to 4 GiB (the KVM hosts here give at most 3 GiB).
+     */
+    if (frames > HV_MAX_GNT_FRAMES || (mem % HV_PAGE_SIZE) ||
+        mem > (cfg->guest ? ((size_t)4 << 30) : ((size_t)64 << 20)))
         return -EINVAL;
     if (maxport >= HV_MAX_PORTS)
         maxport = HV_MAX_PORTS - 1;

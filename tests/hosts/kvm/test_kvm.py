@@ -118,6 +118,9 @@ def t_boot(args):
         check(r.get("xen_version") == XEN_VERSION, bits + "-bit: xen_version is 4.17", r.show())
         if bits == "64":
             elf32_x86_64(args, g)
+        # More RAM than the model would allocate itself: the VM's is the host's.
+        r = Run(args, g, "--xsm", "dummy", "--memory", "256")
+        booted(r, 1, bits, bits + "-bit with 256 MiB")
         # 64-bit: a buffer at a virtual address 512 GiB away from its physical one.
         check(r.get("alias console") == 0 and "(d1) printed through the alias mapping\n" in r.out,
               bits + "-bit: a pointer is translated through the guest's page tables", r.show())
