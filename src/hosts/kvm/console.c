@@ -129,9 +129,14 @@ void kvmh_console_print(const struct kvmh_vm *vm, FILE *f)
             if (i < n && chunk[i] != '\n')
                 continue;
             /* [from, i) is (part of) a line; i < n: it ends here. */
+            size_t end = i;
+
+            /* A line ended "\r\n" (as Xen kernels write them) prints as one line. */
+            if (i < n && end > from && chunk[end - 1] == '\r')
+                end--;
             if (line_start && (i > from || i < n))
                 fprintf(f, "(d%u:pv) ", vm->domid);
-            kvmh_escape(esc, sizeof(esc), chunk + from, i - from);
+            kvmh_escape(esc, sizeof(esc), chunk + from, end - from);
             fputs(esc, f);
             if (i < n) {
                 fputc('\n', f);

@@ -91,6 +91,8 @@ def judge_rings(out, d, bits, name):
               (g for g, w in zip(got, want) if g != w), None)))
     check("an escape \\x1b[2J and a bell \\x07 end" in pv and "\x1b" not in out,
           what + ": control characters come out escaped", show)
+    check("a line ended as Xen kernels end them" in pv and "a lone \\x0d inside" in pv,
+          what + ": a \\r\\n line ending prints as one newline, a lone \\r escaped", show)
     check(v.get("xs domid type") == "2" and v.get("xs domid") == str(d),
           what + ": xenstore XS_READ domid gives its domid", show)
     check(v.get("xs req_id echoed") == "1", what + ": the answer echoes req_id", show)

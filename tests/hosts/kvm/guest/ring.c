@@ -351,6 +351,8 @@ void rings_main(const u32 *si, u32 domid, int (*has)(const u32 *, const char *))
         con_puts(line);
     }
     con_puts("an escape \x1b[2J and a bell \a end\n");
+    con_puts("a line ended as Xen kernels end them\r\n");
+    con_puts("a lone \r inside\n");
 
     t = xs_call(XS_READ, "domid", 6, buf, sizeof(buf), &id_ok);
     say("xs domid type", t);
