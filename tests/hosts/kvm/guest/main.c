@@ -112,6 +112,8 @@ static int has_word(const u32 *si, const char *word)
     return 0;
 }
 
+void matrix_main(const u32 *si, u32 domid); /* matrix.c */
+
 void guest_main(ulong start_info)
 {
     static const char via_alias[] = "printed through the alias mapping\n";
@@ -128,6 +130,10 @@ void guest_main(ulong start_info)
     if (has_word(si, "paging"))
         paging_on();
 #endif
+    if (has_word(si, "matrix") || has_word(si, "xsmops")) {
+        matrix_main(si, domid);
+        finish();
+    }
     if (has_word(si, "spin")) {
         puts_("spinning\n");
         for (;;)
