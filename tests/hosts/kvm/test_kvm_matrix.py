@@ -46,6 +46,13 @@ NOT_COMPARED = {
     ("control", "console_io_read"): "no console input to read from inside a guest",
 }
 
+# Operations whose set-up no guest can do on this host yet (guest/matrix.c
+# prints "unsupported"): T's grant entries live in grant frames that the
+# host does not map into a VM, and dom0 cannot register T's argo ring.
+UNSUPPORTED_OK = [(r, "gnttab_" + k) for r in ROLES
+                  for k in ("map_T_s_grant", "unmap", "copy_into_T", "transfer_to_T")]
+UNSUPPORTED_OK.append(("control", "argo_sendv_to_T"))
+
 
 def check(cond, what, detail=""):
     print(("ok   " if cond else "FAIL ") + what + ("" if cond or not detail else ": " + detail))
@@ -96,8 +103,8 @@ def guest_cell(args, stack, role, key, kernel):
         opts.append("--dom0")
     elif "flask" in stack:
         opts += ["--label", DOMU]
-    if role == "plain":
-        kernels.append(kernel)
+    if role != "control":
+        kernels.append(kernel)  # plain: T; target: set_target's other domain
     rc, out, err = run(args, kernels, *opts)
     if rc != 0:
         return "guest did not power off (exit %d): %r %r" % (rc, out[-300:], err[-200:])
@@ -160,9 +167,11 @@ def t_matrix(args):
         print("not compared: %s %s: %s" % (role, key, why))
     check(compared > 0 and compared == same,
           "real guests agree with the in-process matrix: %d of %d cells" % (same, compared))
-    # Drift guard: a guest that stops knowing an operation must say so here.
-    check(len(unsupported) <= 9, "the guest program knows the matrix's operations (%d unsupported)"
-          % len(unsupported))
+    # Drift guard: an operation added to the in-process matrix that the guest
+    # program does not know fails here until it does (or is listed above).
+    extra = sorted(unsupported - set(UNSUPPORTED_OK))
+    check(not extra, "the guest program knows every other operation of the matrix",
+          " ".join("%s/%s" % rk for rk in extra))
 
 
 def xsmops(args, bits, stack, dom0):

@@ -6,7 +6,8 @@
  * this program issues the operation named by "op=KEY" as a real hypercall
  * of a KVM guest, in the role named by "role=":
  *
- *   target   a domU acting on itself (T is its own id)
+ *   target   a domU acting on itself (T is its own id); a second VM, d2,
+ *            only exists, as set_target's other domain
  *   plain    two VMs: d1 acts on d2 (T), d2 only prepares what d1 needs
  *   control  the guest is dom0 (--dom0); T is a domain it creates
  *
@@ -38,6 +39,7 @@
 #define EPERM         1
 #define ESRCH         3
 #define EINVAL        22
+#define EACCES        13
 #define ECONNREFUSED  111
 
 /* Operation buffers: identity-mapped (64-bit) or paging off (32-bit). */
@@ -307,6 +309,15 @@ static void peer(const char *key)
     line("matrix-peer", key, 0, rc, 0, 1);
 }
 
+/*
+ * FLASK refuses the status of a port T has not allocated yet (a free
+ * channel has no label), so d1 asks again until T's port is there.
+ */
+static long status_port1(const struct ctx *c)
+{
+    return evtchn_status(c->t, 1);
+}
+
 static long bind_port1(const struct ctx *c)
 {
     memset(op, 0, 12);
@@ -320,9 +331,11 @@ static int run_evtchn(const struct ctx *c)
     long p;
 
     if (streq(c->key, "evtchn_alloc_unbound_self->T")) {
-        result(c, alloc_unbound(DOMID_SELF, c->t), 0);
+        p = alloc_unbound(DOMID_SELF, c->t);
+        result(c, p < 0 ? p : 0, 0); /* the hypercall's result, not the port */
     } else if (streq(c->key, "evtchn_alloc_unbound_T->self")) {
-        result(c, alloc_unbound(c->t, c->self), 0);
+        p = alloc_unbound(c->t, c->self);
+        result(c, p < 0 ? p : 0, 0);
     } else if (streq(c->key, "evtchn_bind_interdomain_to_T")) {
         /* T's unbound port for us: T made it (plain: port 1), or we do. */
         if (c->role == 1) {
@@ -357,7 +370,7 @@ static int run_evtchn(const struct ctx *c)
             setup_refused(c, p);
             return 1;
         }
-        result(c, evtchn_status(c->t, (u32)p), 0);
+        result(c, c->role == 1 ? retry(c, status_port1, -EACCES) : evtchn_status(c->t, (u32)p), 0);
     } else if (streq(c->key, "evtchn_reset_T")) {
         memset(op, 0, 2);
         put16(op, c->t);
@@ -621,6 +634,16 @@ void matrix_main(const u32 *si, u32 domid)
         c.t = 2;
         c.x = 1; /* set_target's subject must exist; the hook comes first */
         wait_peer(&c);
+    } else if (streq(role, "target")) {
+        /* d2 exists only as set_target's subject (X, not T) */
+        if (domid != 1)
+            return;
+        if (streq(key, "domctl_set_target_d5->T")) {
+            c.t = 2;
+            wait_peer(&c);
+            c.t = domid;
+            c.x = 2;
+        }
     } else if (streq(role, "control")) {
         u32 sid = domu_sid();
 
