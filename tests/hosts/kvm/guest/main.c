@@ -113,6 +113,7 @@ static int has_word(const u32 *si, const char *word)
 }
 
 void matrix_main(const u32 *si, u32 domid); /* matrix.c */
+void intr_main(const u32 *si);               /* intr.c */
 
 void guest_main(ulong start_info)
 {
@@ -132,6 +133,10 @@ void guest_main(ulong start_info)
 #endif
     if (has_word(si, "matrix") || has_word(si, "xsmops")) {
         matrix_main(si, domid);
+        finish();
+    }
+    if (has_word(si, "intr")) {
+        intr_main(si);
         finish();
     }
     if (has_word(si, "spin")) {

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Software interrupts at CPL 0 (command-line word "intr"; test_kvm_intr.py):
+ * the guest installs its own GDT and IDT, runs "int $0x80" and "int3" with
+ * interrupts enabled, and the handlers return with iret.  Printed: what each
+ * handler saw (vector, the saved EIP/RIP, CS and EFLAGS, a register passed
+ * in, EFLAGS inside the handler) and what the guest sees after iret.
+ *
+ * On kvm-pvm, KVM's emulator cannot do a protected-mode int n or iret: the
+ * host completes them (src/hosts/kvm/emulate.c, docs/kvm.md).  With the
+ * word "icebp" too, the guest then runs icebp, which the host does not
+ * complete: it must crash with a message naming the instruction.
+ */
+#include "rt.h"
+
+#define EFLAGS_IF 0x200u
+
+/* What a handler saw; written by the handlers below. */
+volatile ulong intr_vec, intr_ip, intr_cs, intr_flags, intr_ax, intr_inflags, intr_count;
+volatile ulong intr_sp_saved;
+
+void intr_h80(void);
+void intr_h3(void);
+extern const u8 intr_after80[], intr_after3[];
+
+#ifdef __x86_64__
+/* Frame at entry: RIP, CS, RFLAGS, RSP, SS (8 bytes each). */
+__asm__(".text\n"
+        "intr_h80:\n"
+        "  movq $0x80, intr_vec(%rip)\n"
+        "  jmp 1f\n"
+        "intr_h3:\n"
+        "  movq $3, intr_vec(%rip)\n"
+        "1:\n"
+        "  mov %rax, intr_ax(%rip)\n"
+        "  mov 0(%rsp), %rax\n"
+        "  mov %rax, intr_ip(%rip)\n"
+        "  mov 8(%rsp), %rax\n"
+        "  mov %rax, intr_cs(%rip)\n"
+        "  mov 16(%rsp), %rax\n"
+        "  mov %rax, intr_flags(%rip)\n"
+        "  mov 24(%rsp), %rax\n"
+        "  mov %rax, intr_sp_saved(%rip)\n"
+        "  pushfq\n"
+        "  pop %rax\n"
+        "  mov %rax, intr_inflags(%rip)\n"
+        "  incq intr_count(%rip)\n"
+        "  iretq\n");
+#define GATE_SIZE 16
+#else
+/* Frame at entry (same privilege): EIP, CS, EFLAGS. */
+__asm__(".text\n"
+        "intr_h80:\n"
+        "  movl $0x80, intr_vec\n"
+        "  jmp 1f\n"
+        "intr_h3:\n"
+        "  movl $3, intr_vec\n"
+        "1:\n"
+        "  mov %eax, intr_ax\n"
+        "  mov 0(%esp), %eax\n"
+        "  mov %eax, intr_ip\n"
+        "  mov 4(%esp), %eax\n"
+        "  mov %eax, intr_cs\n"
+        "  mov 8(%esp), %eax\n"
+        "  mov %eax, intr_flags\n"
+        "  lea 12(%esp), %eax\n"
+        "  mov %eax, intr_sp_saved\n"
+        "  pushf\n"
+        "  pop %eax\n"
+        "  mov %eax, intr_inflags\n"
+        "  incl intr_count\n"
+        "  iret\n");
+#define GATE_SIZE 8
+#endif
+
+static u8 idt[256 * GATE_SIZE] __attribute__((aligned(16)));
+
+#ifndef __x86_64__
+/* The 32-bit guest has run on PVH's hidden segment state: load a GDT. */
+static const unsigned long long gdt32[] __attribute__((aligned(8))) = {
+    0, 0x00cf9a000000ffffULL, /* 0x08: code, 32-bit, flat */
+    0x00cf92000000ffffULL,    /* 0x10: data, flat */
+};
+
+static void load_gdt(void)
+{
+    struct __attribute__((packed)) {
+        unsigned short limit;
+        u32 base;
+    } d = {sizeof(gdt32) - 1, (u32)(ulong)gdt32};
+
+    __asm__ volatile("lgdt %0\n\t"
+                     "ljmp $0x08, $1f\n"
+                     "1:\n\t"
+                     "mov $0x10, %%eax\n\t"
+                     "mov %%eax, %%ds\n\t"
+                     "mov %%eax, %%es\n\t"
+                     "mov %%eax, %%ss"
+                     :
+                     : "m"(d)
+                     : "eax", "memory");
+}
+#endif
+
+/* An interrupt gate (type 0xe, DPL 0, present) to fn through selector 0x08. */
+static void set_gate(unsigned vec, void (*fn)(void))
+{
+    u8 *g = idt + vec * GATE_SIZE;
+    u64 off = (u64)(ulong)fn;
+
+    memset(g, 0, GATE_SIZE);
+    g[0] = (u8)off;
+    g[1] = (u8)(off >> 8);
+    g[2] = 0x08;
+    g[5] = 0x8e;
+    g[6] = (u8)(off >> 16);
+    g[7] = (u8)(off >> 24);
+#ifdef __x86_64__
+    for (int i = 0; i < 4; i++)
+        g[8 + i] = (u8)(off >> (32 + 8 * i));
+#endif
+}
+
+static void load_idt(void)
+{
+    struct __attribute__((packed)) {
+        unsigned short limit;
+        ulong base;
+    } d = {sizeof(idt) - 1, (ulong)idt};
+
+    __asm__ volatile("lidt %0" : : "m"(d) : "memory");
+}
+
+static ulong flags_now(void)
+{
+    ulong f;
+
+    __asm__ volatile("pushf\n\tpop %0" : "=r"(f));
+    return f;
+}
+
+static void report(const char *what, const u8 *after, u32 sp_change, ulong ax)
+{
+    char name[48];
+    ulong n = 0;
+
+    for (const char *p = what; *p; p++)
+        name[n++] = *p;
+    name[n] = 0;
+#define SAY(suffix, v)                                                                             \
+    do {                                                                                           \
+        const char *s_ = suffix;                                                                   \
+        ulong k_ = n;                                                                              \
+        while (*s_)                                                                                \
+            name[k_++] = *s_++;                                                                    \
+        name[k_] = 0;                                                                              \
+        say(name, (long)(v));                                                                      \
+    } while (0)
+    SAY(" count", intr_count);
+    SAY(" vector", intr_vec);
+    SAY(" saved ip is the next instruction", intr_ip == (ulong)after);
+    SAY(" saved cs", intr_cs & 0xffff);
+    SAY(" saved flags IF", (intr_flags & EFLAGS_IF) != 0);
+    SAY(" IF in handler", (intr_inflags & EFLAGS_IF) != 0);
+    SAY(" register passed", intr_ax == ax);
+    SAY(" stack pointer back", sp_change == 0);
+    SAY(" IF after iret", (flags_now() & EFLAGS_IF) != 0);
+#undef SAY
+}
+
+/* Is 'word' in the command line? */
+static int word(const u32 *si, const char *w)
+{
+    const char *cl = si[6] ? (const char *)(ulong)si[6] : "";
+    ulong n = strlen(w);
+
+    for (; *cl; cl++) {
+        ulong i = 0;
+
+        while (i < n && cl[i] == w[i])
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+void intr_main(const u32 *si)
+{
+    u32 sp = 1; /* the stack pointer's change across int and iret */
+
+#ifndef __x86_64__
+    load_gdt();
+#endif
+    set_gate(0x80, intr_h80);
+    set_gate(3, intr_h3);
+    load_idt();
+    say("intr idt loaded", 1);
+
+    intr_count = 0;
+    __asm__ volatile("sti\n\t"
+                     "mov $0x1234, %%eax\n\t"
+                     "mov %%esp, %%ecx\n\t"
+                     "int $0x80\n"
+                     ".globl intr_after80\n"
+                     "intr_after80:\n\t"
+                     "sub %%esp, %%ecx\n\t"
+                     "mov %%ecx, %0"
+                     : "=m"(sp)
+                     :
+                     : "eax", "ecx", "memory");
+    report("int80", intr_after80, sp, 0x1234);
+    __asm__ volatile("cli" ::: "memory");
+
+    intr_count = 0;
+    __asm__ volatile("sti\n\t"
+                     "mov $0x3333, %%eax\n\t"
+                     "mov %%esp, %%ecx\n\t"
+                     "int3\n"
+                     ".globl intr_after3\n"
+                     "intr_after3:\n\t"
+                     "sub %%esp, %%ecx\n\t"
+                     "mov %%ecx, %0"
+                     : "=m"(sp)
+                     :
+                     : "eax", "ecx", "memory");
+    report("int3", intr_after3, sp, 0x3333);
+    __asm__ volatile("cli" ::: "memory");
+
+    /*
+     * "icebp" (int1, f1): another instruction this KVM cannot emulate, which
+     * the host does not complete: the guest must end as a crash that says so.
+     */
+    if (word(si, "icebp")) {
+        say("icebp next", 1);
+        __asm__ volatile(".byte 0xf1" ::: "memory");
+        say("icebp survived", 1);
+    }
+}
