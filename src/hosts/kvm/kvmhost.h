@@ -12,7 +12,8 @@
  * Files: vm.c (VM, memory, vCPU), elf.c (image loading), boot.c (PVH
  * entry state and hvm_start_info), cpuid.c (Xen's leaves), walk.c (guest
  * page tables, the model's guest-memory callbacks), hcall.c (hypercall
- * page and the port-I/O doorbell), vcpu.c (the run loop).
+ * page and the port-I/O doorbell), vcpu.c (the run loop), emulate.c (int n,
+ * int3 and iret that this KVM's emulator fails).
  */
 #ifndef OPENXSM_KVMHOST_H
 #define OPENXSM_KVMHOST_H
@@ -50,6 +51,7 @@ struct kvmh {
     unsigned live;
     void (*log)(void *opaque, const char *line);
     void *log_opaque;
+    bool emul_intr; /* emulate.c completes int n/int3/iret (kvm-pvm) */
 };
 
 /* Why a VM stopped. */
@@ -130,6 +132,16 @@ int kvmh_hcall_wrmsr(struct kvmh_vm *vm);
 void kvmh_hcall_rdmsr(struct kvmh_vm *vm);
 /* Returns 1 if the VM must stop (shutdown), else 0. */
 int kvmh_hcall_io(struct kvmh_vm *vm);
+
+/* emulate.c */
+/* Decides once per host whether int n/int3/iret are completed (kvm-pvm). */
+void kvmh_emul_init(struct kvmh *k);
+/*
+ * An emulation failure (KVM_EXIT_INTERNAL_ERROR, suberror emulation):
+ * completes int n, int3 or iret and returns 0, or ends the VM as crashed
+ * (vm->why names the instruction) and returns 1.
+ */
+int kvmh_emulate(struct kvmh_vm *vm);
 
 /* vcpu.c */
 void *kvmh_vcpu_thread(void *arg);
