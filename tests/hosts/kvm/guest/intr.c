@@ -9,7 +9,8 @@
  * On kvm-pvm, KVM's emulator cannot do a protected-mode int n or iret: the
  * host completes them (src/hosts/kvm/emulate.c, docs/kvm.md).  With the
  * word "icebp" too, the guest then runs icebp, which the host does not
- * complete: it must crash with a message naming the instruction.
+ * complete: it must crash with a message naming the instruction; with
+ * "nogate", an int through a vector without a gate must crash saying so.
  */
 #include "rt.h"
 
@@ -231,6 +232,16 @@ void intr_main(const u32 *si)
      * "icebp" (int1, f1): another instruction this KVM cannot emulate, which
      * the host does not complete: the guest must end as a crash that says so.
      */
+    /*
+     * "nogate": int $0x81, whose IDT entry is not present.  A CPU raises
+     * #NP; the host does not deliver faults of its own making, so the guest
+     * must end as a crash that says why.
+     */
+    if (word(si, "nogate")) {
+        say("nogate next", 1);
+        __asm__ volatile("int $0x81" ::: "memory");
+        say("nogate survived", 1);
+    }
     if (word(si, "icebp")) {
         say("icebp next", 1);
         __asm__ volatile(".byte 0xf1" ::: "memory");
