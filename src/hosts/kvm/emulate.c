@@ -81,11 +81,11 @@ static int lin_copy(struct kvmh_vm *vm, uint64_t la, void *buf, size_t len, bool
     return 0;
 }
 
-static uint64_t ld(const uint8_t *p, unsigned n)
+static uint64_t ld(const uint8_t *p, size_t n)
 {
     uint64_t v = 0;
 
-    for (unsigned i = n; i-- > 0;)
+    for (size_t i = n; i-- > 0;)
         v = v << 8 | p[i];
     return v;
 }
@@ -201,7 +201,7 @@ static const char *deliver(struct emul *e, unsigned vec, uint64_t next)
 /* iret (32-bit) or iretq (64-bit), back to the same privilege level. */
 static const char *iret(struct emul *e)
 {
-    unsigned w = e->lm ? 8 : 4, fsz = e->lm ? 40 : 12;
+    size_t w = e->lm ? 8 : 4, fsz = e->lm ? 40 : 12;
     uint8_t frame[40];
     struct kvm_segment cs;
     uint64_t la, ip, fl;
@@ -273,10 +273,9 @@ int kvmh_emulate(struct kvmh_vm *vm)
         why = deliver(&e, insn[1], e.r->rip + 2);
     else if (!why && n >= 1 && insn[0] == 0xcc)
         why = deliver(&e, 3, e.r->rip + 1);
-    else if (!why && n >= 1 && insn[0] == 0xcf && !e.lm)
-        why = iret(&e);
-    else if (!why && n >= 2 && insn[0] == 0x48 && insn[1] == 0xcf && e.lm)
-        why = iret(&e);
+    else if (!why && ((n >= 1 && insn[0] == 0xcf && !e.lm) ||
+                      (n >= 2 && insn[0] == 0x48 && insn[1] == 0xcf && e.lm)))
+        why = iret(&e); /* iret (32-bit), iretq (64-bit) */
     else if (!why && n >= 1 && insn[0] == 0xf1)
         why = "icebp (int1) is not completed by the host, only int n, int3 and iret";
     else if (!why)
