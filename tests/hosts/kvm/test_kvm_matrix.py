@@ -12,7 +12,8 @@ inside a guest (point 3), 64-bit and 32-bit.  One group per meson test:
           the same return code.  One boot per cell, as the in-process matrix
           uses a fresh hypervisor per cell.
   xsmops  xsm_op discovery (LIST_MODULES, MODULE_INFO) and FLASK queries
-          (GETENFORCE, POLICYVERS, CONTEXT_TO_SID, ACCESS, GETBOOL) from the
+          (GETENFORCE, POLICYVERS, CONTEXT_TO_SID, SID_TO_CONTEXT, ACCESS,
+          GETBOOL) from the
           64-bit and the 32-bit guest (compat layouts): the stack that was
           booted, FLASK's answers for the guest's label, and the same answers
           from both word sizes
@@ -219,6 +220,12 @@ def t_xsmops(args):
                 for q in ("context_to_sid", "access"):
                     check(v.get(q, [(None,)])[0][0] == (want if flask else -errno.ENOSYS),
                           who + ": " + q.upper(), show[-400:])
+                # SID_TO_CONTEXT writes the string back through the handle of
+                # this word size's layout (and its size, NUL included).
+                check(v.get("sid_to_context", [(None, None)])[0] ==
+                      ((0, 1) if dom0 else (-errno.EACCES, 0)) if flask else
+                      v.get("sid_to_context", [(None, None)])[0] == (-errno.ENOSYS, 0),
+                      who + ": SID_TO_CONTEXT gives the context back", show[-400:])
                 # guest_writeconsole is true in the default policy; the name
                 # handle sits where this word size's layout has it.
                 check(v.get("getbool", [(None, None)])[0] == ((0, 1) if flask else

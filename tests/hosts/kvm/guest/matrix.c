@@ -92,6 +92,15 @@ static long hc5(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
     return ret;
 }
 
+static int memeq(const void *a, const void *b, ulong n)
+{
+    const u8 *p = a, *q = b;
+
+    while (n && *p == *q)
+        n--, p++, q++;
+    return n == 0;
+}
+
 static int streq(const char *a, const char *b)
 {
     while (*a && *a == *b)
@@ -583,6 +592,21 @@ static void xsmops(void)
     rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
     sid = rc == 0 ? get32(op + 8) : 0;
     line("xsmop", "context_to_sid", 0, rc, 0, 1);
+    /*
+     * SID_TO_CONTEXT of that SID: the string comes back through the handle
+     * (written by the host through this mode's layout), its size in size.
+     */
+    memset(op, 0, 40);
+    memset(buf, 0, sizeof(buf));
+    put32(op, 5); /* FLASK_SID_TO_CONTEXT */
+    put32(op + 4, 1);
+    put32(op + 8, sid);
+    put32(op + 12, 128);
+    put32(op + 16, (u32)(ulong)buf);
+    put32(op + 20, sizeof(long) == 8 ? (u32)((u64)(ulong)buf >> 32) : 0xdeadbeef);
+    rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+    line("xsmop", "sid_to_context", 0, rc,
+         rc == 0 && get32(op + 12) == sizeof(ctx) && memeq(buf, ctx, sizeof(ctx) - 1), 2);
     /*
      * access { ssid, tsid, tclass, pad, req, allowed, audit_allow,
      * audit_deny, seqno }: domU_t on itself, class domain (2), every bit.
