@@ -13,7 +13,11 @@
  *                   RFLAGS, CS, RIP on a 16-byte-aligned stack) with the
  *                   address of the next instruction; clear TF, NT, RF (and
  *                   IF for an interrupt gate); load CS:EIP from the gate
- *   iret, iretq     pop that frame back, to the same privilege level
+ *   iret, iretq     pop that frame back, to the same privilege level; a
+ *                   32-bit iret also to an outer one (ESP and SS popped
+ *                   too, the data segments the new level may not use made
+ *                   null): that is how a 32-bit kernel enters user mode.
+ *                   kvm-pvm does an iretq to user mode itself
  *
  * The frame is built here rather than injected with KVM_SET_VCPU_EVENTS:
  * an injected software interrupt would go back to the same emulator.
@@ -105,41 +109,59 @@ struct emul {
     const char *why; /* set when the instruction cannot be completed */
 };
 
-/* A GDT code-segment descriptor into a KVM segment; NULL, or why not. */
-static const char *load_code_seg(struct emul *e, uint16_t sel, struct kvm_segment *seg)
+/* The GDT descriptor of a selector (TI = 0, not null); NULL, or why not. */
+static const char *gdt_desc(struct emul *e, uint16_t sel, uint64_t *d)
 {
     uint8_t b[8];
-    uint64_t d, limit;
 
     if ((sel & 4) || (sel & ~7U) == 0)
-        return "a null or LDT code selector (#GP)";
+        return "a null or LDT selector (#GP)";
     if ((uint32_t)(sel & ~7U) + 7 > e->s->gdt.limit ||
         lin_copy(e->vm, e->s->gdt.base + (sel & ~7U), b, 8, false) != 0)
-        return "a code selector outside the GDT (#GP)";
-    d = ld(b, 8);
-    if (!((d >> 44) & 1) || !((d >> 43) & 1))
-        return "a selector that is not a code segment (#GP)";
-    if (!((d >> 47) & 1))
-        return "a code segment that is not present (#NP)";
-    if (((d >> 45) & 3) != e->cpl)
-        return "a change of privilege level (needs the TSS; not emulated)";
-    if (e->lm && !((d >> 53) & 1))
-        return "a 64-bit mode gate to a segment that is not 64-bit code";
-    if (!e->lm && !((d >> 54) & 1))
-        return "a 16-bit code segment (not emulated)";
-    limit = (d & 0xffff) | ((d >> 32) & 0xf0000);
+        return "a selector outside the GDT (#GP)";
+    *d = ld(b, 8);
+    return NULL;
+}
+
+/* A descriptor's hidden part, as KVM holds it, at privilege level pl. */
+static void to_seg(uint64_t d, uint16_t sel, unsigned pl, struct kvm_segment *seg)
+{
+    uint64_t limit = (d & 0xffff) | ((d >> 32) & 0xf0000);
+
     memset(seg, 0, sizeof(*seg));
     seg->base = ((d >> 16) & 0xffffff) | ((d >> 32) & 0xff000000);
     seg->limit = (uint32_t)(((d >> 55) & 1) ? limit << 12 | 0xfff : limit);
-    seg->selector = (uint16_t)((sel & ~3U) | e->cpl);
+    seg->selector = (uint16_t)((sel & ~3U) | pl);
     seg->type = (uint8_t)(((d >> 40) & 0xf) | 1); /* accessed */
     seg->present = 1;
-    seg->dpl = (uint8_t)e->cpl;
+    seg->dpl = (uint8_t)((d >> 45) & 3);
     seg->db = (uint8_t)((d >> 54) & 1);
     seg->s = 1;
     seg->l = (uint8_t)((d >> 53) & 1);
     seg->g = (uint8_t)((d >> 55) & 1);
     seg->avl = (uint8_t)((d >> 52) & 1);
+}
+
+/* A code segment to run at privilege level pl; NULL, or why not. */
+static const char *load_code_seg(struct emul *e, uint16_t sel, unsigned pl, struct kvm_segment *seg)
+{
+    uint64_t d = 0;
+    const char *why = gdt_desc(e, sel, &d);
+
+    if (why)
+        return why;
+    if (!((d >> 44) & 1) || !((d >> 43) & 1))
+        return "a selector that is not a code segment (#GP)";
+    if (!((d >> 47) & 1))
+        return "a code segment that is not present (#NP)";
+    if (((d >> 45) & 3) != pl)
+        return pl == e->cpl ? "a change of privilege level (needs the TSS; not emulated)"
+                            : "a code segment whose DPL is not the return's level (#GP)";
+    if (e->lm && !((d >> 53) & 1))
+        return "a 64-bit mode gate to a segment that is not 64-bit code";
+    if (!e->lm && !((d >> 54) & 1))
+        return "a 16-bit code segment (not emulated)";
+    to_seg(d, sel, pl, seg);
     return NULL;
 }
 
@@ -165,7 +187,7 @@ static const char *deliver(struct emul *e, unsigned vec, uint64_t next)
         return "a gate whose DPL is below CPL (#GP)";
     if (e->lm && (g[4] & 7))
         return "a gate with an IST stack (not emulated)";
-    if ((why = load_code_seg(e, (uint16_t)ld(g + 2, 2), &cs)) != NULL)
+    if ((why = load_code_seg(e, (uint16_t)ld(g + 2, 2), e->cpl, &cs)) != NULL)
         return why;
     off = ld(g, 2) | ld(g + 6, 2) << 16;
     if (e->lm) {
@@ -198,13 +220,51 @@ static const char *deliver(struct emul *e, unsigned vec, uint64_t next)
     return NULL;
 }
 
-/* iret (32-bit) or iretq (64-bit), back to the same privilege level. */
+/*
+ * A return to an outer level (32-bit): the stack segment it names, and
+ * the data segments the new level may not use made null, as the CPU does.
+ */
+static const char *outer(struct emul *e, uint16_t ss_sel, unsigned pl, struct kvm_segment *ss)
+{
+    struct kvm_segment *data[] = {&e->s->ds, &e->s->es, &e->s->fs, &e->s->gs};
+    const char *why;
+    uint64_t d = 0;
+
+    if ((ss_sel & 3) != pl)
+        return "a stack selector whose RPL is not the return's level (#GP)";
+    if ((why = gdt_desc(e, ss_sel, &d)) != NULL)
+        return why;
+    if (!((d >> 44) & 1) || ((d >> 43) & 1) || !((d >> 41) & 1) || ((d >> 45) & 3) != pl)
+        return "a stack segment that is not writable data at the return's level (#GP)";
+    if (!((d >> 47) & 1))
+        return "a stack segment that is not present (#SS)";
+    if (!((d >> 54) & 1))
+        return "a 16-bit stack (not emulated)";
+    to_seg(d, ss_sel, pl, ss);
+    for (unsigned i = 0; i < 4; i++) {
+        bool conforming_code = (data[i]->type & 0xc) == 0xc;
+
+        if (!data[i]->unusable && data[i]->dpl < pl && !conforming_code) {
+            memset(data[i], 0, sizeof(*data[i]));
+            data[i]->unusable = 1;
+        }
+    }
+    return NULL;
+}
+
+/*
+ * iret (32-bit) or iretq (64-bit).  32-bit: to the same level, or to an
+ * outer one (the frame then also holds ESP and SS).  64-bit: to the same
+ * level only (kvm-pvm does an iretq to user mode itself).
+ */
 static const char *iret(struct emul *e)
 {
     size_t w = e->lm ? 8 : 4, fsz = e->lm ? 40 : 12;
     uint8_t frame[40];
-    struct kvm_segment cs;
+    struct kvm_segment cs, ss;
     uint64_t la, ip, fl;
+    uint16_t sel;
+    unsigned pl;
     const char *why;
 
     if (!e->lm && (e->r->rflags & FL_NT))
@@ -213,15 +273,26 @@ static const char *iret(struct emul *e)
     if (lin_copy(e->vm, la, frame, fsz, false) != 0)
         return "a stack the frame cannot be read from (#PF)";
     ip = ld(frame, w);
+    sel = (uint16_t)ld(frame + w, 2);
     fl = ld(frame + 2 * w, w);
-    if ((ld(frame + w, 2) & 3) != e->cpl)
-        return "a return to another privilege level (not emulated)";
+    pl = sel & 3U;
+    if (pl < e->cpl)
+        return "a return to an inner privilege level (#GP)";
+    if (pl > e->cpl && e->lm)
+        return "an iretq to another privilege level (not emulated)";
     if (fl & FL_VM)
         return "a return to virtual-8086 mode (not emulated)";
-    if ((why = load_code_seg(e, (uint16_t)ld(frame + w, 2), &cs)) != NULL)
+    if ((why = load_code_seg(e, sel, pl, &cs)) != NULL)
         return why;
-    if (e->lm) {
-        /* The same privilege: SS stays what it is unless it changes. */
+    if (pl > e->cpl) {
+        if (lin_copy(e->vm, (la + 12) & 0xffffffffU, frame + 12, 8, false) != 0)
+            return "a stack the frame cannot be read from (#PF)";
+        if ((why = outer(e, (uint16_t)ld(frame + 16, 2), pl, &ss)) != NULL)
+            return why;
+        e->s->ss = ss;
+        e->r->rsp = (uint32_t)ld(frame + 12, 4);
+    } else if (e->lm) {
+        /* The same level: SS stays what it is unless it changes. */
         if ((uint16_t)ld(frame + 32, 2) != e->s->ss.selector)
             return "an iretq that changes SS (not emulated)";
         e->r->rsp = ld(frame + 24, 8);

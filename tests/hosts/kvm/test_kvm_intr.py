@@ -7,7 +7,10 @@
 completes them (src/hosts/kvm/emulate.c); either way the guest must see an
 x86 interrupt: the vector, the return address after the instruction, its CS,
 EFLAGS with IF saved and cleared by the interrupt gate and restored by iret,
-its registers untouched and its stack pointer back.  An instruction that
+its registers untouched and its stack pointer back.  An iret to user mode
+(completed by the host in 32-bit mode) reaches CPL 3, where a hypercall
+gets -EPERM and "int $0x80" arrives as #UD (this KVM's gap 4; the guest's
+handler runs at CPL 0).  An instruction that
 neither KVM nor the host completes ("icebp"), or an int through a vector
 without a gate (a fault the host does not deliver), ends the guest as a
 crash whose message says which and why.
@@ -87,6 +90,17 @@ def main():
               bits + "-bit: icebp, which nobody completes, ends the guest as a crash", show)
         check("(f1" in p.stdout and "icebp" in p.stdout.split("crashed", 1)[-1],
               bits + "-bit: the crash message names the instruction", show)
+        # iret to CPL 3 (32-bit: completed by the host), a hypercall there
+        # (-EPERM), then int $0x80 from user mode: #UD on this KVM (gap 4),
+        # whose handler runs at CPL 0 again on the TSS's stack.
+        p = subprocess.run([args.run, "--timeout", "20", "--cmdline", "intr user", g],
+                           capture_output=True, text=True, timeout=60)
+        show = "rc=%d out=%r err=%r" % (p.returncode, p.stdout[-500:], p.stderr[-200:])
+        v = values(p.stdout)
+        check(p.returncode == 0 and v.get("user hypercall") == -1,
+              bits + "-bit: iret to user mode; a hypercall there gets -EPERM", show)
+        check(v.get("user int80 arrived as #UD from cs") == (0x23 if bits == "64" else 0x1b),
+              bits + "-bit: user-mode int $0x80 arrives as #UD from the user CS", show)
         p = subprocess.run([args.run, "--timeout", "20", "--cmdline", "intr nogate", g],
                            capture_output=True, text=True, timeout=60)
         show = "rc=%d out=%r err=%r" % (p.returncode, p.stdout[-500:], p.stderr[-200:])

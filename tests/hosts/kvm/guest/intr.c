@@ -22,6 +22,32 @@ volatile ulong intr_sp_saved;
 
 void intr_h80(void);
 void intr_h3(void);
+void intr_ud(void);
+void intr_user_entry(void);
+void intr_to_user(ulong ip, ulong sp) __attribute__((noreturn));
+void intr_user_body(void);
+void intr_user_back(ulong cs);
+
+static volatile long user_rc = 1;
+/* PVH's TR has base 0 (boot.c): the TSS is at guest-physical 0. */
+static volatile ulong tss_base;
+static u8 user_stack[4096] __attribute__((aligned(16)));
+static u8 kernel_stack[4096] __attribute__((aligned(16)));
+
+/* At CPL 3: a hypercall (refused: -EPERM), then int $0x80 (#UD here). */
+void intr_user_body(void)
+{
+    user_rc = hypercall(HC_xen_version, 0, 0, 0);
+    __asm__ volatile("int $0x80" ::: "memory");
+}
+
+/* The #UD handler, back at CPL 0: cs is the saved (user) CS. */
+void intr_user_back(ulong cs)
+{
+    say("user hypercall", user_rc);
+    say("user int80 arrived as #UD from cs", (long)(cs & 0xffff));
+    poweroff();
+}
 extern const u8 intr_after80[], intr_after3[];
 
 #ifdef __x86_64__
@@ -46,6 +72,24 @@ __asm__(".text\n"
         "  pop %rax\n"
         "  mov %rax, intr_inflags(%rip)\n"
         "  incq intr_count(%rip)\n"
+        "  iretq\n"
+        /* #UD from user mode: the frame is on the TSS's rsp0 stack. */
+        "intr_ud:\n"
+        "  mov 8(%rsp), %rdi\n"
+        "  call intr_user_back\n"
+        "2: hlt\n"
+        "  jmp 2b\n"
+        /* user_entry: at CPL 3, after iretq. */
+        "intr_user_entry:\n"
+        "  call intr_user_body\n"
+        "3: jmp 3b\n"
+        /* intr_to_user(ip, sp): iretq to CPL 3 (CS 0x23, SS 0x1b, IOPL 3). */
+        "intr_to_user:\n"
+        "  pushq $0x1b\n"
+        "  pushq %rsi\n"
+        "  pushq $0x3002\n"
+        "  pushq $0x23\n"
+        "  pushq %rdi\n"
         "  iretq\n");
 #define GATE_SIZE 16
 #else
@@ -70,6 +114,32 @@ __asm__(".text\n"
         "  pop %eax\n"
         "  mov %eax, intr_inflags\n"
         "  incl intr_count\n"
+        "  iret\n"
+        /* #UD from user mode: the frame is on the TSS's esp0 stack. */
+        "intr_ud:\n"
+        "  mov $0x10, %eax\n"
+        "  mov %eax, %ds\n"
+        "  mov %eax, %es\n"
+        "  push 4(%esp)\n"
+        "  call intr_user_back\n"
+        "2: hlt\n"
+        "  jmp 2b\n"
+        /* user_entry: at CPL 3 after iret, with the user data segment. */
+        "intr_user_entry:\n"
+        "  mov $0x23, %eax\n"
+        "  mov %eax, %ds\n"
+        "  mov %eax, %es\n"
+        "  call intr_user_body\n"
+        "3: jmp 3b\n"
+        /* intr_to_user(ip, sp): iret to CPL 3 (CS 0x1b, SS 0x23, IOPL 3). */
+        "intr_to_user:\n"
+        "  mov 4(%esp), %eax\n"
+        "  mov 8(%esp), %ecx\n"
+        "  push $0x23\n"
+        "  push %ecx\n"
+        "  push $0x3002\n"
+        "  push $0x1b\n"
+        "  push %eax\n"
         "  iret\n");
 #define GATE_SIZE 8
 #endif
@@ -79,8 +149,11 @@ static u8 idt[256 * GATE_SIZE] __attribute__((aligned(16)));
 #ifndef __x86_64__
 /* The 32-bit guest has run on PVH's hidden segment state: load a GDT. */
 static const unsigned long long gdt32[] __attribute__((aligned(8))) = {
-    0, 0x00cf9a000000ffffULL, /* 0x08: code, 32-bit, flat */
-    0x00cf92000000ffffULL,    /* 0x10: data, flat */
+    0,
+    0x00cf9a000000ffffULL, /* 0x08: code, 32-bit, flat */
+    0x00cf92000000ffffULL, /* 0x10: data, flat */
+    0x00cffa000000ffffULL, /* 0x18: user code (selector 0x1b) */
+    0x00cff2000000ffffULL, /* 0x20: user data (selector 0x23) */
 };
 
 static void load_gdt(void)
@@ -241,6 +314,29 @@ void intr_main(const u32 *si)
         say("nogate next", 1);
         __asm__ volatile("int $0x81" ::: "memory");
         say("nogate survived", 1);
+    }
+    /*
+     * "user": iret to CPL 3 (the host completes an iret to an outer level
+     * too), a hypercall there, then int $0x80, which this KVM turns into
+     * #UD: its handler, entered on the TSS's stack (PVH's TR: base 0), says
+     * what it saw and powers off.
+     */
+    if (word(si, "user")) {
+        ulong kst = (ulong)kernel_stack + sizeof(kernel_stack);
+
+        set_gate(6, intr_ud);
+        u8 *tss = (u8 *)tss_base;
+        unsigned short ss0 = 0x10;
+
+#ifdef __x86_64__
+        memcpy(tss + 4, &kst, 8); /* TSS.rsp0 */
+        (void)ss0;
+#else
+        memcpy(tss + 4, &kst, 4); /* TSS.esp0, ss0 */
+        memcpy(tss + 8, &ss0, 2);
+#endif
+        say("user next", 1);
+        intr_to_user((ulong)intr_user_entry, (ulong)user_stack + sizeof(user_stack));
     }
     if (word(si, "icebp")) {
         say("icebp next", 1);
