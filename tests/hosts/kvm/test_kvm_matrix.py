@@ -21,6 +21,7 @@ inside a guest (point 3), 64-bit and 32-bit.  One group per meson test:
 Exit 0, 1 (failures listed), or 77 after "skipped: <why>".
 """
 import argparse
+import concurrent.futures
 import errno
 import os
 import re
@@ -135,32 +136,31 @@ def t_matrix(args):
         skip("no test guest built")
     compared = same = 0
     unsupported = set()
-    for stack in STACKS:
-        for role in ROLES:
-            for key in keys:
-                exp = cells[(stack, role, key)]
-                for bits, kernel in kernels:
-                    what = "%s %s %s-bit %s" % (stack, role, bits, key)
-                    if (role, key) in NOT_COMPARED:
-                        continue
-                    got = guest_cell(args, stack, role, key, kernel)
-                    if got == "unsupported":
-                        unsupported.add((role, key))
-                        continue
-                    if isinstance(got, str):
-                        check(False, what, got)
-                        continue
-                    if got[0] == "N" and exp[0] != "N":
-                        # The guest's own set-up was refused where the
-                        # in-process cell's (done by dom0) was not: listed.
-                        print("note %s: set-up refused inside the guest (%d); in-process %s %d" %
-                              (what, got[1], exp[0], exp[1]))
-                        continue
-                    compared += 1
-                    ok = got[0] == exp[0] and (got[0] == "N" or got[1] == exp[1])
-                    same += ok
-                    if not ok:
-                        check(False, what, "guest %s %d, in-process %s %d" % (got + exp))
+    jobs = [(stack, role, key, bits, kernel) for stack in STACKS for role in ROLES for key in keys
+            for bits, kernel in kernels if (role, key) not in NOT_COMPARED]
+    # One boot per cell, two at a time (each is a process of its own).
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda j: guest_cell(args, j[0], j[1], j[2], j[4]), jobs))
+    for (stack, role, key, bits, _), got in zip(jobs, results):
+        exp = cells[(stack, role, key)]
+        what = "%s %s %s-bit %s" % (stack, role, bits, key)
+        if got == "unsupported":
+            unsupported.add((role, key))
+            continue
+        if isinstance(got, str):
+            check(False, what, got)
+            continue
+        if got[0] == "N" and exp[0] != "N":
+            # The guest's own set-up was refused where the in-process
+            # cell's (done by dom0) was not: listed.
+            print("note %s: set-up refused inside the guest (%d); in-process %s %d" %
+                  (what, got[1], exp[0], exp[1]))
+            continue
+        compared += 1
+        ok = got[0] == exp[0] and (got[0] == "N" or got[1] == exp[1])
+        same += ok
+        if not ok:
+            check(False, what, "guest %s %d, in-process %s %d" % (got + exp))
     for role, key in sorted(unsupported):
         print("not compared: %s %s: no guest can do its set-up on this host (guest/matrix.c)" %
               (role, key))
