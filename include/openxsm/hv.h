@@ -239,6 +239,8 @@ struct hv_config {
 
     /* dom0's guest-physical memory (see hv_domain_config.phys); may be NULL. */
     const struct hv_guest_phys *dom0_phys;
+    /* dom0's memory size in bytes, with dom0_guest (0: guest_mem_size). */
+    size_t dom0_mem_size;
 };
 
 /*

@@ -34,6 +34,8 @@
  * "<denied>"), N not applicable because the module already refuses the set-up
  * step (e.g. no mapping to unmap), E an unexpected error (always a failure).
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -98,6 +100,15 @@ static const struct op ops[] = {
 #define NR_OPS (sizeof(ops) / sizeof(ops[0]))
 
 static long last_rc; /* detail for the report */
+/*
+ * The cast as the real-guest matrix builds it (--cells): xsm-kvm-run's
+ * hypervisor options (argo mac-enforcing), guests labelled domU_t as its
+ * --label gives them (FLASK refuses an unlabelled domain), and no device
+ * model, because xsm-kvm-run has none.  The checked matrix runs with argo's
+ * mac-permissive mode (so that any-source rings exist) and the full cast.
+ */
+static bool host_cast;
+static const char guest_label[] = "system_u:system_r:domU_t";
 
 static char verdict(long rc)
 {
@@ -144,6 +155,24 @@ static int16_t gnt_status(struct hv *h, xsm_domid_t c, size_t off)
     return (int16_t)get16(b);
 }
 
+/* dom0 asks FLASK for the guests' SID, as xsm-kvm-run does for --label. */
+static long label_sid(struct hv *h, uint32_t *sid)
+{
+    uint8_t op[40] = {0}, b[4];
+    long rc;
+
+    put32(op, XSM_OP_CMD(XSM_MODULE_FLASK, 4)); /* FLASK_CONTEXT_TO_SID */
+    put32(op + 4, 1);                           /* XEN_FLASK_INTERFACE_VERSION */
+    put32(op + 12, sizeof(guest_label) - 1);
+    put64(op + 16, BUFA);
+    if (hv_guest_write(h, 0, BUFA, guest_label, sizeof(guest_label) - 1))
+        return -EFAULT;
+    rc = hc_op(h, 0, HV_HYPERCALL_xsm_op, 0, op, sizeof(op), 0);
+    if (rc == 0 && hv_guest_read(h, 0, OPA + 8, b, 4) == 0)
+        *sid = get32(b);
+    return rc;
+}
+
 static struct hv *setup(const char *mod)
 {
     struct hv_config cfg = {0};
@@ -152,9 +181,13 @@ static struct hv *setup(const char *mod)
     static const uint32_t flags[] = {HV_CDF_xs_domain, 0, HV_CDF_hvm, 0, HV_CDF_hvm};
 
     cfg.modules = mod;
-    cfg.argo_mac_permissive = true;
+    cfg.argo_mac_permissive = !host_cast;
     if (hv_create(&h, &cfg))
         return NULL;
+    if (host_cast && strstr(mod, "flask") && label_sid(h, &dc.ssidref) != 0) {
+        hv_destroy(h);
+        return NULL;
+    }
     for (unsigned i = 0; i < 5; i++) {
         dc.domid = (xsm_domid_t)(i + 1);
         dc.flags = flags[i];
@@ -163,7 +196,7 @@ static struct hv *setup(const char *mod)
             return NULL;
         }
     }
-    if (hv_domain_set_target(h, 0, 2, T)) {
+    if (!host_cast && hv_domain_set_target(h, 0, 2, T)) {
         hv_destroy(h);
         return NULL;
     }
@@ -292,6 +325,10 @@ static char cell(const char *mod, unsigned o, xsm_domid_t c)
         put32(op + 8, 4096 - 64);
         if (hv_guest_write(h, c, OPA, op, 12))
             break;
+        /* The ring's one frame (4, inside the caller's RAM), whatever BUFA held. */
+        put64(op, 4);
+        if (hv_guest_write(h, c, BUFA, op, 8))
+            break;
         v = verdict(hc(h, c, HV_HYPERCALL_argo_op, HV_ARGO_OP_register_ring, OPA, BUFA, 1, 0));
         break;
     case 15: /* sendv { src, dst }, iov, niov, type into T's any-source ring */
@@ -392,10 +429,68 @@ static char cell(const char *mod, unsigned o, xsm_domid_t c)
     return v;
 }
 
-int main(void)
+/*
+ * The operation's key: its name with every run of characters other than
+ * letters, digits, '-', '>' and '_' made one '_' ("evtchn alloc_unbound
+ * self->T" -> "evtchn_alloc_unbound_self->T").  The real-guest matrix
+ * (tests/hosts/kvm/guest/matrix.c) is told the operation by this key.
+ */
+static void op_key(const char *name, char *key, size_t size)
+{
+    size_t n = 0;
+
+    for (; *name && n + 1 < size; name++) {
+        char ch = *name;
+        bool keep = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '-' || ch == '>' || ch == '_';
+
+        if (keep)
+            key[n++] = ch;
+        else if (n && key[n - 1] != '_')
+            key[n++] = '_';
+    }
+    key[n] = 0;
+}
+
+/*
+ * --cells: every cell of every module stack the KVM host offers, as the
+ * model answers it, one line each:
+ *     cell MODULES ROLE KEY VERDICT RC
+ * This is the expectation of the real-guest matrix (test_kvm_matrix.py):
+ * the same operations issued from inside KVM guests must get the same
+ * verdicts and return codes.  The hand-written Xen expectations above check
+ * this model for dummy and silo; flask's cells are the default policy's.
+ */
+static int print_cells(void)
+{
+    static const char *const stacks[] = {"dummy", "silo", "flask", "silo,flask"};
+    /* The roles a real guest takes: dom0, a domU on another, a domU on itself. */
+    static const bool real_role[NR_ROLES] = {true, false, false, true, true};
+
+    host_cast = true;
+    for (unsigned m = 0; m < sizeof(stacks) / sizeof(stacks[0]); m++)
+        for (unsigned r = 0; r < NR_ROLES; r++)
+            for (unsigned o = 0; o < NR_OPS && real_role[r]; o++) {
+                char key[64];
+                char v = cell(stacks[m], o, role_id[r]);
+
+                op_key(ops[o].name, key, sizeof(key));
+                printf("cell %s %s %s %c %ld\n", stacks[m], role_names[r], key, v, last_rc);
+            }
+    return 0;
+}
+
+int main(int argc, char **argv)
 {
     static const char *const mods[] = {"dummy", "silo"};
     int bad = 0, cells = 0;
+
+    if (argc == 2 && strcmp(argv[1], "--cells") == 0)
+        return print_cells();
+    if (argc != 1) {
+        fprintf(stderr, "usage: test-hv-matrix [--cells]\n");
+        return 2;
+    }
 
     for (unsigned m = 0; m < 2; m++) {
         printf(

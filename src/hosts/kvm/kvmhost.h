@@ -15,7 +15,8 @@
  * page and the port-I/O doorbell), vcpu.c (the run loop), rings.c (the
  * PV console and xenstore ring pages and their event channels), console.c
  * (the console backend), xenstore.c (the minimal xenstore), grant.c
- * (guest-physical copies and grant mappings between VMs).
+ * (guest-physical copies and grant mappings between VMs), emulate.c (int
+ * n, int3 and iret that this KVM's emulator fails).
  */
 #ifndef OPENXSM_KVMHOST_H
 #define OPENXSM_KVMHOST_H
@@ -68,6 +69,7 @@ struct kvmh {
     /* grant.c: pages mapped between VMs (taken inside the model lock). */
     pthread_mutex_t grant_lock;
     struct kvmh_gmap gmaps[KVMH_MAX_GMAPS];
+    bool emul_intr; /* emulate.c completes int n/int3/iret (kvm-pvm) */
 };
 
 /* The console and xenstore rings of a VM (rings.c, console.c, xenstore.c). */
@@ -212,6 +214,16 @@ void kvmh_console_print(const struct kvmh_vm *vm, FILE *f);
 
 /* xenstore.c: serves the request ring; 1 if the guest should be told. */
 int kvmh_xenstore_serve(struct kvmh_vm *vm);
+
+/* emulate.c */
+/* Decides once per host whether int n/int3/iret are completed (kvm-pvm). */
+void kvmh_emul_init(struct kvmh *k);
+/*
+ * An emulation failure (KVM_EXIT_INTERNAL_ERROR, suberror emulation):
+ * completes int n, int3 or iret and returns 0, or ends the VM as crashed
+ * (vm->why names the instruction) and returns 1.
+ */
+int kvmh_emulate(struct kvmh_vm *vm);
 
 /* vcpu.c */
 void *kvmh_vcpu_thread(void *arg);

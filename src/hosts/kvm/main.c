@@ -400,6 +400,7 @@ int main(int argc, char **argv)
     if (o.dom0) {
         o.hc.dom0_guest = &vms[0]->guest; /* the model's dom0 is this VM */
         o.hc.dom0_phys = &vms[0]->phys;
+        o.hc.dom0_mem_size = vms[0]->mem_size;
     }
     if ((rc = hv_create(&h, &o.hc)) < 0) {
         fprintf(stderr, "xsm-kvm-run: hypervisor model: %s\n", strerror((int)-rc));

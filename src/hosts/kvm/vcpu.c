@@ -93,6 +93,8 @@ static int serve(struct kvmh_vm *vm)
             (unsigned long long)run->s.regs.regs.rip);
         return 1;
     case KVM_EXIT_INTERNAL_ERROR:
+        if (run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION)
+            return kvmh_emulate(vm); /* emulate.c */
         end(vm, KVMH_CRASHED, "KVM internal error, suberror %u, rip 0x%llx", run->internal.suberror,
             (unsigned long long)run->s.regs.regs.rip);
         return 1;

@@ -82,6 +82,7 @@ int kvmh_init(struct kvmh *k)
         goto bad;
     }
     k->hv_lock = &k->own_lock;
+    kvmh_emul_init(k);
     k->live = 0;
     pthread_mutex_init(&k->live_lock, NULL);
     pthread_mutex_init(&k->grant_lock, NULL);

@@ -1,0 +1,699 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The privilege matrix from inside a guest (command-line word "matrix";
+ * test_kvm_matrix.py).  The in-process matrix (tests/hv/test-hv-matrix.c)
+ * names each operation by a key and answers each cell with the model;
+ * this program issues the operation named by "op=KEY" as a real hypercall
+ * of a KVM guest, in the role named by "role=":
+ *
+ *   target   a domU acting on itself (T is its own id); a second VM, d2,
+ *            only exists, as set_target's other domain
+ *   plain    two VMs: d1 acts on d2 (T), d2 only prepares what d1 needs
+ *   control  the guest is dom0 (--dom0); T is a domain it creates
+ *
+ * One operation per boot, so that every cell starts from a fresh
+ * hypervisor, as the in-process cells do.  The set-up that the in-process
+ * cell does as dom0 through the library is done here by the guest that
+ * may do it (T itself, or dom0); when that is refused the cell is "N".
+ * Output, one line each (the test parses them):
+ *
+ *   matrix KEY RC STATUS     RC the hypercall's result, STATUS the grant
+ *                            status or 1 for a "<denied>" string, else 0
+ *   matrix KEY N RC          the guest's own set-up was refused with RC
+ *   matrix KEY unsupported   no guest can do the set-up here (why: below)
+ *   matrix-peer KEY RC       d2's set-up for d1 (plain), RC of its step
+ *
+ * Also the word "xsmops": xsm_op discovery and FLASK queries, printed as
+ * "xsmop NAME VALUE" (the 32-bit guest uses the compat layouts).
+ */
+#include "rt.h"
+
+#define HC_grant_table_op 20
+#define HC_evtchn_op      32
+#define HC_sysctl         35
+#define HC_domctl         36
+#define HC_argo_op        39
+
+#define DOMID_SELF    0x7ff0u
+#define DOMID_INVALID 0x7ff4u /* argo's any-source partner */
+#define EPERM         1
+#define ESRCH         3
+#define EINVAL        22
+#define EACCES        13
+#define ECONNREFUSED  111
+
+/* Operation buffers: identity-mapped (64-bit) or paging off (32-bit). */
+static u8 op[256] __attribute__((aligned(8)));
+static u8 buf[1024] __attribute__((aligned(8)));
+static u8 ring[4096] __attribute__((aligned(4096)));
+
+static void put16(u8 *p, u32 v)
+{
+    p[0] = (u8)v;
+    p[1] = (u8)(v >> 8);
+}
+
+static void put32(u8 *p, u32 v)
+{
+    put16(p, v);
+    put16(p + 2, v >> 16);
+}
+
+static void put64(u8 *p, u64 v)
+{
+    put32(p, (u32)v);
+    put32(p + 4, (u32)(v >> 32));
+}
+
+static u32 get32(const u8 *p)
+{
+    return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+}
+
+/* A hypercall with five arguments, in Xen's convention for this mode. */
+static long hc5(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
+{
+    ulong fn = (ulong)hypercall_page + nr * 32;
+    long ret;
+#ifdef __x86_64__
+    register ulong r10 __asm__("r10") = a4;
+    register ulong r8 __asm__("r8") = a5;
+
+    __asm__ volatile("call *%[fn]"
+                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+                     : [fn] "r"(fn)
+                     : "memory", "rcx", "r9", "r11", "cc");
+#else
+    __asm__ volatile("call *%[fn]"
+                     : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
+                     : [fn] "m"(fn)
+                     : "memory", "cc");
+#endif
+    return ret;
+}
+
+static int memeq(const void *a, const void *b, ulong n)
+{
+    const u8 *p = a, *q = b;
+
+    while (n && *p == *q)
+        n--, p++, q++;
+    return n == 0;
+}
+
+static int streq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
+/* "name=value" in the command line: copies value (up to a space). */
+static int arg(const char *cl, const char *name, char *out, ulong size)
+{
+    ulong n = strlen(name);
+
+    for (const char *p = cl; *p; p++) {
+        ulong i = 0, k = 0;
+
+        if (p != cl && p[-1] != ' ')
+            continue;
+        while (i < n && p[i] == name[i])
+            i++;
+        if (i < n || p[n] != '=')
+            continue;
+        for (p += n + 1; *p && *p != ' ' && k + 1 < size; p++)
+            out[k++] = *p;
+        out[k] = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* Decimal into s; returns the end. */
+static char *num(char *s, long v)
+{
+    char d[24];
+    int k = 0;
+    unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+    if (v < 0)
+        *s++ = '-';
+    do {
+        d[k++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    while (k)
+        *s++ = d[--k];
+    return s;
+}
+
+/* "WHAT KEY" then up to two numbers (or a word) and a newline. */
+static void line(const char *what, const char *key, const char *word, long a, long b, int nnum)
+{
+    char l[160], *s = l;
+
+    for (const char *p = what; *p; p++)
+        *s++ = *p;
+    *s++ = ' ';
+    for (const char *p = key; *p && s < l + 100; p++)
+        *s++ = *p;
+    if (word) {
+        *s++ = ' ';
+        for (const char *p = word; *p; p++)
+            *s++ = *p;
+    }
+    if (nnum > 0) {
+        *s++ = ' ';
+        s = num(s, a);
+    }
+    if (nnum > 1) {
+        *s++ = ' ';
+        s = num(s, b);
+    }
+    *s++ = '\n';
+    *s = 0;
+    puts_(l);
+}
+
+static long evtchn(u32 cmd)
+{
+    return hc5(HC_evtchn_op, cmd, (ulong)op, 0, 0, 0);
+}
+
+/* EVTCHNOP_alloc_unbound { dom, remote_dom, port }: the port, or rc < 0. */
+static long alloc_unbound(u32 dom, u32 remote)
+{
+    long rc;
+
+    memset(op, 0, 8);
+    put16(op, dom);
+    put16(op + 2, remote);
+    rc = evtchn(6);
+    return rc < 0 ? rc : (long)get32(op + 4);
+}
+
+/* EVTCHNOP_status { dom, port, ... } */
+static long evtchn_status(u32 dom, u32 port)
+{
+    memset(op, 0, 24);
+    put16(op, dom);
+    put32(op + 4, port);
+    return evtchn(5);
+}
+
+/* argo register_ring { aport, partner, pad, len } of 'ring', one page. */
+static long argo_register(u32 aport, u32 partner)
+{
+    memset(op, 0, 16);
+    put32(op, aport);
+    put16(op + 4, partner);
+    put32(op + 8, 4096 - 64);
+    put64(buf, (u64)(ulong)ring >> 12);
+    return hc5(HC_argo_op, 1, (ulong)op, (ulong)buf, 1, 0);
+}
+
+/* domctl/sysctl: cmd, interface_version 0x15, domain; u at 16. */
+static long ctl(unsigned nr, u32 cmd, u32 dom)
+{
+    memset(op, 0, 144);
+    put32(op, cmd);
+    put32(op + 4, 0x15);
+    put16(op + 8, dom);
+    return hc5(nr, (ulong)op, 0, 0, 0, 0);
+}
+
+/* FLASK CONTEXT_TO_SID of the guests' label, as dom0 (0 where no FLASK). */
+static u32 domu_sid(void)
+{
+    static const char label[] = "system_u:system_r:domU_t";
+
+    memset(op, 0, 40);
+    put32(op, 4);
+    put32(op + 4, 1);
+    put32(op + 12, sizeof(label) - 1);
+    put32(op + 16, (u32)(ulong)label);
+    if (sizeof(long) == 8)
+        put32(op + 20, (u32)((u64)(ulong)label >> 32));
+    return hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0) == 0 ? get32(op + 8) : 0;
+}
+
+/* dom0 creates a domain labelled as the guests (flags: HVM). */
+static long create_domain(u32 sid)
+{
+    long rc;
+
+    memset(op, 0, 144);
+    put32(op, 1);
+    put32(op + 4, 0x15);
+    put32(op + 16, sid);
+    put32(op + 36, 1); /* XEN_DOMCTL_CDF_hvm */
+    rc = hc5(HC_domctl, (ulong)op, 0, 0, 0, 0);
+    return rc < 0 ? rc : (long)(op[8] | op[9] << 8);
+}
+
+struct ctx {
+    const char *key;
+    int role; /* 0 control, 1 plain, 2 target */
+    u32 self, t, x;
+};
+
+static void result(const struct ctx *c, long rc, long status)
+{
+    line("matrix", c->key, 0, rc, status, 2);
+}
+
+static void setup_refused(const struct ctx *c, long rc)
+{
+    line("matrix", c->key, "N", rc, 0, 1);
+}
+
+/*
+ * plain: d1 starts before d2 exists.  A status query of d2's port 1 fails
+ * with -ESRCH until then (the port number is valid in Xen even when free,
+ * so this says nothing about d2's set-up: the operations that need it
+ * retry while they get the answer of "not set up yet", see retry()).
+ */
+static long wait_peer(const struct ctx *c)
+{
+    long rc = -ESRCH;
+
+    for (unsigned i = 0; i < 200000 && rc == -ESRCH; i++) {
+        rc = evtchn_status(c->t, 1);
+        if (rc == -ESRCH)
+            hypercall(HC_sched_op, 0 /* yield */, 0, 0);
+    }
+    return rc;
+}
+
+/*
+ * The operation again while it fails with 'notyet' (d2 has not made its
+ * port or ring yet), a bounded number of times: when d2's set-up was
+ * refused, its matrix-peer line says so and the cell is not compared.
+ */
+static long retry(const struct ctx *c, long (*fn)(const struct ctx *), long notyet)
+{
+    long rc = fn(c);
+
+    for (unsigned i = 0; i < 5000 && c->role == 1 && rc == notyet; i++) {
+        hypercall(HC_sched_op, 0 /* yield */, 0, 0);
+        rc = fn(c);
+    }
+    return rc;
+}
+
+/* d2 in the plain role: prepares T's side, reports it, powers off. */
+static void peer(const char *key)
+{
+    long rc = 0;
+
+    if (streq(key, "evtchn_bind_interdomain_to_T")) {
+        rc = alloc_unbound(DOMID_SELF, 1); /* for d1: the first free port */
+    } else if (streq(key, "argo_sendv_to_T")) {
+        rc = argo_register(70, DOMID_INVALID);
+    }
+    /* T's port 1 for the status query (the in-process cell's). */
+    if (streq(key, "evtchn_status_of_T"))
+        rc = alloc_unbound(DOMID_SELF, 0);
+    line("matrix-peer", key, 0, rc, 0, 1);
+}
+
+/*
+ * FLASK refuses the status of a port T has not allocated yet (a free
+ * channel has no label), so d1 asks again until T's port is there.
+ */
+static long status_port1(const struct ctx *c)
+{
+    return evtchn_status(c->t, 1);
+}
+
+/*
+ * T's port for us is its first free one, after the ports the host took for
+ * T's console and xenstore rings: a port that is not unbound for us is
+ * -EINVAL before any XSM check (Xen's order), so the first other answer is
+ * the cell's.
+ */
+static long bind_port1(const struct ctx *c)
+{
+    long rc = -EINVAL;
+
+    for (u32 port = 1; port < 16 && rc == -EINVAL; port++) {
+        memset(op, 0, 12);
+        put16(op, c->t);
+        put32(op + 4, port);
+        rc = evtchn(0);
+    }
+    return rc;
+}
+
+static int run_evtchn(const struct ctx *c)
+{
+    long p;
+
+    if (streq(c->key, "evtchn_alloc_unbound_self->T")) {
+        p = alloc_unbound(DOMID_SELF, c->t);
+        result(c, p < 0 ? p : 0, 0); /* the hypercall's result, not the port */
+    } else if (streq(c->key, "evtchn_alloc_unbound_T->self")) {
+        p = alloc_unbound(c->t, c->self);
+        result(c, p < 0 ? p : 0, 0);
+    } else if (streq(c->key, "evtchn_bind_interdomain_to_T")) {
+        /* T's unbound port for us: T made it (plain: port 1), or we do. */
+        if (c->role == 1) {
+            result(c, retry(c, bind_port1, -EINVAL), 0);
+            return 1;
+        }
+        p = alloc_unbound(c->t, c->role == 0 ? 0 : c->self);
+        if (p < 0) {
+            setup_refused(c, p);
+            return 1;
+        }
+        memset(op, 0, 12);
+        put16(op, c->t);
+        put32(op + 4, (u32)p);
+        result(c, evtchn(0), 0);
+    } else if (streq(c->key, "evtchn_send") || streq(c->key, "evtchn_close")) {
+        p = alloc_unbound(DOMID_SELF, 0);
+        if (p < 0) {
+            setup_refused(c, p);
+            return 1;
+        }
+        memset(op, 0, 4);
+        put32(op, (u32)p);
+        result(c, evtchn(streq(c->key, "evtchn_send") ? 4 : 3), 0);
+    } else if (streq(c->key, "evtchn_status_of_T")) {
+        /*
+         * plain: T made port 1 (a free port is valid too in Xen, so the
+         * answer does not depend on whether T is done).
+         */
+        p = c->role == 1 ? 1 : alloc_unbound(c->t, 0);
+        if (p < 0) {
+            setup_refused(c, p);
+            return 1;
+        }
+        result(c, c->role == 1 ? retry(c, status_port1, -EACCES) : evtchn_status(c->t, (u32)p), 0);
+    } else if (streq(c->key, "evtchn_reset_T")) {
+        memset(op, 0, 2);
+        put16(op, c->t);
+        result(c, evtchn(10), 0);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static int run_gnttab(const struct ctx *c)
+{
+    long rc;
+
+    if (streq(c->key, "gnttab_setup_table_T")) {
+        /* { dom, nr_frames, status, frame_list }: the handle at 12 (compat) or 16. */
+        memset(op, 0, 24);
+        put16(op, c->t);
+        put32(op + 4, 2);
+        if (sizeof(long) == 8)
+            put64(op + 16, (ulong)buf);
+        else
+            put32(op + 12, (u32)(ulong)buf);
+        rc = hc5(HC_grant_table_op, 2, (ulong)op, 1, 0, 0);
+        result(c, rc, (short)(op[8] | op[9] << 8));
+    } else if (streq(c->key, "gnttab_query_size_T")) {
+        memset(op, 0, 16);
+        put16(op, c->t);
+        rc = hc5(HC_grant_table_op, 6, (ulong)op, 1, 0, 0);
+        result(c, rc, (short)(op[12] | op[13] << 8));
+    } else if (c->key[0] == 'g' && c->key[1] == 'n') {
+        /*
+         * map, unmap, copy, transfer: T's grant entries are written by T into
+         * its grant frames, which this host does not map into a VM yet.
+         */
+        line("matrix", c->key, "unsupported", 0, 0, 0);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* argo sendv: send_addr { src { aport 1, us }, dst { 70, T } }, one iov. */
+static long sendv(const struct ctx *c)
+{
+    memset(op, 0, 48);
+    put32(op, 1);
+    put16(op + 4, c->self);
+    put32(op + 8, 70);
+    put16(op + 12, c->t);
+    memcpy(buf, "ping", 4);
+    if (sizeof(long) == 8) {
+        put64(op + 16, (ulong)buf);
+        put32(op + 24, 4);
+    } else {
+        put32(op + 16, (u32)(ulong)buf); /* compat iov: handle, len, pad */
+        put32(op + 20, 4);
+    }
+    return hc5(HC_argo_op, 3, (ulong)op, (ulong)op + 16, 1, 0);
+}
+
+static int run_argo(const struct ctx *c)
+{
+    if (streq(c->key, "argo_register_single-source_T")) {
+        result(c, argo_register(40, c->t), 0);
+    } else if (streq(c->key, "argo_register_any-source")) {
+        result(c, argo_register(40, DOMID_INVALID), 0);
+    } else if (streq(c->key, "argo_sendv_to_T")) {
+        long rc = 0;
+
+        if (c->role == 0) {
+            /* T's ring would be registered by T: dom0 cannot. */
+            line("matrix", c->key, "unsupported", 0, 0, 0);
+            return 1;
+        }
+        if (c->role == 2)
+            rc = argo_register(70, DOMID_INVALID);
+        if (rc < 0) {
+            setup_refused(c, rc);
+            return 1;
+        }
+        result(c, retry(c, sendv, -ECONNREFUSED), 0);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* Is the string at buf Xen's "<denied>"? */
+static int denied_string(void)
+{
+    return streq((const char *)buf, "<denied>");
+}
+
+static int run_info(const struct ctx *c)
+{
+    long rc;
+
+    if (streq(c->key, "xen_version_version")) {
+        result(c, hc5(HC_xen_version, 0, (ulong)buf, 0, 0, 0), 0);
+    } else if (streq(c->key, "xen_version_extraversion") ||
+               streq(c->key, "xen_version_commandline")) {
+        memset(buf, 0, sizeof(buf));
+        rc = hc5(HC_xen_version, streq(c->key, "xen_version_commandline") ? 9 : 1, (ulong)buf, 0, 0,
+                 0);
+        result(c, rc, rc >= 0 && denied_string());
+    } else if (streq(c->key, "xen_version_build_id")) {
+        memset(buf, 0, sizeof(buf));
+        put32(buf, 64);
+        result(c, hc5(HC_xen_version, 10, (ulong)buf, 0, 0, 0), 0);
+    } else if (streq(c->key, "console_io_write")) {
+        result(c, hc5(HC_console_io, 0, 6, (ulong) "hello\n", 0, 0), 0);
+    } else if (streq(c->key, "console_io_read")) {
+        result(c, hc5(HC_console_io, 1, 16, (ulong)buf, 0, 0), 0);
+    } else if (streq(c->key, "xsm_op_LIST_MODULES") || streq(c->key, "xsm_op_MODULE_INFO_silo")) {
+        int info = streq(c->key, "xsm_op_MODULE_INFO_silo");
+
+        memset(op, 0, 40);
+        put32(op, 1u << 16 | (info ? 2 : 1)); /* XSM_OP_CMD(CORE, ...) */
+        put32(op + 4, 1);
+        if (info)
+            put16(op + 8, 3); /* XSM_MODULE_SILO */
+        result(c, hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0), 0);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static int run_ctl(const struct ctx *c)
+{
+    static const struct {
+        const char *key;
+        u32 cmd;
+    } dom[] = {
+        {"domctl_createdomain", 1},    {"domctl_destroydomain_T", 2},
+        {"domctl_pausedomain_T", 3},   {"domctl_unpausedomain_T", 4},
+        {"domctl_getdomaininfo_T", 5}, {"domctl_set_target_d5->T", 46},
+    };
+
+    for (unsigned i = 0; i < sizeof(dom) / sizeof(dom[0]); i++) {
+        if (!streq(c->key, dom[i].key))
+            continue;
+        memset(op, 0, 144);
+        put32(op, dom[i].cmd);
+        put32(op + 4, 0x15);
+        put16(op + 8, dom[i].cmd == 1 ? 0 : dom[i].cmd == 46 ? c->x : c->t);
+        if (dom[i].cmd == 46)
+            put16(op + 16, c->t);
+        result(c, hc5(HC_domctl, (ulong)op, 0, 0, 0, 0), 0);
+        return 1;
+    }
+    if (streq(c->key, "sysctl_readconsole")) {
+        memset(op, 0, 144);
+        put32(op, 1);
+        put32(op + 4, 0x15);
+        put64(op + 16, (ulong)buf);
+        put32(op + 24, 64);
+        result(c, hc5(HC_sysctl, (ulong)op, 0, 0, 0, 0), 0);
+    } else if (streq(c->key, "sysctl_physinfo")) {
+        result(c, ctl(HC_sysctl, 3, 0), 0);
+    } else if (streq(c->key, "sysctl_xsm_info")) {
+        result(c, ctl(HC_sysctl, 0x4f580001u, 0xffff), 0); /* query_id NONE */
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+/* xsm_op from inside: discovery, then FLASK queries (the layout of this mode). */
+static void xsmops(void)
+{
+    static const char ctx[] = "system_u:system_r:domU_t";
+    static const char boolname[] = "guest_writeconsole";
+    u32 sid;
+    long rc;
+
+    memset(op, 0, 40);
+    put32(op, 1u << 16 | 1); /* LIST_MODULES */
+    put32(op + 4, 1);
+    rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+    line("xsmop", "list_modules", 0, rc, 0, 1);
+    line("xsmop", "count", 0, (long)get32(op + 12), 0, 1);
+    for (unsigned i = 0; i < get32(op + 12) && i < 4; i++)
+        line("xsmop", "module", 0, op[16 + 2 * i] | op[17 + 2 * i] << 8, 0, 1);
+    for (u32 id = 0; id < 4; id++) {
+        static const char *const names[] = {"info_flask", "info_core", "info_dummy", "info_silo"};
+
+        memset(op, 0, 40);
+        put32(op, 1u << 16 | 2); /* MODULE_INFO: flags at payload 4 */
+        put32(op + 4, 1);
+        put16(op + 8, id);
+        rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+        /* flags at payload 2, slot at 3 */
+        line("xsmop", names[id], 0, rc, rc == 0 ? (long)(op[10] | op[11] << 8) : 0, 2);
+    }
+    memset(op, 0, 40);
+    put32(op, 2); /* FLASK_GETENFORCE */
+    put32(op + 4, 1);
+    line("xsmop", "getenforce", 0, hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0), 0, 1);
+    put32(op, 10); /* FLASK_POLICYVERS */
+    line("xsmop", "policyvers", 0, hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0), 0, 1);
+    /* sid_context { sid, size, context } */
+    memset(op, 0, 40);
+    put32(op, 4);
+    put32(op + 4, 1);
+    put32(op + 12, sizeof(ctx) - 1);
+    put32(op + 16, (u32)(ulong)ctx);
+    put32(op + 20, sizeof(long) == 8 ? (u32)((u64)(ulong)ctx >> 32) : 0xdeadbeef);
+    rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+    sid = rc == 0 ? get32(op + 8) : 0;
+    line("xsmop", "context_to_sid", 0, rc, 0, 1);
+    /*
+     * SID_TO_CONTEXT of that SID: the string comes back through the handle
+     * (written by the host through this mode's layout), its size in size.
+     */
+    memset(op, 0, 40);
+    memset(buf, 0, sizeof(buf));
+    put32(op, 5); /* FLASK_SID_TO_CONTEXT */
+    put32(op + 4, 1);
+    put32(op + 8, sid);
+    put32(op + 12, 128);
+    put32(op + 16, (u32)(ulong)buf);
+    put32(op + 20, sizeof(long) == 8 ? (u32)((u64)(ulong)buf >> 32) : 0xdeadbeef);
+    rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+    line("xsmop", "sid_to_context", 0, rc,
+         rc == 0 && get32(op + 12) == sizeof(ctx) && memeq(buf, ctx, sizeof(ctx) - 1), 2);
+    /*
+     * access { ssid, tsid, tclass, pad, req, allowed, audit_allow,
+     * audit_deny, seqno }: domU_t on itself, class domain (2), every bit.
+     */
+    memset(op, 0, 40);
+    put32(op, 6); /* FLASK_ACCESS */
+    put32(op + 4, 1);
+    put32(op + 8, sid);
+    put32(op + 12, sid);
+    put16(op + 16, 2);
+    put32(op + 20, 0xffffffffu);
+    rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+    line("xsmop", "access", 0, rc, rc == 0 ? (long)get32(op + 24) : 0, 2);
+    /* boolean { bool_id -1, enforcing, pending, size, name }: name at 20 or 24 */
+    memset(op, 0, 40);
+    put32(op, 11); /* FLASK_GETBOOL */
+    put32(op + 4, 1);
+    put32(op + 8, 0xffffffffu);
+    put32(op + 16, sizeof(boolname) - 1);
+    if (sizeof(long) == 8) {
+        put64(op + 24, (ulong)boolname);
+    } else {
+        put32(op + 20, (u32)(ulong)boolname);
+        put32(op + 24, 0xdeadbeef);
+    }
+    rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+    line("xsmop", "getbool", 0, rc, rc == 0 ? op[12] : -1, 2);
+}
+
+void matrix_main(const u32 *si, u32 domid)
+{
+    const char *cl = si[6] ? (const char *)(ulong)si[6] : "";
+    char role[16], key[64];
+    struct ctx c = {key, 2, domid, domid, domid};
+    long rc;
+
+    if (!arg(cl, "op", key, sizeof(key))) {
+        xsmops();
+        return;
+    }
+    if (!arg(cl, "role", role, sizeof(role)))
+        role[0] = 0;
+    if (streq(role, "plain")) {
+        if (domid != 1) {
+            peer(key);
+            return;
+        }
+        c.role = 1;
+        c.t = 2;
+        c.x = 1; /* set_target's subject must exist; the hook comes first */
+        wait_peer(&c);
+    } else if (streq(role, "target")) {
+        /* d2 exists only as set_target's subject (X, not T) */
+        if (domid != 1)
+            return;
+        if (streq(key, "domctl_set_target_d5->T")) {
+            c.t = 2;
+            wait_peer(&c);
+            c.t = domid;
+            c.x = 2;
+        }
+    } else if (streq(role, "control")) {
+        u32 sid = domu_sid();
+
+        c.role = 0;
+        rc = create_domain(sid);
+        if (rc >= 0) {
+            c.t = (u32)rc;
+            rc = create_domain(sid);
+            c.x = (u32)rc;
+        }
+        if (rc < 0) {
+            setup_refused(&c, rc);
+            return;
+        }
+    }
+    if (!run_evtchn(&c) && !run_gnttab(&c) && !run_argo(&c) && !run_info(&c) && !run_ctl(&c))
+        line("matrix", key, "unsupported", 0, 0, 0);
+}
