@@ -364,6 +364,11 @@ struct hv_evtchn_fifo {
 int hv_evtchn_fifo(const struct hv *h, xsm_domid_t domid, struct hv_evtchn_fifo *out);
 /* The guest frame of event array page 'page': 0, -EINVAL (no such page), -ESRCH. */
 int hv_evtchn_fifo_page(const struct hv *h, xsm_domid_t domid, uint32_t page, uint64_t *gfn);
+/*
+ * Host side: how the guest wants its upcalls, HVM_PARAM_CALLBACK_IRQ as it
+ * set it (0: none; type in bits 63:56, 2 = a vector in bits 7:0).  0 or -ESRCH.
+ */
+int hv_evtchn_upcall_via(const struct hv *h, xsm_domid_t domid, uint64_t *via);
 /* A port's FIFO priority (0-15; 7 until set), or -EINVAL / -ESRCH. */
 int hv_evtchn_priority(const struct hv *h, xsm_domid_t domid, uint32_t port);
 

@@ -473,6 +473,17 @@ int hv_evtchn_priority(const struct hv *h, xsm_domid_t domid, uint32_t port)
     return d->port[port].priority;
 }
 
+int hv_evtchn_upcall_via(const struct hv *h, xsm_domid_t domid, uint64_t *via)
+{
+    const struct hv_dom *d = hv_dom_get(h, domid);
+
+    if (!d)
+        return -ESRCH;
+    if (via)
+        *via = d->hvm_param[HV_HVM_PARAM_CALLBACK_IRQ];
+    return 0;
+}
+
 /* ---- event_channel_op (32): the decoder ---------------------------------------------- */
 
 /*

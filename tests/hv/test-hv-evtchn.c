@@ -363,6 +363,22 @@ static void test_cmd_width(void)
     hv_destroy(h);
 }
 
+/* Where the host sends upcalls: HVM_PARAM_CALLBACK_IRQ as the guest set it. */
+static void test_upcall_via(void)
+{
+    struct hv *h = mk();
+    xsm_domid_t a = mkdom(h, false);
+    uint64_t via = 1;
+
+    CHECK_EQ(hv_evtchn_upcall_via(h, 999, &via), -X_ESRCH);
+    CHECK_EQ(hv_evtchn_upcall_via(h, a, &via), 0);
+    CHECK_EQ(via, 0);
+    CHECK_EQ(hv_hvm_set_param(h, a, DOMID_SELF, 0 /* CALLBACK_IRQ */, (2ULL << 56) | 0xf3), 0);
+    CHECK_EQ(hv_evtchn_upcall_via(h, a, &via), 0);
+    CHECK_EQ(via, (2ULL << 56) | 0xf3);
+    hv_destroy(h);
+}
+
 int main(void)
 {
     test_notify();
@@ -370,5 +386,6 @@ int main(void)
     test_fifo(false);
     test_fifo(true);
     test_cmd_width();
+    test_upcall_via();
     return check_report("hv-evtchn");
 }
