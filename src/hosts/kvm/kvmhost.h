@@ -12,7 +12,8 @@
  * Files: vm.c (VM, memory, vCPU), elf.c (image loading), boot.c (PVH
  * entry state and hvm_start_info), cpuid.c (Xen's leaves), walk.c (guest
  * page tables, the model's guest-memory callbacks), hcall.c (hypercall
- * page and the port-I/O doorbell), vcpu.c (the run loop).
+ * page and the port-I/O doorbell), vcpu.c (the run loop), evtchn.c (event
+ * delivery into shared_info, the upcall vector, sched_op block and poll).
  */
 #ifndef OPENXSM_KVMHOST_H
 #define OPENXSM_KVMHOST_H
@@ -52,6 +53,22 @@ struct kvmh {
     void *log_opaque;
 };
 
+/*
+ * evtchn.c's state of a VM.  lock/cv: waiters (block, poll, hlt) and the
+ * raises and kicks that wake them; si: the shared_info page in use (set
+ * under the model lock, read with an atomic load).
+ */
+struct kvmh_ev {
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    unsigned long raises, kicks; /* ports raised; upcalls made pending */
+    bool ended;                  /* the vCPU thread is gone: no more kicks */
+    bool si32;                   /* 32-bit shared_info layout (latched) */
+    uint8_t *si;
+    uint64_t t0;                            /* CLOCK_MONOTONIC at creation: Xen system time 0 */
+    _Alignas(8) uint8_t priv[HV_PAGE_SIZE]; /* shared_info until the guest places it */
+};
+
 /* Why a VM stopped. */
 enum kvmh_end {
     KVMH_RUNNING = 0,
@@ -86,6 +103,7 @@ struct kvmh_vm {
     enum kvmh_end end;
     unsigned shutdown_reason;
     char why[160]; /* for KVMH_CRASHED / KVMH_HOST_FAIL */
+    struct kvmh_ev ev;
 };
 
 /* vm.c */
@@ -135,5 +153,21 @@ int kvmh_hcall_io(struct kvmh_vm *vm);
 void *kvmh_vcpu_thread(void *arg);
 /* vm.c: called by every vCPU thread as it ends; frees a released VM. */
 void kvmh_vcpu_exit(struct kvmh_vm *vm);
+
+/* evtchn.c */
+void kvmh_evtchn_init(struct kvmh_vm *vm); /* vm.c, at creation */
+void kvmh_evtchn_fini(struct kvmh_vm *vm);
+/* Model lock held: shared_info and the model's notification for vm->domid. */
+int kvmh_evtchn_setup(struct kvmh_vm *vm);
+void kvmh_evtchn_latch(struct kvmh_vm *vm, bool lm); /* hypercall page installed */
+void kvmh_evtchn_wake(struct kvmh_vm *vm);           /* kvmh_vm_stop */
+void kvmh_evtchn_end(struct kvmh_vm *vm);            /* the vCPU thread ends */
+/* Before each KVM_RUN: inject the upcall vector if one is pending. */
+void kvmh_evtchn_prerun(struct kvmh_vm *vm);
+/* hlt: 0 after waiting for an upcall, 1 if nothing can wake the vCPU. */
+int kvmh_evtchn_halt(struct kvmh_vm *vm);
+/* sched_op block and poll: they sleep, so hcall.c calls them without the lock. */
+bool kvmh_evtchn_sched_waits(uint64_t cmd);
+long kvmh_evtchn_sched(struct kvmh_vm *vm, uint64_t cmd, uint64_t arg, bool lm);
 
 #endif

@@ -67,8 +67,12 @@ static int serve(struct kvmh_vm *vm)
     case KVM_EXIT_X86_RDMSR:
         kvmh_hcall_rdmsr(vm);
         return 0;
+    case KVM_EXIT_IRQ_WINDOW_OPEN: /* evtchn.c asked: the upcall goes in now */
+        return 0;
     case KVM_EXIT_HLT:
-        /* No interrupt source yet: nothing could wake it. */
+        if (kvmh_evtchn_halt(vm) == 0)
+            return 0; /* woken by an upcall */
+        /* Interrupts off or no upcall vector: nothing could wake it. */
         end(vm, KVMH_HALTED, "hlt at rip 0x%llx", (unsigned long long)run->s.regs.regs.rip);
         return 1;
     case KVM_EXIT_SHUTDOWN:
@@ -106,6 +110,7 @@ void *kvmh_vcpu_thread(void *arg)
             end(vm, KVMH_STOPPED, "%s", "stopped by the host");
             break;
         }
+        kvmh_evtchn_prerun(vm);
         if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
             if (errno == EINTR || errno == EAGAIN) {
                 vm->run->immediate_exit = 0;
@@ -117,6 +122,7 @@ void *kvmh_vcpu_thread(void *arg)
         if (serve(vm))
             break;
     }
+    kvmh_evtchn_end(vm);
     kvmh_vcpu_exit(vm); /* may free vm */
     return NULL;
 }

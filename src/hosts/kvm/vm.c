@@ -147,6 +147,7 @@ int kvmh_vm_create(struct kvmh *k, uint64_t mem_size, struct kvmh_vm **out)
         goto fail_errno;
     }
     kvmh_guest_init(vm);
+    kvmh_evtchn_init(vm);
     *out = vm;
     return 0;
 fail_errno:
@@ -168,6 +169,8 @@ void kvmh_vm_free(struct kvmh_vm *vm)
         close(vm->vm_fd);
     if (vm->mem)
         munmap(vm->mem, vm->mem_size);
+    if (vm->ev.t0)
+        kvmh_evtchn_fini(vm);
     pthread_mutex_destroy(&vm->life);
     free(vm);
 }
@@ -277,6 +280,7 @@ void kvmh_vm_stop(struct kvmh_vm *vm)
     vm->stop = 1;
     __atomic_store_n(&vm->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
     pthread_kill(vm->thread, SIGUSR1);
+    kvmh_evtchn_wake(vm); /* out of block, poll or hlt */
 }
 
 int kvmh_vm_join(struct kvmh_vm *vm)
