@@ -127,6 +127,15 @@ static uint8_t *shinfo(struct kvmh_vm *vm)
     return now;
 }
 
+/*
+ * Right after every memory_op of the guest (model lock held): the page
+ * must be in place before the guest's next instruction writes to it.
+ */
+void kvmh_evtchn_moved(struct kvmh_vm *vm)
+{
+    (void)shinfo(vm);
+}
+
 /* Bit 'bit' of the 32- or 64-bit word at w: atomic test-and-set / -clear, test. */
 static bool bit_set(uint8_t *w, bool w32, unsigned bit)
 {
@@ -197,9 +206,15 @@ static bool mark_selector(uint8_t *si, bool w32, uint32_t port)
 /* Interrupts a running KVM_RUN of another thread (ev.lock held). */
 static void kick(struct kvmh_vm *vm)
 {
-    if (vm->ev.ended || pthread_equal(pthread_self(), vm->thread))
+    if (vm->ev.ended || !vm->ev.in_run || pthread_equal(pthread_self(), vm->thread))
         return; /* the run loop looks before its next entry anyway */
-    __atomic_store_n(&vm->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+    /*
+     * With an interrupt just queued, no immediate_exit: a KVM_RUN that
+     * returns before entering loses it on kvm-pvm.  A signal only
+     * interrupts a KVM_RUN that has entered.
+     */
+    if (!vm->ev.queued)
+        __atomic_store_n(&vm->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
     pthread_kill(vm->thread, SIGUSR1);
 }
 
@@ -261,12 +276,27 @@ static bool upcall_pending(struct kvmh_vm *vm)
     return si && __atomic_load_n(si + VCPU_UPCALL, __ATOMIC_ACQUIRE) != 0;
 }
 
+static void set_in_run(struct kvmh_vm *vm, bool in, bool queued)
+{
+    pthread_mutex_lock(&vm->ev.lock);
+    vm->ev.in_run = in;
+    vm->ev.queued = queued;
+    pthread_mutex_unlock(&vm->ev.lock);
+}
+
+void kvmh_evtchn_postrun(struct kvmh_vm *vm)
+{
+    set_in_run(vm, false, false);
+}
+
 void kvmh_evtchn_prerun(struct kvmh_vm *vm)
 {
     struct kvm_run *run = vm->run;
     struct kvm_interrupt irq;
     int vec;
 
+    /* From here a raise kicks: nothing between this look and KVM_RUN is missed. */
+    set_in_run(vm, true, false);
     run->request_interrupt_window = 0;
     if (!upcall_pending(vm))
         return;
@@ -282,6 +312,8 @@ void kvmh_evtchn_prerun(struct kvmh_vm *vm)
     irq.irq = (uint32_t)vec;
     if (ioctl(vm->vcpu_fd, KVM_INTERRUPT, &irq) < 0)
         kvmh_note(vm->host, "d%u: KVM_INTERRUPT %d failed: errno %d", vm->domid, vec, errno);
+    else
+        set_in_run(vm, true, true);
 }
 
 /*

@@ -185,6 +185,8 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         pthread_rwlock_wrlock(k->hv_lock);
         vm->in_call = true;
         rc = vm->stop ? -ESRCH : hv_hypercall(k->h, vm->domid, nr, a);
+        if (nr == HV_HYPERCALL_memory_op && !vm->stop)
+            kvmh_evtchn_moved(vm); /* shared_info may be in the guest now */
         vm->in_call = false;
         pthread_rwlock_unlock(k->hv_lock);
     }

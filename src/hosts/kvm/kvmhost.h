@@ -63,6 +63,7 @@ struct kvmh_ev {
     pthread_cond_t cv;
     unsigned long raises, kicks; /* ports raised; upcalls made pending */
     bool ended;                  /* the vCPU thread is gone: no more kicks */
+    bool in_run, queued;         /* in (or about to enter) KVM_RUN; an interrupt queued */
     bool si32;                   /* 32-bit shared_info layout (latched) */
     uint8_t *si;
     uint64_t t0;                            /* CLOCK_MONOTONIC at creation: Xen system time 0 */
@@ -160,10 +161,12 @@ void kvmh_evtchn_fini(struct kvmh_vm *vm);
 /* Model lock held: shared_info and the model's notification for vm->domid. */
 int kvmh_evtchn_setup(struct kvmh_vm *vm);
 void kvmh_evtchn_latch(struct kvmh_vm *vm, bool lm); /* hypercall page installed */
+void kvmh_evtchn_moved(struct kvmh_vm *vm);          /* after memory_op, model lock held */
 void kvmh_evtchn_wake(struct kvmh_vm *vm);           /* kvmh_vm_stop */
 void kvmh_evtchn_end(struct kvmh_vm *vm);            /* the vCPU thread ends */
 /* Before each KVM_RUN: inject the upcall vector if one is pending. */
 void kvmh_evtchn_prerun(struct kvmh_vm *vm);
+void kvmh_evtchn_postrun(struct kvmh_vm *vm); /* KVM_RUN returned */
 /* hlt: 0 after waiting for an upcall, 1 if nothing can wake the vCPU. */
 int kvmh_evtchn_halt(struct kvmh_vm *vm);
 /* sched_op block and poll: they sleep, so hcall.c calls them without the lock. */

@@ -104,6 +104,7 @@ static int serve(struct kvmh_vm *vm)
 void *kvmh_vcpu_thread(void *arg)
 {
     struct kvmh_vm *vm = arg;
+    int rc;
 
     for (;;) {
         if (vm->stop) {
@@ -111,7 +112,9 @@ void *kvmh_vcpu_thread(void *arg)
             break;
         }
         kvmh_evtchn_prerun(vm);
-        if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+        rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+        kvmh_evtchn_postrun(vm);
+        if (rc < 0) {
             if (errno == EINTR || errno == EAGAIN) {
                 vm->run->immediate_exit = 0;
                 continue;

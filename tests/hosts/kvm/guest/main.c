@@ -128,6 +128,8 @@ void guest_main(ulong start_info)
     if (has_word(si, "paging"))
         paging_on();
 #endif
+    if (has_word(si, "evtchn"))
+        evtchn_main(si[6] ? (const char *)(ulong)si[6] : "", domid); /* guest/evtchn.c */
     if (has_word(si, "spin")) {
         puts_("spinning\n");
         for (;;)

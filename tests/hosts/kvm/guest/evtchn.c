@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Event-channel ping-pong between two guests (command-line words):
+ *
+ *   evtchn-server peer=D   allocates an unbound port for domain D (the
+ *                          first port of a fresh domain: 1), waits for D's
+ *                          first event, then answers each one;
+ *   evtchn-client peer=D   binds to port 1 of domain D (retrying while D
+ *                          has not allocated it yet), then sends and waits
+ *                          for the answer, N times.
+ *   evtchn-poll            waits with SCHEDOP_poll on the port, interrupts
+ *                          off, reading shared_info itself; otherwise
+ *                          events arrive as upcalls: the HVM_PARAM_CALLBACK_IRQ
+ *                          vector, an IDT handler, and the server sleeps in
+ *                          SCHEDOP_block, the client in sti;hlt.
+ *
+ * Both place shared_info with XENMEM_add_to_physmap.  The server's first
+ * wait is a poll with a timeout (Xen system time: here, since the VM was
+ * made), so a client that cannot bind leaves it "no peer" instead of
+ * hanging.  Each side prints what it got ("name: value" lines).
+ */
+#include "rt.h"
+
+#define HC_memory_op              12
+#define HC_event_channel_op       32
+#define HC_hvm_op                 34
+#define EVTCHNOP_bind_interdomain 0
+#define EVTCHNOP_send             4
+#define EVTCHNOP_alloc_unbound    6
+#define EVTCHNOP_unmask           9
+#define SCHEDOP_yield             0
+#define SCHEDOP_block             1
+#define SCHEDOP_poll              3
+#define DOMID_SELF                0x7ff0
+#define ROUNDS                    100
+#define VECTOR                    0xf3
+#define FIRST_WAIT_NS             5000000000ULL
+
+/* Xen's shared_info: vcpu_info[32] of 64 bytes, then pending and mask words. */
+static u8 shinfo[4096] __attribute__((aligned(4096)));
+#define UPCALL_PENDING (shinfo[0])
+#define PENDING_SEL    ((volatile ulong *)(shinfo + sizeof(ulong)))
+#define PENDING        ((volatile ulong *)(shinfo + 2048))
+#define MASK           ((volatile ulong *)(shinfo + 2048 + 8 * sizeof(ulong) * sizeof(ulong)))
+#define BITS           (8 * sizeof(ulong))
+
+static volatile u32 my_port, got, upcalls, stray;
+
+/* Atomically clears bit 'b' of *w and says whether it was set. */
+static int test_and_clear(volatile ulong *w, unsigned b)
+{
+    ulong m = (ulong)1 << b;
+
+    return (__atomic_fetch_and(w, ~m, __ATOMIC_SEQ_CST) & m) != 0;
+}
+
+/* The upcall: what a Xen HVM kernel's evtchn handler does, 2-level ABI. */
+void evtchn_upcall(void);
+void evtchn_upcall(void)
+{
+    ulong sel;
+
+    upcalls++;
+    __atomic_store_n(&UPCALL_PENDING, 0, __ATOMIC_SEQ_CST);
+    sel = __atomic_exchange_n(PENDING_SEL, 0, __ATOMIC_SEQ_CST);
+    while (sel) {
+        unsigned i = (unsigned)__builtin_ctzl(sel);
+        ulong w = PENDING[i] & ~MASK[i];
+
+        sel &= sel - 1;
+        while (w) {
+            unsigned b = (unsigned)__builtin_ctzl(w);
+
+            w &= w - 1;
+            if (test_and_clear(&PENDING[i], b)) {
+                if (i * BITS + b == my_port)
+                    got++;
+                else
+                    stray++;
+            }
+        }
+    }
+}
+
+/* The vector's entry: save what C may clobber, call, return from interrupt. */
+#ifdef __x86_64__
+__asm__(".text\n"
+        "upcall_entry:\n"
+        "  push %rax\n  push %rcx\n  push %rdx\n  push %rsi\n  push %rdi\n"
+        "  push %r8\n  push %r9\n  push %r10\n  push %r11\n"
+        "  cld\n  call evtchn_upcall\n"
+        "  pop %r11\n  pop %r10\n  pop %r9\n  pop %r8\n"
+        "  pop %rdi\n  pop %rsi\n  pop %rdx\n  pop %rcx\n  pop %rax\n"
+        "  iretq\n");
+static u32 idt[256 * 4] __attribute__((aligned(16)));
+#else
+__asm__(".text\n"
+        "upcall_entry:\n"
+        "  pusha\n  cld\n  call evtchn_upcall\n  popa\n  iret\n");
+static u32 idt[256 * 2] __attribute__((aligned(16)));
+#endif
+void upcall_entry(void);
+
+static void idt_setup(void)
+{
+    struct {
+        unsigned short limit;
+        ulong base;
+    } __attribute__((packed)) d = {sizeof(idt) - 1, (ulong)idt};
+    ulong h = (ulong)upcall_entry;
+    unsigned short cs;
+
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+#ifdef __x86_64__
+    idt[VECTOR * 4] = (u32)(h & 0xffff) | ((u32)cs << 16);
+    idt[VECTOR * 4 + 1] = (u32)(h & 0xffff0000u) | 0x8e00; /* present, interrupt gate */
+    idt[VECTOR * 4 + 2] = (u32)((u64)h >> 32);
+#else
+    idt[VECTOR * 2] = (u32)(h & 0xffff) | ((u32)cs << 16);
+    idt[VECTOR * 2 + 1] = (u32)(h & 0xffff0000u) | 0x8e00;
+#endif
+    __asm__ volatile("lidt %0" : : "m"(d));
+}
+
+static long evtchn_op(unsigned cmd, void *arg)
+{
+    return hypercall(HC_event_channel_op, cmd, (ulong)arg, 0);
+}
+
+static long send(u32 port)
+{
+    u32 p = port;
+
+    return evtchn_op(EVTCHNOP_send, &p);
+}
+
+/* SCHEDOP_poll on one port; timeout in Xen system time, 0 = none. */
+static long poll(u32 port, u64 timeout)
+{
+    static u32 ports[1];
+    struct {
+        u32 *ports;
+        unsigned nr_ports;
+        u64 timeout;
+    } sp = {ports, 1, timeout};
+
+    ports[0] = port;
+    return hypercall(HC_sched_op, SCHEDOP_poll, (ulong)&sp, 0);
+}
+
+/* The word after "key" in the command line, as a number (0 if absent). */
+static ulong arg_num(const char *cl, const char *key)
+{
+    ulong n = strlen(key), v = 0;
+
+    for (; cl && *cl; cl++) {
+        ulong i = 0;
+
+        while (i < n && cl[i] == key[i])
+            i++;
+        if (i < n)
+            continue;
+        for (cl += n; *cl >= '0' && *cl <= '9'; cl++)
+            v = v * 10 + (ulong)(*cl - '0');
+        return v;
+    }
+    return 0;
+}
+
+static int has(const char *cl, const char *word)
+{
+    ulong n = strlen(word);
+
+    for (; cl && *cl; cl++) {
+        ulong i = 0;
+
+        while (i < n && cl[i] == word[i])
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+/* Waits until the port has fired once more than 'seen' times. */
+static void wait_event(int use_poll, int use_block, u32 seen)
+{
+    while (got <= seen) {
+        if (use_poll) {
+            unsigned i = my_port / BITS, b = my_port % BITS;
+
+            if (test_and_clear(&PENDING[i], b)) {
+                got++;
+                break;
+            }
+            poll(my_port, 0);
+        } else if (use_block) {
+            hypercall(HC_sched_op, SCHEDOP_block, 0, 0);
+        } else {
+            /* sti;hlt: an upcall between the check and the hlt still ends it. */
+            __asm__ volatile("cli");
+            if (got <= seen)
+                __asm__ volatile("sti; hlt" ::: "memory");
+            __asm__ volatile("sti");
+        }
+    }
+}
+
+void evtchn_main(const char *cl, u32 domid)
+{
+    struct {
+        unsigned short domid, size;
+        u32 space;
+        ulong idx, gpfn;
+    } xatp = {DOMID_SELF, 0, 0 /* XENMAPSPACE_shared_info */, 0, (ulong)shinfo >> 12};
+    struct {
+        unsigned short domid;
+        u32 index;
+        u64 value;
+    } param = {DOMID_SELF, 0 /* HVM_PARAM_CALLBACK_IRQ */, (2ULL << 56) | VECTOR};
+    u32 peer = (u32)arg_num(cl, "peer="), sent = 0;
+    int server = has(cl, "evtchn-server"), use_poll = has(cl, "evtchn-poll");
+    long rc;
+
+    (void)domid;
+    say("evtchn add_to_physmap", hypercall(HC_memory_op, 7, (ulong)&xatp, 0));
+    if (!use_poll) {
+        idt_setup();
+        say("evtchn callback", hypercall(HC_hvm_op, 0 /* HVMOP_set_param */, (ulong)&param, 0));
+    }
+    if (server) {
+        struct {
+            unsigned short dom, remote;
+            u32 port;
+        } au = {DOMID_SELF, (unsigned short)peer, 0};
+
+        rc = evtchn_op(EVTCHNOP_alloc_unbound, &au);
+        say("evtchn alloc_unbound", rc);
+        if (rc != 0)
+            goto out;
+        my_port = au.port;
+        say("evtchn port", (long)my_port);
+        /* Masked until the first event: no upcall for it, poll still sees it. */
+        __atomic_fetch_or(&MASK[my_port / BITS], (ulong)1 << (my_port % BITS), __ATOMIC_SEQ_CST);
+        if (!use_poll)
+            __asm__ volatile("sti");
+        poll(my_port, FIRST_WAIT_NS);
+        if (!test_and_clear(&PENDING[my_port / BITS], my_port % BITS)) {
+            puts_("evtchn no peer\n");
+            goto out;
+        }
+        got++;
+        say("evtchn upcalls while masked", (long)upcalls);
+        {
+            u32 p = my_port;
+
+            say("evtchn unmask", evtchn_op(EVTCHNOP_unmask, &p));
+        }
+        /* Answer every event that came, then wait for the next one. */
+        for (u32 answered = 0;;) {
+            while (answered < got && answered < ROUNDS) {
+                if (send(my_port) == 0)
+                    sent++;
+                answered++;
+            }
+            if (answered >= ROUNDS)
+                break;
+            wait_event(use_poll, 1, answered);
+        }
+    } else {
+        struct {
+            unsigned short remote_dom, pad;
+            u32 remote_port, local_port;
+        } bi = {(unsigned short)peer, 0, 1, 0};
+
+        /* The server may not have allocated its port yet: -EINVAL until then. */
+        for (int tries = 0; tries < 100000; tries++) {
+            rc = evtchn_op(EVTCHNOP_bind_interdomain, &bi);
+            if (rc != -22)
+                break;
+            hypercall(HC_sched_op, SCHEDOP_yield, 0, 0);
+        }
+        say("evtchn bind", rc);
+        if (rc != 0)
+            goto out;
+        my_port = bi.local_port;
+        /* The bind left our new port pending (Xen's "missed event"): drop it. */
+        test_and_clear(&PENDING[my_port / BITS], my_port % BITS);
+        if (!use_poll)
+            __asm__ volatile("sti");
+        got = 0;
+        while (sent < ROUNDS) {
+            u32 seen = got;
+
+            if (send(my_port) == 0)
+                sent++;
+            wait_event(use_poll, 0, seen);
+        }
+    }
+out:
+    __asm__ volatile("cli");
+    say("evtchn sent", (long)sent);
+    say("evtchn received", (long)got);
+    say("evtchn upcalls", (long)upcalls);
+    say("evtchn stray", (long)stray);
+    puts_("bye\n");
+    poweroff();
+}
