@@ -9,7 +9,11 @@
                 SCHEDOP_block, the client in sti;hlt), and with SCHEDOP_poll
                 (64-bit, 32-bit, and a 64-bit server with a 32-bit client);
                 the server's port is masked until the first event (no upcall
-                for it; poll still sees it) and then EVTCHNOP_unmask'ed
+                for it; poll still sees it) and then EVTCHNOP_unmask'ed;
+                SCHEDOP_poll's errors (Xen's: more than 128 ports or a bad
+                port -EINVAL, bad pointers -EFAULT), a poll whose timeout
+                has passed, and a SCHEDOP_block that only the host's stop
+                ends (at xsm-kvm-run's timeout, not later)
   evtchn-flask  the same pair under FLASK's default policy: domU_t with
                 domU_t talks; a dm_dom_t client (a device model that is not
                 paired with the server) is refused the bind, -EACCES, and the
@@ -22,6 +26,7 @@ import errno
 import os
 import subprocess
 import sys
+import time
 
 FAILS = []
 ROUNDS = 100  # guest/evtchn.c
@@ -106,8 +111,39 @@ def guests(args):
     return g
 
 
+def poll_errors(args, bits, path):
+    what = bits + "-bit"
+    t0 = time.monotonic()
+    p = subprocess.run([args.run, "--timeout", "2", "--cmdline", "evtchn-errors", path],
+                       capture_output=True, text=True, timeout=30)
+    took = time.monotonic() - t0
+    v = {}
+    for line in p.stdout.splitlines():
+        if line.startswith("(d1) "):
+            key, sep, val = line[5:].rpartition(": ")
+            if sep and val.lstrip("-").isdigit():
+                v[key] = int(val)
+    show = "rc=%d out=%r" % (p.returncode, p.stdout[-700:])
+    check(v.get("evtchn alloc_unbound") == 0, what + ": a port to poll", show)
+    check(v.get("poll 129 ports") == -errno.EINVAL, what + ": poll of 129 ports -EINVAL", show)
+    check(v.get("poll 128 ports, timeout passed") == 0,
+          what + ": poll of 128 ports with a past timeout returns 0", show)
+    check(v.get("poll a bad port") == -errno.EINVAL, what + ": poll of a bad port -EINVAL", show)
+    check(v.get("poll bad ports pointer") == -errno.EFAULT,
+          what + ": unmapped port list -EFAULT", show)
+    check(v.get("poll bad argument") == -errno.EFAULT, what + ": unmapped sched_poll -EFAULT",
+          show)
+    check(v.get("poll no ports, timeout passed") == 0, what + ": poll of no ports times out",
+          show)
+    check("(d1) blocking" in p.stdout and "block returned" not in p.stdout and p.returncode == 1 and
+          "d1 timed out" in p.stdout, what + ": block sleeps until the VM is stopped", show)
+    check(took < 10, what + ": the stop wakes the blocked vCPU (%.1f s)" % took, show)
+
+
 def t_evtchn(args):
     g = guests(args)
+    for bits, path in sorted(g.items()):
+        poll_errors(args, bits, path)
     pingpong(args, g["64"], g["64"], "", "64-bit upcalls", True)
     pingpong(args, g["64"], g["64"], "evtchn-poll", "64-bit poll", False)
     if "32" in g:

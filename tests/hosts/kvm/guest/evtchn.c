@@ -8,6 +8,9 @@
  *   evtchn-client peer=D   binds to port 1 of domain D (retrying while D
  *                          has not allocated it yet), then sends and waits
  *                          for the answer, N times.
+ *   evtchn-errors          SCHEDOP_poll's errors, a poll that times out,
+ *                          then SCHEDOP_block with nothing to wake it: only
+ *                          the host stopping the VM ends it;
  *   evtchn-poll            waits with SCHEDOP_poll on the port, interrupts
  *                          off, reading shared_info itself; otherwise
  *                          events arrive as upcalls: the HVM_PARAM_CALLBACK_IRQ
@@ -134,18 +137,50 @@ static long send(u32 port)
     return evtchn_op(EVTCHNOP_send, &p);
 }
 
-/* SCHEDOP_poll on one port; timeout in Xen system time, 0 = none. */
-static long poll(u32 port, u64 timeout)
+/* SCHEDOP_poll on nr ports at 'ports'; timeout in Xen system time, 0 = none. */
+static long poll_n(u32 *ports, unsigned nr, u64 timeout)
 {
-    static u32 ports[1];
     struct {
         u32 *ports;
         unsigned nr_ports;
         u64 timeout;
-    } sp = {ports, 1, timeout};
+    } sp = {ports, nr, timeout};
+
+    return hypercall(HC_sched_op, SCHEDOP_poll, (ulong)&sp, 0);
+}
+
+static long poll(u32 port, u64 timeout)
+{
+    static u32 ports[1];
 
     ports[0] = port;
-    return hypercall(HC_sched_op, SCHEDOP_poll, (ulong)&sp, 0);
+    return poll_n(ports, 1, timeout);
+}
+
+/* Xen's answers to bad polls, then a block nothing ends but a stop. */
+static void errors(void)
+{
+    static u32 ports[129];
+    struct {
+        unsigned short dom, remote;
+        u32 port;
+    } au = {DOMID_SELF, 0, 0};
+
+    say("evtchn alloc_unbound", evtchn_op(EVTCHNOP_alloc_unbound, &au));
+    for (unsigned i = 0; i < 129; i++)
+        ports[i] = au.port;
+    say("poll 129 ports", poll_n(ports, 129, 0));
+    say("poll 128 ports, timeout passed", poll_n(ports, 128, 1));
+    ports[3] = 100000;
+    say("poll a bad port", poll_n(ports, 4, 1));
+    say("poll bad ports pointer",
+        poll_n((u32 *)(sizeof(long) == 8 ? 0x7f0000000000UL : 0xfff00000UL), 2, 1));
+    say("poll bad argument", hypercall(HC_sched_op, SCHEDOP_poll,
+                                       sizeof(long) == 8 ? 0x7f0000000000UL : 0xfff00000UL, 0));
+    say("poll no ports, timeout passed", poll_n(ports, 0, 1));
+    puts_("blocking\n");
+    hypercall(HC_sched_op, SCHEDOP_block, 0, 0);
+    puts_("block returned\n");
 }
 
 /* The word after "key" in the command line, as a number (0 if absent). */
@@ -223,6 +258,10 @@ void evtchn_main(const char *cl, u32 domid)
     long rc;
 
     (void)domid;
+    if (has(cl, "evtchn-errors")) {
+        errors();
+        goto out;
+    }
     say("evtchn add_to_physmap", hypercall(HC_memory_op, 7, (ulong)&xatp, 0));
     if (!use_poll) {
         idt_setup();
