@@ -345,7 +345,9 @@ int hv_evtchn_set_priority(struct hv *h, xsm_domid_t caller, uint32_t port, uint
  * bit in the guest's shared_info (2-level ABI) or event array (FIFO) and
  * interrupts the vCPU; the model's own pending bit (hv_evtchn_pending) is
  * kept either way.  fn runs inside the operation, under whatever lock the
- * caller holds around the model: it must not block or call the model.
+ * caller holds around the model: it must not block, and may call only the
+ * model's host-side look-ups (hv_memory_shared_info_gpfn, hv_evtchn_upcall_via,
+ * hv_evtchn_fifo...), no operation.
  * fn NULL removes it.  0 or -ESRCH.
  */
 #define HV_EVTCHN_NOTIFY_RAISE  0U
