@@ -102,9 +102,15 @@ void kvmh_evtchn_end(struct kvmh_vm *vm)
     pthread_mutex_unlock(&vm->ev.lock);
 }
 
+/* The vCPU thread, without the model lock: an atomic store, read under it. */
 void kvmh_evtchn_latch(struct kvmh_vm *vm, bool lm)
 {
-    vm->ev.si32 = !lm;
+    __atomic_store_n(&vm->ev.si32, !lm, __ATOMIC_RELEASE);
+}
+
+static bool si32(const struct kvmh_vm *vm)
+{
+    return __atomic_load_n(&vm->ev.si32, __ATOMIC_ACQUIRE);
 }
 
 /*
@@ -222,7 +228,7 @@ static void kick(struct kvmh_vm *vm)
 static void on_event(void *opaque, xsm_domid_t domid, uint32_t port, unsigned vcpu, unsigned what)
 {
     struct kvmh_vm *vm = opaque;
-    bool w32 = vm->ev.si32, raised = false, upcall = false;
+    bool w32 = si32(vm), raised = false, upcall = false;
     uint8_t *si = shinfo(vm);
     struct bitref p, m;
 
@@ -253,7 +259,7 @@ static void on_event(void *opaque, xsm_domid_t domid, uint32_t port, unsigned vc
 
 int kvmh_evtchn_setup(struct kvmh_vm *vm)
 {
-    vm->ev.si32 = vm->compat;
+    kvmh_evtchn_latch(vm, !vm->compat);
     (void)shinfo(vm);
     return hv_evtchn_set_notify(vm->host->h, vm->domid, on_event, vm);
 }
@@ -425,7 +431,7 @@ static long poll_check(struct kvmh_vm *vm, uint64_t arg, bool lm, struct poll_se
         return -EINVAL;
     if (need_delivery(vm, vec))
         return 1;
-    ps->w32 = vm->ev.si32;
+    ps->w32 = si32(vm);
     for (uint32_t i = 0; i < ps->n; i++) {
         if (vm->guest.copy_from(vm, &ps->port[i], ports + 4ULL * i, 4))
             return -EFAULT;
