@@ -6,8 +6,9 @@
  *
  * The model decides (ports, peers, XSM) and tells us, through the
  * domain's notification callback, which port of this VM was raised or
- * unmasked (hv_evtchn_set_notify); we do what Xen's 2-level ABI does to
- * the guest's shared_info page:
+ * unmasked (hv_evtchn_set_notify); for a domain on the FIFO ABI fifo.c
+ * does what Xen does to its event words and queues, otherwise we do what
+ * Xen's 2-level ABI does to the guest's shared_info page:
  *
  *   raise:  set the port's bit in evtchn_pending; if it was clear and the
  *           port's bit in evtchn_mask is clear, set the word's bit in vCPU
@@ -229,22 +230,30 @@ static void on_event(void *opaque, xsm_domid_t domid, uint32_t port, unsigned vc
 {
     struct kvmh_vm *vm = opaque;
     bool w32 = si32(vm), raised = false, upcall = false;
-    uint8_t *si = shinfo(vm);
+    uint8_t *si = shinfo(vm), *ctl = NULL;
     struct bitref p, m;
 
     (void)domid;
     (void)vcpu; /* one vCPU */
-    if (port >= (w32 ? 32U * 32U : 64U * 64U))
-        return; /* beyond the 2-level ABI's ports */
-    p = bit_of(si, w32, SHINFO_PENDING, port);
-    m = bit_of(si, w32, w32 ? SHINFO_MASK32 : SHINFO_MASK64, port);
-    if (what == HV_EVTCHN_NOTIFY_RAISE) {
-        raised = !bit_set(p.w, w32, p.bit);
-        if (raised && !bit_test(m.w, w32, m.bit))
-            upcall = mark_selector(si, w32, port);
-    } else if (what == HV_EVTCHN_NOTIFY_UNMASK) {
-        if (bit_clear(m.w, w32, m.bit) && bit_test(p.w, w32, p.bit))
-            upcall = mark_selector(si, w32, port);
+    if (kvmh_fifo_on(vm, &ctl)) {
+        if (what == HV_EVTCHN_NOTIFY_RAISE)
+            upcall = kvmh_fifo_raise(vm, ctl, port, &raised) == 1;
+        else if (what == HV_EVTCHN_NOTIFY_UNMASK)
+            upcall = kvmh_fifo_unmask(vm, ctl, port) == 1;
+        /* Xen's vcpu_mark_events_pending. */
+        if (upcall)
+            upcall = __atomic_exchange_n(si + VCPU_UPCALL, (uint8_t)1, __ATOMIC_SEQ_CST) == 0;
+    } else if (port < (w32 ? 32U * 32U : 64U * 64U)) { /* beyond: not in the bitmap */
+        p = bit_of(si, w32, SHINFO_PENDING, port);
+        m = bit_of(si, w32, w32 ? SHINFO_MASK32 : SHINFO_MASK64, port);
+        if (what == HV_EVTCHN_NOTIFY_RAISE) {
+            raised = !bit_set(p.w, w32, p.bit);
+            if (raised && !bit_test(m.w, w32, m.bit))
+                upcall = mark_selector(si, w32, port);
+        } else if (what == HV_EVTCHN_NOTIFY_UNMASK) {
+            if (bit_clear(m.w, w32, m.bit) && bit_test(p.w, w32, p.bit))
+                upcall = mark_selector(si, w32, port);
+        }
     }
     if (!raised && !upcall)
         return;
@@ -388,11 +397,20 @@ static bool need_delivery(struct kvmh_vm *vm, int vec)
     return vec >= 0 && (vm->run->s.regs.regs.rflags & RFLAGS_IF) && upcall_pending(vm);
 }
 
+/* The polled ports: 2-level bits, or (FIFO) their event words if they have one. */
 struct poll_set {
     uint32_t n;
-    bool w32;
+    bool w32, fifo;
     uint32_t port[POLL_MAX_PORTS];
+    const uint32_t *word[POLL_MAX_PORTS];
 };
+
+static bool polled_pending(uint8_t *si, const struct poll_set *ps, uint32_t i)
+{
+    if (!ps->fifo)
+        return port_pending(si, ps->w32, ps->port[i]);
+    return ps->word[i] && ((__atomic_load_n(ps->word[i], __ATOMIC_ACQUIRE) >> 31) & 1U);
+}
 
 static bool any_pending(struct kvmh_vm *vm, const void *arg)
 {
@@ -400,7 +418,7 @@ static bool any_pending(struct kvmh_vm *vm, const void *arg)
     uint8_t *si = __atomic_load_n(&vm->ev.si, __ATOMIC_ACQUIRE);
 
     for (uint32_t i = 0; i < ps->n; i++)
-        if (port_pending(si, ps->w32, ps->port[i]))
+        if (polled_pending(si, ps, i))
             return true;
     return false;
 }
@@ -411,7 +429,7 @@ static long poll_check(struct kvmh_vm *vm, uint64_t arg, bool lm, struct poll_se
 {
     uint8_t b[24];
     uint64_t ports;
-    uint8_t *si = shinfo(vm);
+    uint8_t *si = shinfo(vm), *ctl = NULL;
 
     if (vm->guest.copy_from(vm, b, arg, lm ? 24 : 16))
         return -EFAULT;
@@ -432,12 +450,14 @@ static long poll_check(struct kvmh_vm *vm, uint64_t arg, bool lm, struct poll_se
     if (need_delivery(vm, vec))
         return 1;
     ps->w32 = si32(vm);
+    ps->fifo = kvmh_fifo_on(vm, &ctl);
     for (uint32_t i = 0; i < ps->n; i++) {
         if (vm->guest.copy_from(vm, &ps->port[i], ports + 4ULL * i, 4))
             return -EFAULT;
         if (hv_evtchn_pending(vm->host->h, vm->domid, ps->port[i]) < 0)
             return -EINVAL; /* not a valid port of this domain */
-        if (port_pending(si, ps->w32, ps->port[i]))
+        ps->word[i] = ps->fifo ? kvmh_fifo_word(vm, ps->port[i]) : NULL;
+        if (polled_pending(si, ps, i))
             return 1;
     }
     return 0;

@@ -13,7 +13,8 @@
  * entry state and hvm_start_info), cpuid.c (Xen's leaves), walk.c (guest
  * page tables, the model's guest-memory callbacks), hcall.c (hypercall
  * page and the port-I/O doorbell), vcpu.c (the run loop), evtchn.c (event
- * delivery into shared_info, the upcall vector, sched_op block and poll).
+ * delivery into shared_info, the upcall vector, sched_op block and poll),
+ * fifo.c (the FIFO ABI's event words and queues).
  */
 #ifndef OPENXSM_KVMHOST_H
 #define OPENXSM_KVMHOST_H
@@ -70,6 +71,14 @@ struct kvmh_ev {
     _Alignas(8) uint8_t priv[HV_PAGE_SIZE]; /* shared_info until the guest places it */
 };
 
+/* fifo.c's state of a VM: its queues' tails and each port's last queue. */
+#define KVMH_FIFO_PORTS 4096U /* the model's most ports */
+struct kvmh_fifo {
+    uint8_t *ctl; /* the control block these tails belong to */
+    uint32_t tail[HV_EVTCHN_FIFO_PRIORITY_MIN + 1];
+    uint8_t lastq[KVMH_FIFO_PORTS];
+};
+
 /* Why a VM stopped. */
 enum kvmh_end {
     KVMH_RUNNING = 0,
@@ -105,6 +114,7 @@ struct kvmh_vm {
     unsigned shutdown_reason;
     char why[160]; /* for KVMH_CRASHED / KVMH_HOST_FAIL */
     struct kvmh_ev ev;
+    struct kvmh_fifo fifo;
 };
 
 /* vm.c */
@@ -172,5 +182,11 @@ int kvmh_evtchn_halt(struct kvmh_vm *vm);
 /* sched_op block and poll: they sleep, so hcall.c calls them without the lock. */
 bool kvmh_evtchn_sched_waits(uint64_t cmd);
 long kvmh_evtchn_sched(struct kvmh_vm *vm, uint64_t cmd, uint64_t arg, bool lm);
+
+/* fifo.c (model lock held): the FIFO ABI; raise/unmask return 1 for an upcall. */
+bool kvmh_fifo_on(struct kvmh_vm *vm, uint8_t **ctl);
+uint32_t *kvmh_fifo_word(struct kvmh_vm *vm, uint32_t port);
+int kvmh_fifo_raise(struct kvmh_vm *vm, uint8_t *ctl, uint32_t port, bool *raised);
+int kvmh_fifo_unmask(struct kvmh_vm *vm, uint8_t *ctl, uint32_t port);
 
 #endif

@@ -10,6 +10,9 @@
                 (64-bit, 32-bit, and a 64-bit server with a 32-bit client);
                 the server's port is masked until the first event (no upcall
                 for it; poll still sees it) and then EVTCHNOP_unmask'ed;
+                the same over the FIFO ABI (init_control, expand_array: the
+                control block's queues), 64-bit by upcall, 32-bit by poll,
+                and a FIFO server with a 2-level client;
                 SCHEDOP_poll's errors (Xen's: more than 128 ports or a bad
                 port -EINVAL, bad pointers -EFAULT), a poll whose timeout
                 has passed, and a SCHEDOP_block that only the host's stop
@@ -45,11 +48,12 @@ def skip(why):
     sys.exit(77)
 
 
-def run_pair(args, server, client, words="", opts=(), timeout=12):
+def run_pair(args, server, client, words="", opts=(), timeout=12, cwords=None):
     """xsm-kvm-run with the server as d1 and the client as d2; their values."""
     cmd = [args.run, "--timeout", str(timeout), *opts,
            "--cmdline", ("evtchn-server peer=2 " + words).strip(),
-           "--cmdline", ("evtchn-client peer=1 " + words).strip(), server, client]
+           "--cmdline", ("evtchn-client peer=1 " + (words if cwords is None else cwords)).strip(),
+           server, client]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 30)
     vals = {1: {}, 2: {}}
     for line in p.stdout.splitlines():
@@ -70,8 +74,8 @@ def both_off(p, show, what):
               what + ": d%d shut down" % d, show)
 
 
-def pingpong(args, server, client, words, what, upcalls):
-    p, v, show = run_pair(args, server, client, words)
+def pingpong(args, server, client, words, what, upcalls, cwords=None):
+    p, v, show = run_pair(args, server, client, words, cwords=cwords)
     s, c = v[1], v[2]
     both_off(p, show, what)
     check(s.get("evtchn add_to_physmap") == 0 and c.get("evtchn add_to_physmap") == 0,
@@ -86,6 +90,14 @@ def pingpong(args, server, client, words, what, upcalls):
         check(d.get("evtchn sent") == ROUNDS and d.get("evtchn received") == ROUNDS,
               "%s: the %s sent and received %d events" % (what, name, ROUNDS), show)
         check(d.get("evtchn stray") == 0, "%s: the %s saw no other port" % (what, name), show)
+    for d, name, w in ((s, "server", words), (c, "client", words if cwords is None else cwords)):
+        if "evtchn-fifo" in w:
+            check(d.get("evtchn init_control") == 0 and d.get("evtchn link_bits") == 17 and
+                  d.get("evtchn expand_array") == 0,
+                  "%s: the %s switched to the FIFO ABI" % (what, name), show)
+        else:
+            check(d.get("evtchn init_control") is None, "%s: the %s stays 2-level" % (what, name),
+                  show)
     if upcalls:
         check(s.get("evtchn callback") == 0 and c.get("evtchn callback") == 0,
               what + ": HVM_PARAM_CALLBACK_IRQ set (vector)", show)
@@ -146,7 +158,10 @@ def t_evtchn(args):
         poll_errors(args, bits, path)
     pingpong(args, g["64"], g["64"], "", "64-bit upcalls", True)
     pingpong(args, g["64"], g["64"], "evtchn-poll", "64-bit poll", False)
+    pingpong(args, g["64"], g["64"], "evtchn-fifo", "64-bit FIFO upcalls", True)
+    pingpong(args, g["64"], g["64"], "evtchn-fifo", "FIFO server, 2-level client", True, cwords="")
     if "32" in g:
+        pingpong(args, g["32"], g["32"], "evtchn-poll evtchn-fifo", "32-bit FIFO poll", False)
         # 32-bit protected mode cannot return from an interrupt here (kvm-pvm
         # sends iret to an emulator that cannot do it): poll only.
         pingpong(args, g["32"], g["32"], "evtchn-poll", "32-bit poll", False)

@@ -11,6 +11,9 @@
  *   evtchn-errors          SCHEDOP_poll's errors, a poll that times out,
  *                          then SCHEDOP_block with nothing to wake it: only
  *                          the host stopping the VM ends it;
+ *   evtchn-fifo            both use the FIFO ABI (EVTCHNOP_init_control,
+ *                          expand_array): events come through the control
+ *                          block's queues instead of shared_info's bitmaps;
  *   evtchn-poll            waits with SCHEDOP_poll on the port, interrupts
  *                          off, reading shared_info itself; otherwise
  *                          events arrive as upcalls: the HVM_PARAM_CALLBACK_IRQ
@@ -31,6 +34,8 @@
 #define EVTCHNOP_send             4
 #define EVTCHNOP_alloc_unbound    6
 #define EVTCHNOP_unmask           9
+#define EVTCHNOP_init_control     11
+#define EVTCHNOP_expand_array     12
 #define SCHEDOP_yield             0
 #define SCHEDOP_block             1
 #define SCHEDOP_poll              3
@@ -49,6 +54,66 @@ static u8 shinfo[4096] __attribute__((aligned(4096)));
 
 static volatile u32 my_port, got, upcalls, stray;
 
+/*
+ * FIFO ABI: the control block (ready, _rsvd, head[16]) and one page of
+ * event words (ports 0-1023): PENDING 31, MASKED 30, LINKED 29, link 16:0.
+ */
+static u32 fifo_ctl[1024] __attribute__((aligned(4096)));
+static u32 fifo_words[1024] __attribute__((aligned(4096)));
+static int fifo;
+static u32 fifo_head[16]; /* where each queue goes on, as far as we know */
+#define F_PENDING (1u << 31)
+#define F_MASKED  (1u << 30)
+#define F_LINKED  (1u << 29)
+#define F_LINK    ((1u << 17) - 1)
+
+/* Unlinks a word: clears LINKED and the link, returns the link. */
+static u32 fifo_unlink(volatile u32 *w)
+{
+    u32 old = *w;
+
+    while (!__atomic_compare_exchange_n(w, &old, old & ~(F_LINKED | F_LINK), 0, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST))
+        ;
+    return old & F_LINK;
+}
+
+static void fifo_event(u32 port)
+{
+    if (port == my_port)
+        got++;
+    else
+        stray++;
+}
+
+/* What a Xen HVM kernel's FIFO handler does: drain the ready queues from their heads. */
+static void fifo_upcall(void)
+{
+    u32 ready = __atomic_exchange_n(&fifo_ctl[0], 0, __ATOMIC_SEQ_CST);
+
+    while (ready) {
+        unsigned q = (unsigned)__builtin_ctz(ready);
+        u32 port = fifo_head[q], w;
+
+        if (!port)
+            port = __atomic_load_n(&fifo_ctl[2 + q], __ATOMIC_SEQ_CST);
+        if (!port || port >= 1024) {
+            ready &= ~(1u << q);
+            fifo_head[q] = 0;
+        } else {
+            u32 next = fifo_unlink(&fifo_words[port]);
+
+            if (!next)
+                ready &= ~(1u << q); /* the queue is empty */
+            w = __atomic_fetch_and(&fifo_words[port], ~F_PENDING, __ATOMIC_SEQ_CST);
+            if ((w & F_PENDING) && !(w & F_MASKED))
+                fifo_event(port);
+            fifo_head[q] = next;
+        }
+        ready |= __atomic_exchange_n(&fifo_ctl[0], 0, __ATOMIC_SEQ_CST);
+    }
+}
+
 /* Atomically clears bit 'b' of *w and says whether it was set. */
 static int test_and_clear(volatile ulong *w, unsigned b)
 {
@@ -65,6 +130,10 @@ void evtchn_upcall(void)
 
     upcalls++;
     __atomic_store_n(&UPCALL_PENDING, 0, __ATOMIC_SEQ_CST);
+    if (fifo) {
+        fifo_upcall();
+        return;
+    }
     sel = __atomic_exchange_n(PENDING_SEL, 0, __ATOMIC_SEQ_CST);
     while (sel) {
         unsigned i = (unsigned)__builtin_ctzl(sel);
@@ -224,7 +293,9 @@ static void wait_event(int use_poll, int use_block, u32 seen)
         if (use_poll) {
             unsigned i = my_port / BITS, b = my_port % BITS;
 
-            if (test_and_clear(&PENDING[i], b)) {
+            if (fifo ? (__atomic_fetch_and(&fifo_words[my_port], ~F_PENDING, __ATOMIC_SEQ_CST) &
+                        F_PENDING) != 0
+                     : test_and_clear(&PENDING[i], b)) {
                 got++;
                 break;
             }
@@ -263,6 +334,19 @@ void evtchn_main(const char *cl, u32 domid)
         goto out;
     }
     say("evtchn add_to_physmap", hypercall(HC_memory_op, 7, (ulong)&xatp, 0));
+    if (has(cl, "evtchn-fifo")) {
+        struct {
+            u64 control_gfn;
+            u32 offset, vcpu;
+            u8 link_bits, pad[7];
+        } ic = {(ulong)fifo_ctl >> 12, 0, 0, 0, {0}};
+        u64 array_gfn = (ulong)fifo_words >> 12;
+
+        say("evtchn init_control", evtchn_op(EVTCHNOP_init_control, &ic));
+        say("evtchn link_bits", ic.link_bits);
+        say("evtchn expand_array", evtchn_op(EVTCHNOP_expand_array, &array_gfn));
+        fifo = 1;
+    }
     if (!use_poll) {
         idt_setup();
         say("evtchn callback", hypercall(HC_hvm_op, 0 /* HVMOP_set_param */, (ulong)&param, 0));
@@ -280,11 +364,17 @@ void evtchn_main(const char *cl, u32 domid)
         my_port = au.port;
         say("evtchn port", (long)my_port);
         /* Masked until the first event: no upcall for it, poll still sees it. */
-        __atomic_fetch_or(&MASK[my_port / BITS], (ulong)1 << (my_port % BITS), __ATOMIC_SEQ_CST);
+        if (fifo)
+            __atomic_fetch_or(&fifo_words[my_port], F_MASKED, __ATOMIC_SEQ_CST);
+        else
+            __atomic_fetch_or(&MASK[my_port / BITS], (ulong)1 << (my_port % BITS),
+                              __ATOMIC_SEQ_CST);
         if (!use_poll)
             __asm__ volatile("sti");
         poll(my_port, FIRST_WAIT_NS);
-        if (!test_and_clear(&PENDING[my_port / BITS], my_port % BITS)) {
+        if (fifo ? !(__atomic_fetch_and(&fifo_words[my_port], ~F_PENDING, __ATOMIC_SEQ_CST) &
+                     F_PENDING)
+                 : !test_and_clear(&PENDING[my_port / BITS], my_port % BITS)) {
             puts_("evtchn no peer\n");
             goto out;
         }
@@ -324,7 +414,10 @@ void evtchn_main(const char *cl, u32 domid)
             goto out;
         my_port = bi.local_port;
         /* The bind left our new port pending (Xen's "missed event"): drop it. */
-        test_and_clear(&PENDING[my_port / BITS], my_port % BITS);
+        if (fifo)
+            fifo_upcall();
+        else
+            test_and_clear(&PENDING[my_port / BITS], my_port % BITS);
         if (!use_poll)
             __asm__ volatile("sti");
         got = 0;
