@@ -184,7 +184,7 @@ struct bitref {
 static struct bitref bit_of(uint8_t *si, bool w32, unsigned base, uint32_t port)
 {
     unsigned bits = w32 ? 32U : 64U;
-    struct bitref r = {si + base + (port / bits) * (bits / 8), port % bits};
+    struct bitref r = {si + base + (size_t)(port / bits) * (bits / 8), port % bits};
 
     return r;
 }

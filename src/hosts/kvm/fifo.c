@@ -71,7 +71,7 @@ uint32_t *kvmh_fifo_word(struct kvmh_vm *vm, uint32_t port)
     if (hv_evtchn_fifo_page(vm->host->h, vm->domid, port / WORDS_PAGE, &gfn) != 0)
         return NULL;
     pg = frame(vm, gfn);
-    return pg ? (uint32_t *)(void *)(pg + (port % WORDS_PAGE) * 4U) : NULL;
+    return pg ? (uint32_t *)(void *)(pg + (size_t)(port % WORDS_PAGE) * 4U) : NULL;
 }
 
 static bool test_and_set(uint32_t *w, unsigned bit)
@@ -142,7 +142,7 @@ int kvmh_fifo_raise(struct kvmh_vm *vm, uint8_t *ctl, uint32_t port, bool *raise
             linked = tail_word && set_link(tail_word, port);
         }
         if (!linked) {
-            head = (uint32_t *)(void *)(ctl + CTL_HEAD + 4U * q);
+            head = (uint32_t *)(void *)(ctl + CTL_HEAD + (size_t)q * 4U);
             __atomic_store_n(head, port, __ATOMIC_SEQ_CST);
         }
         vm->fifo.tail[q] = port;
