@@ -53,7 +53,6 @@
 #define SCHEDOP_poll     3
 #define POLL_MAX_PORTS   128U /* Xen's "fairly arbitrary limit" */
 #define VIA_TYPE_VECTOR  2U   /* HVM_PARAM_CALLBACK_IRQ bits 63:56 */
-#define RFLAGS_IF        (1ULL << 9)
 #define SHINFO_PENDING   2048U /* after vcpu_info[32], 64 bytes each */
 #define SHINFO_MASK64    2560U
 #define SHINFO_MASK32    2176U
@@ -88,10 +87,15 @@ void kvmh_evtchn_fini(struct kvmh_vm *vm)
     pthread_cond_destroy(&vm->ev.cv);
 }
 
-/* Wake every waiter (kvmh_vm_stop: they see vm->stop). */
-void kvmh_evtchn_wake(struct kvmh_vm *vm)
+/*
+ * kvmh_vm_stop's flags, set under ev.lock so that prerun's clearing of a
+ * kick's immediate_exit cannot undo a stop's; then every waiter wakes.
+ */
+void kvmh_evtchn_stop(struct kvmh_vm *vm)
 {
     pthread_mutex_lock(&vm->ev.lock);
+    vm->stop = 1;
+    __atomic_store_n(&vm->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
     pthread_cond_broadcast(&vm->ev.cv);
     pthread_mutex_unlock(&vm->ev.lock);
 }
@@ -220,8 +224,9 @@ static void kick(struct kvmh_vm *vm)
      * returns before entering loses it on kvm-pvm.  A signal only
      * interrupts a KVM_RUN that has entered.
      */
-    if (!vm->ev.queued)
-        __atomic_store_n(&vm->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+    if (vm->ev.queued)
+        return;
+    __atomic_store_n(&vm->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
     pthread_kill(vm->thread, SIGUSR1);
 }
 
@@ -304,6 +309,27 @@ void kvmh_evtchn_postrun(struct kvmh_vm *vm)
     set_in_run(vm, false, false);
 }
 
+/*
+ * Is the vCPU's next instruction hlt?  Then the interrupt goes in after
+ * it, as when a real CPU's hlt is woken.  This KVM can stop a vCPU
+ * between "sti" and "hlt" (a kick) and report it ready for an interrupt:
+ * delivered there, the handler would return into the hlt and the vCPU
+ * would sleep on an event it has already taken.
+ */
+static void skip_hlt(struct kvmh_vm *vm)
+{
+    struct kvm_regs *r = &vm->run->s.regs.regs;
+    const struct kvm_sregs *s = &vm->run->s.regs.sregs;
+    uint64_t at = r->rip, gpa = 0;
+
+    if (!((s->efer & (1ULL << 10)) && s->cs.l))
+        at = (s->cs.base + r->rip) & 0xffffffffU; /* not 64-bit code: CS base counts */
+    if (kvmh_gva_to_gpa(vm, s, at, false, &gpa) != 0 || gpa >= vm->mem_size || vm->mem[gpa] != 0xf4)
+        return;
+    r->rip++;
+    vm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+}
+
 void kvmh_evtchn_prerun(struct kvmh_vm *vm)
 {
     struct kvm_run *run = vm->run;
@@ -324,11 +350,23 @@ void kvmh_evtchn_prerun(struct kvmh_vm *vm)
         run->request_interrupt_window = 1; /* exit as soon as it can take one */
         return;
     }
+    /*
+     * Queued from here on: kicks send only the signal, and a kick that came
+     * since the look above has done its job (we are about to enter with
+     * the interrupt), so its immediate_exit goes - unless the VM is being
+     * stopped, whose immediate_exit must stay.
+     */
+    pthread_mutex_lock(&vm->ev.lock);
+    vm->ev.queued = true;
+    if (!vm->stop)
+        __atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+    pthread_mutex_unlock(&vm->ev.lock);
+    skip_hlt(vm);
     irq.irq = (uint32_t)vec;
-    if (ioctl(vm->vcpu_fd, KVM_INTERRUPT, &irq) < 0)
+    if (ioctl(vm->vcpu_fd, KVM_INTERRUPT, &irq) < 0) {
         kvmh_note(vm->host, "d%u: KVM_INTERRUPT %d failed: errno %d", vm->domid, vec, errno);
-    else
-        set_in_run(vm, true, true);
+        set_in_run(vm, true, false);
+    }
 }
 
 /*
@@ -391,10 +429,19 @@ bool kvmh_evtchn_sched_waits(uint64_t cmd)
     return (uint32_t)cmd == SCHEDOP_block || (uint32_t)cmd == SCHEDOP_poll;
 }
 
-/* Xen's local_events_need_delivery for an HVM vCPU with a callback vector. */
+/*
+ * An event is due: vCPU 0's evtchn_upcall_pending is set.  Xen's HVM
+ * local_events_need_delivery also wants the vector deliverable (interrupts
+ * on); a vCPU blocking with interrupts off would then sleep through an
+ * upcall already pending, and on this KVM an interrupt goes in only at an
+ * exit, so a guest that closes the check-then-block race with cli must be
+ * woken by the flag alone.  Returning early is a wakeup Xen's callers
+ * already expect (block and poll may return at any time).
+ */
 static bool need_delivery(struct kvmh_vm *vm, int vec)
 {
-    return vec >= 0 && (vm->run->s.regs.regs.rflags & RFLAGS_IF) && upcall_pending(vm);
+    (void)vec;
+    return upcall_pending(vm);
 }
 
 /* The polled ports: 2-level bits, or (FIFO) their event words if they have one. */

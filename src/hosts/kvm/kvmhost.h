@@ -172,7 +172,7 @@ void kvmh_evtchn_fini(struct kvmh_vm *vm);
 int kvmh_evtchn_setup(struct kvmh_vm *vm);
 void kvmh_evtchn_latch(struct kvmh_vm *vm, bool lm); /* hypercall page installed */
 void kvmh_evtchn_moved(struct kvmh_vm *vm);          /* after memory_op, model lock held */
-void kvmh_evtchn_wake(struct kvmh_vm *vm);           /* kvmh_vm_stop */
+void kvmh_evtchn_stop(struct kvmh_vm *vm);           /* kvmh_vm_stop's flags, wakes waiters */
 void kvmh_evtchn_end(struct kvmh_vm *vm);            /* the vCPU thread ends */
 /* Before each KVM_RUN: inject the upcall vector if one is pending. */
 void kvmh_evtchn_prerun(struct kvmh_vm *vm);

@@ -277,10 +277,8 @@ void kvmh_vcpu_exit(struct kvmh_vm *vm)
 
 void kvmh_vm_stop(struct kvmh_vm *vm)
 {
-    vm->stop = 1;
-    __atomic_store_n(&vm->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+    kvmh_evtchn_stop(vm); /* stop, immediate_exit; out of block, poll or hlt */
     pthread_kill(vm->thread, SIGUSR1);
-    kvmh_evtchn_wake(vm); /* out of block, poll or hlt */
 }
 
 int kvmh_vm_join(struct kvmh_vm *vm)

@@ -105,8 +105,10 @@ static void fifo_upcall(void)
 
             if (!next)
                 ready &= ~(1u << q); /* the queue is empty */
-            w = __atomic_fetch_and(&fifo_words[port], ~F_PENDING, __ATOMIC_SEQ_CST);
-            if ((w & F_PENDING) && !(w & F_MASKED))
+            /* A masked event stays pending (for a poll, or the unmask). */
+            w = __atomic_load_n(&fifo_words[port], __ATOMIC_SEQ_CST);
+            if ((w & F_PENDING) && !(w & F_MASKED) &&
+                (__atomic_fetch_and(&fifo_words[port], ~F_PENDING, __ATOMIC_SEQ_CST) & F_PENDING))
                 fifo_event(port);
             fifo_head[q] = next;
         }
@@ -192,6 +194,14 @@ static void idt_setup(void)
     idt[VECTOR * 2 + 1] = (u32)(h & 0xffff0000u) | 0x8e00;
 #endif
     __asm__ volatile("lidt %0" : : "m"(d));
+}
+
+static void mask(u32 port)
+{
+    if (fifo)
+        __atomic_fetch_or(&fifo_words[port], F_MASKED, __ATOMIC_SEQ_CST);
+    else
+        __atomic_fetch_or(&MASK[port / BITS], (ulong)1 << (port % BITS), __ATOMIC_SEQ_CST);
 }
 
 static long evtchn_op(unsigned cmd, void *arg)
@@ -301,7 +311,17 @@ static void wait_event(int use_poll, int use_block, u32 seen)
             }
             poll(my_port, 0);
         } else if (use_block) {
-            hypercall(HC_sched_op, SCHEDOP_block, 0, 0);
+            /*
+             * cli closes the race with the handler (an event taken between
+             * the check and the block would be slept through); block
+             * returns when an upcall is pending.  This KVM injects only at
+             * an exit with interrupts on: a yield makes one after sti.
+             */
+            __asm__ volatile("cli");
+            if (got <= seen)
+                hypercall(HC_sched_op, SCHEDOP_block, 0, 0);
+            __asm__ volatile("sti");
+            hypercall(HC_sched_op, SCHEDOP_yield, 0, 0);
         } else {
             /* sti;hlt: an upcall between the check and the hlt still ends it. */
             __asm__ volatile("cli");
@@ -357,18 +377,20 @@ void evtchn_main(const char *cl, u32 domid)
             u32 port;
         } au = {DOMID_SELF, (unsigned short)peer, 0};
 
+        /*
+         * Masked until the first event: no upcall for it, poll still sees
+         * it.  Masked before the port exists (a fresh domain's first port
+         * is 1; allocation leaves mask bits alone), since the client may
+         * bind and send as soon as it does.
+         */
+        mask(1);
         rc = evtchn_op(EVTCHNOP_alloc_unbound, &au);
         say("evtchn alloc_unbound", rc);
         if (rc != 0)
             goto out;
         my_port = au.port;
         say("evtchn port", (long)my_port);
-        /* Masked until the first event: no upcall for it, poll still sees it. */
-        if (fifo)
-            __atomic_fetch_or(&fifo_words[my_port], F_MASKED, __ATOMIC_SEQ_CST);
-        else
-            __atomic_fetch_or(&MASK[my_port / BITS], (ulong)1 << (my_port % BITS),
-                              __ATOMIC_SEQ_CST);
+        mask(my_port);
         if (!use_poll)
             __asm__ volatile("sti");
         poll(my_port, FIRST_WAIT_NS);
