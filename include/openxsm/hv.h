@@ -339,7 +339,8 @@ int hv_evtchn_set_priority(struct hv *h, xsm_domid_t caller, uint32_t port, uint
 /*
  * Host notification: fn(opaque, domid, port, vcpu, what) is called for
  * domain 'domid' each time one of its ports is raised (HV_EVTCHN_NOTIFY_RAISE:
- * a send from the peer or from itself, the new local port of a bind) or
+ * a send from the peer or from itself, the new local port of a bind, a
+ * pending port whose FIFO event array page has just been added) or
  * unmasked by the guest (HV_EVTCHN_NOTIFY_UNMASK: deliver it now if it is
  * pending and no longer masked).  A host with real guests sets the port's
  * bit in the guest's shared_info (2-level ABI) or event array (FIFO) and

@@ -304,9 +304,27 @@ static void test_fifo(bool compat)
     CHECK_EQ(hv_evtchn_priority(h, a, 128), -X_EINVAL);
     /* b is still 2-level: each domain chooses its ABI. */
     CHECK_EQ(pair_op(h, b, E_set_priority, pb, 3), -X_ENOSYS);
+    /*
+     * A port raised while its event array page is missing stays pending in
+     * the model; the page's arrival raises it again for the host.
+     */
+    {
+        struct seen sa = {0};
+
+        CHECK_EQ(hv_evtchn_consume(h, a, pa), 0); /* the bind raised b's port, not a's */
+        CHECK_EQ(hv_evtchn_set_notify(h, a, notify, &sa), 0);
+        CHECK_EQ(hv_evtchn_send(h, b, pb), 0);
+        CHECK_EQ(sa.n, 1);
+        CHECK_EQ(expand(h, a, GMEM / 4096), -X_EINVAL); /* no page, no raise */
+        CHECK_EQ(sa.n, 1);
+        CHECK_EQ(expand(h, a, 8), 0);
+        CHECK_EQ(sa.n, 2);
+        CHECK_EQ(sa.port[1], pa);
+        CHECK_EQ(sa.what[1], HV_EVTCHN_NOTIFY_RAISE);
+        CHECK_EQ(hv_evtchn_set_notify(h, a, NULL, NULL), 0);
+    }
     /* Array pages: populated frames only, at most 128 of them. */
     CHECK_EQ(expand(h, a, GMEM / 4096), -X_EINVAL);
-    CHECK_EQ(expand(h, a, 8), 0);
     CHECK_EQ(hv_evtchn_fifo(h, a, &fi), 0);
     CHECK_EQ(fi.nr_array_pages, 1);
     CHECK_EQ(hv_evtchn_fifo_page(h, a, 0, &gfn), 0);
