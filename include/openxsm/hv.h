@@ -57,7 +57,19 @@ struct hv;
 #define HV_EVTCHNOP_send             4
 #define HV_EVTCHNOP_status           5
 #define HV_EVTCHNOP_alloc_unbound    6
+#define HV_EVTCHNOP_bind_vcpu        8
+#define HV_EVTCHNOP_unmask           9
 #define HV_EVTCHNOP_reset            10
+#define HV_EVTCHNOP_init_control     11
+#define HV_EVTCHNOP_expand_array     12
+#define HV_EVTCHNOP_set_priority     13
+#define HV_EVTCHNOP_reset_cont       14
+
+/* The FIFO ABI (event_channel.h). */
+#define HV_EVTCHN_FIFO_LINK_BITS        17
+#define HV_EVTCHN_FIFO_PRIORITY_DEFAULT 7
+#define HV_EVTCHN_FIFO_PRIORITY_MIN     15
+#define HV_EVTCHN_FIFO_MAX_PAGES        128U /* event array pages (2^17 4-byte words) */
 
 #define HV_EVTCHNSTAT_closed      0
 #define HV_EVTCHNSTAT_unbound     1
@@ -349,6 +361,61 @@ int hv_evtchn_reset(struct hv *h, xsm_domid_t caller, xsm_domid_t dom);
  */
 int hv_evtchn_pending(const struct hv *h, xsm_domid_t domid, uint32_t port);
 int hv_evtchn_consume(struct hv *h, xsm_domid_t domid, uint32_t port);
+
+/*
+ * EVTCHNOP_unmask, bind_vcpu (every domain has one vCPU, 0: any other is
+ * -ENOENT), and the FIFO ABI's init_control (returns the link bits),
+ * expand_array and set_priority, with Xen 4.17's checks and errors (no XSM
+ * hook: Xen has none for these).  The model records the FIFO set-up (guest
+ * frames of the control block and event array pages); the guest-visible
+ * pending and mask state lives in guest memory, which the host keeps
+ * (see hv_evtchn_set_notify).
+ */
+int hv_evtchn_unmask(struct hv *h, xsm_domid_t caller, uint32_t port);
+int hv_evtchn_bind_vcpu(struct hv *h, xsm_domid_t caller, uint32_t port, uint32_t vcpu);
+int hv_evtchn_init_control(struct hv *h, xsm_domid_t caller, uint64_t control_gfn, uint32_t offset,
+                           uint32_t vcpu, uint8_t *link_bits);
+int hv_evtchn_expand_array(struct hv *h, xsm_domid_t caller, uint64_t array_gfn);
+int hv_evtchn_set_priority(struct hv *h, xsm_domid_t caller, uint32_t port, uint32_t priority);
+
+/*
+ * Host notification: fn(opaque, domid, port, vcpu, what) is called for
+ * domain 'domid' each time one of its ports is raised (HV_EVTCHN_NOTIFY_RAISE:
+ * a send from the peer or from itself, the new local port of a bind, a
+ * pending port whose FIFO event array page has just been added) or
+ * unmasked by the guest (HV_EVTCHN_NOTIFY_UNMASK: deliver it now if it is
+ * pending and no longer masked).  A host with real guests sets the port's
+ * bit in the guest's shared_info (2-level ABI) or event array (FIFO) and
+ * interrupts the vCPU; the model's own pending bit (hv_evtchn_pending) is
+ * kept either way.  fn runs inside the operation, under whatever lock the
+ * caller holds around the model: it must not block, and may call only the
+ * model's host-side look-ups (hv_memory_shared_info_gpfn, hv_evtchn_upcall_via,
+ * hv_evtchn_fifo...), no operation.
+ * fn NULL removes it.  0 or -ESRCH.
+ */
+#define HV_EVTCHN_NOTIFY_RAISE  0U
+#define HV_EVTCHN_NOTIFY_UNMASK 1U
+typedef void (*hv_evtchn_notify_fn)(void *opaque, xsm_domid_t domid, uint32_t port, unsigned vcpu,
+                                    unsigned what);
+int hv_evtchn_set_notify(struct hv *h, xsm_domid_t domid, hv_evtchn_notify_fn fn, void *opaque);
+
+/* Host side: where a FIFO domain put its control block and event array. */
+struct hv_evtchn_fifo {
+    uint64_t control_gfn; /* vCPU 0's control block: frame and byte offset */
+    uint32_t control_offset;
+    uint32_t nr_array_pages; /* event array pages added by expand_array */
+};
+/* 0 and *out for a FIFO domain; -ENOENT if it uses the 2-level ABI; -ESRCH. */
+int hv_evtchn_fifo(const struct hv *h, xsm_domid_t domid, struct hv_evtchn_fifo *out);
+/* The guest frame of event array page 'page': 0, -EINVAL (no such page), -ESRCH. */
+int hv_evtchn_fifo_page(const struct hv *h, xsm_domid_t domid, uint32_t page, uint64_t *gfn);
+/*
+ * Host side: how the guest wants its upcalls, HVM_PARAM_CALLBACK_IRQ as it
+ * set it (0: none; type in bits 63:56, 2 = a vector in bits 7:0).  0 or -ESRCH.
+ */
+int hv_evtchn_upcall_via(const struct hv *h, xsm_domid_t domid, uint64_t *via);
+/* A port's FIFO priority (0-15; 7 until set), or -EINVAL / -ESRCH. */
+int hv_evtchn_priority(const struct hv *h, xsm_domid_t domid, uint32_t port);
 
 /* --- Grant tables --------------------------------------------------------- */
 

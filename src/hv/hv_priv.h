@@ -42,6 +42,7 @@ _Static_assert(EAGAIN == 11 && EBUSY == 16 && ENOSPC == 28 && ENODATA == 61 && E
 /* Per-port state XSM does not see (parallel to the xsm_evtchn array). */
 struct hv_port {
     bool pending;
+    uint8_t priority; /* FIFO ABI: 0 (highest) to 15 */
     uint32_t vcpu;
 };
 
@@ -106,6 +107,18 @@ struct hv_dom {
     uint32_t nr_ports;
     struct xsm_evtchn *chn;
     struct hv_port *port;
+    /* The host's notification of raised / unmasked ports (hv_evtchn_set_notify). */
+    hv_evtchn_notify_fn notify;
+    void *notify_opaque;
+    /*
+     * FIFO ABI (after EVTCHNOP_init_control): vCPU 0's control block and
+     * the event array pages, as guest frames; the host maps them.
+     */
+    bool fifo, fifo_ctl;
+    uint64_t fifo_ctl_gfn;
+    uint32_t fifo_ctl_off;
+    uint32_t fifo_pages;
+    uint64_t fifo_gfn[HV_EVTCHN_FIFO_MAX_PAGES];
 
     /* Guest-physical memory from the host (hv_domain_config.phys). */
     struct hv_guest_phys phys;
@@ -202,6 +215,8 @@ void hv_evtchn_final(struct hv_dom *d);   /* frees labels and arrays */
 /* Undo a just-done alloc_unbound / bind_interdomain (failed copy-back). */
 void hv_evtchn_unalloc(struct hv_dom *d, uint32_t port);
 void hv_evtchn_unbind(struct hv_dom *ld, uint32_t lport);
+/* event_channel_op's decoder (hypercall.c dispatches here). */
+long hv_do_evtchn_op(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t arg);
 
 /* gnttab.c */
 int hv_gnttab_init(struct hv_dom *d, uint32_t max_frames);
@@ -241,6 +256,7 @@ long hv_do_hvm_op(struct hv *h, struct hv_dom *cur, uint64_t op, uint64_t arg);
 
 /* memory.c */
 int hv_memory_init(struct hv_dom *d); /* the first mem_size bytes populated */
+bool hv_memory_populated(const struct hv_dom *d, uint64_t gfn);
 long hv_do_memory_op(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t arg);
 
 /* hypercall.c helpers shared with hv.c */

@@ -6,10 +6,11 @@
  * Layouts are written here as byte offsets (our own transcription of the
  * Xen 4.17 public headers, checked with gcc -m64 and -m32).  Where the
  * 32-bit (compat) layout differs - XENVER_platform_parameters - both are
- * handled; every other structure used here is the same in both ABIs (event
- * channels, domctl and sysctl, which use 64-bit handles and aligned 64-bit
- * fields by design).  grant_table_op's decoder is in gnttab.c, argo_op's in
- * argo.c, memory_op's in memory.c, hvm_op's in hvm.c.
+ * handled; every other structure used here is the same in both ABIs (domctl
+ * and sysctl, which use 64-bit handles and aligned 64-bit fields by
+ * design).  Subsystems with a file of their own decode their hypercall
+ * there: event_channel_op in evtchn.c, grant_table_op in gnttab.c, argo_op
+ * in argo.c, memory_op in memory.c, hvm_op in hvm.c.
  *
  * Pattern of every handler: copy the whole request in (-EFAULT, nothing
  * changed), probe the output areas, run the operation (checks, hook,
@@ -21,76 +22,6 @@
 #include <openxsm/xsm_op.h>
 
 #include "hv_priv.h"
-
-/* ---- event_channel_op (32): identical layouts in both ABIs ----------------------- */
-
-static long do_evtchn(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t a)
-{
-    xsm_domid_t id = cur->x.domid;
-    uint8_t b[24] = {0};
-    uint32_t port;
-    long rc;
-
-    switch (cmd) {
-    case HV_EVTCHNOP_alloc_unbound:
-        if (hv_gcopy_from(cur, b, a, 8))
-            return -EFAULT;
-        rc = hv_evtchn_alloc_unbound(h, id, hv_ld16(b), hv_ld16(b + 2), &port);
-        if (rc)
-            return rc;
-        hv_st32(b + 4, port);
-        if (hv_gcopy_to(cur, a, b, 8)) {
-            struct hv_dom *d = hv_dom_any(h, cur, hv_ld16(b));
-
-            hv_evtchn_unalloc(d, port);
-            return -EFAULT;
-        }
-        return 0;
-    case HV_EVTCHNOP_bind_interdomain:
-        if (hv_gcopy_from(cur, b, a, 12))
-            return -EFAULT;
-        rc = hv_evtchn_bind_interdomain(h, id, hv_ld16(b), hv_ld32(b + 4), &port);
-        if (rc)
-            return rc;
-        hv_st32(b + 8, port);
-        if (hv_gcopy_to(cur, a, b, 12)) {
-            hv_evtchn_unbind(cur, port);
-            return -EFAULT;
-        }
-        return 0;
-    case HV_EVTCHNOP_close:
-        if (hv_gcopy_from(cur, b, a, 4))
-            return -EFAULT;
-        return hv_evtchn_close(h, id, hv_ld32(b));
-    case HV_EVTCHNOP_send:
-        if (hv_gcopy_from(cur, b, a, 4))
-            return -EFAULT;
-        return hv_evtchn_send(h, id, hv_ld32(b));
-    case HV_EVTCHNOP_status: {
-        struct hv_evtchn_status st;
-
-        if (hv_gcopy_from(cur, b, a, 24))
-            return -EFAULT;
-        rc = hv_evtchn_status(h, id, hv_ld16(b), hv_ld32(b + 4), &st);
-        if (rc)
-            return rc;
-        hv_st32(b + 8, st.status);
-        hv_st32(b + 12, st.vcpu);
-        memset(b + 16, 0, 8);
-        if (st.status != HV_EVTCHNSTAT_closed)
-            hv_st16(b + 16, st.dom);
-        if (st.status == HV_EVTCHNSTAT_interdomain)
-            hv_st32(b + 20, st.port);
-        return hv_gcopy_to(cur, a, b, 24);
-    }
-    case HV_EVTCHNOP_reset:
-        if (hv_gcopy_from(cur, b, a, 2))
-            return -EFAULT;
-        return hv_evtchn_reset(h, id, hv_ld16(b));
-    default:
-        return -ENOSYS;
-    }
-}
 
 /* ---- xen_version (17) ---------------------------------------------------------------- */
 
@@ -366,7 +297,7 @@ long hv_hypercall(struct hv *h, xsm_domid_t caller, unsigned nr, const uint64_t 
     case HV_HYPERCALL_xsm_op:
         return xsm_do_op(h->xsm, &cur->x, &cur->guest, args[0]);
     case HV_HYPERCALL_event_channel_op:
-        return do_evtchn(h, cur, args[0], args[1]);
+        return hv_do_evtchn_op(h, cur, args[0], args[1]);
     case HV_HYPERCALL_hvm_op:
         return hv_do_hvm_op(h, cur, args[0], args[1]);
     case HV_HYPERCALL_sysctl:

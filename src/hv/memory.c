@@ -81,6 +81,11 @@ static bool p2m_test(const struct hv_dom *d, uint64_t gfn)
     return gfn < HV_MACHINE_PAGES && (d->p2m[gfn / 8] >> (gfn % 8)) & 1U;
 }
 
+bool hv_memory_populated(const struct hv_dom *d, uint64_t gfn)
+{
+    return p2m_test(d, gfn);
+}
+
 static void p2m_set(struct hv_dom *d, uint64_t gfn, bool on)
 {
     uint8_t bit = (uint8_t)(1U << (gfn % 8));

@@ -23,7 +23,7 @@
  * is destroyed) makes no more calls: a later domain may have its id.
  *
  * What is served: sched_op here (it stops or pauses this vCPU, which is
- * the host's business); xsm_op through xsm_do_op with the layout of the
+ * the host's business; block and poll in evtchn.c); xsm_op through xsm_do_op with the layout of the
  * caller's mode at this call (Xen decides compat per call for HVM guests);
  * everything else through hv_hypercall, which answers -ENOSYS for what the
  * model does not implement.
@@ -63,7 +63,7 @@ int kvmh_hcall_setup(struct kvmh_vm *vm)
         return -errno;
     /* Registers come out with every exit and go back when marked dirty. */
     vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS | KVM_SYNC_X86_SREGS;
-    return 0;
+    return kvmh_evtchn_setup(vm);
 }
 
 /*
@@ -98,6 +98,8 @@ int kvmh_hcall_wrmsr(struct kvmh_vm *vm)
     }
     vm->hcall_page = gpa;
     vm->run->msr.error = 0;
+    /* Xen latches the shared_info layout from the mode here. */
+    kvmh_evtchn_latch(vm, (vm->run->s.regs.sregs.efer & EFER_LMA) && vm->run->s.regs.sregs.cs.l);
     return 0;
 }
 
@@ -155,6 +157,8 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         kvmh_note(k, "d%u: hypercall %u from CPL %u (rip 0x%llx): -EPERM", vm->domid, nr, s->ss.dpl,
                   (unsigned long long)r->rip);
         rc = -EPERM;
+    } else if (nr == HYPERCALL_sched_op && kvmh_evtchn_sched_waits(a[0])) {
+        rc = kvmh_evtchn_sched(vm, a[0], a[1], lm); /* block, poll: locks for itself */
     } else if (nr == HV_HYPERCALL_xsm_op || nr == HYPERCALL_sched_op) {
         /*
          * Shared: these touch only this domain's memory and XSM.  in_call
@@ -183,6 +187,8 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         rc = vm->stop ? -ESRCH : hv_hypercall(k->h, vm->domid, nr, a);
         if (nr == HV_HYPERCALL_event_channel_op && !vm->stop)
             kvmh_rings_kick(vm); /* a send to the console or xenstore (rings.c) */
+        if (nr == HV_HYPERCALL_memory_op && !vm->stop)
+            kvmh_evtchn_moved(vm); /* shared_info may be in the guest now */
         vm->in_call = false;
         pthread_rwlock_unlock(k->hv_lock);
     }

@@ -16,7 +16,9 @@
  * PV console and xenstore ring pages and their event channels), console.c
  * (the console backend), xenstore.c (the minimal xenstore), grant.c
  * (guest-physical copies and grant mappings between VMs), emulate.c (int
- * n, int3 and iret that this KVM's emulator fails).
+ * n, int3 and iret that this KVM's emulator fails), evtchn.c (event
+ * delivery into shared_info, the upcall vector, sched_op block and poll),
+ * fifo.c (the FIFO ABI's event words and queues).
  */
 #ifndef OPENXSM_KVMHOST_H
 #define OPENXSM_KVMHOST_H
@@ -95,6 +97,31 @@ struct kvmh_rings {
     bool xs_ignored; /* an error was flagged: the ring is no longer served */
 };
 
+/*
+ * evtchn.c's state of a VM.  lock/cv: waiters (block, poll, hlt) and the
+ * raises and kicks that wake them; si: the shared_info page in use (set
+ * under the model lock, read with an atomic load).
+ */
+struct kvmh_ev {
+    pthread_mutex_t lock;
+    pthread_cond_t cv;
+    unsigned long raises, kicks; /* ports raised; upcalls made pending */
+    bool ended;                  /* the vCPU thread is gone: no more kicks */
+    bool in_run, queued;         /* in (or about to enter) KVM_RUN; an interrupt queued */
+    bool si32;                   /* 32-bit shared_info layout (latched) */
+    uint8_t *si;
+    uint64_t t0;                            /* CLOCK_MONOTONIC at creation: Xen system time 0 */
+    _Alignas(8) uint8_t priv[HV_PAGE_SIZE]; /* shared_info until the guest places it */
+};
+
+/* fifo.c's state of a VM: its queues' tails and each port's last queue. */
+#define KVMH_FIFO_PORTS 4096U /* the model's most ports */
+struct kvmh_fifo {
+    uint8_t *ctl; /* the control block these tails belong to */
+    uint32_t tail[HV_EVTCHN_FIFO_PRIORITY_MIN + 1];
+    uint8_t lastq[KVMH_FIFO_PORTS];
+};
+
 /* Why a VM stopped. */
 enum kvmh_end {
     KVMH_RUNNING = 0,
@@ -132,6 +159,8 @@ struct kvmh_vm {
     unsigned shutdown_reason;
     char why[160];           /* for KVMH_CRASHED / KVMH_HOST_FAIL */
     struct kvmh_rings rings; /* *host->hv_lock held for writing */
+    struct kvmh_ev ev;
+    struct kvmh_fifo fifo;
 };
 
 /* vm.c */
@@ -229,5 +258,29 @@ int kvmh_emulate(struct kvmh_vm *vm);
 void *kvmh_vcpu_thread(void *arg);
 /* vm.c: called by every vCPU thread as it ends; frees a released VM. */
 void kvmh_vcpu_exit(struct kvmh_vm *vm);
+
+/* evtchn.c */
+void kvmh_evtchn_init(struct kvmh_vm *vm); /* vm.c, at creation */
+void kvmh_evtchn_fini(struct kvmh_vm *vm);
+/* Model lock held: shared_info and the model's notification for vm->domid. */
+int kvmh_evtchn_setup(struct kvmh_vm *vm);
+void kvmh_evtchn_latch(struct kvmh_vm *vm, bool lm); /* hypercall page installed */
+void kvmh_evtchn_moved(struct kvmh_vm *vm);          /* after memory_op, model lock held */
+void kvmh_evtchn_stop(struct kvmh_vm *vm);           /* kvmh_vm_stop's flags, wakes waiters */
+void kvmh_evtchn_end(struct kvmh_vm *vm);            /* the vCPU thread ends */
+/* Before each KVM_RUN: inject the upcall vector if one is pending. */
+void kvmh_evtchn_prerun(struct kvmh_vm *vm);
+void kvmh_evtchn_postrun(struct kvmh_vm *vm); /* KVM_RUN returned */
+/* hlt: 0 after waiting for an upcall, 1 if nothing can wake the vCPU. */
+int kvmh_evtchn_halt(struct kvmh_vm *vm);
+/* sched_op block and poll: they sleep, so hcall.c calls them without the lock. */
+bool kvmh_evtchn_sched_waits(uint64_t cmd);
+long kvmh_evtchn_sched(struct kvmh_vm *vm, uint64_t cmd, uint64_t arg, bool lm);
+
+/* fifo.c (model lock held): the FIFO ABI; raise/unmask return 1 for an upcall. */
+bool kvmh_fifo_on(struct kvmh_vm *vm, uint8_t **ctl);
+uint32_t *kvmh_fifo_word(struct kvmh_vm *vm, uint32_t port);
+int kvmh_fifo_raise(struct kvmh_vm *vm, uint8_t *ctl, uint32_t port, bool *raised);
+int kvmh_fifo_unmask(struct kvmh_vm *vm, uint8_t *ctl, uint32_t port);
 
 #endif

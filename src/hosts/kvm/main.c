@@ -40,12 +40,14 @@ static void usage(FILE *f)
           "  --xsm MODULES      dummy, silo, flask, silo,flask (default: dummy)\n"
           "  --flask-mode MODE  enforcing, permissive, disabled, late\n"
           "  --policy FILE      binary FLASK policy (default: the built-in one)\n"
-          "  --label CONTEXT    the guests' security label (FLASK)\n"
+          "  --label CONTEXT    the guests' security label (FLASK); repeated, the\n"
+          "                     n-th applies to the n-th KERNEL, the last to the rest\n"
           "  --dom0             the guest is the control domain, domain 0 (no --label:\n"
           "                     dom0 is labelled by the policy)\n"
           "  --memory MB        memory of each guest, 2 to 3072 MiB (default 16)\n"
           "  --bits 32|64       the domain's word size (default: the ELF machine)\n"
-          "  --cmdline STRING   the kernel command line (hvm_start_info)\n"
+          "  --cmdline STRING   the kernel command line (hvm_start_info); repeated,\n"
+          "                     per KERNEL as --label\n"
           "  --name NAME        the guest's name in xenstore (several kernels: NAME-N;\n"
           "                     default guest-N, N the domain id)\n"
           "  --no-console-io    not a console domain: console_io needs privilege\n"
@@ -144,7 +146,10 @@ static long label_sid(struct hv *h, const char *label, uint32_t *sid)
 
 struct opts {
     struct hv_config hc;
-    const char *policy, *label, *cmdline, *name;
+    const char *policy, *name;
+    /* Per kernel, in order; the last one given also applies to the rest. */
+    const char *label[MAX_VMS], *cmdline[MAX_VMS];
+    unsigned nr_labels, nr_cmdlines;
     const char *const *kernels;
     unsigned nr_kernels;
     unsigned long memory_mb, timeout;
@@ -180,7 +185,11 @@ static int parse(int argc, char **argv, struct opts *o)
             o->policy = optarg;
             break;
         case 'l':
-            o->label = optarg;
+            if (o->nr_labels == MAX_VMS) {
+                fprintf(stderr, "xsm-kvm-run: at most %u --label\n", MAX_VMS);
+                return 2;
+            }
+            o->label[o->nr_labels++] = optarg;
             break;
         case 'm':
             errno = 0;
@@ -198,7 +207,11 @@ static int parse(int argc, char **argv, struct opts *o)
             o->bits = optarg[0] == '3' ? 32 : 64;
             break;
         case 'c':
-            o->cmdline = optarg;
+            if (o->nr_cmdlines == MAX_VMS) {
+                fprintf(stderr, "xsm-kvm-run: at most %u --cmdline\n", MAX_VMS);
+                return 2;
+            }
+            o->cmdline[o->nr_cmdlines++] = optarg;
             break;
         case 'N':
             /* Room for "-N"; what xenstore's node names allow, so it prints as it is. */
@@ -240,7 +253,7 @@ static int parse(int argc, char **argv, struct opts *o)
         usage(stderr);
         return 2;
     }
-    if (o->dom0 && (o->label || !o->console || argc - optind != 1)) {
+    if (o->dom0 && (o->nr_labels || !o->console || argc - optind != 1)) {
         fprintf(stderr, "xsm-kvm-run: --dom0 takes one KERNEL, no --label, no --no-console-io\n");
         return 2;
     }
@@ -277,9 +290,16 @@ static int load(const struct opts *o, struct kvmh *k, const char *path, struct k
     return (int)rc;
 }
 
-/* The VM's domain (dom0 exists already), its vCPU state, its thread. */
-static int launch(const struct opts *o, struct hv *h, struct kvmh_vm *vm, bool *created)
+/* Kernel i's entry of a per-kernel option: its own, or the last one given. */
+static const char *per_kernel(const char *const *v, unsigned n, unsigned i)
 {
+    return n == 0 ? NULL : v[i < n ? i : n - 1];
+}
+
+/* The VM's domain (dom0 exists already), its vCPU state, its thread. */
+static int launch(const struct opts *o, struct hv *h, unsigned i, struct kvmh_vm *vm, bool *created)
+{
+    const char *label = per_kernel(o->label, o->nr_labels, i);
     struct hv_domain_config dc;
     xsm_domid_t id = 0;
     long rc;
@@ -288,7 +308,7 @@ static int launch(const struct opts *o, struct hv *h, struct kvmh_vm *vm, bool *
         return -EINVAL;
     if (!o->dom0) {
         memset(&dc, 0, sizeof(dc));
-        if (o->label && (rc = label_sid(h, o->label, &dc.ssidref)) < 0) {
+        if (label && (rc = label_sid(h, label, &dc.ssidref)) < 0) {
             fprintf(stderr, "xsm-kvm-run: label refused: %s\n", strerror((int)-rc));
             return (int)rc;
         }
@@ -318,7 +338,7 @@ static int launch(const struct opts *o, struct hv *h, struct kvmh_vm *vm, bool *
         }
     }
     if ((rc = kvmh_cpuid_setup(vm)) < 0 || (rc = kvmh_hcall_setup(vm)) < 0 ||
-        (rc = kvmh_boot_setup(vm, o->cmdline)) < 0) {
+        (rc = kvmh_boot_setup(vm, per_kernel(o->cmdline, o->nr_cmdlines, i))) < 0) {
         fprintf(stderr, "xsm-kvm-run: cannot set the vCPU up: %s\n", strerror((int)-rc));
         return (int)rc;
     }
@@ -410,7 +430,7 @@ int main(int argc, char **argv)
     /* Once a guest runs, the model is shared: the lock is taken from here on. */
     for (unsigned i = 0; i < o.nr_kernels; i++) {
         pthread_rwlock_wrlock(k.hv_lock);
-        rc = launch(&o, h, vms[i], &created[i]);
+        rc = launch(&o, h, i, vms[i], &created[i]);
         pthread_rwlock_unlock(k.hv_lock);
         if (rc < 0)
             break;

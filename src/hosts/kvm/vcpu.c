@@ -77,8 +77,12 @@ static int serve(struct kvmh_vm *vm)
     case KVM_EXIT_X86_RDMSR:
         kvmh_hcall_rdmsr(vm);
         return 0;
+    case KVM_EXIT_IRQ_WINDOW_OPEN: /* evtchn.c asked: the upcall goes in now */
+        return 0;
     case KVM_EXIT_HLT:
-        /* No interrupt source yet: nothing could wake it. */
+        if (kvmh_evtchn_halt(vm) == 0)
+            return 0; /* woken by an upcall */
+        /* Interrupts off or no upcall vector: nothing could wake it. */
         end(vm, KVMH_HALTED, "hlt at rip 0x%llx", (unsigned long long)run->s.regs.regs.rip);
         return 1;
     case KVM_EXIT_SHUTDOWN:
@@ -112,13 +116,17 @@ static int serve(struct kvmh_vm *vm)
 void *kvmh_vcpu_thread(void *arg)
 {
     struct kvmh_vm *vm = arg;
+    int rc;
 
     for (;;) {
         if (vm->stop) {
             end(vm, KVMH_STOPPED, "%s", "stopped by the host");
             break;
         }
-        if (ioctl(vm->vcpu_fd, KVM_RUN, 0) < 0) {
+        kvmh_evtchn_prerun(vm);
+        rc = ioctl(vm->vcpu_fd, KVM_RUN, 0);
+        kvmh_evtchn_postrun(vm);
+        if (rc < 0) {
             if (errno == EINTR || errno == EAGAIN) {
                 vm->run->immediate_exit = 0;
                 continue;
@@ -129,6 +137,7 @@ void *kvmh_vcpu_thread(void *arg)
         if (serve(vm))
             break;
     }
+    kvmh_evtchn_end(vm);
     kvmh_vcpu_exit(vm); /* may free vm */
     return NULL;
 }

@@ -151,6 +151,7 @@ int kvmh_vm_create(struct kvmh *k, uint64_t mem_size, struct kvmh_vm **out)
     }
     kvmh_guest_init(vm);
     kvmh_grant_vm_init(vm);
+    kvmh_evtchn_init(vm);
     *out = vm;
     return 0;
 fail_errno:
@@ -174,6 +175,8 @@ void kvmh_vm_free(struct kvmh_vm *vm)
     if (vm->mem)
         munmap(vm->mem, vm->mem_size);
     kvmh_rings_free(vm);
+    if (vm->ev.t0)
+        kvmh_evtchn_fini(vm);
     pthread_mutex_destroy(&vm->life);
     free(vm);
 }
@@ -280,8 +283,7 @@ void kvmh_vcpu_exit(struct kvmh_vm *vm)
 
 void kvmh_vm_stop(struct kvmh_vm *vm)
 {
-    vm->stop = 1;
-    __atomic_store_n(&vm->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+    kvmh_evtchn_stop(vm); /* stop, immediate_exit; out of block, poll or hlt */
     pthread_kill(vm->thread, SIGUSR1);
 }
 

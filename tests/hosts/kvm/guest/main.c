@@ -120,7 +120,7 @@ static int has_word(const u32 *si, const char *word)
 }
 
 void matrix_main(const u32 *si, u32 domid); /* matrix.c */
-void intr_main(const u32 *si);               /* intr.c */
+void intr_main(const u32 *si);              /* intr.c */
 
 void guest_main(ulong start_info)
 {
@@ -142,6 +142,9 @@ void guest_main(ulong start_info)
         rings_main(si, domid, has_word);
         finish();
     }
+    /* Before the PV console greeting, whose answer would be a stray event. */
+    if (has_word(si, "evtchn") && !has_word(si, "matrix"))
+        evtchn_main(si[6] ? (const char *)(ulong)si[6] : "", domid); /* guest/evtchn.c */
     rings_hello();
     /* First: the matrix's operation names contain other programs' words. */
     if (has_word(si, "matrix") || has_word(si, "xsmops")) {

@@ -31,6 +31,8 @@ int xen_setup(u32 *domid);
 long say(const char *what, long value);
 long puts_(const char *s);
 void poweroff(void);
+/* guest/evtchn.c: the event-channel ping-pong ("evtchn-server" / "evtchn-client"). */
+void evtchn_main(const char *cmdline, u32 domid);
 #ifdef __x86_64__
 /* start64.S: run fn at CPL 3; its "syscall" continues in user_done(). */
 void to_user(void (*fn)(void)) __attribute__((noreturn));
