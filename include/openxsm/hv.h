@@ -141,11 +141,19 @@ struct hv;
 #define HV_ARGO_OP_register_ring         1
 #define HV_ARGO_OP_unregister_ring       2
 #define HV_ARGO_OP_sendv                 3
+#define HV_ARGO_OP_notify                4
 #define HV_ARGO_DOMID_ANY                XSM_DOMID_INVALID
 #define HV_ARGO_REGISTER_FLAG_FAIL_EXIST 0x1U
 #define HV_ARGO_MSG_SLOT_SIZE            16U
 #define HV_ARGO_MAX_RING_SIZE            0x1000000U
 #define HV_ARGO_MAXIOV                   8U
+/* xen_argo_ring_data_ent.flags, as XEN_ARGO_OP_notify answers. */
+#define HV_ARGO_RING_EXISTS     (1U << 0)
+#define HV_ARGO_RING_SHARED     (1U << 1)
+#define HV_ARGO_RING_EMPTY      (1U << 2)
+#define HV_ARGO_RING_SUFFICIENT (1U << 3)
+#define HV_ARGO_RING_EMSGSIZE   (1U << 4)
+#define HV_ARGO_RING_EBUSY      (1U << 5)
 
 /* HVMOP_* (hvm_op.h) and HVM_PARAM_* (hvm/params.h). */
 #define HV_HVMOP_set_param          0
