@@ -405,7 +405,11 @@ int hv_gnttab_access(struct hv *h, xsm_domid_t domid, uint32_t handle, uint32_t 
 int hv_argo_register_ring(struct hv *h, xsm_domid_t caller, uint32_t aport, xsm_domid_t partner,
                           uint32_t len, uint32_t flags);
 int hv_argo_unregister_ring(struct hv *h, xsm_domid_t caller, uint32_t aport, xsm_domid_t partner);
-/* Returns the message length or a negative errno. */
+/*
+ * Returns the message length or a negative errno; -EAGAIN when the ring is
+ * full (the caller then waits on the ring, as a guest's sendv does) and
+ * -EBUSY when 32 other domains already wait on it.
+ */
 long hv_argo_send(struct hv *h, xsm_domid_t caller, uint32_t src_aport, xsm_domid_t dst_domid,
                   uint32_t dst_aport, uint32_t message_type, const void *buf, size_t len);
 
