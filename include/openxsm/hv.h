@@ -153,11 +153,19 @@ struct hv;
 #define HV_ARGO_OP_register_ring         1
 #define HV_ARGO_OP_unregister_ring       2
 #define HV_ARGO_OP_sendv                 3
+#define HV_ARGO_OP_notify                4
 #define HV_ARGO_DOMID_ANY                XSM_DOMID_INVALID
 #define HV_ARGO_REGISTER_FLAG_FAIL_EXIST 0x1U
 #define HV_ARGO_MSG_SLOT_SIZE            16U
 #define HV_ARGO_MAX_RING_SIZE            0x1000000U
 #define HV_ARGO_MAXIOV                   8U
+/* xen_argo_ring_data_ent.flags, as XEN_ARGO_OP_notify answers. */
+#define HV_ARGO_RING_EXISTS     (1U << 0)
+#define HV_ARGO_RING_SHARED     (1U << 1)
+#define HV_ARGO_RING_EMPTY      (1U << 2)
+#define HV_ARGO_RING_SUFFICIENT (1U << 3)
+#define HV_ARGO_RING_EMSGSIZE   (1U << 4)
+#define HV_ARGO_RING_EBUSY      (1U << 5)
 
 /* HVMOP_* (hvm_op.h) and HVM_PARAM_* (hvm/params.h). */
 #define HV_HVMOP_set_param          0
@@ -466,7 +474,11 @@ int hv_gnttab_access(struct hv *h, xsm_domid_t domid, uint32_t handle, uint32_t 
 int hv_argo_register_ring(struct hv *h, xsm_domid_t caller, uint32_t aport, xsm_domid_t partner,
                           uint32_t len, uint32_t flags);
 int hv_argo_unregister_ring(struct hv *h, xsm_domid_t caller, uint32_t aport, xsm_domid_t partner);
-/* Returns the message length or a negative errno. */
+/*
+ * Returns the message length or a negative errno; -EAGAIN when the ring is
+ * full (the caller then waits on the ring, as a guest's sendv does) and
+ * -EBUSY when 32 other domains already wait on it.
+ */
 long hv_argo_send(struct hv *h, xsm_domid_t caller, uint32_t src_aport, xsm_domid_t dst_domid,
                   uint32_t dst_aport, uint32_t message_type, const void *buf, size_t len);
 

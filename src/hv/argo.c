@@ -16,6 +16,15 @@
  * A ring registered with the C API (hv_argo_register_ring, no frames) is a
  * queue of messages in the model, with the same space accounting, read by
  * the host with hv_argo_recv().
+ *
+ * Waiting for space: as in Xen, a ring keeps a list of at most 32 domains
+ * waiting for payload space (a sendv that got -EAGAIN, a notify query that
+ * asked for more than there is), one entry per domain holding the largest
+ * size it waited for.  The ring owner's notify drops the entries whose
+ * space is now there - where Xen raises VIRQ_ARGO in each waiting domain;
+ * the model has no VIRQ_ARGO to raise, so a waiting guest learns it by
+ * asking (notify) again.  Entries also go when a sufficient answer is given
+ * to their domain, with the ring, and with the waiting domain.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +58,42 @@ static void ring_free(struct hv_argo_ring *r)
     free(r);
 }
 
+/* Xen's pending_requeue: one entry per waiting domain, its largest size. */
+static int pending_requeue(struct hv_argo_ring *r, xsm_domid_t domid, uint32_t len)
+{
+    for (uint32_t i = 0; i < r->npending; i++)
+        if (r->pending[i].domid == domid) {
+            if (r->pending[i].len < len)
+                r->pending[i].len = len;
+            return 0;
+        }
+    if (r->npending >= HV_ARGO_MAX_PENDING)
+        return -EBUSY;
+    r->pending[r->npending].domid = domid;
+    r->pending[r->npending].len = len;
+    r->npending++;
+    return 0;
+}
+
+/* Drop the entries of 'domid' (all = true) or those 'space' satisfies. */
+static void pending_drop(struct hv_argo_ring *r, bool all, xsm_domid_t domid, uint32_t space)
+{
+    uint32_t k = 0;
+
+    for (uint32_t i = 0; i < r->npending; i++) {
+        bool drop = all ? r->pending[i].domid == domid : r->pending[i].len <= space;
+
+        if (!drop)
+            r->pending[k++] = r->pending[i];
+    }
+    r->npending = k;
+}
+
+/*
+ * Xen's argo_destroy: the domain's own rings, the rings other domains keep
+ * for it as their single partner (partner_rings_remove), and its waits on
+ * anyone else's rings.
+ */
 void hv_argo_destroy(struct hv_dom *d)
 {
     while (d->rings) {
@@ -58,6 +103,22 @@ void hv_argo_destroy(struct hv_dom *d)
         ring_free(r);
     }
     d->nr_rings = 0;
+    for (struct hv_dom *o = d->h->doms; o; o = o->next) {
+        if (o == d)
+            continue;
+        for (struct hv_argo_ring **pp = &o->rings; *pp;) {
+            struct hv_argo_ring *r = *pp;
+
+            if (r->partner == d->x.domid) {
+                *pp = r->next;
+                ring_free(r);
+                o->nr_rings--;
+                continue;
+            }
+            pending_drop(r, true, d->x.domid, 0);
+            pp = &r->next;
+        }
+    }
 }
 
 int hv_argo_entry(struct hv *h, struct hv_dom *cur)
@@ -255,6 +316,34 @@ static long ring_insert(struct hv_dom *d, struct hv_argo_ring *r, const struct h
     return (long)len;
 }
 
+/*
+ * Xen's ringbuf_payload_space: the largest payload a message may have now -
+ * the bytes from tx_ptr to the (sanitised) rx_ptr, less a header and the
+ * slot that always stays free; 0 when the ring cannot be read.
+ */
+static uint32_t payload_space(struct hv_dom *d, const struct hv_argo_ring *r)
+{
+    int64_t sp;
+
+    if (r->in_guest) {
+        uint8_t b[4];
+        uint32_t rx;
+
+        if (ring_read(d, r, 0, b, 4))
+            return 0;
+        rx = roundup_msg(hv_ld32(b));
+        if (rx >= r->len)
+            rx = 0;
+        sp = (int64_t)rx - r->tx_ptr;
+        if (sp <= 0)
+            sp += r->len;
+    } else {
+        sp = (int64_t)r->len - r->used;
+    }
+    sp -= MSG_HDR + HV_ARGO_MSG_SLOT_SIZE;
+    return sp < 0 ? 0 : (uint32_t)sp;
+}
+
 int hv_argo_register_ring(struct hv *h, xsm_domid_t caller, uint32_t aport, xsm_domid_t partner,
                           uint32_t len, uint32_t flags)
 {
@@ -328,14 +417,19 @@ long hv_argo_send_buf(struct hv *h, struct hv_dom *cur, uint32_t src_aport, xsm_
         return -EMSGSIZE;
     if (r->in_guest) {
         struct hv_argo_msg mh = {cur->x.domid, src_aport, message_type, (uint32_t)len};
+        long n = ring_insert(dst, r, &mh, buf, (uint32_t)len);
 
-        return ring_insert(dst, r, &mh, buf, (uint32_t)len);
+        /* Xen's sendv: wait for the space; a full wait list is the error. */
+        if (n == -EAGAIN && pending_requeue(r, cur->x.domid, (uint32_t)len))
+            return -EBUSY;
+        return n;
     }
     need = roundup_msg(MSG_HDR + (uint64_t)len);
     if (need >= r->len)
         return -EMSGSIZE;
     if (need > r->len - r->used - HV_ARGO_MSG_SLOT_SIZE)
-        return -EAGAIN; /* Xen keeps one slot free between tx and rx */
+        /* Xen keeps one slot free between tx and rx; the sender waits. */
+        return pending_requeue(r, cur->x.domid, (uint32_t)len) ? -EBUSY : -EAGAIN;
     m = malloc(sizeof(*m) + len + 1);
     if (!m)
         return -ENOMEM;
@@ -450,6 +544,101 @@ long hv_argo_recv(struct hv *h, xsm_domid_t domid, uint32_t aport, xsm_domid_t p
     return len;
 }
 
+/* ---- notify ---------------------------------------------------------------------------------- */
+
+/* Xen's notify_check_pending: forget the waits the caller's rings now satisfy. */
+static void notify_check_pending(struct hv_dom *cur)
+{
+    for (struct hv_argo_ring *r = cur->rings; r; r = r->next) {
+        uint32_t space = payload_space(cur, r);
+
+        if (space)
+            pending_drop(r, false, 0, space);
+    }
+}
+
+#define ENT_SIZE                                                                                   \
+    20U /* xen_argo_ring_data_ent: ring, flags, pad, space_required, max_message_size */
+
+/*
+ * Xen's fill_ring_data for the entry at 'ga': the ring the caller could
+ * send to at that address (its own single-source ring there, else a
+ * wildcard one), described in flags and max_message_size - the only fields
+ * written back.  A missing domain or ring is flags 0; a domain the caller
+ * may not send to is the policy's error, with nothing written.
+ */
+static int fill_ring_data(struct hv *h, struct hv_dom *cur, uint64_t ga)
+{
+    uint8_t e[ENT_SIZE];
+    uint32_t flags = 0, maxmsg, need;
+    struct hv_dom *dst;
+    int rc;
+
+    if (hv_gcopy_from(cur, e, ga, sizeof(e)))
+        return -EFAULT;
+    maxmsg = hv_ld32(e + 16);
+    need = hv_ld32(e + 12);
+    dst = hv_dom_get(h, hv_ld16(e + 4));
+    if (dst) {
+        struct hv_argo_ring *r;
+
+        rc = xsm_argo_send(h->xsm, &cur->x, &cur->x, &dst->x);
+        if (rc)
+            return rc;
+        r = find_ring(dst, hv_ld32(e), cur->x.domid);
+        if (!r)
+            r = find_ring(dst, hv_ld32(e), HV_ARGO_DOMID_ANY);
+        if (r) {
+            uint32_t space = payload_space(dst, r);
+
+            flags |= HV_ARGO_RING_EXISTS;
+            maxmsg = r->len - MSG_HDR - HV_ARGO_MSG_SLOT_SIZE;
+            if (r->partner == HV_ARGO_DOMID_ANY)
+                flags |= HV_ARGO_RING_SHARED;
+            if (need > maxmsg) {
+                flags |= HV_ARGO_RING_EMSGSIZE; /* never queued: it cannot fit */
+            } else if (space >= need) {
+                pending_drop(r, true, cur->x.domid, 0);
+                flags |= HV_ARGO_RING_SUFFICIENT;
+            } else if (pending_requeue(r, cur->x.domid, need)) {
+                flags |= HV_ARGO_RING_EBUSY; /* a flag, not an error: the next entries go on */
+            }
+            if (space == maxmsg)
+                flags |= HV_ARGO_RING_EMPTY;
+        }
+    }
+    hv_st16(e + 8, (uint16_t)flags);
+    hv_st32(e + 16, maxmsg);
+    if (hv_gcopy_to(cur, ga + 8, e + 8, 2) || hv_gcopy_to(cur, ga + 16, e + 16, 4))
+        return -EFAULT;
+    return 0;
+}
+
+/*
+ * XEN_ARGO_OP_notify: xen_argo_ring_data { nent, pad, entries[nent] } at
+ * 'ga' (NULL: only the pending check).  As in Xen the entries are answered
+ * one at a time, so an error at one (a fault, a denial) leaves the earlier
+ * ones answered; 32-bit callers share the layout.
+ */
+static long argo_notify(struct hv *h, struct hv_dom *cur, uint64_t ga)
+{
+    uint8_t b[8];
+    uint32_t nent;
+    int rc = 0;
+
+    notify_check_pending(cur);
+    if (!ga)
+        return 0;
+    if (hv_gcopy_from(cur, b, ga, sizeof(b)))
+        return -EFAULT;
+    nent = hv_ld32(b);
+    if (nent > HV_ARGO_MAX_NOTIFY)
+        return -EACCES;
+    for (uint32_t i = 0; !rc && i < nent; i++)
+        rc = fill_ring_data(h, cur, ga + 8 + (uint64_t)ENT_SIZE * i);
+    return rc;
+}
+
 /* ---- argo_op (39) ---------------------------------------------------------------------------- */
 
 static uint32_t npages_ring(uint32_t len)
@@ -556,7 +745,11 @@ long hv_do_argo_op(struct hv *h, struct hv_dom *cur, const uint64_t *args)
         free(data);
         return rc;
     }
+    case HV_ARGO_OP_notify:
+        if (a2 || a3 || a4)
+            return -EINVAL;
+        return argo_notify(h, cur, a1);
     default:
-        return -ENOSYS;
+        return -EOPNOTSUPP;
     }
 }

@@ -34,6 +34,8 @@ _Static_assert(EAGAIN == 11 && EBUSY == 16 && ENOSPC == 28 && ENODATA == 61 && E
 #define HV_MAX_GNT_FRAMES     64U
 #define HV_MAPTRACK_SIZE      256U
 #define HV_MAX_RINGS          128U
+#define HV_ARGO_MAX_PENDING   32U  /* Xen's MAX_PENDING_PER_RING */
+#define HV_ARGO_MAX_NOTIFY    256U /* Xen's MAX_NOTIFY_COUNT */
 #define HV_CONSOLE_MAX        ((size_t)64 * 1024)
 #define HV_CONSOLE_IN_MAX     4096U
 #define HV_MAX_PAUSE          255
@@ -81,6 +83,12 @@ struct hv_argo_ring {
     uint64_t *gfns;
     uint32_t npages;
     uint32_t tx_ptr;
+    /* Domains waiting for payload space (notify, sendv -EAGAIN): who, how much. */
+    uint32_t npending;
+    struct {
+        xsm_domid_t domid;
+        uint32_t len;
+    } pending[HV_ARGO_MAX_PENDING];
 };
 
 struct hv_dom {
