@@ -856,6 +856,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     conf = fuzz_u8(&in);
     thr = fuzz_u8(&in);
     key = key_of(conf);
+    if (cache[key] == NULL) /* a replay without LLVMFuzzerInitialize */
+        cache[key] = cached_make((conf >> 4) & 7, ((conf >> 2) & 3) % 3, conf >> 7);
     c = cache[key];
     if (c->failed)
         return 0;
