@@ -3,7 +3,7 @@
 # executions, its corpus minimized into the tree, and the library's line
 # coverage from replaying the committed corpora (docs/fuzzing.md).
 #
-#   scripts/fuzz-campaign.sh [-n EXECS] [-T SECONDS] [-c] [TARGET...]
+#   scripts/fuzz-campaign.sh [-n EXECS] [-T SECONDS] [-c | -N] [TARGET...]
 #
 #   TARGET      fuzz-xsm-op, fuzz-hooks, fuzz-ss-policy (alias fuzz-policy),
 #               fuzz-xsmd-request; all four by default, in that order
@@ -11,6 +11,8 @@
 #   -T SECONDS  stop a target after this long even if it has not reached
 #               EXECS (default: no limit); the numbers say how far it got
 #   -c          coverage only: no fuzzing, measure the committed corpora
+#   -N          fuzzing only, no coverage step (to run targets in parallel,
+#               one script each, then -c once)
 #
 # Directories (all under build-campaign/, outside git):
 #   build-campaign/           clang, libFuzzer, ASan + UBSan, -O2 -g
@@ -33,11 +35,13 @@ cd "$(dirname "$0")/.." || exit 1
 execs=10000000
 tmax=0
 covonly=0
-while getopts n:T:c opt; do
+nocov=0
+while getopts n:T:cN opt; do
     case $opt in
     n) execs=$OPTARG ;;
     T) tmax=$OPTARG ;;
     c) covonly=1 ;;
+    N) nocov=1 ;;
     *)
         sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'
         exit 2
@@ -179,6 +183,12 @@ if [ $covonly -eq 0 ]; then
         describe "$t"
         fuzz_one
     done
+fi
+
+if [ $nocov -eq 1 ]; then
+    echo "== campaign results ($camp/results.txt)"
+    tail -n $# "$camp/results.txt"
+    exit $status
 fi
 
 # Coverage: the same harnesses built without libFuzzer and with gcov replay

@@ -84,14 +84,41 @@
 #include "modules/flask/flask.h"
 
 #include "../lib/avc_invariants.h"
+#include "../lib/ss_mark.h"
 
 #define OP_BASE       0x1000ULL
 #define DATA_BASE     0x100000ULL
 #define DATA_MAX      4096U
 #define POLICY_BASE   0x10000000ULL
 #define POLICY_STRIDE 0x1000000ULL
-#define SWEEP_OPS     1024U
-#define SWEEP_AVC     2048U
+#define SWEEP_OPS     4U /* long op sweeps: up to 1021 ops */
+#define SWEEP_AVC     3U /* long AVC sweeps: up to 766 subjects */
+
+/*
+ * A sweep's length from its 16-bit count: short (1..8) unless the high
+ * byte is 0x5a, then long: 1 + (low byte) * step, but no more than the
+ * AVC's threshold + 16, which is what a sweep needs to make the cache
+ * reclaim, and at the default threshold to grow the table (513 entries).
+ * A long sweep costs up to a thousand checks, tens of milliseconds (with a
+ * small threshold every insert scans the 512 buckets to reclaim, as Xen's
+ * does), so long sweeps must be rare: 0x5a, not libFuzzer's favourite fill
+ * bytes 0xff and 0x00, and the test is kept out of the comparison tracing
+ * that would hand 0x5a to the mutator.  Seeds and regress/ carry them.
+ */
+#define SWEEP_LONG 0x5aU
+
+#if defined(__clang__)
+__attribute__((no_sanitize("coverage")))
+#endif
+static uint32_t
+sweep_len(uint16_t c, uint32_t step, uint32_t threshold)
+{
+    uint32_t n = 1 + (c & 0xffU) * step;
+
+    if ((c >> 8) != SWEEP_LONG)
+        return 1 + (c & 7U);
+    return n < threshold + 16 ? n : threshold + 16;
+}
 
 enum { D_DOM0, D_DOMU, D_DM, D_UNL, ND };
 
@@ -553,7 +580,8 @@ static long run_op(struct world *w, unsigned caller, bool strict, bool full)
 /* Thousands of distinct subjects through the AVC, each asked twice. */
 static void avc_sweep(struct world *w, struct fuzz_in *in)
 {
-    uint32_t count = 1 + fuzz_u16(in) % SWEEP_AVC, first = fuzz_u16(in);
+    uint16_t c = fuzz_u16(in);
+    uint32_t first = fuzz_u16(in), count;
     uint8_t tpick = fuzz_u8(in), cls = fuzz_u8(in), bit = fuzz_u8(in);
     uint16_t tclass = (uint16_t)(1 + cls % SECCLASS_NUM);
     uint32_t tsid = pick_sid(w, tpick), perm = 1U << (bit & 31);
@@ -561,6 +589,7 @@ static void avc_sweep(struct world *w, struct fuzz_in *in)
 
     if (w->mi == NULL)
         return;
+    count = sweep_len(c, SWEEP_AVC, flask_avc_threshold(flask_avc(w->mi)));
     for (uint32_t i = 0; i < count; i++) {
         uint32_t before = avc_count(flask_avc(w->mi));
         int r1 = flask_avc_has_perm(w->mi, first + i, tsid, tclass, perm, &ad);
@@ -616,74 +645,248 @@ static void world_fini(struct world *w)
     xsm_destroy(w->x);
 }
 
+/* ---- Reused instances ------------------------------------------------------ */
+
+/*
+ * Making an instance (xsm_create: a policy load with its class mapping)
+ * costs more than most inputs' ops, so one instance per configuration
+ * (stack, policy, class mapping: 8 x 3 x 2) is kept between inputs, with
+ * its domains labelled and channels bound, and put back into its pristine
+ * state before each input:
+ *   - the AVC as flask_avc_create left it (flask_avc_restart: empty, reclaim
+ *     hint at bucket 0, default threshold, counters zero), then the input's
+ *     mode; the guest memory, the domains' compat flag and labels, and the
+ *     dom0_t singleton flag as they were;
+ *   - what cannot be put back cheaply (a policy load, booleans, ocontexts,
+ *     device-tree labels, relabelled domains, new SIDs) makes the instance
+ *     dirty, and a dirty instance is destroyed after the input and made
+ *     again by the next one that needs it.  Dirty: a command that may change
+ *     such state took effect (returned >= 0, or -EFAULT after the change), or
+ *     the security server's mark (ss_mark.h: state, exceptions, sequence
+ *     number, next SID) moved, or a pending boolean array exists.
+ * So every input starts from the same state whether it runs after others
+ * or alone, and a crash file replays.  The pristine state includes one
+ * digest() (it computes the labels of the probed resources lazily, which
+ * may allocate SIDs), so that inputs do not differ in who computed them.
+ */
+#define NKEYS (8 * 3 * 2)
+
+struct cached {
+    struct world w;
+    bool failed; /* xsm_create refused this configuration */
+    bool dirty;
+    bool dom0_created;
+    uint32_t labels[ND][3];
+    struct ss_mark mark;
+};
+
+static struct cached *cache[NKEYS];
+
+/* FLASK commands that change only what the reset puts back. */
+static bool op_clean(uint32_t cmd)
+{
+    if (XSM_OP_MODULE(cmd) == XSM_MODULE_CORE)
+        return true;
+    if (XSM_OP_MODULE(cmd) != XSM_MODULE_FLASK)
+        return false;
+    switch (XSM_OP_SUBCMD(cmd)) {
+    case FLASK_GETENFORCE:
+    case FLASK_SETENFORCE:
+    case FLASK_SID_TO_CONTEXT:
+    case FLASK_ACCESS:
+    case FLASK_USER:
+    case FLASK_POLICYVERS:
+    case FLASK_GETBOOL:
+    case FLASK_MLS:
+    case FLASK_DISABLE:
+    case FLASK_GETAVC_THRESHOLD:
+    case FLASK_SETAVC_THRESHOLD:
+    case FLASK_AVC_HASHSTATS:
+    case FLASK_AVC_CACHESTATS:
+    case FLASK_GET_PEER_SID:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void cached_fini(struct cached *c)
+{
+    if (!c->failed)
+        world_fini(&c->w);
+    free(c);
+}
+
+static struct cached *cached_make(unsigned stack, unsigned policy, bool by_name)
+{
+    struct cached *c = calloc(1, sizeof(*c));
+    struct world *w;
+    struct xsm_config cfg = {0};
+    size_t plen;
+    xen_flask_op_t zero;
+
+    if (c == NULL)
+        abort();
+    w = &c->w;
+    cfg.modules = stacks[stack];
+    cfg.flask_mode = "enforcing"; /* each input sets its own */
+    cfg.policy = fuzz_policy(policy, &plen);
+    cfg.policy_len = plen;
+    cfg.flask_classes = by_name ? "name" : "strict";
+    cfg.host_ops = &host_ops;
+    cfg.host = w;
+    if (xsm_create(&w->x, &cfg) != 0) {
+        c->failed = true; /* e.g. a policy this class mode refuses */
+        return c;
+    }
+    w->mi = xsm_find_active(w->x, XSM_MODULE_FLASK);
+    for (unsigned i = 0; i < ND; i++)
+        w->d[i].domid = (xsm_domid_t)i;
+    w->d[D_DOM0].is_privileged = true;
+    w->d[D_DM].target = &w->d[D_DOMU];
+    label_domains(w);
+    /* Channels: port p of domain i is bound to domain (i + p) % ND. */
+    if (xsm_alloc_security_evtchns(w->x, NULL, &w->chn[0][0], ND * 4) != 0)
+        abort();
+    for (unsigned i = 0; i < ND; i++)
+        for (unsigned p = 1; p < 4; p++) {
+            w->chn[i][p].port = p;
+            w->chn[i][p].state = XSM_ECS_INTERDOMAIN;
+            w->chn[i][p].remote = &w->d[(i + p) % ND];
+            w->chn[i][p].remote_port = p;
+        }
+    if (w->mi != NULL) {
+        struct digest d;
+
+        memset(&zero, 0, sizeof(zero));
+        digest(w, &zero, &d);
+        c->dom0_created = atomic_load(&flask_state(w->mi)->dom0_created);
+        for (unsigned i = 0; i < ND; i++) {
+            const struct flask_domain_sec *s = flask_dsec(w->mi, &w->d[i]);
+            if (s != NULL) {
+                c->labels[i][0] = atomic_load(&s->sid);
+                c->labels[i][1] = atomic_load(&s->self_sid);
+                c->labels[i][2] = atomic_load(&s->target_sid);
+            }
+        }
+        ss_mark_take(flask_ss(w->mi), &c->mark);
+    }
+    return c;
+}
+
+/* Put the reused instance back as cached_make left it, in the input's mode. */
+static void cached_reset(struct cached *c, bool permissive, bool compat)
+{
+    struct world *w = &c->w;
+
+    memset(&w->f, 0, sizeof(w->f));
+    w->compat = compat;
+    for (unsigned i = 0; i < ND; i++)
+        w->d[i].is_compat = compat;
+    c->dirty = false;
+    if (w->mi == NULL)
+        return;
+    if (flask_avc_restart(flask_avc(w->mi), ss_seqno(flask_ss(w->mi)), !permissive) != 0 ||
+        flask_set_enforcing(w->mi, !permissive) != 0)
+        abort();
+    atomic_store(&flask_state(w->mi)->dom0_created, c->dom0_created);
+    for (unsigned i = 0; i < ND; i++) {
+        struct flask_domain_sec *s = flask_dsec(w->mi, &w->d[i]);
+        if (s != NULL) {
+            atomic_store(&s->sid, c->labels[i][0]);
+            atomic_store(&s->self_sid, c->labels[i][1]);
+            atomic_store(&s->target_sid, c->labels[i][2]);
+        }
+    }
+}
+
+static bool cached_dirty(struct cached *c)
+{
+    struct world *w = &c->w;
+
+    if (c->dirty || w->mi == NULL)
+        return c->dirty;
+    return flask_state(w->mi)->bool_pending != NULL || !ss_mark_same(flask_ss(w->mi), &c->mark);
+}
+
+/* An op the reset cannot undo, if it may have taken effect. */
+static void note_op(struct cached *c, uint32_t cmd, long rc)
+{
+    if (!op_clean(cmd) && (rc >= 0 || rc == -EFAULT))
+        c->dirty = true;
+}
+
+static unsigned key_of(uint8_t conf)
+{
+    return ((conf >> 4) & 7) * 6 + ((conf >> 2) & 3) % 3 * 2 + (conf >> 7);
+}
+
+/*
+ * Every configuration's instance is made here, outside any input: an input
+ * that allocated more than it freed would make libFuzzer run a leak check
+ * after it (and give up leak checking after a thousand), so each input
+ * frees what it allocated: the AVC's nodes by the restart at its end, a
+ * dirty instance by making it again at once.
+ */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    for (unsigned conf = 0; conf < 256; conf++)
+        if (cache[key_of((uint8_t)conf)] == NULL)
+            cache[key_of((uint8_t)conf)] =
+                cached_make((conf >> 4) & 7, ((conf >> 2) & 3) % 3, conf >> 7);
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct world w;
     struct fuzz_in in = {data, size};
-    struct xsm_config cfg = {0};
+    struct cached *c;
+    struct world *w;
     uint8_t conf, thr;
-    size_t plen;
+    unsigned key;
 
     if (size < 2)
         return 0;
-    memset(&w, 0, sizeof(w));
     conf = fuzz_u8(&in);
     thr = fuzz_u8(&in);
-    w.compat = conf & 1;
-    cfg.modules = stacks[(conf >> 4) & 7];
-    cfg.flask_mode = (conf & 2) ? "permissive" : "enforcing";
-    cfg.policy = fuzz_policy((conf >> 2) & 3, &plen);
-    cfg.policy_len = plen;
-    cfg.flask_classes = (conf & 0x80) ? "name" : "strict";
-    cfg.host_ops = &host_ops;
-    cfg.host = &w;
-    if (xsm_create(&w.x, &cfg) != 0)
-        return 0; /* e.g. a policy this class mode refuses */
-    w.mi = xsm_find_active(w.x, XSM_MODULE_FLASK);
-
-    for (unsigned i = 0; i < ND; i++) {
-        w.d[i].domid = (xsm_domid_t)i;
-        w.d[i].is_compat = w.compat;
-    }
-    w.d[D_DOM0].is_privileged = true;
-    w.d[D_DM].target = &w.d[D_DOMU];
-    label_domains(&w);
-    /* Channels: port p of domain i is bound to domain (i + p) % ND. */
-    if (xsm_alloc_security_evtchns(w.x, NULL, &w.chn[0][0], ND * 4) != 0) {
-        world_fini(&w);
+    key = key_of(conf);
+    if (cache[key] == NULL) /* a replay without LLVMFuzzerInitialize */
+        cache[key] = cached_make((conf >> 4) & 7, ((conf >> 2) & 3) % 3, conf >> 7);
+    c = cache[key];
+    if (c->failed)
         return 0;
-    }
-    for (unsigned i = 0; i < ND; i++)
-        for (unsigned p = 1; p < 4; p++) {
-            w.chn[i][p].port = p;
-            w.chn[i][p].state = XSM_ECS_INTERDOMAIN;
-            w.chn[i][p].remote = &w.d[(i + p) % ND];
-            w.chn[i][p].remote_port = p;
-        }
+    w = &c->w;
+    cached_reset(c, conf & 2, conf & 1);
 
     /* The threshold, set the way a toolstack would. */
     {
         uint8_t a[4] = {thr, 0, 0, 0};
-        build_op(&w, FLASK_SETAVC_THRESHOLD - 1, a, w.f.op);
-        (void)run_op(&w, D_DOM0, false, true);
+        build_op(w, FLASK_SETAVC_THRESHOLD - 1, a, w->f.op);
+        (void)run_op(w, D_DOM0, false, true);
     }
 
     while (!fuzz_done(&in)) {
         uint8_t tag = fuzz_u8(&in), a[4], cmd;
         unsigned caller = tag & 3, kind = (tag >> 2) & 7;
+        uint32_t opcmd;
 
         if (kind <= 1) {
             uint8_t fault = fuzz_u8(&in), len;
 
-            w.f.fail_from = fault >> 4;
-            w.f.fail_to = fault & 15;
-            w.f.partial = fuzz_u8(&in);
-            fuzz_bytes(&in, w.f.op, XSM_OP_SIZE);
+            w->f.fail_from = fault >> 4;
+            w->f.fail_to = fault & 15;
+            w->f.partial = fuzz_u8(&in);
+            fuzz_bytes(&in, w->f.op, XSM_OP_SIZE);
             len = fuzz_u8(&in);
-            fuzz_bytes(&in, w.f.data, len);
-            (void)run_op(&w, caller, true, true);
+            fuzz_bytes(&in, w->f.data, len);
+            memcpy(&opcmd, w->f.op, 4);
+            note_op(c, opcmd, run_op(w, caller, true, true));
         } else if (kind <= 5) {
             uint32_t count = 1;
             size_t sidoff;
@@ -691,28 +894,36 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             cmd = fuzz_u8(&in);
             fuzz_bytes(&in, a, 4);
             if (kind == 5)
-                count += fuzz_u16(&in) % SWEEP_OPS;
-            sidoff = build_op(&w, cmd, a, w.f.op);
+                count = sweep_len(fuzz_u16(&in), SWEEP_OPS,
+                                  w->mi != NULL ? flask_avc_threshold(flask_avc(w->mi)) : 0);
+            sidoff = build_op(w, cmd, a, w->f.op);
+            memcpy(&opcmd, w->f.op, 4);
             for (uint32_t i = 0; i < count; i++) {
                 unsigned char op[XSM_OP_SIZE];
                 uint32_t sid;
 
-                memcpy(op, w.f.op, XSM_OP_SIZE);
-                (void)run_op(&w, caller, false, i < 8 || i % 32 == 0);
+                memcpy(op, w->f.op, XSM_OP_SIZE);
+                note_op(c, opcmd, run_op(w, caller, false, i < 8 || i % 32 == 0));
                 /* The op may have been rewritten (copy-back): restart from it. */
-                memcpy(w.f.op, op, XSM_OP_SIZE);
+                memcpy(w->f.op, op, XSM_OP_SIZE);
                 if (sidoff == 0)
                     continue;
-                memcpy(&sid, w.f.op + sidoff, 4);
+                memcpy(&sid, w->f.op + sidoff, 4);
                 sid++;
-                memcpy(w.f.op + sidoff, &sid, 4);
+                memcpy(w->f.op + sidoff, &sid, 4);
             }
         } else {
-            avc_sweep(&w, &in);
+            avc_sweep(w, &in);
         }
-        if (w.mi != NULL)
-            avc_check_counters(flask_avc(w.mi));
+        if (w->mi != NULL)
+            avc_check_counters(flask_avc(w->mi));
     }
-    world_fini(&w);
+    if (cached_dirty(c)) {
+        cached_fini(c);
+        cache[key] = cached_make((conf >> 4) & 7, ((conf >> 2) & 3) % 3, conf >> 7);
+    } else if (w->mi != NULL &&
+               flask_avc_restart(flask_avc(w->mi), ss_seqno(flask_ss(w->mi)), true) != 0) {
+        abort();
+    }
     return 0;
 }

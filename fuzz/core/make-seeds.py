@@ -91,12 +91,12 @@ SEEDS = {
     # Sweeps: thousands of distinct subjects.
     "sweep-ctx2sid-then-relabel": config(permissive=True, threshold=4) +
     b"".join(built(DOM0, CTX2SID, (t, 0, 0, 0)) for t in range(20)) +
-    op_sweep(DOMU, RELABEL_DOMAIN, (0x80, 0x80, 0, 0), 600),
+    op_sweep(DOMU, RELABEL_DOMAIN, (0x80, 0x80, 0, 0), 0x0007),
     "sweep-relabel-enforcing-perm-t": config(threshold=0) + built(DOM0, CTX2SID, (3, 0, 0, 0)) +
-    op_sweep(DOM0, RELABEL_DOMAIN, (1, 0x80, 0, 0), 40),
-    "sweep-access": config(policy=HOOKS) + op_sweep(DOM0, ACCESS, (0x40, 0x41, 3, 0), 1000),
-    "sweep-avc-permissive-small": config(permissive=True, threshold=3) + avc_sweep(DOM0, 2000, 1),
-    "sweep-avc-enforcing-default": config(threshold=254) + avc_sweep(DOM0, 2047, 20, 1, 7, 2) +
+    op_sweep(DOM0, RELABEL_DOMAIN, (1, 0x80, 0, 0), 7),
+    "sweep-access": config(policy=HOOKS) + op_sweep(DOM0, ACCESS, (0x40, 0x41, 3, 0), 0x0007),
+    "sweep-avc-permissive-small": config(permissive=True, threshold=3) + avc_sweep(DOM0, 7, 1),
+    "sweep-avc-enforcing-default": config(threshold=254) + avc_sweep(DOM0, 0x5aff, 20, 1, 7, 2) +
     built(DOM0, HASHSTATS) + built(DOM0, CACHESTATS),
 }
 

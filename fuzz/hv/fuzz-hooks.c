@@ -54,13 +54,14 @@
 #include "modules/flask/flask.h"
 
 #include "../lib/avc_invariants.h"
+#include "../lib/ss_mark.h"
 
-#define GUEST_MEM (32U * 1024U) /* dom0's holds a policy for FLASK_LOAD */
-#define OP_GADDR  0x100ULL      /* xsm_op and raw hypercall arguments */
-#define STR_GADDR 0x200ULL      /* strings for xsm_op */
-#define POL_GADDR 0x1000ULL     /* a policy image for FLASK_LOAD */
-#define SWEEP_MAX 2048U
-#define RAW_MAX   255U
+#define GUEST_MEM  (32U * 1024U) /* dom0's holds a policy for FLASK_LOAD */
+#define OP_GADDR   0x100ULL      /* xsm_op and raw hypercall arguments */
+#define STR_GADDR  0x200ULL      /* strings for xsm_op */
+#define POL_GADDR  0x1000ULL     /* a policy image for FLASK_LOAD */
+#define SWEEP_STEP 3U            /* long sweeps: up to 766 subjects */
+#define RAW_MAX    255U
 
 enum {
     K_CREATE,
@@ -119,8 +120,12 @@ struct world {
  */
 #if defined(__clang__)
 #define NO_COVERAGE __attribute__((no_sanitize("coverage")))
+/* mix() reads only what digest() hands it: ASan's memcpy check per word cost
+ * as much as the hashing. */
+#define NO_CHECKS __attribute__((no_sanitize("coverage", "address")))
 #else
 #define NO_COVERAGE
+#define NO_CHECKS
 #endif
 
 NO_COVERAGE static void fuzz_log(void *opaque, const char *line)
@@ -137,19 +142,32 @@ struct hasher {
     uint64_t v;
 };
 
-NO_COVERAGE static void mix(struct hasher *hs, const void *p, size_t n)
+/*
+ * Four independent lanes, folded at the end: the digest runs twice per
+ * record over every grant table and maptrack (tens of KiB), and one
+ * multiply chain made it half of the harness's time.
+ */
+NO_CHECKS static void mix(struct hasher *hs, const void *p, size_t n)
 {
     const unsigned char *b = p;
+    uint64_t l[4] = {hs->v, hs->v ^ 0x9e3779b97f4a7c15ULL, hs->v + n, ~hs->v};
     size_t i = 0;
 
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, b + i, 8);
-        hs->v = (hs->v ^ w) * 0x100000001b3ULL;
-        hs->v ^= hs->v >> 29;
+    for (; i + 32 <= n; i += 32) {
+        uint64_t w[4];
+        memcpy(w, b + i, 32);
+        for (unsigned k = 0; k < 4; k++) {
+            l[k] = (l[k] ^ w[k]) * 0x100000001b3ULL;
+            l[k] ^= l[k] >> 29;
+        }
     }
     for (; i < n; i++)
-        hs->v = (hs->v ^ b[i]) * 0x100000001b3ULL;
+        l[0] = (l[0] ^ b[i]) * 0x100000001b3ULL;
+    for (unsigned k = 1; k < 4; k++) {
+        l[0] = (l[0] ^ l[k]) * 0x100000001b3ULL;
+        l[0] ^= l[0] >> 29;
+    }
+    hs->v = l[0];
 }
 
 #define MIX(hs, x) mix((hs), &(x), sizeof(x))
@@ -468,7 +486,33 @@ static bool permissive_must_allow(unsigned which)
     }
 }
 
-/* Thousands of subjects: the scratch domain relabelled before each call. */
+/*
+ * A sweep's length from its 16-bit count: short (1..8) unless the high
+ * byte is 0x5a, then long: 1 + (low byte) * step, but no more than the
+ * AVC's threshold + 16, which is what a sweep needs to make the cache
+ * reclaim, and at the default threshold to grow the table (513 entries).
+ * A long sweep costs up to a thousand checks, tens of milliseconds (with a
+ * small threshold every insert scans the 512 buckets to reclaim, as Xen's
+ * does), so long sweeps must be rare: 0x5a, not libFuzzer's favourite fill
+ * bytes 0xff and 0x00, and the test is kept out of the comparison tracing
+ * that would hand 0x5a to the mutator.  Seeds and regress/ carry them.
+ */
+#define SWEEP_LONG 0x5aU
+
+#if defined(__clang__)
+__attribute__((no_sanitize("coverage")))
+#endif
+static uint32_t
+sweep_len(uint16_t c, uint32_t threshold)
+{
+    uint32_t n = 1 + (c & 0xffU) * SWEEP_STEP;
+
+    if ((c >> 8) != SWEEP_LONG)
+        return 1 + (c & 7U);
+    return n < threshold + 16 ? n : threshold + 16;
+}
+
+/* Many subjects: the scratch domain relabelled before each call. */
 static void sweep(struct world *w, const uint8_t *p, uint16_t count)
 {
     struct flask_domain_sec *s;
@@ -477,7 +521,7 @@ static void sweep(struct world *w, const uint8_t *p, uint16_t count)
 
     if (w->mi == NULL || (s = flask_dsec(w->mi, &w->scratch)) == NULL)
         return;
-    for (uint32_t i = 0; i <= count % SWEEP_MAX; i++) {
+    for (uint32_t i = 0, n = sweep_len(count, flask_avc_threshold(flask_avc(w->mi))); i < n; i++) {
         uint32_t before = avc_count(flask_avc(w->mi));
         int rc;
 
@@ -716,11 +760,10 @@ static uint32_t sid_of(struct world *w, const char *ctx, uint32_t fallback)
     return sid;
 }
 
-static int boot(struct world *w, uint8_t conf, uint8_t thr)
+static int boot(struct world *w, uint8_t conf)
 {
     struct hv_config cfg = {0};
     size_t plen;
-    xen_flask_op_t op;
     struct hv_domain_config dc = {.domid = 1,
                                   .mem_size = 8192,
                                   .max_evtchn_port = 15,
@@ -766,12 +809,197 @@ static int boot(struct world *w, uint8_t conf, uint8_t thr)
         w->scratch.domid = 50; /* no such domain in the model */
         if (xsm_alloc_security_domain(w->x, NULL, &w->scratch) != 0)
             return -1;
-        if (!(conf & 1))
-            flask_set_enforcing(w->mi, true); /* as flask=enforcing would have */
     }
-    op_init(&op, FLASK_SETAVC_THRESHOLD);
-    op.u.setavc_threshold.threshold = fuzz_threshold(thr);
-    (void)xsm_op_call(w, 0, &op);
+    return 0;
+}
+
+/* ---- Reused hypervisors ------------------------------------------------------ */
+
+/*
+ * Booting (a policy load with its class mapping, three domains, their
+ * grant tables and memory) costs more than most inputs' records, so one
+ * booted hypervisor per configuration (stack, policy, compat guests: 4 x 3
+ * x 2) is kept between inputs and every input starts from its pristine,
+ * just-booted state:
+ *   - before the input: the AVC as flask_avc_create left it
+ *     (flask_avc_restart: empty, reclaim hint at bucket 0, default
+ *     threshold, counters zero) in the input's mode, then the threshold op;
+ *   - after it, if nothing the reset cannot undo happened: the boot
+ *     domains' guest memory copied back, the sweep domain's label, the AVC
+ *     restarted again (freeing its nodes within the input) in boot mode;
+ *   - otherwise the hypervisor is destroyed and booted again, in the same
+ *     input.  That is: a record that may change model or label state took
+ *     effect (anything but the read-only kinds, hook calls, sweeps, mode and
+ *     threshold, when it succeeded or faulted after a change; every raw
+ *     hypercall that did not fail), or, after the reset, the model digest,
+ *     the state outside it (extra_digest()), the security server's mark
+ *     (ss_mark.h: a load, commit, label change, a new SID) or a pending
+ *     boolean array differ from the pristine ones.
+ * Both paths free within the input what it allocated, so libFuzzer's leak
+ * check after an input that allocated more than it freed stays rare.
+ */
+#define NKEYS (4 * 3 * 2)
+
+struct cached {
+    struct world w;
+    bool failed; /* boot refused this configuration */
+    bool dirty;
+    uint64_t digest, extra;
+    uint32_t scratch_sid, scratch_self;
+    struct ss_mark mark;
+    uint8_t *mem[3]; /* the boot domains' memory */
+    size_t mem_size[3];
+};
+
+static struct cached *cache[NKEYS];
+
+/* Model state digest() leaves out: the console's text, the domid rover and
+ * each domain's pages, shared-info placement and HVM parameters. */
+NO_COVERAGE static uint64_t extra_digest(struct world *w)
+{
+    struct hasher hs = {0x84222325cbf29ce4ULL};
+    const struct hv *h = w->h;
+
+    MIX(&hs, h->rover);
+    if (h->con != NULL)
+        mix(&hs, h->con, h->con_len);
+    mix(&hs, h->con_in, h->con_in_len);
+    for (const struct hv_dom *d = h->doms; d != NULL; d = d->next) {
+        MIX(&hs, d->con_midline);
+        MIX(&hs, d->tot_pages);
+        MIX(&hs, d->max_pages);
+        MIX(&hs, d->shinfo_placed);
+        MIX(&hs, d->shinfo_gpfn);
+        mix(&hs, d->hvm_param, sizeof(d->hvm_param));
+    }
+    return hs.v;
+}
+
+static struct hv_dom *boot_dom(struct world *w, unsigned i)
+{
+    return hv_dom_get(w->h, (xsm_domid_t)i);
+}
+
+static void cached_fini(struct cached *c)
+{
+    if (c->w.h != NULL) {
+        if (c->w.mi != NULL)
+            xsm_free_security_domain(c->w.x, NULL, &c->w.scratch);
+        hv_destroy(c->w.h);
+    }
+    for (unsigned i = 0; i < 3; i++)
+        free(c->mem[i]);
+    free(c);
+}
+
+/* The AVC as made, in mode 'enforcing' (flask_avc_restart), and the mode. */
+static void avc_restart(struct world *w, bool enforcing)
+{
+    if (w->mi == NULL)
+        return;
+    if (flask_avc_restart(flask_avc(w->mi), ss_seqno(flask_ss(w->mi)), enforcing) != 0 ||
+        flask_set_enforcing(w->mi, enforcing) != 0)
+        abort();
+}
+
+static struct cached *cached_make(uint8_t conf)
+{
+    struct cached *c = calloc(1, sizeof(*c));
+
+    if (c == NULL)
+        abort();
+    if (boot(&c->w, conf) != 0) {
+        c->failed = true;
+        return c;
+    }
+    for (unsigned i = 0; i < 3; i++) {
+        const struct hv_dom *d = boot_dom(&c->w, i);
+        if (d == NULL || d->mem == NULL)
+            continue;
+        c->mem[i] = malloc(d->mem_size);
+        if (c->mem[i] == NULL)
+            abort();
+        memcpy(c->mem[i], d->mem, d->mem_size);
+        c->mem_size[i] = d->mem_size;
+    }
+    if (c->w.mi != NULL) {
+        const struct flask_domain_sec *s = flask_dsec(c->w.mi, &c->w.scratch);
+        c->scratch_sid = s->sid;
+        c->scratch_self = s->self_sid;
+        ss_mark_take(flask_ss(c->w.mi), &c->mark);
+    }
+    c->digest = digest(&c->w);
+    c->extra = extra_digest(&c->w);
+    return c;
+}
+
+/* After the input: back to pristine, or false if that cannot be done here. */
+static bool cached_reset(struct cached *c)
+{
+    struct world *w = &c->w;
+
+    if (c->dirty)
+        return false;
+    avc_restart(w, false); /* boot mode */
+    if (w->mi != NULL) {
+        struct flask_domain_sec *s = flask_dsec(w->mi, &w->scratch);
+        s->sid = c->scratch_sid;
+        s->self_sid = c->scratch_self;
+        if (flask_state(w->mi)->bool_pending != NULL || !ss_mark_same(flask_ss(w->mi), &c->mark))
+            return false;
+    }
+    if (digest(w) != c->digest || extra_digest(w) != c->extra)
+        return false;
+    for (unsigned i = 0; i < 3; i++) {
+        struct hv_dom *d = boot_dom(w, i);
+        if (c->mem[i] == NULL && (d == NULL || d->mem == NULL))
+            continue;
+        if (c->mem[i] == NULL || d == NULL || d->mem == NULL || d->mem_size != c->mem_size[i])
+            return false;
+        memcpy(d->mem, c->mem[i], c->mem_size[i]);
+    }
+    return true;
+}
+
+/* Record kinds that change nothing the reset does not put back. */
+static bool kind_clean(unsigned kind)
+{
+    switch (kind) {
+    case K_GETINFO:
+    case K_EVT_STATUS:
+    case K_GNT_QUERY:
+    case K_XENVER:
+    case K_SYSCTL:
+    case K_HOOK:
+    case K_SWEEP:
+    case K_SETENFORCE:
+    case K_THRESHOLD:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static unsigned key_of(uint8_t conf)
+{
+    /* stack (bits 3-4), policy (bits 1-2, 3 = 0), compat (bit 5) */
+    return ((conf >> 3) & 3) * 6 + ((conf >> 1) & 3) % 3 * 2 + ((conf >> 5) & 1);
+}
+
+/* The configuration byte of a key, permissive bit clear. */
+static uint8_t conf_of(unsigned key)
+{
+    return (uint8_t)((key / 6) << 3 | (key % 6 / 2) << 1 | (key & 1) << 5);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    for (unsigned k = 0; k < NKEYS; k++)
+        cache[k] = cached_make(conf_of(k));
     return 0;
 }
 
@@ -779,19 +1007,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static struct world w;
     struct fuzz_in in = {data, size};
+    struct cached *c;
+    struct world *w;
     uint8_t conf, thr;
+    uint64_t after = 0;
+    bool have_after = false;
+    unsigned key;
 
     if (size < 2)
         return 0;
-    memset(&w, 0, sizeof(w));
     conf = fuzz_u8(&in);
     thr = fuzz_u8(&in);
-    if (boot(&w, conf, thr) != 0) {
-        if (w.h != NULL)
-            hv_destroy(w.h);
+    key = key_of(conf);
+    if (cache[key] == NULL) /* a replay without LLVMFuzzerInitialize */
+        cache[key] = cached_make(conf_of(key));
+    c = cache[key];
+    if (c->failed)
         return 0;
+    w = &c->w;
+    c->dirty = false;
+    /* The mode asked for (as flask=enforcing or permissive), the threshold
+     * set by dom0 as a toolstack would. */
+    avc_restart(w, !(conf & 1));
+    {
+        xen_flask_op_t op;
+
+        op_init(&op, FLASK_SETAVC_THRESHOLD);
+        op.u.setavc_threshold.threshold = fuzz_threshold(thr);
+        (void)xsm_op_call(w, 0, &op);
     }
 
     while (!fuzz_done(&in)) {
@@ -804,32 +1048,40 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         fuzz_bytes(&in, rec, sizeof(rec));
         kind = rec[0] % NKINDS;
-        caller = pick_caller(&w, rec[1]);
-        before = digest(&w);
+        caller = pick_caller(w, rec[1]);
+        /* Nothing runs between two records: the last one's after is this one's before. */
+        before = have_after ? after : digest(w);
+        have_after = false;
         if (kind == K_GNT_COPY || kind == K_GNT_TRANSFER)
-            mem_before = memory_digest(&w);
-        if (w.mi != NULL) {
-            entries = avc_count(flask_avc(w.mi));
-            thr_before = flask_avc_threshold(flask_avc(w.mi));
+            mem_before = memory_digest(w);
+        if (w->mi != NULL) {
+            entries = avc_count(flask_avc(w->mi));
+            thr_before = flask_avc_threshold(flask_avc(w->mi));
         }
 
-        rc = run_record(&w, kind, caller, rec + 2, &in);
+        rc = run_record(w, kind, caller, rec + 2, &in);
 
+        if (kind == K_RAW_HYPERCALL ? rc >= 0 || rc == -EFAULT
+                                    : !kind_clean(kind) && (!is_failure(kind, rc) || rc == -EFAULT))
+            c->dirty = true;
         if (kind != K_RAW_HYPERCALL && is_failure(kind, rc) && rc != -EFAULT) {
-            if (digest(&w) != before)
+            after = digest(w);
+            have_after = true;
+            if (after != before)
                 abort(); /* a failed operation changed state */
-            if ((kind == K_GNT_COPY || kind == K_GNT_TRANSFER) && memory_digest(&w) != mem_before)
+            if ((kind == K_GNT_COPY || kind == K_GNT_TRANSFER) && memory_digest(w) != mem_before)
                 abort();
         }
-        if (w.mi != NULL) {
-            avc_check_counters(flask_avc(w.mi));
-            if (flask_avc_threshold(flask_avc(w.mi)) == thr_before && kind != K_SWEEP)
-                avc_check_growth(flask_avc(w.mi), entries);
+        if (w->mi != NULL) {
+            avc_check_counters(flask_avc(w->mi));
+            if (flask_avc_threshold(flask_avc(w->mi)) == thr_before && kind != K_SWEEP)
+                avc_check_growth(flask_avc(w->mi), entries);
         }
     }
 
-    if (w.mi != NULL)
-        xsm_free_security_domain(w.x, NULL, &w.scratch);
-    hv_destroy(w.h);
+    if (!cached_reset(c)) {
+        cached_fini(c);
+        cache[key] = cached_make(conf_of(key));
+    }
     return 0;
 }

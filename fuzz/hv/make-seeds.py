@@ -72,9 +72,9 @@ SEEDS = {
     "hooks-direct-enforcing": header(threshold=3) + HOOKCALLS,
     "hooks-direct-permissive": header(permissive=True, policy=DEFAULT, threshold=0) + HOOKCALLS,
     "sweep-permissive-getdomaininfo": header(permissive=True, threshold=0x90) +
-    sweep(DOM0, 0, 1, 1, 2, 2000),
-    "sweep-enforcing-grant": header(threshold=0xff) + sweep(DOM0, 3, 14, 1, 2, 1500) +
-    rec(SETENFORCE, DOM0, 0) + sweep(DOMU, 27, 100, 2, 1, 700),
+    sweep(DOM0, 0, 1, 1, 2, 0x5aff),
+    "sweep-enforcing-grant": header(threshold=0xff) + sweep(DOM0, 3, 14, 1, 2, 0x5aab) +
+    rec(SETENFORCE, DOM0, 0) + sweep(DOMU, 27, 100, 2, 1, 7),
     "raw-hypercalls": header(policy=DEFAULT) +
     raw(DOM0, 7, 0, 0, struct.pack("<II", 2, 1) + bytes(32)) +
     raw(DOMU, 3, 6, 0, struct.pack("<HHI", 0x7ff0, 0, 0)) +

@@ -248,6 +248,30 @@ int flask_avc_reset(struct flask_avc *avc, uint32_t seqno)
     return rc;
 }
 
+/*
+ * Back to what flask_avc_create left, for a host that reuses an instance
+ * from a known state (the fuzz targets between inputs): besides the flush,
+ * the reclaim hint restarts at bucket 0 (it decides which decisions a
+ * reclaim drops), the threshold and the counters are the initial ones.
+ * Xen has no such operation; the caller makes sure no check runs meanwhile.
+ */
+int flask_avc_restart(struct flask_avc *avc, uint32_t seqno, bool enforcing)
+{
+    struct avc_gen *g = gen_new(AVC_MIN_BUCKETS, 0, enforcing);
+
+    if (g == NULL)
+        return -ENOMEM;
+    pthread_mutex_lock(&avc->gen_lock);
+    atomic_store(&avc->enforcing, enforcing);
+    avc_flush(avc, g, seqno);
+    atomic_store(&avc->threshold, AVC_DEF_THRESHOLD);
+    atomic_store(&avc->lru_hint, 0);
+    memset(avc->stats, 0, avc->nr_cpus * sizeof(*avc->stats));
+    pthread_mutex_unlock(&avc->gen_lock);
+    xrcu_reap(&avc->rcu); /* no reader: the old decisions are freed now */
+    return 0;
+}
+
 bool flask_avc_enforcing(struct flask_avc *avc)
 {
     return atomic_load_explicit(&avc->enforcing, memory_order_acquire);

@@ -229,6 +229,8 @@ int flask_avc_create(struct flask_avc **out, const struct flask_avc_config *cfg)
 void flask_avc_destroy(struct flask_avc *avc);
 /* Drop every cached decision; from now on only decisions of policy seqno are cached. */
 int flask_avc_reset(struct flask_avc *avc, uint32_t seqno);
+/* The cache as flask_avc_create made it (mode 'enforcing'), flushed to seqno; no check may run. */
+int flask_avc_restart(struct flask_avc *avc, uint32_t seqno, bool enforcing);
 /*
  * The same flush in two steps, for a change it must follow (a load, a
  * boolean commit): prepare allocates before the change (-ENOMEM: make no

@@ -316,6 +316,92 @@ static void test_mode_switches(void)
     xsm_destroy(x);
 }
 
+/*
+ * What a run of checks leaves observable: per subject, whether its second
+ * ask hit (which ones a reclaim dropped), then the counters and the table.
+ */
+struct avc_run {
+    unsigned char hit[40];
+    xen_flask_cache_stats_t stats;
+    xen_flask_hash_stats_t hash;
+    uint32_t threshold;
+};
+
+static void reclaiming_run(xsm_ctx *x, struct xsm_instance *mi, struct avc_run *out)
+{
+    xen_flask_cache_stats_t a, b;
+
+    memset(out, 0, sizeof(*out));
+    out->threshold = flask_avc_threshold(flask_avc(mi));
+    flask_avc_set_threshold(flask_avc(mi), 5);
+    for (uint32_t i = 0; i < 40; i++)
+        flask_avc_has_perm(mi, 300 + i, SECINITSID_DOMU, SECCLASS_DOMAIN, DOMAIN__PAUSE, NULL);
+    for (uint32_t i = 0; i < 40; i++) {
+        CHECK_EQ(cache_stats(x, 0, &a), 0);
+        flask_avc_has_perm(mi, 300 + i, SECINITSID_DOMU, SECCLASS_DOMAIN, DOMAIN__PAUSE, NULL);
+        CHECK_EQ(cache_stats(x, 0, &b), 0);
+        out->hit[i] = (unsigned char)(b.hits - a.hits);
+    }
+    CHECK_EQ(cache_stats(x, 0, &out->stats), 0);
+    out->hash = hash_stats(x);
+}
+
+/*
+ * flask_avc_restart: a used cache (grown table, a reclaim hint moved on,
+ * counters, another threshold, permissive) restarted behaves as a new one,
+ * decision for decision and reclaim for reclaim.
+ */
+static void test_restart(void)
+{
+    xsm_ctx *fresh = make("enforcing"), *used = make("enforcing");
+    struct xsm_instance *fm = xsm_find_active(fresh, XSM_MODULE_FLASK),
+                        *um = xsm_find_active(used, XSM_MODULE_FLASK);
+    struct avc_run a, b;
+
+    this_cpu = 0;
+    flask_avc_set_threshold(flask_avc(um), 100000);
+    for (uint32_t i = 0; i < 700; i++)
+        flask_avc_has_perm(um, 1000 + i, SECINITSID_DOMU, SECCLASS_DOMAIN, DOMAIN__PAUSE, NULL);
+    CHECK_EQ(hash_stats(used).buckets_total, 1024);
+    flask_avc_set_threshold(flask_avc(um), 3);
+    for (uint32_t i = 0; i < 37; i++)
+        flask_avc_has_perm(um, 5000 + i, SECINITSID_DOMU, SECCLASS_DOMAIN, DOMAIN__PAUSE, NULL);
+    flask_set_enforcing(um, false);
+
+    CHECK_EQ(flask_avc_restart(flask_avc(um), ss_seqno(flask_ss(um)), true), 0);
+    CHECK_EQ(hash_stats(used).entries, 0);
+    CHECK_EQ(hash_stats(used).buckets_total, 512);
+    /* The mode given: a denial is refused again. */
+    CHECK_EQ(flask_avc_has_perm(um, SECINITSID_DOMU, SECINITSID_DOMU, SECCLASS_DOMAIN,
+                                DOMAIN__SETDEBUGGING, NULL),
+             -EACCES);
+    CHECK_EQ(flask_avc_has_perm(fm, SECINITSID_DOMU, SECINITSID_DOMU, SECCLASS_DOMAIN,
+                                DOMAIN__SETDEBUGGING, NULL),
+             -EACCES);
+    reclaiming_run(fresh, fm, &a);
+    reclaiming_run(used, um, &b);
+    CHECK_EQ(b.threshold, a.threshold);
+    CHECK_EQ(memcmp(a.hit, b.hit, sizeof(a.hit)), 0);
+    CHECK_EQ(b.stats.lookups, a.stats.lookups);
+    CHECK_EQ(b.stats.hits, a.stats.hits);
+    CHECK_EQ(b.stats.misses, a.stats.misses);
+    CHECK_EQ(b.stats.allocations, a.stats.allocations);
+    CHECK_EQ(b.stats.reclaims, a.stats.reclaims);
+    CHECK_EQ(b.stats.frees, a.stats.frees);
+    CHECK_EQ(b.hash.entries, a.hash.entries);
+    CHECK_EQ(b.hash.buckets_used, a.hash.buckets_used);
+    CHECK_EQ(b.hash.buckets_total, a.hash.buckets_total);
+
+    /* Restarted permissive: the denial is granted. */
+    CHECK_EQ(flask_avc_restart(flask_avc(um), ss_seqno(flask_ss(um)), false), 0);
+    flask_set_enforcing(um, false);
+    CHECK_EQ(flask_avc_has_perm(um, SECINITSID_DOMU, SECINITSID_DOMU, SECCLASS_DOMAIN,
+                                DOMAIN__SETDEBUGGING, NULL),
+             0);
+    xsm_destroy(fresh);
+    xsm_destroy(used);
+}
+
 int main(int argc, char **argv)
 {
     xsm_ctx *x;
@@ -359,6 +445,7 @@ int main(int argc, char **argv)
     test_growth();
     test_mode_switches();
     test_widen_after_grow();
+    test_restart();
 
     free(policy);
     return check_report("flask-avc");
