@@ -22,16 +22,16 @@
  */
 #include "rt.h"
 
-#define HC_memory_op       12
-#define HC_grant_table_op  20
-#define HC_event_channel   32
-#define HC_hvm_op          34
-#define HC_sysctl          35
-#define HC_domctl          36
-#define HC_argo_op         39
-#define SCHEDOP_block      1
-#define NR_HYPERCALLS      64
-#define NR_SUBOPS          64
+#define HC_memory_op      12
+#define HC_grant_table_op 20
+#define HC_event_channel  32
+#define HC_hvm_op         34
+#define HC_sysctl         35
+#define HC_domctl         36
+#define HC_argo_op        39
+#define SCHEDOP_block     1
+#define NR_HYPERCALLS     64
+#define NR_SUBOPS         64
 
 /* The test finds "hostile-cmdline:" in the image and writes words after it. */
 static volatile const char builtin_cmdline[64] = "hostile-cmdline:";
