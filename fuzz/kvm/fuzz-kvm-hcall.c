@@ -41,8 +41,10 @@
  *   - a call from CPL > 0 in protected mode is -EPERM and touches no
  *     guest memory;
  *   - xsm_op whose 40-byte op is not all readable gives -EFAULT;
- *   - the result is a Xen errno (above -4096) or a value; rax is the
- *     result, truncated to 32 bits outside 64-bit mode;
+ *   - the result is a Xen errno (above -4096) or a value, and what the
+ *     hypercall stub leaves in rax (the 32 bits the host answers,
+ *     sign-extended in 64-bit mode) is the result, truncated to 32 bits
+ *     outside 64-bit mode;
  *   - log lines are printable ASCII.
  */
 #include <errno.h>
@@ -373,6 +375,7 @@ static void one_call(struct hv *h, struct fdom *d, const struct kvm_regs *r, uin
     struct kvmh_gmem g = {d->mem, d->size, s};
     struct kvmh_hc hc;
     uint64_t rax;
+    uint32_t data;
     bool op_readable;
     long rc;
 
@@ -407,8 +410,14 @@ static void one_call(struct hv *h, struct fdom *d, const struct kvm_regs *r, uin
         abort();
     if (rc < -4095)
         abort();
-    rax = kvmh_hc_result(&hc, rc);
-    if ((uint32_t)rax != (uint32_t)rc || (lm ? rax != (uint64_t)rc : (rax >> 32) != 0))
+    /*
+     * What the guest finds in rax after the stub: the "in" data, which the
+     * stub sign-extends in 64-bit mode.  It must be what Xen would leave
+     * there: the whole result in 64-bit mode, its low 32 bits otherwise.
+     */
+    data = kvmh_hc_result(&hc, rc);
+    rax = lm ? (uint64_t)(int64_t)(int32_t)data : data;
+    if (rax != (lm ? (uint64_t)rc : (uint32_t)rc))
         abort();
 }
 

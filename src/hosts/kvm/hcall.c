@@ -7,11 +7,21 @@
  * (announced by CPUID 0x40000002); KVM_X86_SET_MSR_FILTER makes that write
  * exit to us, and we fill the page with one 32-byte stub per hypercall:
  *
- *     mov $nr, %eax ; out %eax, $0xe0 ; ret
+ *     mov $nr, %eax ; in $0xe0, %eax ; shl $32, %rax ; sar $32, %rax ; ret
  *
- * The "out" exits to user space (KVM_EXIT_IO) with the number; the
- * registers come with the exit (KVM_CAP_SYNC_REGS, no extra ioctl) and
- * the result goes back in rax the same way.
+ * The "in" exits to user space (KVM_EXIT_IO) with the number in rax; the
+ * registers come with the exit (KVM_CAP_SYNC_REGS, no extra ioctl), and
+ * the result goes back as the data of the "in", which KVM puts in eax as
+ * it completes the instruction.  An "out" doorbell would need rax written
+ * back through SYNC_REGS (kvm_dirty_regs), and that write-back cost about
+ * 5% of a round trip on kvm-pvm (docs/BENCHMARKS.md).  The result is 32
+ * bits, sign-extended into rax in 64-bit mode by the two shifts.  Each
+ * shift is encoded 40 48 c1 ..: in 32-bit mode that is "inc %eax; dec
+ * %eax" and a shift by 32, which the CPU masks to a shift by 0, so eax
+ * stays as it is and one page serves both modes, as Xen's does.  (movslq
+ * would be shorter, but its opcode is arpl in 32-bit mode, which kvm-pvm's
+ * emulator refuses.)  Every result the model gives fits in 32 bits
+ * (fuzz-kvm-hcall checks it).
  *
  * Arguments follow Xen's convention for the vCPU's mode at the moment of
  * the call; a call from CPL > 0 gets -EPERM (decode.c, the part that needs
@@ -70,6 +80,7 @@ int kvmh_hcall_setup(struct kvmh_vm *vm)
  */
 int kvmh_hcall_wrmsr(struct kvmh_vm *vm)
 {
+    static const uint8_t sext[10] = {0x40, 0x48, 0xc1, 0xe0, 0x20, 0x40, 0x48, 0xc1, 0xf8, 0x20};
     uint64_t v = vm->run->msr.data, gpa = v & ~0xfffULL;
 
     vm->run->msr.error = 1;
@@ -89,9 +100,11 @@ int kvmh_hcall_wrmsr(struct kvmh_vm *vm)
         p[0] = 0xb8; /* mov $nr, %eax */
         p[1] = (uint8_t)nr;
         p[2] = p[3] = p[4] = 0;
-        p[5] = 0xe7; /* out %eax, $imm8 */
+        p[5] = 0xe5; /* in $imm8, %eax */
         p[6] = KVMH_HCALL_PORT;
-        p[7] = 0xc3; /* ret */
+        /* 64-bit: shl $32, %rax; sar $32, %rax.  32-bit: a no-op (above). */
+        memcpy(p + 7, sext, sizeof(sext));
+        p[7 + sizeof(sext)] = 0xc3; /* ret */
     }
     vm->hcall_page = gpa;
     vm->run->msr.error = 0;
@@ -133,11 +146,10 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
     struct kvm_regs *r = &run->s.regs.regs;
     struct kvmh *k = vm->host;
     struct kvmh_hc hc;
-    uint32_t nr;
+    uint32_t nr = (uint32_t)r->rax, data;
     int stop = 0;
     long rc;
 
-    memcpy(&nr, (uint8_t *)run + run->io.data_offset, sizeof(nr));
     kvmh_hc_decode(r, &run->s.regs.sregs, nr, &hc);
     vm->nr_hcalls++;
     if ((rc = kvmh_hc_check(&hc)) != 0) {
@@ -166,7 +178,8 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         vm->in_call = false;
         pthread_rwlock_unlock(k->hv_lock);
     }
-    r->rax = kvmh_hc_result(&hc, rc);
-    run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+    /* The data of the "in": no register write-back (see the top). */
+    data = kvmh_hc_result(&hc, rc);
+    memcpy((uint8_t *)run + run->io.data_offset, &data, sizeof(data));
     return stop;
 }

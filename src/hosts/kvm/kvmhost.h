@@ -138,7 +138,7 @@ void kvmh_guest_init(struct kvmh_vm *vm);
 /*
  * decode.c: the pure half of a hypercall (decode, then perform), without
  * KVM or locks: the vCPU's mode and CPL, the arguments by the mode's
- * convention, the model call, and the result as the guest's rax.
+ * convention, the model call, and the result for the stub's "in".
  */
 struct kvmh_hc {
     uint32_t nr;
@@ -155,7 +155,8 @@ bool kvmh_hc_shared(const struct kvmh_hc *hc);
 /* xsm_op (compat layout from a 32-bit mode) or hv_hypercall; not sched_op. */
 long kvmh_hc_perform(struct hv *h, xsm_domid_t domid, const struct xsm_guest *g,
                      const struct kvmh_hc *hc);
-uint64_t kvmh_hc_result(const struct kvmh_hc *hc, long rc);
+/* The 32 bits the stub's "in" gets (it sign-extends them in 64-bit mode). */
+uint32_t kvmh_hc_result(const struct kvmh_hc *hc, long rc);
 
 /* hcall.c */
 int kvmh_hcall_setup(struct kvmh_vm *vm);

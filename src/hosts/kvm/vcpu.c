@@ -54,7 +54,7 @@ static int serve(struct kvmh_vm *vm)
 
     switch (run->exit_reason) {
     case KVM_EXIT_IO:
-        if (run->io.port == KVMH_HCALL_PORT && run->io.direction == KVM_EXIT_IO_OUT &&
+        if (run->io.port == KVMH_HCALL_PORT && run->io.direction == KVM_EXIT_IO_IN &&
             run->io.size == 4 && run->io.count == 1)
             return kvmh_hcall_io(vm);
         /* No devices: writes vanish, reads see all ones. */

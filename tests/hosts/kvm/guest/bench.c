@@ -7,12 +7,10 @@
  *                no device behind it, which the host answers by resuming
  *                the vCPU) against xen_version(XENVER_version) and
  *                xsm_op(FLASK_ACCESS) through the hypercall page.  The bare
- *                exit is called through a stub of the same shape as the
- *                hypercall page's (mov, out, ret), so the two differ only
- *                in what the host does.  The three alternate in rounds of
- *                ROUND calls; one line per kind gives the median round.
- *   bench=N      N calls of xen_version, then power off (throughput: the
- *                script times runs of two sizes and takes the difference);
+ *                exit's stub is a copy of the hypercall page's with another
+ *                port, so the two differ only in what the host does.  The three alternate in rounds
+ * of ROUND calls; one line per kind gives the median round. bench=N      N calls of xen_version,
+ * then power off (throughput: the script times runs of two sizes and takes the difference);
  *                bench=N:bare the same with bare exits.
  *
  * FLASK_ACCESS needs security:compute_av, so the latency run is dom0's.
@@ -27,8 +25,22 @@
 #define SECCLASS_DOMAIN      3
 #define DOMAIN_GETDOMAININFO (1u << 11)
 
-/* mov $0, %eax; out %eax, $BARE_PORT; ret - the hypercall stub's shape. */
-static const u8 bare_stub[8] = {0xb8, 0, 0, 0, 0, 0xe7, BARE_PORT, 0xc3};
+/*
+ * The bare exit's stub: a copy of the host's xen_version stub with its port
+ * changed to BARE_PORT, so the two run the same instructions and differ
+ * only in what the host does with the exit.
+ */
+static u8 bare_stub[4096] __attribute__((aligned(4096)));
+
+static int make_bare_stub(void)
+{
+    memcpy(bare_stub, hypercall_page + HC_xen_version * 32, 32);
+    /* mov $nr, %eax (5 bytes), then in or out with an 8-bit port. */
+    if (bare_stub[0] != 0xb8 || (bare_stub[5] != 0xe5 && bare_stub[5] != 0xe7))
+        return -1;
+    bare_stub[6] = BARE_PORT;
+    return 0;
+}
 static u32 op[10];
 static const char ctx[] = "system_u:system_r:domU_t";
 
@@ -127,6 +139,11 @@ void bench_run(const u32 *start_info)
 
     if (!start_info[6] || (n = bench_arg((const char *)(ulong)start_info[6])) == -2)
         return;
+    if (make_bare_stub() != 0) {
+        puts_("bench: the hypercall stub has an unknown shape\n");
+        poweroff();
+        return;
+    }
     if (n >= 0) {
         int bare = has_bare((const char *)(ulong)start_info[6]);
 
