@@ -186,6 +186,24 @@ static void sweep(int console)
     }
 }
 
+#ifdef __x86_64__
+/*
+ * A result wider than 32 bits, as Xen gives it: memory_op with a start
+ * extent (cmd >> 6) at or past nr_extents returns the start extent.  An
+ * empty xen_memory_reservation (extent_start, nr_extents, order, flags,
+ * domid) for DOMID_SELF.
+ */
+static void large_result(void)
+{
+    static u64 resv[4];
+
+    resv[3] = 0x7ff0; /* domid: DOMID_SELF */
+    say("memory_op large result",
+        hc5(HC_memory_op, (0x123456789UL << 6) | 0 /* increase_reservation */, (ulong)resv, 0, 0,
+            0));
+}
+#endif
+
 void hostile_run(const u32 *start_info, u32 domid)
 {
     const char *cl = (const char *)(ulong)start_info[6];
@@ -205,6 +223,9 @@ void hostile_run(const u32 *start_info, u32 domid)
             sweep(0);
     }
     puts_("hostile: start\n");
+#ifdef __x86_64__
+    large_result();
+#endif
     sweep(1);
     say("hostile calls", (long)ncalls);
     if (has_prefix(how, ":crash")) {
