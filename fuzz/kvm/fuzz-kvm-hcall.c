@@ -43,8 +43,8 @@
  *   - xsm_op whose 40-byte op is not all readable gives -EFAULT;
  *   - the result is a Xen errno (above -4096) or a value, and what the
  *     hypercall stub leaves in rax (the 32 bits the host answers,
- *     sign-extended in 64-bit mode) is the result, truncated to 32 bits
- *     outside 64-bit mode;
+ *     sign-extended in 64-bit mode, or the whole value after the mark)
+ *     is the result, truncated to 32 bits outside 64-bit mode;
  *   - log lines are printable ASCII.
  */
 #include <errno.h>
@@ -374,7 +374,7 @@ static void one_call(struct hv *h, struct fdom *d, const struct kvm_regs *r, uin
     bool user = (s->cr0 & CR0_PE) && s->ss.dpl != 0;
     struct kvmh_gmem g = {d->mem, d->size, s};
     struct kvmh_hc hc;
-    uint64_t rax;
+    uint64_t rax, whole = 0;
     uint32_t data;
     bool op_readable;
     long rc;
@@ -411,12 +411,16 @@ static void one_call(struct hv *h, struct fdom *d, const struct kvm_regs *r, uin
     if (rc < -4095)
         abort();
     /*
-     * What the guest finds in rax after the stub: the "in" data, which the
-     * stub sign-extends in 64-bit mode.  It must be what Xen would leave
-     * there: the whole result in 64-bit mode, its low 32 bits otherwise.
+     * What the guest finds in rax after the stub (hcall.c): the "in" data,
+     * sign-extended in 64-bit mode, or, after the mark, the whole value the
+     * slow way.  It must be what Xen leaves there: the whole result in
+     * 64-bit mode, its low 32 bits otherwise.
      */
-    data = kvmh_hc_result(&hc, rc);
-    rax = lm ? (uint64_t)(int64_t)(int32_t)data : data;
+    data = kvmh_hc_result(&hc, rc, &whole);
+    if (data == KVMH_HC_WIDE_MARK)
+        rax = whole;
+    else
+        rax = lm ? (uint64_t)(int64_t)(int32_t)data : data;
     if (rax != (lm ? (uint64_t)rc : (uint32_t)rc))
         abort();
 }

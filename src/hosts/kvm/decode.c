@@ -18,7 +18,8 @@
  *  - the result is 32 bits, the data of the stub's "in" (hcall.c): in
  *    64-bit mode the stub sign-extends it into rax, outside it eax is all
  *    there is (Xen writes eax for a 32-bit caller), so -EFAULT reads as
- *    0xfffffff2 there;
+ *    0xfffffff2 there; a result the stub cannot rebuild from those bits
+ *    is answered with KVMH_HC_WIDE_MARK, and the stub fetches it whole;
  *  - CPL is SS.DPL in protected mode; real mode has no privilege levels;
  *  - xsm_op is decoded with the compat layout outside 64-bit mode.
  */
@@ -69,8 +70,13 @@ long kvmh_hc_perform(struct hv *h, xsm_domid_t domid, const struct xsm_guest *g,
     return hv_hypercall(h, domid, hc->nr, hc->a);
 }
 
-uint32_t kvmh_hc_result(const struct kvmh_hc *hc, long rc)
+uint32_t kvmh_hc_result(const struct kvmh_hc *hc, long rc, uint64_t *whole)
 {
-    (void)hc; /* the same 32 bits for both modes: the stub extends them */
-    return (uint32_t)rc;
+    uint32_t data = (uint32_t)rc;
+
+    /* What the shifts would not give back whole, and the mark itself. */
+    if (data != KVMH_HC_WIDE_MARK && (!hc->lm || (long)(int32_t)data == rc))
+        return data;
+    *whole = hc->lm ? (uint64_t)rc : data;
+    return KVMH_HC_WIDE_MARK;
 }

@@ -7,21 +7,31 @@
  * (announced by CPUID 0x40000002); KVM_X86_SET_MSR_FILTER makes that write
  * exit to us, and we fill the page with one 32-byte stub per hypercall:
  *
- *     mov $nr, %eax ; in $0xe0, %eax ; shl $32, %rax ; sar $32, %rax ; ret
+ *     mov $nr, %eax ; in $0xe0, %eax
+ *     cmp $0x80000000, %eax ; je 1f
+ *     shl $32, %rax ; sar $32, %rax ; ret
+ * 1:  out %eax, $0xe1 ; ret
  *
  * The "in" exits to user space (KVM_EXIT_IO) with the number in rax; the
  * registers come with the exit (KVM_CAP_SYNC_REGS, no extra ioctl), and
  * the result goes back as the data of the "in", which KVM puts in eax as
  * it completes the instruction.  An "out" doorbell would need rax written
  * back through SYNC_REGS (kvm_dirty_regs), and that write-back cost about
- * 5% of a round trip on kvm-pvm (docs/BENCHMARKS.md).  The result is 32
- * bits, sign-extended into rax in 64-bit mode by the two shifts.  Each
- * shift is encoded 40 48 c1 ..: in 32-bit mode that is "inc %eax; dec
- * %eax" and a shift by 32, which the CPU masks to a shift by 0, so eax
- * stays as it is and one page serves both modes, as Xen's does.  (movslq
- * would be shorter, but its opcode is arpl in 32-bit mode, which kvm-pvm's
- * emulator refuses.)  Every result the model gives fits in 32 bits
- * (fuzz-kvm-hcall checks it).
+ * 5% of a round trip on kvm-pvm (docs/BENCHMARKS.md).
+ *
+ * So the result is 32 bits, sign-extended into rax in 64-bit mode by the
+ * two shifts.  Each shift is encoded 40 48 c1 ..: in 32-bit mode that is
+ * "inc %eax; dec %eax" and a shift by 32, which the CPU masks to a shift
+ * by 0, so eax stays as it is and one page serves both modes, as Xen's
+ * does.  (movslq would be shorter, but its opcode is arpl in 32-bit mode,
+ * which kvm-pvm's emulator refuses.)  A result that does not survive that
+ * (Xen's memory_op answers a start extent past the end with the extent,
+ * which may be wider than 32 bits) is answered with 0x80000000, a value no
+ * result takes in 64-bit mode, and the stub then fetches it the slow way:
+ * an "out" to port 0xe1, after which rax is written back whole through
+ * SYNC_REGS.  (Moving rip past the stub's "in" does not help: kvm-pvm
+ * completes an emulated "in" whatever rip says.)  In 32-bit mode a result
+ * whose 32 bits are 0x80000000 takes the slow way too, and arrives as it is.
  *
  * Arguments follow Xen's convention for the vCPU's mode at the moment of
  * the call; a call from CPL > 0 gets -EPERM (decode.c, the part that needs
@@ -78,9 +88,26 @@ int kvmh_hcall_setup(struct kvmh_vm *vm)
  * 11:0 pick the page (only page 0 exists).  Anything else is a #GP, as a
  * write of a bad value to an MSR is.
  */
+/* Everything after "mov $nr, %eax" (see the top). */
+static const uint8_t stub_tail[] = {
+    0xe5, KVMH_HCALL_PORT, /* in $0xe0, %eax */
+    0x3d, 0x00,
+    0x00, 0x00,
+    0x80,       /* cmp $0x80000000, %eax */
+    0x74, 0x0b, /* je 1f */
+    0x40, 0x48,
+    0xc1, 0xe0,
+    0x20, /* 64-bit: shl $32, %rax; 32-bit: no-op */
+    0x40, 0x48,
+    0xc1, 0xf8,
+    0x20,                       /* 64-bit: sar $32, %rax; 32-bit: no-op */
+    0xc3,                       /* ret */
+    0xe7, KVMH_HCALL_WIDE_PORT, /* 1: out %eax, $0xe1 */
+    0xc3,                       /* ret */
+};
+
 int kvmh_hcall_wrmsr(struct kvmh_vm *vm)
 {
-    static const uint8_t sext[10] = {0x40, 0x48, 0xc1, 0xe0, 0x20, 0x40, 0x48, 0xc1, 0xf8, 0x20};
     uint64_t v = vm->run->msr.data, gpa = v & ~0xfffULL;
 
     vm->run->msr.error = 1;
@@ -100,11 +127,7 @@ int kvmh_hcall_wrmsr(struct kvmh_vm *vm)
         p[0] = 0xb8; /* mov $nr, %eax */
         p[1] = (uint8_t)nr;
         p[2] = p[3] = p[4] = 0;
-        p[5] = 0xe5; /* in $imm8, %eax */
-        p[6] = KVMH_HCALL_PORT;
-        /* 64-bit: shl $32, %rax; sar $32, %rax.  32-bit: a no-op (above). */
-        memcpy(p + 7, sext, sizeof(sext));
-        p[7 + sizeof(sext)] = 0xc3; /* ret */
+        memcpy(p + 5, stub_tail, sizeof(stub_tail));
     }
     vm->hcall_page = gpa;
     vm->run->msr.error = 0;
@@ -179,7 +202,18 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         pthread_rwlock_unlock(k->hv_lock);
     }
     /* The data of the "in": no register write-back (see the top). */
-    data = kvmh_hc_result(&hc, rc);
+    data = kvmh_hc_result(&hc, rc, &vm->wide);
+    vm->wide_ready = data == KVMH_HC_WIDE_MARK;
     memcpy((uint8_t *)run + run->io.data_offset, &data, sizeof(data));
     return stop;
+}
+
+/* The stub's slow way: rax whole, written back through SYNC_REGS. */
+void kvmh_hcall_wide(struct kvmh_vm *vm)
+{
+    if (!vm->wide_ready)
+        return; /* an "out" of the guest's own: a port with no device */
+    vm->run->s.regs.regs.rax = vm->wide;
+    vm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+    vm->wide_ready = false;
 }
