@@ -41,10 +41,8 @@
  *   - a call from CPL > 0 in protected mode is -EPERM and touches no
  *     guest memory;
  *   - xsm_op whose 40-byte op is not all readable gives -EFAULT;
- *   - the result is a Xen errno (above -4096) or a value, and what the
- *     hypercall stub leaves in rax (the 32 bits the host answers,
- *     sign-extended in 64-bit mode, or the whole value after the mark)
- *     is the result, truncated to 32 bits outside 64-bit mode;
+ *   - the result is a Xen errno (above -4096) or a value; rax is the
+ *     result, truncated to 32 bits outside 64-bit mode;
  *   - log lines are printable ASCII.
  */
 #include <errno.h>
@@ -374,8 +372,7 @@ static void one_call(struct hv *h, struct fdom *d, const struct kvm_regs *r, uin
     bool user = (s->cr0 & CR0_PE) && s->ss.dpl != 0;
     struct kvmh_gmem g = {d->mem, d->size, s};
     struct kvmh_hc hc;
-    uint64_t rax, whole = 0;
-    uint32_t data;
+    uint64_t rax;
     bool op_readable;
     long rc;
 
@@ -410,18 +407,8 @@ static void one_call(struct hv *h, struct fdom *d, const struct kvm_regs *r, uin
         abort();
     if (rc < -4095)
         abort();
-    /*
-     * What the guest finds in rax after the stub (hcall.c): the "in" data,
-     * sign-extended in 64-bit mode, or, after the mark, the whole value the
-     * slow way.  It must be what Xen leaves there: the whole result in
-     * 64-bit mode, its low 32 bits otherwise.
-     */
-    data = kvmh_hc_result(&hc, rc, &whole);
-    if (data == KVMH_HC_WIDE_MARK)
-        rax = whole;
-    else
-        rax = lm ? (uint64_t)(int64_t)(int32_t)data : data;
-    if (rax != (lm ? (uint64_t)rc : (uint32_t)rc))
+    rax = kvmh_hc_result(&hc, rc);
+    if ((uint32_t)rax != (uint32_t)rc || (lm ? rax != (uint64_t)rc : (rax >> 32) != 0))
         abort();
 }
 

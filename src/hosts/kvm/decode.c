@@ -15,11 +15,8 @@
  *  - the convention follows the mode: 64-bit mode (EFER.LMA and CS.L) takes
  *    rdi, rsi, rdx, r10, r8, r9; any other mode ebx, ecx, edx, esi, edi,
  *    ebp, each zero-extended from 32 bits;
- *  - the result is 32 bits, the data of the stub's "in" (hcall.c): in
- *    64-bit mode the stub sign-extends it into rax, outside it eax is all
- *    there is (Xen writes eax for a 32-bit caller), so -EFAULT reads as
- *    0xfffffff2 there; a result the stub cannot rebuild from those bits
- *    is answered with KVMH_HC_WIDE_MARK, and the stub fetches it whole;
+ *  - the result is truncated to 32 bits outside 64-bit mode (Xen writes
+ *    eax for a 32-bit caller), so -EFAULT reads as 0xfffffff2 there;
  *  - CPL is SS.DPL in protected mode; real mode has no privilege levels;
  *  - xsm_op is decoded with the compat layout outside 64-bit mode.
  */
@@ -70,13 +67,7 @@ long kvmh_hc_perform(struct hv *h, xsm_domid_t domid, const struct xsm_guest *g,
     return hv_hypercall(h, domid, hc->nr, hc->a);
 }
 
-uint32_t kvmh_hc_result(const struct kvmh_hc *hc, long rc, uint64_t *whole)
+uint64_t kvmh_hc_result(const struct kvmh_hc *hc, long rc)
 {
-    uint32_t data = (uint32_t)rc;
-
-    /* What the shifts would not give back whole, and the mark itself. */
-    if (data != KVMH_HC_WIDE_MARK && (!hc->lm || (long)(int32_t)data == rc))
-        return data;
-    *whole = hc->lm ? (uint64_t)rc : data;
-    return KVMH_HC_WIDE_MARK;
+    return hc->lm ? (uint64_t)rc : (uint32_t)rc;
 }

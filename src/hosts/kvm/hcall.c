@@ -7,31 +7,17 @@
  * (announced by CPUID 0x40000002); KVM_X86_SET_MSR_FILTER makes that write
  * exit to us, and we fill the page with one 32-byte stub per hypercall:
  *
- *     mov $nr, %eax ; in $0xe0, %eax
- *     cmp $0x80000000, %eax ; je 1f
- *     shl $32, %rax ; sar $32, %rax ; ret
- * 1:  out %eax, $0xe1 ; ret
+ *     mov $nr, %eax ; out %eax, $0xe0 ; ret
  *
- * The "in" exits to user space (KVM_EXIT_IO) with the number in rax; the
- * registers come with the exit (KVM_CAP_SYNC_REGS, no extra ioctl), and
- * the result goes back as the data of the "in", which KVM puts in eax as
- * it completes the instruction.  An "out" doorbell would need rax written
- * back through SYNC_REGS (kvm_dirty_regs), and that write-back cost about
- * 5% of a round trip on kvm-pvm (docs/BENCHMARKS.md).
- *
- * So the result is 32 bits, sign-extended into rax in 64-bit mode by the
- * two shifts.  Each shift is encoded 40 48 c1 ..: in 32-bit mode that is
- * "inc %eax; dec %eax" and a shift by 32, which the CPU masks to a shift
- * by 0, so eax stays as it is and one page serves both modes, as Xen's
- * does.  (movslq would be shorter, but its opcode is arpl in 32-bit mode,
- * which kvm-pvm's emulator refuses.)  A result that does not survive that
- * (Xen's memory_op answers a start extent past the end with the extent,
- * which may be wider than 32 bits) is answered with 0x80000000, a value no
- * result takes in 64-bit mode, and the stub then fetches it the slow way:
- * an "out" to port 0xe1, after which rax is written back whole through
- * SYNC_REGS.  (Moving rip past the stub's "in" does not help: kvm-pvm
- * completes an emulated "in" whatever rip says.)  In 32-bit mode a result
- * whose 32 bits are 0x80000000 takes the slow way too, and arrives as it is.
+ * The "out" exits to user space (KVM_EXIT_IO) with the number; the
+ * registers come with the exit (KVM_CAP_SYNC_REGS, no extra ioctl) and
+ * the result goes back in rax the same way.  Tried and dropped: an "in"
+ * doorbell whose data is the result, which spares the register write-back
+ * (about 5% of a round trip here) but gives 32 bits, so the stub needs a
+ * sign extension and a slow way for the wider results Xen can give (a
+ * memory_op start extent); on kvm-pvm, which emulates the instructions
+ * after the exit, such a stub came out slower in absolute terms
+ * (docs/BENCHMARKS.md).
  *
  * Arguments follow Xen's convention for the vCPU's mode at the moment of
  * the call; a call from CPL > 0 gets -EPERM (decode.c, the part that needs
@@ -88,24 +74,6 @@ int kvmh_hcall_setup(struct kvmh_vm *vm)
  * 11:0 pick the page (only page 0 exists).  Anything else is a #GP, as a
  * write of a bad value to an MSR is.
  */
-/* Everything after "mov $nr, %eax" (see the top). */
-static const uint8_t stub_tail[] = {
-    0xe5, KVMH_HCALL_PORT, /* in $0xe0, %eax */
-    0x3d, 0x00,
-    0x00, 0x00,
-    0x80,       /* cmp $0x80000000, %eax */
-    0x74, 0x0b, /* je 1f */
-    0x40, 0x48,
-    0xc1, 0xe0,
-    0x20, /* 64-bit: shl $32, %rax; 32-bit: no-op */
-    0x40, 0x48,
-    0xc1, 0xf8,
-    0x20,                       /* 64-bit: sar $32, %rax; 32-bit: no-op */
-    0xc3,                       /* ret */
-    0xe7, KVMH_HCALL_WIDE_PORT, /* 1: out %eax, $0xe1 */
-    0xc3,                       /* ret */
-};
-
 int kvmh_hcall_wrmsr(struct kvmh_vm *vm)
 {
     uint64_t v = vm->run->msr.data, gpa = v & ~0xfffULL;
@@ -127,7 +95,9 @@ int kvmh_hcall_wrmsr(struct kvmh_vm *vm)
         p[0] = 0xb8; /* mov $nr, %eax */
         p[1] = (uint8_t)nr;
         p[2] = p[3] = p[4] = 0;
-        memcpy(p + 5, stub_tail, sizeof(stub_tail));
+        p[5] = 0xe7; /* out %eax, $imm8 */
+        p[6] = KVMH_HCALL_PORT;
+        p[7] = 0xc3; /* ret */
     }
     vm->hcall_page = gpa;
     vm->run->msr.error = 0;
@@ -169,10 +139,11 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
     struct kvm_regs *r = &run->s.regs.regs;
     struct kvmh *k = vm->host;
     struct kvmh_hc hc;
-    uint32_t nr = (uint32_t)r->rax, data;
+    uint32_t nr;
     int stop = 0;
     long rc;
 
+    memcpy(&nr, (uint8_t *)run + run->io.data_offset, sizeof(nr));
     kvmh_hc_decode(r, &run->s.regs.sregs, nr, &hc);
     vm->nr_hcalls++;
     if ((rc = kvmh_hc_check(&hc)) != 0) {
@@ -201,19 +172,7 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         vm->in_call = false;
         pthread_rwlock_unlock(k->hv_lock);
     }
-    /* The data of the "in": no register write-back (see the top). */
-    data = kvmh_hc_result(&hc, rc, &vm->wide);
-    vm->wide_ready = data == KVMH_HC_WIDE_MARK;
-    memcpy((uint8_t *)run + run->io.data_offset, &data, sizeof(data));
+    r->rax = kvmh_hc_result(&hc, rc);
+    run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
     return stop;
-}
-
-/* The stub's slow way: rax whole, written back through SYNC_REGS. */
-void kvmh_hcall_wide(struct kvmh_vm *vm)
-{
-    if (!vm->wide_ready)
-        return; /* an "out" of the guest's own: a port with no device */
-    vm->run->s.regs.regs.rax = vm->wide;
-    vm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
-    vm->wide_ready = false;
 }

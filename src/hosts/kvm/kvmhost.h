@@ -28,10 +28,8 @@
 
 #include <openxsm/hv.h>
 
-/* The I/O port the hypercall page's stubs read the result from (hcall.c). */
+/* The I/O port the hypercall page's stubs write the hypercall number to. */
 #define KVMH_HCALL_PORT 0xe0
-/* ... and the one they write to when that result was too wide (hcall.c). */
-#define KVMH_HCALL_WIDE_PORT 0xe1
 /* Xen's hypercall-page MSR (CPUID leaf 0x40000002 EBX). */
 #define KVMH_HCALL_MSR 0x40000000U
 /* Guest-physical layout of what the host writes for the boot. */
@@ -81,8 +79,6 @@ struct kvmh_vm {
     bool in_call;        /* a hypercall of this vCPU runs: addresses are virtual */
     uint64_t hcall_page; /* GPA of the hypercall page, or 0 */
     unsigned long nr_hcalls;
-    uint64_t wide; /* a result the stub fetches by its slow way */
-    bool wide_ready;
     pthread_t thread;
     volatile sig_atomic_t stop;
     /* Detached vCPU threads (kvmh_vm_start_detached): who frees the VM. */
@@ -142,7 +138,7 @@ void kvmh_guest_init(struct kvmh_vm *vm);
 /*
  * decode.c: the pure half of a hypercall (decode, then perform), without
  * KVM or locks: the vCPU's mode and CPL, the arguments by the mode's
- * convention, the model call, and the result for the stub's "in".
+ * convention, the model call, and the result as the guest's rax.
  */
 struct kvmh_hc {
     uint32_t nr;
@@ -159,12 +155,7 @@ bool kvmh_hc_shared(const struct kvmh_hc *hc);
 /* xsm_op (compat layout from a 32-bit mode) or hv_hypercall; not sched_op. */
 long kvmh_hc_perform(struct hv *h, xsm_domid_t domid, const struct xsm_guest *g,
                      const struct kvmh_hc *hc);
-/*
- * The 32 bits the stub's "in" gets (it sign-extends them in 64-bit mode),
- * or KVMH_HC_WIDE_MARK with *whole set: the stub then fetches rax whole.
- */
-#define KVMH_HC_WIDE_MARK 0x80000000U
-uint32_t kvmh_hc_result(const struct kvmh_hc *hc, long rc, uint64_t *whole);
+uint64_t kvmh_hc_result(const struct kvmh_hc *hc, long rc);
 
 /* hcall.c */
 int kvmh_hcall_setup(struct kvmh_vm *vm);
@@ -172,8 +163,6 @@ int kvmh_hcall_wrmsr(struct kvmh_vm *vm);
 void kvmh_hcall_rdmsr(struct kvmh_vm *vm);
 /* Returns 1 if the VM must stop (shutdown), else 0. */
 int kvmh_hcall_io(struct kvmh_vm *vm);
-/* The stub's slow way for a result wider than 32 bits. */
-void kvmh_hcall_wide(struct kvmh_vm *vm);
 
 /* vcpu.c */
 void *kvmh_vcpu_thread(void *arg);

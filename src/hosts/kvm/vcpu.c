@@ -54,11 +54,9 @@ static int serve(struct kvmh_vm *vm)
 
     switch (run->exit_reason) {
     case KVM_EXIT_IO:
-        if (run->io.port == KVMH_HCALL_PORT && run->io.direction == KVM_EXIT_IO_IN &&
+        if (run->io.port == KVMH_HCALL_PORT && run->io.direction == KVM_EXIT_IO_OUT &&
             run->io.size == 4 && run->io.count == 1)
             return kvmh_hcall_io(vm);
-        if (run->io.port == KVMH_HCALL_WIDE_PORT && run->io.direction == KVM_EXIT_IO_OUT)
-            kvmh_hcall_wide(vm);
         /* No devices: writes vanish, reads see all ones. */
         if (run->io.direction == KVM_EXIT_IO_IN)
             for (uint32_t i = 0; i < (uint32_t)run->io.size * run->io.count; i++)
