@@ -79,7 +79,7 @@ hypercall:
 
 /*
  * void to_user(void (*fn)(void)): runs fn at CPL 3 (sysret, IOPL 3 so that
- * the hypercall stub's "in" does not fault in user mode).  fn ends with
+ * the hypercall stub's "out" does not fault in user mode).  fn ends with
  * "syscall", which lands in back_from_user: user_done() at CPL 0.
  */
         .globl to_user
