@@ -61,6 +61,7 @@ bench:
 	$(BUILD)/bench-ss
 	$(BUILD)/bench-flask
 	$(BUILD)/bench-xsmd
+	python3 bench/kvm/bench-kvm.py --build $(BUILD)
 
 fmt:
 	clang-format -i $$(git ls-files '*.c' '*.h')

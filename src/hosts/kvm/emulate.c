@@ -63,7 +63,7 @@ void kvmh_emul_init(struct kvmh *k)
 /* Linear-address copies through the guest's page tables, page by page. */
 static int lin_copy(struct kvmh_vm *vm, uint64_t la, void *buf, size_t len, bool write)
 {
-    const struct kvm_sregs *s = &vm->run->s.regs.sregs;
+    const struct kvmh_gmem g = {vm->mem, vm->mem_size, &vm->run->s.regs.sregs};
     uint8_t *b = buf;
 
     while (len) {
@@ -72,7 +72,7 @@ static int lin_copy(struct kvmh_vm *vm, uint64_t la, void *buf, size_t len, bool
 
         if (chunk > len)
             chunk = len;
-        if (kvmh_gva_to_gpa(vm, s, la, write, &gpa) != 0 || chunk > vm->mem_size - gpa)
+        if (kvmh_gva_to_gpa(&g, la, write, &gpa) != 0 || chunk > vm->mem_size - gpa)
             return -EFAULT;
         if (write)
             memcpy(vm->mem + gpa, b, chunk);

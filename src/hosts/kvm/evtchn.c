@@ -322,9 +322,11 @@ static void skip_hlt(struct kvmh_vm *vm)
     const struct kvm_sregs *s = &vm->run->s.regs.sregs;
     uint64_t at = r->rip, gpa = 0;
 
-    if (!((s->efer & (1ULL << 10)) && s->cs.l))
+    const struct kvmh_gmem g = {vm->mem, vm->mem_size, s};
+
+    if (!kvmh_long_mode(s))
         at = (s->cs.base + r->rip) & 0xffffffffU; /* not 64-bit code: CS base counts */
-    if (kvmh_gva_to_gpa(vm, s, at, false, &gpa) != 0 || gpa >= vm->mem_size || vm->mem[gpa] != 0xf4)
+    if (kvmh_gva_to_gpa(&g, at, false, &gpa) != 0 || gpa >= vm->mem_size || vm->mem[gpa] != 0xf4)
         return;
     r->rip++;
     vm->run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;

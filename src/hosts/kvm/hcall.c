@@ -11,13 +11,17 @@
  *
  * The "out" exits to user space (KVM_EXIT_IO) with the number; the
  * registers come with the exit (KVM_CAP_SYNC_REGS, no extra ioctl) and
- * the result goes back in rax the same way.
+ * the result goes back in rax the same way.  Tried and dropped: an "in"
+ * doorbell whose data is the result, which spares the register write-back
+ * (about 5% of a round trip here) but gives 32 bits, so the stub needs a
+ * sign extension and a slow way for the wider results Xen can give (a
+ * memory_op start extent); on kvm-pvm, which emulates the instructions
+ * after the exit, such a stub came out slower in absolute terms
+ * (docs/BENCHMARKS.md).
  *
  * Arguments follow Xen's convention for the vCPU's mode at the moment of
- * the call (EFER.LMA and CS.L): rdi, rsi, rdx, r10, r8, r9 in 64-bit mode,
- * ebx, ecx, edx, esi, edi, ebp otherwise.  A call from CPL > 0 gets
- * -EPERM, as Xen answers an HVM guest's user mode.  Pointers are guest
- * virtual addresses (walk.c).
+ * the call; a call from CPL > 0 gets -EPERM (decode.c, the part that needs
+ * no KVM).  Pointers are guest virtual addresses (walk.c).
  *
  * A VM being stopped (vm->stop, set under the model lock when its domain
  * is destroyed) makes no more calls: a later domain may have its id.
@@ -41,7 +45,6 @@
 #define SHUTDOWN_MAX       5
 #define STUB_SIZE          32
 #define NR_STUBS           (HV_PAGE_SIZE / STUB_SIZE)
-#define EFER_LMA           (1ULL << 10)
 
 int kvmh_hcall_setup(struct kvmh_vm *vm)
 {
@@ -99,7 +102,7 @@ int kvmh_hcall_wrmsr(struct kvmh_vm *vm)
     vm->hcall_page = gpa;
     vm->run->msr.error = 0;
     /* Xen latches the shared_info layout from the mode here. */
-    kvmh_evtchn_latch(vm, (vm->run->s.regs.sregs.efer & EFER_LMA) && vm->run->s.regs.sregs.cs.l);
+    kvmh_evtchn_latch(vm, kvmh_long_mode(&vm->run->s.regs.sregs));
     return 0;
 }
 
@@ -136,55 +139,40 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
 {
     struct kvm_run *run = vm->run;
     struct kvm_regs *r = &run->s.regs.regs;
-    const struct kvm_sregs *s = &run->s.regs.sregs;
     struct kvmh *k = vm->host;
-    bool lm = (s->efer & EFER_LMA) && s->cs.l;
+    struct kvmh_hc hc;
     uint32_t nr;
-    uint64_t a[6];
     int stop = 0;
     long rc;
 
     memcpy(&nr, (uint8_t *)run + run->io.data_offset, sizeof(nr));
-    if (lm) {
-        a[0] = r->rdi, a[1] = r->rsi, a[2] = r->rdx, a[3] = r->r10, a[4] = r->r8, a[5] = r->r9;
-    } else {
-        a[0] = (uint32_t)r->rbx, a[1] = (uint32_t)r->rcx, a[2] = (uint32_t)r->rdx;
-        a[3] = (uint32_t)r->rsi, a[4] = (uint32_t)r->rdi, a[5] = (uint32_t)r->rbp;
-    }
+    kvmh_hc_decode(r, &run->s.regs.sregs, nr, &hc);
     vm->nr_hcalls++;
-    /* Real mode has no privilege levels; in protected mode CPL is SS.DPL. */
-    if ((s->cr0 & 1) && s->ss.dpl != 0) {
-        kvmh_note(k, "d%u: hypercall %u from CPL %u (rip 0x%llx): -EPERM", vm->domid, nr, s->ss.dpl,
+    if ((rc = kvmh_hc_check(&hc)) != 0) {
+        kvmh_note(k, "d%u: hypercall %u from CPL %u (rip 0x%llx): -EPERM", vm->domid, nr, hc.cpl,
                   (unsigned long long)r->rip);
-        rc = -EPERM;
-    } else if (nr == HYPERCALL_sched_op && kvmh_evtchn_sched_waits(a[0])) {
-        rc = kvmh_evtchn_sched(vm, a[0], a[1], lm); /* block, poll: locks for itself */
-    } else if (nr == HV_HYPERCALL_xsm_op || nr == HYPERCALL_sched_op) {
+    } else if (nr == HYPERCALL_sched_op && kvmh_evtchn_sched_waits(hc.a[0])) {
+        rc = kvmh_evtchn_sched(vm, hc.a[0], hc.a[1], hc.lm); /* block, poll: locks for itself */
+    } else if (kvmh_hc_shared(&hc)) {
         /*
          * Shared: these touch only this domain's memory and XSM.  in_call
          * changes only under the lock, so a hypercall of another vCPU that
          * holds it exclusively sees it stable.
          */
-        struct xsm_guest g = vm->guest;
-        struct xsm_domain *self;
-
-        g.compat = !lm;
         pthread_rwlock_rdlock(k->hv_lock);
         vm->in_call = true;
-        if (vm->stop) {
+        if (vm->stop)
             rc = -ESRCH; /* released: the domain id may be someone else's now */
-        } else if (nr == HYPERCALL_sched_op) {
-            rc = sched_op(vm, a[0], a[1], &stop);
-        } else {
-            self = hv_domain_xsm(k->h, vm->domid);
-            rc = self ? xsm_do_op(hv_xsm(k->h), self, &g, a[0]) : -ESRCH;
-        }
+        else if (nr == HYPERCALL_sched_op)
+            rc = sched_op(vm, hc.a[0], hc.a[1], &stop);
+        else
+            rc = kvmh_hc_perform(k->h, vm->domid, &vm->guest, &hc);
         vm->in_call = false;
         pthread_rwlock_unlock(k->hv_lock);
     } else {
         pthread_rwlock_wrlock(k->hv_lock);
         vm->in_call = true;
-        rc = vm->stop ? -ESRCH : hv_hypercall(k->h, vm->domid, nr, a);
+        rc = vm->stop ? -ESRCH : kvmh_hc_perform(k->h, vm->domid, &vm->guest, &hc);
         if (nr == HV_HYPERCALL_event_channel_op && !vm->stop)
             kvmh_rings_kick(vm); /* a send to the console or xenstore (rings.c) */
         if (nr == HV_HYPERCALL_memory_op && !vm->stop)
@@ -192,7 +180,7 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         vm->in_call = false;
         pthread_rwlock_unlock(k->hv_lock);
     }
-    r->rax = lm ? (uint64_t)rc : (uint32_t)rc;
+    r->rax = kvmh_hc_result(&hc, rc);
     run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
     return stop;
 }

@@ -11,7 +11,8 @@
  *
  * Files: vm.c (VM, memory, vCPU), elf.c (image loading), boot.c (PVH
  * entry state and hvm_start_info), cpuid.c (Xen's leaves), walk.c (guest
- * page tables, the model's guest-memory callbacks), hcall.c (hypercall
+ * page tables, the model's guest-memory callbacks), decode.c (a hypercall's
+ * arguments and result, without KVM), hcall.c (hypercall
  * page and the port-I/O doorbell), vcpu.c (the run loop), rings.c (the
  * PV console and xenstore ring pages and their event channels), console.c
  * (the console backend), xenstore.c (the minimal xenstore), grant.c
@@ -194,9 +195,19 @@ int kvmh_boot_setup(struct kvmh_vm *vm, const char *cmdline);
 /* cpuid.c */
 int kvmh_cpuid_setup(struct kvmh_vm *vm);
 
-/* walk.c */
-int kvmh_gva_to_gpa(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint64_t gva, bool write,
-                    uint64_t *gpa);
+/*
+ * walk.c.  Guest memory as the walker sees it: no KVM needed, so the fuzz
+ * target (fuzz/kvm) runs it on a buffer and a fake register file.
+ */
+struct kvmh_gmem {
+    uint8_t *mem;
+    uint64_t size;
+    const struct kvm_sregs *sregs; /* paging state; NULL: addresses are guest-physical */
+};
+int kvmh_gva_to_gpa(const struct kvmh_gmem *g, uint64_t gva, bool write, uint64_t *gpa);
+/* Reads len bytes into 'to' (from NULL) or writes them from 'from': 0 or -EFAULT. */
+int kvmh_gmem_copy(const struct kvmh_gmem *g, uint64_t gaddr, void *to, const void *from,
+                   size_t len);
 void kvmh_guest_init(struct kvmh_vm *vm);
 
 /* grant.c */
@@ -204,6 +215,30 @@ void kvmh_grant_vm_init(struct kvmh_vm *vm);
 /* Removes every grant slot of vm and into vm's memory: first in kvmh_vm_free. */
 void kvmh_grant_vm_gone(struct kvmh_vm *vm);
 unsigned kvmh_grant_count(struct kvmh *k);
+
+/*
+ * decode.c: the pure half of a hypercall (decode, then perform), without
+ * KVM or locks: the vCPU's mode and CPL, the arguments by the mode's
+ * convention, the model call, and the result as the guest's rax.
+ */
+struct kvmh_hc {
+    uint32_t nr;
+    bool lm;      /* 64-bit mode: 64-bit convention and result */
+    unsigned cpl; /* 0 in real mode */
+    uint64_t a[6];
+};
+void kvmh_hc_decode(const struct kvm_regs *r, const struct kvm_sregs *s, uint32_t nr,
+                    struct kvmh_hc *hc);
+/* 64-bit mode: EFER.LMA and CS.L. */
+bool kvmh_long_mode(const struct kvm_sregs *s);
+/* -EPERM from CPL > 0, else 0. */
+int kvmh_hc_check(const struct kvmh_hc *hc);
+/* Whether the call may run under the shared lock (xsm_op, sched_op). */
+bool kvmh_hc_shared(const struct kvmh_hc *hc);
+/* xsm_op (compat layout from a 32-bit mode) or hv_hypercall; not sched_op. */
+long kvmh_hc_perform(struct hv *h, xsm_domid_t domid, const struct xsm_guest *g,
+                     const struct kvmh_hc *hc);
+uint64_t kvmh_hc_result(const struct kvmh_hc *hc, long rc);
 
 /* hcall.c */
 int kvmh_hcall_setup(struct kvmh_vm *vm);

@@ -32,14 +32,14 @@
 #define ADDR52   0x000ffffffffff000ULL
 
 /* Reads an entry of 4 or 8 bytes at a guest-physical address. */
-static int pte_read(const struct kvmh_vm *vm, uint64_t gpa, unsigned size, uint64_t *v)
+static int pte_read(const struct kvmh_gmem *g, uint64_t gpa, unsigned size, uint64_t *v)
 {
     uint64_t x = 0;
 
-    if (gpa > vm->mem_size || size > vm->mem_size - gpa)
+    if (gpa > g->size || size > g->size - gpa)
         return -EFAULT;
     for (unsigned i = size; i-- > 0;)
-        x = (x << 8) | vm->mem[gpa + i];
+        x = (x << 8) | g->mem[gpa + i];
     *v = x;
     return 0;
 }
@@ -52,13 +52,13 @@ static bool entry_ok(uint64_t e, bool write, bool wp)
     return !(write && wp && !(e & PTE_RW));
 }
 
-static int walk_2level(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint32_t va, bool write,
-                       uint64_t *gpa)
+static int walk_2level(const struct kvmh_gmem *g, uint32_t va, bool write, uint64_t *gpa)
 {
+    const struct kvm_sregs *s = g->sregs;
     bool wp = s->cr0 & CR0_WP;
     uint64_t pde, pte;
 
-    if (pte_read(vm, (s->cr3 & 0xfffff000U) + ((va >> 22) & 0x3ffULL) * 4, 4, &pde) ||
+    if (pte_read(g, (s->cr3 & 0xfffff000U) + ((va >> 22) & 0x3ffULL) * 4, 4, &pde) ||
         !entry_ok(pde, write, wp))
         return -EFAULT;
     if ((pde & PTE_PS) && (s->cr4 & CR4_PSE)) {
@@ -66,7 +66,7 @@ static int walk_2level(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint
         *gpa = (pde & 0xffc00000U) | ((pde >> 13) & 0xffULL) << 32 | (va & 0x3fffffU);
         return 0;
     }
-    if (pte_read(vm, (pde & 0xfffff000U) + ((va >> 12) & 0x3ffULL) * 4, 4, &pte) ||
+    if (pte_read(g, (pde & 0xfffff000U) + ((va >> 12) & 0x3ffULL) * 4, 4, &pte) ||
         !entry_ok(pte, write, wp))
         return -EFAULT;
     *gpa = (pte & 0xfffff000U) | (va & 0xfffU);
@@ -74,9 +74,9 @@ static int walk_2level(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint
 }
 
 /* PAE (3 levels from a 32-byte PDPT) and long mode (4 levels). */
-static int walk_pae(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint64_t va, bool write,
-                    bool lm, uint64_t *gpa)
+static int walk_pae(const struct kvmh_gmem *g, uint64_t va, bool write, bool lm, uint64_t *gpa)
 {
+    const struct kvm_sregs *s = g->sregs;
     bool wp = s->cr0 & CR0_WP;
     int level = lm ? 4 : 3;
     uint64_t table, e = 0;
@@ -85,7 +85,7 @@ static int walk_pae(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint64_
         table = s->cr3 & ADDR52;
     } else {
         va &= 0xffffffffU;
-        if (pte_read(vm, (s->cr3 & 0xffffffe0U) + ((va >> 30) & 3) * 8, 8, &e) || !(e & PTE_P))
+        if (pte_read(g, (s->cr3 & 0xffffffe0U) + ((va >> 30) & 3) * 8, 8, &e) || !(e & PTE_P))
             return -EFAULT;
         table = e & ADDR52;
         level = 2;
@@ -93,7 +93,7 @@ static int walk_pae(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint64_
     for (; level >= 1; level--) {
         unsigned shift = 12 + 9 * (unsigned)(level - 1);
 
-        if (pte_read(vm, table + ((va >> shift) & 0x1ff) * 8, 8, &e) || !entry_ok(e, write, wp))
+        if (pte_read(g, table + ((va >> shift) & 0x1ff) * 8, 8, &e) || !entry_ok(e, write, wp))
             return -EFAULT;
         if (level == 1 || ((e & PTE_PS) && level <= 3)) {
             /* level 1: 4 KiB; 2: 2 MiB; 3: 1 GiB (long mode only). */
@@ -109,9 +109,9 @@ static int walk_pae(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint64_
     return -EFAULT;
 }
 
-int kvmh_gva_to_gpa(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint64_t gva, bool write,
-                    uint64_t *gpa)
+int kvmh_gva_to_gpa(const struct kvmh_gmem *g, uint64_t gva, bool write, uint64_t *gpa)
 {
+    const struct kvm_sregs *s = g->sregs;
     int rc;
 
     if (!(s->cr0 & CR0_PG)) {
@@ -123,61 +123,73 @@ int kvmh_gva_to_gpa(const struct kvmh_vm *vm, const struct kvm_sregs *s, uint64_
             return -EFAULT;
         if ((uint64_t)((int64_t)(gva << 16) >> 16) != gva)
             return -EFAULT; /* non-canonical */
-        rc = walk_pae(vm, s, gva, write, true, gpa);
+        rc = walk_pae(g, gva, write, true, gpa);
     } else if (s->cr4 & CR4_PAE) {
-        rc = walk_pae(vm, s, gva, write, false, gpa);
+        rc = walk_pae(g, gva, write, false, gpa);
     } else {
-        rc = walk_2level(vm, s, (uint32_t)gva, write, gpa);
+        rc = walk_2level(g, (uint32_t)gva, write, gpa);
     }
-    if (rc == 0 && *gpa >= vm->mem_size)
+    if (rc == 0 && *gpa >= g->size)
         rc = -EFAULT;
     return rc;
 }
 
 /*
  * Copies page by page: each page may map to a different frame.  Reads into
- * 'to' (wbuf NULL) or writes from 'wbuf'.
+ * 'to' (from NULL) or writes from 'from'.
  */
-static int copy(struct kvmh_vm *vm, uint64_t gaddr, uint8_t *to, const uint8_t *wbuf, size_t len)
+int kvmh_gmem_copy(const struct kvmh_gmem *g, uint64_t gaddr, void *to, const void *from,
+                   size_t len)
 {
-    const struct kvm_sregs *s = &vm->run->s.regs.sregs;
-    bool write = wbuf != NULL;
+    bool write = from != NULL;
     size_t done = 0;
 
+    if (!write && to == NULL && len != 0)
+        return -EFAULT; /* a length with no buffer */
     while (done < len) {
         size_t chunk = 4096 - (size_t)(gaddr & 0xfff);
         uint64_t gpa;
 
         if (chunk > len - done)
             chunk = len - done;
-        if (vm->in_call) {
-            if (kvmh_gva_to_gpa(vm, s, gaddr, write, &gpa))
+        if (g->sregs != NULL) {
+            if (kvmh_gva_to_gpa(g, gaddr, write, &gpa))
                 return -EFAULT;
         } else {
             gpa = gaddr;
         }
-        if (gpa > vm->mem_size || chunk > vm->mem_size - gpa)
+        if (gpa > g->size || chunk > g->size - gpa)
             return -EFAULT;
-        if (wbuf)
-            memcpy(vm->mem + gpa, wbuf + done, chunk);
-        else if (to)
-            memcpy(to + done, vm->mem + gpa, chunk);
+        if (write)
+            memcpy(g->mem + gpa, (const uint8_t *)from + done, chunk);
         else
-            return -EFAULT; /* a length with no buffer */
+            memcpy((uint8_t *)to + done, g->mem + gpa, chunk);
         done += chunk;
         gaddr += chunk;
     }
     return 0;
 }
 
+/* Virtual while a hypercall of this vCPU runs, else guest-physical. */
+static struct kvmh_gmem vm_gmem(const struct kvmh_vm *vm)
+{
+    struct kvmh_gmem g = {vm->mem, vm->mem_size, vm->in_call ? &vm->run->s.regs.sregs : NULL};
+
+    return g;
+}
+
 static int guest_from(void *opaque, void *dst, uint64_t gaddr, size_t len)
 {
-    return copy(opaque, gaddr, dst, NULL, len);
+    struct kvmh_gmem g = vm_gmem(opaque);
+
+    return kvmh_gmem_copy(&g, gaddr, dst, NULL, len);
 }
 
 static int guest_to(void *opaque, uint64_t gaddr, const void *src, size_t len)
 {
-    return copy(opaque, gaddr, NULL, src, len);
+    struct kvmh_gmem g = vm_gmem(opaque);
+
+    return kvmh_gmem_copy(&g, gaddr, NULL, src, len);
 }
 
 void kvmh_guest_init(struct kvmh_vm *vm)

@@ -139,9 +139,9 @@ def t_hostile(args):
     g64, g32 = need(args, "64"), need(args, "32")
     for variant, err_field in (("ringidx", "2"), ("rsp", "2"), ("proto", "3"), ("random", "0")):
         for hostile, good in ((g64, g32), (g32, g64)):
-            # "hostile": domain 1 misbehaves, d2 and d3 behave, all on one model.
+            # "garbage": domain 1 misbehaves, d2 and d3 behave, all on one model.
             rc, out, err = run(args, [hostile, good, g64], "--cmdline",
-                               "rings hostile " + variant, "--name", "h")
+                               "rings garbage " + variant, "--name", "h")
             what = "%s, %s-bit d1" % (variant, "64" if hostile == g64 else "32")
             show = out[-1500:] + err[-500:]
             check(rc == 0, what + ": every guest powers off, the host runs on", show)

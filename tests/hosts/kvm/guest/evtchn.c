@@ -380,11 +380,13 @@ void evtchn_main(const char *cl, u32 domid)
 
         /*
          * Masked until the first event: no upcall for it, poll still sees
-         * it.  Masked before the port exists (a fresh domain's first port
-         * is 1; allocation leaves mask bits alone), since the client may
-         * bind and send as soon as it does.
+         * it.  Masked before the port exists (allocation leaves mask bits
+         * alone), since the client may bind and send as soon as it does:
+         * every port it may get, the first free one after the rings' ports
+         * the host took (the rings' events are not this program's).
          */
-        mask(1);
+        for (u32 p = 1; p < 16; p++)
+            mask(p);
         rc = evtchn_op(EVTCHNOP_alloc_unbound, &au);
         say("evtchn alloc_unbound", rc);
         if (rc != 0)

@@ -36,6 +36,9 @@ static long setenforce(u32 on)
     return hypercall(HC_xsm_op, (ulong)op, 0, 0);
 }
 
+void hostile_run(const u32 *start_info, u32 domid); /* hostile.c: returns if not asked */
+void bench_run(const u32 *start_info);              /* bench.c: returns if not asked */
+
 static void finish(void)
 {
     puts_("bye\n");
@@ -134,6 +137,8 @@ void guest_main(ulong start_info)
     puts_(sizeof(long) == 8 ? "hello from the 64-bit guest\n" : "hello from the 32-bit guest\n");
     say("start_info magic ok", si[0] == 0x336ec578 && si[1] >= 1);
     say("domid", (long)domid);
+    hostile_run(si, domid);
+    bench_run(si);
 #ifndef __x86_64__
     if (has_word(si, "paging"))
         paging_on();

@@ -10,7 +10,7 @@
  * The host serves a ring while the guest's EVTCHNOP_send runs, so the
  * guest polls the indices after the send instead of waiting for an upcall.
  *
- * "hostile" (with "rings"; only domain 1, so that the guests beside it
+ * "garbage" (with "rings"; only domain 1, so that the guests beside it
  * behave) puts garbage in the rings' indices and lengths:
  * "ringidx" a request producer far beyond the ring, "rsp" a response
  * consumer far behind, "proto" a message longer than xenstore's payload
@@ -337,7 +337,7 @@ void rings_main(const u32 *si, u32 domid, int (*has)(const u32 *, const char *))
     if (setup(1) != 0)
         return;
     con_puts("hello through the PV console ring\n");
-    if (has(si, "hostile") && domid == 1) {
+    if (has(si, "garbage") && domid == 1) {
         hostile(si, has);
         return;
     }
