@@ -12,7 +12,8 @@ guest domain whose request FLASK denies, and `xsmctl why` on the denial
 from the daemon's log; a denial caused by a boolean and one by a
 constraint, each explained; a device label; AVC statistics; where
 /dev/kvm is usable, real guests (KVM VMs booted from our test guest, a
-Xen PVH kernel): two talk over an event channel, and a device-model guest
+Xen PVH kernel): two talk over an event channel, two share a page by a
+grant (map and copy), and a device-model guest
 is refused the bind, with the audit line and `xsmctl why`; then it stops
 the daemon.  Every step's outcome is checked: exit 0 when all went as the
 transcript says, 1 otherwise (the step that did not is marked UNEXPECTED).
@@ -335,6 +336,20 @@ class Demo:
         self.expect("(d21) evtchn received: 100" in out and "(d22) evtchn received: 100" in out,
                     "100 events each way: upcalls into each guest, sched_op block")
 
+        self.step("Real guests share a page: d25 grants it, d26 maps it into its memory")
+        self.ctl("create", "--kernel", g, "--label", domu, "--domid", "25",
+                 "--cmdline", "grant peer=26")
+        self.ctl("create", "--kernel", g, "--label", domu, "--domid", "26",
+                 "--cmdline", "grant peer=25")
+        out = self.console_until(["(d25) bye", "(d26) bye"])
+        for ln in out.splitlines():
+            if re.match(r"\(d2[56]\) (map status|mapper|granter|copy status)", ln):
+                self.say("  " + ln)
+        self.expect("(d26) mapper reads the grant: 1" in out and
+                    "(d25) granter sees the mapper's write: 1" in out and
+                    "(d25) granter sees the copy: 1" in out,
+                    "the page is shared both ways, and grant copy reaches it")
+
         self.step("A guest denied: a device model may not bind to a guest it does not serve")
         self.new_log()
         self.ctl("create", "--kernel", g, "--label", dm, "--domid", "24",
@@ -352,7 +367,7 @@ class Demo:
             avc = lines[0][lines[0].index("avc:"):]
             rc, out = self.ctl("why", avc)
             self.expect(rc == 0 and "allow" in out, "xsmctl why explains the audit line")
-        for d in (21, 22, 23, 24):
+        for d in (21, 22, 23, 24, 25, 26):
             self.ctl("domain", "destroy", str(d))
 
 

@@ -7,8 +7,8 @@
  *                          for D's first event, then answers each one;
  *   evtchn-client peer=D   binds to D's port unbound for it (the first of
  *                          ports 1-15 that is not -EINVAL, retrying while D
- *                          has not allocated it yet), then sends and waits
- *                          for the answer, N times.
+ *                          does not exist or has not allocated it yet),
+ *                          then sends and waits for the answer, N times.
  *   evtchn-errors          SCHEDOP_poll's errors, a poll that times out,
  *                          then SCHEDOP_block with nothing to wake it: only
  *                          the host stopping the VM ends it;
@@ -431,7 +431,8 @@ void evtchn_main(const char *cl, u32 domid)
          * The server's port for us is its first free one, after those the
          * host took for its console and xenstore rings; a port that is not
          * unbound for us is -EINVAL before any XSM check, and so is every
-         * port until the server has allocated it.
+         * port until the server has allocated it; -ESRCH until the server's
+         * domain exists (a toolstack may create the client first).
          */
         for (int tries = 0; tries < 100000; tries++) {
             rc = -22;
@@ -439,7 +440,7 @@ void evtchn_main(const char *cl, u32 domid)
                 bi.remote_port = p;
                 rc = evtchn_op(EVTCHNOP_bind_interdomain, &bi);
             }
-            if (rc != -22)
+            if (rc != -22 && rc != -3)
                 break;
             hypercall(HC_sched_op, SCHEDOP_yield, 0, 0);
         }

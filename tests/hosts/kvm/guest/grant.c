@@ -4,7 +4,8 @@
  * Convention: the granter is domain 1, the mapper domain 2, and the grant
  * is ref 8 (the first one past the 8 reserved entries), so neither needs
  * to learn anything from the other; each waits for the other by polling
- * memory they share (yielding in between, with a bound).
+ * memory they share (yielding in between, with a bound).  With "peer=P"
+ * (domains chosen by a toolstack) the lower of the two ids grants.
  *
  * d1 places its grant table (and, with "gntv2", its status frame) in its
  * own memory with add_to_physmap, writes the entry there, and waits for
@@ -18,7 +19,7 @@
 
 typedef unsigned short u16;
 
-void grant_main(u32 domid, int v2);
+void grant_main(const char *cmdline, u32 domid, int v2);
 
 #define HC_memory_op            12
 #define HC_grant_table_op       20
@@ -42,6 +43,8 @@ static u8 table[4096] __attribute__((aligned(4096)));
 static u8 status[4096] __attribute__((aligned(4096)));
 static u8 shared[4096] __attribute__((aligned(4096)));
 static u8 local[4096] __attribute__((aligned(4096)));
+
+static u32 partner; /* the other domain */
 
 static const char from_d1[] = "granted by d1";
 static const char by_d2[] = "written by d2";
@@ -95,13 +98,13 @@ static void granter(int v2)
         /* grant_entry_v2: flags, domid, pad, then a 64-bit frame at 8. */
         u8 *e = table + REF * 16;
 
-        *(volatile u16 *)(e + 2) = 2;
+        *(volatile u16 *)(e + 2) = (u16)partner;
         *(volatile u64 *)(e + 8) = (ulong)shared >> 12;
         flags = (volatile u16 *)e;
     } else {
         u8 *e = table + REF * 8;
 
-        *(volatile u16 *)(e + 2) = 2;
+        *(volatile u16 *)(e + 2) = (u16)partner;
         *(volatile u32 *)(e + 4) = (u32)((ulong)shared >> 12);
         flags = (volatile u16 *)e;
     }
@@ -155,7 +158,7 @@ static void mapper(void)
         m.host_addr = MAP_GPA;
         m.flags = GNTMAP_host_map;
         m.ref = REF;
-        m.dom = 1;
+        m.dom = (u16)partner;
         if (hypercall(HC_grant_table_op, GNTTABOP_map, (ulong)&m, 1) != 0 ||
             m.status != -1 /* general_error: not granted yet */)
             break;
@@ -167,7 +170,7 @@ static void mapper(void)
     c.src.domid = DOMID_SELF;
     c.src.offset = 0;
     c.dst.ref_or_gfn = REF;
-    c.dst.domid = 1;
+    c.dst.domid = (u16)partner;
     c.dst.offset = 2048;
     c.len = sizeof(copied);
     c.flags = GNTCOPY_dest_gref;
@@ -188,10 +191,35 @@ static void mapper(void)
     say("unmap status", u.status);
 }
 
-void grant_main(u32 domid, int v2)
+/* The number after "peer=" in the command line, or 0. */
+static u32 peer_of(const char *cl)
 {
-    if (domid == 1)
+    static const char key[] = "peer=";
+    u32 v = 0;
+
+    for (; *cl; cl++) {
+        unsigned i = 0;
+
+        while (key[i] && cl[i] == key[i])
+            i++;
+        if (key[i])
+            continue;
+        for (cl += i; *cl >= '0' && *cl <= '9'; cl++)
+            v = v * 10 + (u32)(*cl - '0');
+        return v;
+    }
+    return 0;
+}
+
+void grant_main(const char *cmdline, u32 domid, int v2)
+{
+    u32 peer = peer_of(cmdline);
+
+    if (peer ? domid < peer : domid == 1) {
+        partner = peer ? peer : 2;
         granter(v2);
-    else
+    } else {
+        partner = peer ? peer : 1;
         mapper();
+    }
 }

@@ -100,7 +100,7 @@ static void paging_on(void)
 void rings_main(const u32 *si, u32 domid, int (*has)(const u32 *, const char *));
 void rings_hello(void);
 /* grant.c, argo.c: programs between two guests. */
-void grant_main(u32 domid, int v2);
+void grant_main(const char *cmdline, u32 domid, int v2);
 void argo_main(u32 domid);
 
 /* Is 'word' in the command line (hvm_start_info.cmdline_paddr)? */
@@ -166,7 +166,7 @@ void guest_main(ulong start_info)
     }
     if (has_word(si, "grant") || has_word(si, "argo")) {
         if (has_word(si, "grant"))
-            grant_main(domid, has_word(si, "gntv2"));
+            grant_main(si[6] ? (const char *)(ulong)si[6] : "", domid, has_word(si, "gntv2"));
         if (has_word(si, "argo"))
             argo_main(domid);
         finish();
