@@ -213,7 +213,8 @@ def xsmd_checks(args, tmp, g64, g32):
     for _ in range(200):
         for d in (1, 2):
             rc, con[d], err = ctl(args, tmp, "console", str(d))
-        if all("hello, I am" in con[d] for d in (1, 2)):
+        # The whole line: the guest may be caught between two ring writes.
+        if all("hello, I am guest-%d\n" % d in con[d] for d in (1, 2)):
             break
         time.sleep(0.05)
     for d in (1, 2):
