@@ -326,7 +326,7 @@ static int launch(const struct opts *o, struct hv *h, unsigned i, struct kvmh_vm
     }
     vm->domid = id;
     if (!o->dom0) {
-        char name[KVMH_NAME_MAX];
+        char name[KVMH_NAME_MAX] = "";
 
         if (o->name && o->nr_kernels > 1)
             snprintf(name, sizeof(name), "%s-%u", o->name, id);
