@@ -34,24 +34,13 @@ import errno
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 
-FAILS = []
+from kvmtest import add_common_args, check, finish, need, require_kvm, skip
+
 XEN_VERSION = (4 << 16) | 17  # the model claims Xen 4.17
 DOMU = "system_u:system_r:domU_t"
-
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond or not detail else ": " + detail))
-    if not cond:
-        FAILS.append(what)
-
-
-def skip(why):
-    print("skipped: " + why)
-    sys.exit(77)
 
 
 class Run:
@@ -74,13 +63,6 @@ class Run:
 
     def show(self):
         return "rc=%d out=%r err=%r" % (self.rc, self.out[-600:], self.err[-300:])
-
-
-def need(args, bits):
-    path = getattr(args, "guest" + bits)
-    if not path:
-        skip("no %s-bit test guest: %s" % (bits, getattr(args, "why" + bits) or "not built"))
-    return path
 
 
 def booted(r, domid, bits, what):
@@ -334,22 +316,12 @@ def run_xsmd(args, tmp, g64, g32):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--run", required=True)
-    for b in ("64", "32"):
-        ap.add_argument("--guest" + b)
-        ap.add_argument("--why" + b)
-    ap.add_argument("--xsmd")
-    ap.add_argument("--xsmctl")
+    add_common_args(ap)
     ap.add_argument("group", choices=["boot", "flask", "compat", "faults", "several", "xsmd"])
     args = ap.parse_args()
-    if not os.path.exists("/dev/kvm"):
-        skip("no /dev/kvm")
-    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
-        skip("/dev/kvm is not usable by this user (it is usually root or group kvm only)")
+    require_kvm()
     globals()["t_" + args.group](args)
-    if FAILS:
-        print("%d failed: %s" % (len(FAILS), ", ".join(FAILS)))
-        sys.exit(1)
+    finish()
 
 
 if __name__ == "__main__":

@@ -31,21 +31,11 @@ import subprocess
 import sys
 import time
 
-FAILS = []
+from kvmtest import add_common_args, check, finish, require_kvm, skip
+
 ROUNDS = 100  # guest/evtchn.c
 DOMU = "system_u:system_r:domU_t"
 DM = "system_u:system_r:dm_dom_t"
-
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond or not detail else ": " + detail))
-    if not cond:
-        FAILS.append(what)
-
-
-def skip(why):
-    print("skipped: " + why)
-    sys.exit(77)
 
 
 def run_pair(args, server, client, words="", opts=(), timeout=12, cwords=None):
@@ -191,23 +181,15 @@ def t_flask(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--run", required=True)
-    for b in ("64", "32"):
-        ap.add_argument("--guest" + b)
-        ap.add_argument("--why" + b)
-    ap.add_argument("--xsmd")
-    ap.add_argument("--xsmctl")
+    add_common_args(ap)
     ap.add_argument("group", choices=["evtchn", "evtchn-flask"])
     args = ap.parse_args()
-    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
-        skip("/dev/kvm is not usable here")
+    require_kvm()
     if args.group == "evtchn":
         t_evtchn(args)
     else:
         t_flask(args)
-    if FAILS:
-        print("%d failed: %s" % (len(FAILS), "; ".join(FAILS)))
-        return 1
+    finish()
     return 0
 
 

@@ -23,26 +23,15 @@ import argparse
 import os
 import re
 import subprocess
-import sys
 import tempfile
 import time
 
-FAILS = []
+from kvmtest import add_common_args, check, finish, need, require_kvm, skip
+
 DOMU = "system_u:system_r:domU_t"
 SANITIZER = re.compile(r"(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:")
 # The words hostile.c looks for in a copy of the image (xsmd passes no command line).
 BUILTIN = b"hostile-cmdline:"
-
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond or not detail else ": " + detail))
-    if not cond:
-        FAILS.append(what)
-
-
-def skip(why):
-    print("skipped: " + why)
-    sys.exit(77)
 
 
 def run(args, kernels, cmdline=None, timeout=30):
@@ -212,32 +201,14 @@ def xsmd_faults(args, tmp, g64):
           "only dom0 and the well-behaved guest are left", out + err)
 
 
-def need(args, bits):
-    path = getattr(args, "guest" + bits)
-    if not path:
-        skip("no %s-bit test guest: %s" % (bits, getattr(args, "why" + bits) or "not built"))
-    return path
-
-
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("test_kvm", help="test_kvm.py (the same arguments as its tests)")
-    ap.add_argument("--run", required=True)
-    for b in ("64", "32"):
-        ap.add_argument("--guest" + b)
-        ap.add_argument("--why" + b)
-    ap.add_argument("--xsmd")
-    ap.add_argument("--xsmctl")
+    add_common_args(ap)
     ap.add_argument("group", choices=["runner", "xsmd"])
     args = ap.parse_args()
-    if not os.path.exists("/dev/kvm"):
-        skip("no /dev/kvm")
-    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
-        skip("/dev/kvm is not usable by this user (it is usually root or group kvm only)")
+    require_kvm()
     globals()["t_" + args.group](args)
-    if FAILS:
-        print("%d failed: %s" % (len(FAILS), ", ".join(FAILS)))
-        sys.exit(1)
+    finish()
 
 
 if __name__ == "__main__":

@@ -18,23 +18,12 @@ Exit 0, 1 (failures listed), or 77 after "skipped: <why>".
 """
 import argparse
 import subprocess
-import sys
 
-FAILS = []
+from kvmtest import add_common_args, check, finish, require_kvm, skip
+
 GNTST_permission_denied = -8
 ISOLATED = "system_u:system_r:isolated_domU_t"
 DOMU = "system_u:system_r:domU_t"
-
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond or not detail else ": " + detail))
-    if not cond:
-        FAILS.append(what)
-
-
-def skip(why):
-    print("skipped: " + why)
-    sys.exit(77)
 
 
 class Pair:
@@ -124,23 +113,12 @@ def t_flask(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--run", required=True)
-    for b in ("64", "32"):
-        ap.add_argument("--guest" + b)
-        ap.add_argument("--why" + b)
-    ap.add_argument("--xsmd")
-    ap.add_argument("--xsmctl")
+    add_common_args(ap)
     ap.add_argument("group", choices=["grant", "grant-flask"])
     args = ap.parse_args()
-    try:
-        with open("/dev/kvm", "rb"):
-            pass
-    except OSError as e:
-        skip("/dev/kvm: " + e.strerror)
+    require_kvm()
     (t_grant if args.group == "grant" else t_flask)(args)
-    if FAILS:
-        print("%d failed" % len(FAILS))
-        sys.exit(1)
+    finish()
 
 
 main()

@@ -18,22 +18,10 @@ crash whose message says which and why.
 Exit 0, 1 (failures listed), or 77 after "skipped: <why>".
 """
 import argparse
-import os
 import subprocess
-import sys
 
-FAILS = []
+from kvmtest import add_common_args, check, finish, require_kvm, skip
 
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond or not detail else ": " + detail))
-    if not cond:
-        FAILS.append(what)
-
-
-def skip(why):
-    print("skipped: " + why)
-    sys.exit(77)
 
 
 def values(out):
@@ -49,16 +37,9 @@ def values(out):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--run", required=True)
-    for b in ("64", "32"):
-        ap.add_argument("--guest" + b)
-        ap.add_argument("--why" + b)
-    # meson passes test_kvm.py's argument list; its extra words are ignored
-    args, _ = ap.parse_known_args()
-    if not os.path.exists("/dev/kvm"):
-        skip("no /dev/kvm")
-    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
-        skip("/dev/kvm is not usable by this user (it is usually root or group kvm only)")
+    add_common_args(ap)
+    args = ap.parse_args()
+    require_kvm()
     guests = [(b, getattr(args, "guest" + b)) for b in ("64", "32") if getattr(args, "guest" + b)]
     if not guests:
         skip("no test guest built: " + (args.why64 or args.why32 or "?"))
@@ -108,9 +89,7 @@ def main():
               "nogate survived" not in p.stdout and "(cd 81" in p.stdout and
               "not present" in p.stdout,
               bits + "-bit: int through a vector without a gate crashes, saying why", show)
-    if FAILS:
-        print("%d failed" % len(FAILS))
-        sys.exit(1)
+    finish()
 
 
 if __name__ == "__main__":

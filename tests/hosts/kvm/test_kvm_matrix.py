@@ -23,12 +23,11 @@ Exit 0, 1 (failures listed), or 77 after "skipped: <why>".
 import argparse
 import concurrent.futures
 import errno
-import os
 import re
 import subprocess
-import sys
 
-FAILS = []
+from kvmtest import add_common_args, check, finish, require_kvm, skip
+
 DOMU = "system_u:system_r:domU_t"
 STACKS = ("dummy", "silo", "flask", "silo,flask")
 ROLES = ("control", "plain", "target")
@@ -54,17 +53,6 @@ NOT_COMPARED = {
 UNSUPPORTED_OK = [(r, "gnttab_" + k) for r in ROLES
                   for k in ("map_T_s_grant", "unmap", "copy_into_T", "transfer_to_T")]
 UNSUPPORTED_OK.append(("control", "argo_sendv_to_T"))
-
-
-def check(cond, what, detail=""):
-    print(("ok   " if cond else "FAIL ") + what + ("" if cond or not detail else ": " + detail))
-    if not cond:
-        FAILS.append(what)
-
-
-def skip(why):
-    print("skipped: " + why)
-    sys.exit(77)
 
 
 def run(args, kernels, *opts):
@@ -239,25 +227,13 @@ def t_xsmops(args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--run", required=True)
+    add_common_args(ap)
     ap.add_argument("--cells", required=True, help="test-hv-matrix")
-    for b in ("64", "32"):
-        ap.add_argument("--guest" + b)
-        ap.add_argument("--why" + b)
-    # The last word is the group; meson passes test_kvm.py's own argument
-    # list too (its script path is an extra positional, ignored).
-    args, _ = ap.parse_known_args(sys.argv[1:-1])
-    args.group = sys.argv[-1]
-    if args.group not in ("matrix", "xsmops"):
-        ap.error("the last argument must be matrix or xsmops")
-    if not os.path.exists("/dev/kvm"):
-        skip("no /dev/kvm")
-    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
-        skip("/dev/kvm is not usable by this user (it is usually root or group kvm only)")
+    ap.add_argument("group", choices=["matrix", "xsmops"])
+    args = ap.parse_args()
+    require_kvm()
     {"matrix": t_matrix, "xsmops": t_xsmops}[args.group](args)
-    if FAILS:
-        print("%d failed" % len(FAILS))
-        sys.exit(1)
+    finish()
 
 
 if __name__ == "__main__":
