@@ -772,19 +772,32 @@ def unprivileged(a, tmp):
     base = tempfile.mkdtemp(prefix="xsmd-nobody-")
     try:
         os.chmod(base, 0o755)
+        # The build tree may sit in a directory nobody cannot enter (mktemp -d
+        # makes 0700 ones): run copies from here.  xsm-run finds the preload
+        # library beside itself; the daemon finds libopenxsm through
+        # LD_LIBRARY_PATH.
+        bindir = os.path.join(base, "bin")
+        os.mkdir(bindir, 0o755)
+        xsmd_bin = shutil.copy2(a.xsmd, bindir)
+        xsm_run = shutil.copy2(a.xsm_run, bindir)
+        shutil.copy2(a.libprivcmd, os.path.join(bindir, "libxsm-privcmd.so"))
+        shutil.copy2(a.libopenxsm, os.path.join(bindir, "libopenxsm.so.0"))
+        env = dict(os.environ, LD_LIBRARY_PATH=bindir)
+        env.pop("XSM_PRIVCMD_LIB", None)
         sd = os.path.join(base, "s")
         os.mkdir(sd, 0o700)
         os.chown(sd, 65534, 65534)
         logf = open(os.path.join(tmp, "nobody.log"), "w")
-        p = subprocess.Popen(as_nobody + [a.xsmd, "--dir", sd], stdout=logf,
-                             stderr=subprocess.STDOUT)
+        p = subprocess.Popen(as_nobody + [xsmd_bin, "--dir", sd], stdout=logf,
+                             stderr=subprocess.STDOUT, env=env)
         DAEMONS.append(p)
         if not wait_for(lambda: os.path.exists(os.path.join(sd, "control")), 10):
             check(False, "daemon as nobody starts")
             return
-        q = subprocess.run(as_nobody + [a.xsm_run, "--dir", sd, "--",
+        q = subprocess.run(as_nobody + [xsm_run, "--dir", sd, "--",
                                         os.path.join(a.tools, "flask-getenforce")],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           env=env)
         check(q.stdout.strip() == "Enforcing", "as nobody: flask-getenforce through the bridge",
               q.stdout)
         p.send_signal(signal.SIGTERM)
@@ -1174,6 +1187,8 @@ def main():
     ap.add_argument("--client32", default="")
     ap.add_argument("--why32", default="")
     ap.add_argument("--xsm-run", dest="xsm_run", required=True)
+    ap.add_argument("--libopenxsm", required=True)
+    ap.add_argument("--libprivcmd", required=True)
     ap.add_argument("--policy", required=True)
     ap.add_argument("--policy-conf", dest="policy_conf", default="")
     ap.add_argument("--checkpolicy", default="checkpolicy")
