@@ -6,7 +6,8 @@
 #   scripts/fuzz-campaign.sh [-n EXECS] [-T SECONDS] [-c | -N] [TARGET...]
 #
 #   TARGET      fuzz-xsm-op, fuzz-hooks, fuzz-ss-policy (alias fuzz-policy),
-#               fuzz-xsmd-request; all four by default, in that order
+#               fuzz-xsmd-request, fuzz-kvm-hcall; all five by default, in
+#               that order (fuzz-kvm-hcall only where the KVM host builds)
 #   -n EXECS    executions per target (default 10000000)
 #   -T SECONDS  stop a target after this long even if it has not reached
 #               EXECS (default: no limit); the numbers say how far it got
@@ -49,7 +50,7 @@ while getopts n:T:cN opt; do
     esac
 done
 shift $((OPTIND - 1))
-[ $# -gt 0 ] || set -- fuzz-xsm-op fuzz-hooks fuzz-ss-policy fuzz-xsmd-request
+[ $# -gt 0 ] || set -- fuzz-xsm-op fuzz-hooks fuzz-ss-policy fuzz-xsmd-request fuzz-kvm-hcall
 
 bdir=${CAMPAIGN_BUILD:-build-campaign}
 cdir=${CAMPAIGN_COV_BUILD:-build-campaign-cov}
@@ -65,6 +66,7 @@ describe() {
     fuzz-hooks) dir=hv opts="-max_len=4096 -timeout=20 -rss_limit_mb=2048" ;;
     fuzz-ss-policy | fuzz-policy) dir=ss opts="-timeout=20 -rss_limit_mb=2048" ;;
     fuzz-xsmd-request) dir=xsmd opts="-max_len=256 -timeout=10 -rss_limit_mb=1024" ;;
+    fuzz-kvm-hcall) dir=kvm opts="-max_len=33100 -timeout=10 -rss_limit_mb=1024" ;;
     *)
         echo "fuzz-campaign: unknown target $1" >&2
         return 1
@@ -202,6 +204,8 @@ if [ ! -f "$cdir/build.ninja" ]; then
 fi
 replays="fuzz/replay/fuzz-xsm-op-replay:core fuzz/replay/fuzz-hooks-replay:hv"
 replays="$replays tests/ss/diff/ss-fuzz-replay:ss fuzz/replay/fuzz-xsmd-request-replay:xsmd"
+grep -q fuzz-kvm-hcall-replay "$cdir/build.ninja" &&
+    replays="$replays fuzz/replay/fuzz-kvm-hcall-replay:kvm"
 # shellcheck disable=SC2046
 nice -n 19 ninja -C "$cdir" -j "$jobs" $(for r in $replays; do echo "${r%:*}"; done) \
     >"$cdir.build.log" 2>&1 || {
