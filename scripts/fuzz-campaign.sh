@@ -3,7 +3,7 @@
 # executions, its corpus minimized into the tree, and the library's line
 # coverage from replaying the committed corpora (docs/fuzzing.md).
 #
-#   scripts/fuzz-campaign.sh [-n EXECS] [-T SECONDS] [-c | -N] [TARGET...]
+#   scripts/fuzz-campaign.sh [-n EXECS] [-T SECONDS] [-r] [-c | -N] [TARGET...]
 #
 #   TARGET      fuzz-xsm-op, fuzz-hooks, fuzz-ss-policy (alias fuzz-policy),
 #               fuzz-xsmd-request, fuzz-kvm-hcall; all five by default, in
@@ -11,6 +11,10 @@
 #   -n EXECS    executions per target (default 10000000)
 #   -T SECONDS  stop a target after this long even if it has not reached
 #               EXECS (default: no limit); the numbers say how far it got
+#   -r          resume: keep each target's work corpus and count toward
+#               EXECS what its earlier runs executed (TARGET/total); a run
+#               that was killed counts the last execution number its log
+#               shows.  Without -r a target starts again from zero.
 #   -c          coverage only: no fuzzing, measure the committed corpora
 #   -N          fuzzing only, no coverage step (to run targets in parallel,
 #               one script each, then -c once)
@@ -20,6 +24,7 @@
 #   build-campaign/campaign/TARGET/{corpus,artifacts,fuzz.log,merge.log}
 #                             the work corpus (everything the run kept),
 #                             crash-/leak-/timeout-/oom- files, the logs
+#   build-campaign/campaign/TARGET/total  executions of all runs so far
 #   build-campaign/campaign/results.txt   one line per target run
 #   build-campaign-cov/       gcc --coverage, the harnesses without
 #                             libFuzzer (fuzz/replay, tests/ss/diff)
@@ -37,9 +42,11 @@ execs=10000000
 tmax=0
 covonly=0
 nocov=0
-while getopts n:T:cN opt; do
+resume=0
+while getopts n:T:rcN opt; do
     case $opt in
     n) execs=$OPTARG ;;
+    r) resume=1 ;;
     T) tmax=$OPTARG ;;
     c) covonly=1 ;;
     N) nocov=1 ;;
@@ -113,22 +120,54 @@ minimize() { # extra libFuzzer flags; the new inputs' names in $work/new.list
     return 0
 }
 
+# The last execution number a libFuzzer log shows (a killed run's count,
+# a lower bound: libFuzzer prints a line on new coverage and at powers of 2).
+last_exec() {
+    sed -n 's/^#\([0-9][0-9]*\)[[:space:]].*/\1/p' "$1" | tail -1
+}
+
 fuzz_one() {
     work=$camp/$name
-    rm -rf "$work"
+    [ $resume -eq 1 ] || rm -rf "$work"
     mkdir -p "$work/corpus" "$work/artifacts" "$src/corpus"
+    total=$(cat "$work/total" 2>/dev/null || echo 0)
+    if [ -f "$work/fuzz.log" ]; then
+        # The previous run: counted already when it ended, else killed.
+        if [ ! -f "$work/counted" ]; then
+            k=$(last_exec "$work/fuzz.log")
+            total=$((total + ${k:-0}))
+            echo "$total" >"$work/total"
+            echo "$(date -u +%Y-%m-%dT%H:%MZ) $name killed run: at least ${k:-0} executions," \
+                "total $total" >>"$camp/results.txt"
+        fi
+        n=1
+        while [ -f "$work/fuzz.$n.log" ]; do n=$((n + 1)); done
+        mv "$work/fuzz.log" "$work/fuzz.$n.log"
+    fi
+    rm -f "$work/counted"
+    left=$((execs - total))
     cap=""
     [ "$tmax" -gt 0 ] && cap="-max_total_time=$tmax"
-    echo "== $name: $execs executions (log: $work/fuzz.log)"
+    echo "== $name: $left executions, $total done before (log: $work/fuzz.log)"
     start=$(date +%s)
-    # shellcheck disable=SC2086
-    nice -n 19 "$bin" -runs="$execs" $cap $opts -detect_leaks=1 -print_final_stats=1 \
-        -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$work/artifacts/" \
-        "$work/corpus" "$src/seeds" "$src/corpus" "$src/regress" >"$work/fuzz.log" 2>&1
-    rc=$?
+    if [ "$left" -gt 0 ]; then
+        # shellcheck disable=SC2086
+        nice -n 19 "$bin" -runs="$left" $cap $opts -detect_leaks=1 -print_final_stats=1 \
+            -error_exitcode=1 -timeout_exitcode=1 -artifact_prefix="$work/artifacts/" \
+            "$work/corpus" "$src/seeds" "$src/corpus" "$src/regress" >"$work/fuzz.log" 2>&1
+        rc=$?
+    else
+        : >"$work/fuzz.log"
+        rc=0
+    fi
     end=$(date +%s)
     secs=$((end - start))
     done_execs=$(stat "$work/fuzz.log" number_of_executed_units)
+    [ -n "$done_execs" ] || done_execs=$(last_exec "$work/fuzz.log")
+    [ "$left" -gt 0 ] || done_execs=0
+    total=$((total + ${done_execs:-0}))
+    echo "$total" >"$work/total"
+    : >"$work/counted"
     rate=$(stat "$work/fuzz.log" average_exec_per_sec)
     added=$(stat "$work/fuzz.log" new_units_added)
     init=$(features "$work/fuzz.log" INITED)
@@ -158,7 +197,7 @@ fuzz_one() {
     # libFuzzer's average is over whole seconds; ours over the wall time.
     [ "$secs" -gt 0 ] && [ -n "$done_execs" ] && rate=$((done_execs / secs))
 
-    line="$name execs=${done_execs:-?} secs=$secs exec/s=${rate:-?}"
+    line="$name execs=${done_execs:-?} total=$total secs=$secs exec/s=${rate:-?}"
     line="$line cov=${init% *}->${last% *} ft=${init#* }->${last#* } new_units=${added:-?}"
     line="$line corpus=${nfiles}files/${kb}KB(${mode}) findings=${findings:-none}"
     echo "$(date -u +%Y-%m-%dT%H:%MZ) $line" >>"$camp/results.txt"
