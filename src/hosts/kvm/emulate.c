@@ -328,7 +328,7 @@ int kvmh_emulate(struct kvmh_vm *vm)
     size_t n = 0;
     const char *why = NULL;
 
-    e.lm = (e.s->efer & EFER_LMA) && e.s->cs.l;
+    e.lm = kvmh_long_mode(e.s);
     e.cpl = e.s->ss.dpl;
     la = e.lm ? e.r->rip : (e.s->cs.base + (uint32_t)e.r->rip) & 0xffffffffU;
     /* As many bytes as can be read (the instruction may end a mapping). */

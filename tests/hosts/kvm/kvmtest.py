@@ -2,9 +2,13 @@
 """What every test script of the KVM host (test_kvm*.py) shares: one result
 line per check, skipping with exit 77, the arguments meson passes them
 (tests/hosts/kvm/meson.build: the runner, the guests or why they are
-missing, xsmd and xsmctl), the /dev/kvm gate, and the final status."""
+missing, xsmd and xsmctl), the /dev/kvm gate, the final status, and an
+xsmd to run guests under."""
 import os
+import subprocess
 import sys
+import tempfile
+import time
 
 FAILS = []
 
@@ -49,3 +53,48 @@ def finish():
     if FAILS:
         print("%d failed: %s" % (len(FAILS), ", ".join(FAILS)))
         sys.exit(1)
+
+
+def ctl(args, sockdir, *cmd, timeout=30):
+    """xsmctl against the xsmd in sockdir: (status, stdout, stderr), bytes
+    decoded as latin-1 so that whatever a guest printed comes through."""
+    p = subprocess.run([args.xsmctl, "--dir", sockdir, *cmd], capture_output=True,
+                       timeout=timeout)
+    return p.returncode, p.stdout.decode("latin-1"), p.stderr.decode("latin-1")
+
+
+class Xsmd:
+    """xsmd in a temporary directory, for a `with` block: the block starts
+    once its control socket is there; at the end the daemon gets SIGTERM
+    and its exit status and log are kept in .rc (None: it had to be
+    killed) and .log."""
+
+    def __init__(self, args, stop_timeout=20):
+        if not args.xsmd or not args.xsmctl:
+            skip("xsmd or xsmctl not built")
+        self.args, self.stop_timeout = args, stop_timeout
+        self.rc, self.log = None, ""
+
+    def __enter__(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+        self.logf = open(os.path.join(self.dir, "log"), "w+")
+        self.daemon = subprocess.Popen([self.args.xsmd, "--dir", self.dir], stderr=self.logf)
+        for _ in range(200):
+            if os.path.exists(os.path.join(self.dir, "control")) or self.daemon.poll() is not None:
+                break
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc):
+        self.daemon.terminate()
+        try:
+            self.rc = self.daemon.wait(timeout=self.stop_timeout)
+        except subprocess.TimeoutExpired:
+            self.daemon.kill()
+            self.daemon.wait()
+        self.logf.seek(0)
+        self.log = self.logf.read()
+        self.logf.close()
+        self.tmp.cleanup()
+        return False

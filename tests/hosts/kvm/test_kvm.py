@@ -37,7 +37,7 @@ import subprocess
 import tempfile
 import time
 
-from kvmtest import add_common_args, check, finish, need, require_kvm, skip
+from kvmtest import Xsmd, add_common_args, check, finish, need, require_kvm, ctl
 
 XEN_VERSION = (4 << 16) | 17  # the model claims Xen 4.17
 DOMU = "system_u:system_r:domU_t"
@@ -223,40 +223,17 @@ def t_several(args):
 
 
 def t_xsmd(args):
-    if not args.xsmd or not args.xsmctl:
-        skip("xsmd or xsmctl not built")
     g64, g32 = need(args, "64"), need(args, "32")
-    with tempfile.TemporaryDirectory() as tmp:
-        log = open(os.path.join(tmp, "log"), "w+")
-        daemon = subprocess.Popen([args.xsmd, "--dir", tmp], stderr=log)
-        try:
-            run_xsmd(args, tmp, g64, g32)
-        finally:
-            daemon.terminate()
-            try:
-                rc = daemon.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
-                rc = None
-            log.seek(0)
-            text = log.read()
-            check(rc == 0 and "stopped after" in text,
-                  "xsmd stops cleanly with a KVM guest still there", "rc=%r log=%r" % (rc, text[-800:]))
-            check("kernel refused: not a little-endian x86 ELF" in text,
-                  "xsmd logs why it refused a kernel", text[-800:])
-
-
-def ctl(args, tmp, *cmd):
-    p = subprocess.run([args.xsmctl, "--dir", tmp, *cmd], capture_output=True, text=True,
-                       timeout=30)
-    return p.returncode, p.stdout, p.stderr
+    d = Xsmd(args)
+    with d:
+        run_xsmd(args, d.dir, g64, g32)
+    check(d.rc == 0 and "stopped after" in d.log,
+          "xsmd stops cleanly with a KVM guest still there", "rc=%r log=%r" % (d.rc, d.log[-800:]))
+    check("kernel refused: not a little-endian x86 ELF" in d.log,
+          "xsmd logs why it refused a kernel", d.log[-800:])
 
 
 def run_xsmd(args, tmp, g64, g32):
-    for _ in range(100):
-        if os.path.exists(os.path.join(tmp, "control")):
-            break
-        time.sleep(0.05)
     rc, out, err = ctl(args, tmp, "domain", "create", "--kernel", g64, "--label", DOMU)
     check(rc == 0 and out.startswith("domain 1 created: KVM guest"),
           "xsmctl domain create --kernel (64-bit): domain 1", out + err)

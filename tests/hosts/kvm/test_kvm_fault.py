@@ -23,10 +23,9 @@ import argparse
 import os
 import re
 import subprocess
-import tempfile
 import time
 
-from kvmtest import add_common_args, check, finish, need, require_kvm, skip
+from kvmtest import Xsmd, add_common_args, check, finish, need, require_kvm, ctl
 
 DOMU = "system_u:system_r:domU_t"
 SANITIZER = re.compile(r"(Address|Leak|UndefinedBehavior)Sanitizer|runtime error:")
@@ -122,12 +121,6 @@ def patched(g, words, tmp):
     return path
 
 
-def ctl(args, tmp, *cmd):
-    p = subprocess.run([args.xsmctl, "--dir", tmp, *cmd], capture_output=True, text=True,
-                       timeout=60)
-    return p.returncode, p.stdout, p.stderr
-
-
 def console(args, tmp):
     return ctl(args, tmp, "console", "read")[1]
 
@@ -142,33 +135,16 @@ def wait_for(args, tmp, text, seconds=20):
 
 
 def t_xsmd(args):
-    if not args.xsmd or not args.xsmctl:
-        skip("xsmd or xsmctl not built")
     g64 = need(args, "64")
-    with tempfile.TemporaryDirectory() as tmp:
-        log = open(os.path.join(tmp, "log"), "w+")
-        daemon = subprocess.Popen([args.xsmd, "--dir", tmp], stderr=log)
-        try:
-            xsmd_faults(args, tmp, g64)
-        finally:
-            daemon.terminate()
-            try:
-                rc = daemon.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
-                rc = None
-            log.seek(0)
-            text = log.read()
-            check(rc == 0 and "stopped after" in text,
-                  "xsmd stops cleanly after the destroyed guests", "rc=%r log=%r" % (rc, text[-800:]))
-            no_sanitizer("xsmd", text)
+    d = Xsmd(args, stop_timeout=60)
+    with d:
+        xsmd_faults(args, d.dir, g64)
+    check(d.rc == 0 and "stopped after" in d.log,
+          "xsmd stops cleanly after the destroyed guests", "rc=%r log=%r" % (d.rc, d.log[-800:]))
+    no_sanitizer("xsmd", d.log)
 
 
 def xsmd_faults(args, tmp, g64):
-    for _ in range(200):
-        if os.path.exists(os.path.join(tmp, "control")):
-            break
-        time.sleep(0.05)
     kernels = [patched(need(args, b), "hostile:loop", tmp)
                for b in ("64", "32") if getattr(args, "guest" + b)]
     rounds = 0

@@ -19,12 +19,10 @@ Exit 0, 1 (failures listed), or 77 after "skipped: <why>".
 """
 import argparse
 import json
-import os
 import subprocess
-import tempfile
 import time
 
-from kvmtest import add_common_args, check, finish, need, require_kvm, skip
+from kvmtest import Xsmd, add_common_args, check, finish, need, require_kvm, ctl
 
 DOMU = "system_u:system_r:domU_t"
 
@@ -153,37 +151,15 @@ def t_hostile(args):
                 judge_rings(out, d, bits + " beside " + what, "h-%d" % d)
 
 
-def ctl(args, tmp, *cmd, timeout=30):
-    p = subprocess.run([args.xsmctl, "--dir", tmp, *cmd], capture_output=True, timeout=timeout)
-    return p.returncode, p.stdout.decode("latin-1"), p.stderr.decode("latin-1")
-
-
 def t_xsmd(args):
-    if not args.xsmd or not args.xsmctl:
-        skip("xsmd or xsmctl not built")
     g64, g32 = need(args, "64"), need(args, "32")
-    with tempfile.TemporaryDirectory() as tmp:
-        log = open(os.path.join(tmp, "log"), "w+")
-        daemon = subprocess.Popen([args.xsmd, "--dir", tmp], stderr=log)
-        try:
-            xsmd_checks(args, tmp, g64, g32)
-        finally:
-            daemon.terminate()
-            try:
-                rc = daemon.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                daemon.kill()
-                rc = None
-            log.seek(0)
-            text = log.read()
-            check(rc == 0, "xsmd stops cleanly", "rc=%r log=%r" % (rc, text[-800:]))
+    d = Xsmd(args)
+    with d:
+        xsmd_checks(args, d.dir, g64, g32)
+    check(d.rc == 0, "xsmd stops cleanly", "rc=%r log=%r" % (d.rc, d.log[-800:]))
 
 
 def xsmd_checks(args, tmp, g64, g32):
-    for _ in range(100):
-        if os.path.exists(os.path.join(tmp, "control")):
-            break
-        time.sleep(0.05)
     rc, out, err = ctl(args, tmp, "create", "--kernel", g64, "--label", DOMU, "--memory", "8")
     check(rc == 0 and out.startswith("domain 1 created: KVM guest"),
           "xsmctl create --kernel (top-level spelling): domain 1", out + err)
