@@ -354,13 +354,16 @@ def t_protocol(a, tmp):
     fds0, thr0 = d.fds(), d.threads()
     # The daemon audits every load (auditallow) and logs every parse failure;
     # a load with no parse failure is one whose read the kill cut short.
+    # The kill must land while the daemon reads: how long after "sent" that
+    # is depends on the machine's load, so the delays sweep 0 to 45 ms (on a
+    # loaded machine 0 and 10 ms alone once missed the read 30 times).
     cut = 0
-    for i in range(30):
+    for i in range(60):
         p = subprocess.Popen([a.client, c, "load-and-wait", big], stdout=subprocess.PIPE,
                              text=True)
         p.stdout.readline()  # "sent"
-        if i % 3 == 2:
-            time.sleep(0.01)  # now and then, later: the reply finds the client gone
+        if i % 10 != 0:
+            time.sleep(0.005 * (i % 10))  # mid-read, or the reply finds the client gone
         p.kill()
         p.wait()
         p.stdout.close()
