@@ -109,12 +109,18 @@ static void line_printf(struct line *l, const char *fmt, ...)
 static void line_untrusted(struct line *l, const char *s)
 {
     static const char hex[] = "0123456789abcdef";
+    size_t n = strlen(s);
 
+    /* Room for the worst case at once: every byte escaped as \xNN. */
+    if (n > SIZE_MAX / 8) {
+        l->failed = true;
+        return;
+    }
+    if (!line_reserve(l, n * 4))
+        return;
     for (; *s != '\0'; s++) {
         unsigned char c = (unsigned char)*s;
 
-        if (!line_reserve(l, 4))
-            return;
         if (c > ' ' && c <= '~' && c != '\\') {
             l->buf[l->len++] = (char)c;
         } else {
