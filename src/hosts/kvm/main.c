@@ -466,13 +466,18 @@ int main(int argc, char **argv)
         if (report(vms[i]) != 0)
             ret = 1;
 out:
+    /*
+     * Every domain first, then the VMs: destroying a domain takes the other
+     * VMs' grant maps of its pages away through their VMs (dom0's too).
+     */
     for (unsigned i = 0; i < o.nr_kernels; i++) {
         if (created[i]) {
             kvmh_rings_fini(vms[i]);
             hv_domain_destroy(h, 0, vms[i]->domid);
         }
-        kvmh_vm_free(vms[i]);
     }
+    for (unsigned i = 0; i < o.nr_kernels; i++)
+        kvmh_vm_free(vms[i]);
     kvmh_fini(&k);
     hv_destroy(h);
     free(pol);
