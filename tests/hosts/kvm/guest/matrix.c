@@ -163,6 +163,11 @@ static char *num(char *s, long v)
     return s;
 }
 
+int rings_puts(const char *s); /* guest/ring.c */
+
+/* "console=pv": lines go into the PV console ring (no console_io: --no-console-io). */
+static int pv_console;
+
 /* "WHAT KEY" then up to two numbers (or a word) and a newline. */
 static void line(const char *what, const char *key, const char *word, long a, long b, int nnum)
 {
@@ -188,7 +193,8 @@ static void line(const char *what, const char *key, const char *word, long a, lo
     }
     *s++ = '\n';
     *s = 0;
-    puts_(l);
+    if (!pv_console || rings_puts(l) != 0)
+        puts_(l);
 }
 
 static long evtchn(u32 cmd)
@@ -812,7 +818,7 @@ static void xsmops(void)
 void matrix_main(const u32 *si, u32 domid)
 {
     const char *cl = si[6] ? (const char *)(ulong)si[6] : "";
-    char role[16], key[64];
+    char role[16], key[64], con[8];
     struct ctx c = {key, 2, 0, domid, domid, domid};
     long rc;
 
@@ -822,6 +828,7 @@ void matrix_main(const u32 *si, u32 domid)
     }
     if (!arg(cl, "role", role, sizeof(role)))
         role[0] = 0;
+    pv_console = arg(cl, "console", con, sizeof(con)) && streq(con, "pv");
     if (streq(role, "plain")) {
         if (domid != 1) {
             peer(key, 1);
