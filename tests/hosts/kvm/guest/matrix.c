@@ -10,14 +10,17 @@
  *            only exists, as set_target's other domain
  *   plain    two VMs: d1 acts on d2 (T), d2 only prepares what d1 needs
  *   control  the guest is dom0 (--dom0); T is a domain it creates, or,
- *            where T must prepare something itself (T_prepares), a second
- *            VM, d1, that xsm-kvm-run created for dom0
+ *            where T must prepare something itself (t_prepares: grant
+ *            the caller a page, register a ring), a second VM, d1, that
+ *            xsm-kvm-run created for dom0
  *
  * One operation per boot, so that every cell starts from a fresh
  * hypervisor, as the in-process cells do.  The set-up that the in-process
- * cell does as dom0 through the library is done here by the guest that
- * may do it (T itself, or dom0); when that is refused the cell is "N".
- * Output, one line each (the test parses them):
+ * cell does through the library (as dom0, or in T's name) is done here by
+ * the guest that may do it (T itself, or dom0); when that is refused the
+ * cell is "N".  Output, one line each (the test parses them), through
+ * console_io, or with "console=pv" into the PV console ring (for a domain
+ * that is not a console domain):
  *
  *   matrix KEY RC STATUS     RC the hypercall's result, STATUS the grant
  *                            status or 1 for a "<denied>" string, else 0
