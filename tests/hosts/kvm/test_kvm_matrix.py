@@ -9,7 +9,8 @@ inside a guest (point 3), 64-bit and 32-bit.  One group per meson test:
           (--dom0), a domU on another domU (two VMs), a domU on itself.
           Where T must first grant a page or register a ring itself
           (PEER_T), T is a VM of its own in every role (for dom0: a
-          second kernel, a domU that xsm-kvm-run creates for dom0).
+          second kernel, a domU that xsm-kvm-run creates for dom0).  A
+          domU's console cells run with --no-console-io (PV_CONSOLE).
           Expected: the cell of `test-hv-matrix --cells`, which runs the
           same operation in-process with the same cast: the same verdict and
           the same return code.  One boot per cell, as the in-process matrix
