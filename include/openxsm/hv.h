@@ -235,7 +235,10 @@ struct hv_config {
     uint32_t max_evtchn_port;  /* highest port number (default 127) */
     uint32_t max_grant_frames; /* grant table frames (default 4) */
 
-    /* dom0's guest memory: NULL = the default private byte array. */
+    /*
+     * dom0's guest memory: NULL = the default private byte array.  Its
+     * compat flag makes dom0 a 32-bit domain (compat hypercall layouts).
+     */
     const struct xsm_guest *dom0_guest;
 
     /*

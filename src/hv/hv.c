@@ -419,6 +419,7 @@ int hv_create(struct hv **out, const struct hv_config *cfg)
     d0.guest = cfg->dom0_guest;
     d0.phys = cfg->dom0_phys;
     d0.mem_size = cfg->dom0_guest ? cfg->dom0_mem_size : 0;
+    d0.is_compat = cfg->dom0_guest && cfg->dom0_guest->compat; /* a 32-bit dom0 */
     d0.flags = HV_CDF_hvm;
     rc = dom_create(h, &h->idle, &d0, true, NULL);
     for (unsigned i = 0; rc == 0 && i < cfg->nr_boot_domains; i++)

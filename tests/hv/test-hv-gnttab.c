@@ -275,6 +275,55 @@ static void test_setup_frames(bool compat)
     hv_destroy(h);
 }
 
+/* dom0's memory for test_dom0_compat: MEM bytes, guest address = offset. */
+static uint8_t dom0_mem[MEM];
+
+static int dom0_from(void *opaque, void *dst, uint64_t ga, size_t len)
+{
+    (void)opaque;
+    if (ga > MEM || len > MEM - ga)
+        return -14;
+    memcpy(dst, dom0_mem + ga, len);
+    return 0;
+}
+
+static int dom0_to(void *opaque, uint64_t ga, const void *src, size_t len)
+{
+    (void)opaque;
+    if (ga > MEM || len > MEM - ga)
+        return -14;
+    memcpy(dom0_mem + ga, src, len);
+    return 0;
+}
+
+/*
+ * A 32-bit dom0 (its xsm_guest's compat flag, as xsm-kvm-run's --dom0 with
+ * a 32-bit kernel gives it) gets the compat layouts: add_to_physmap with
+ * 32-bit idx and gpfn, setup_table's handle at 12 and 4-byte frames.
+ */
+static void test_dom0_compat(void)
+{
+    struct xsm_guest g = {dom0_from, dom0_to, NULL, true};
+    struct hv_config c = {0};
+    struct hv *h = NULL;
+    uint8_t b[24] = {0};
+
+    c.modules = "dummy";
+    c.dom0_guest = &g;
+    c.dom0_mem_size = MEM;
+    CHECK_EQ(hv_create(&h, &c), 0);
+    CHECK_EQ(place(h, 0, true, 0, 3), 0);
+    put16(b, DOMID_SELF);
+    put32(b + 4, 2);
+    put32(b + 12, ARG2);
+    wr(h, 0, ARG, b, sizeof(b));
+    CHECK_EQ(call(h, 0, NR_GRANT_TABLE_OP, G_setup_table, ARG, 1), 0);
+    CHECK_EQ((int16_t)rd16(h, 0, ARG + 8), 0);
+    CHECK_EQ(rd32(h, 0, ARG2), 3);
+    CHECK_EQ(rd32(h, 0, ARG2 + 4), 0xffffffffU);
+    hv_destroy(h);
+}
+
 static void test_v1_in_guest_memory(void)
 {
     struct hv *h = mk();
@@ -657,6 +706,7 @@ int main(void)
     test_versions();
     test_setup_frames(false);
     test_setup_frames(true);
+    test_dom0_compat();
     test_v1_in_guest_memory();
     test_v2_in_guest_memory();
     test_argo_ring_in_guest_memory();

@@ -2,10 +2,10 @@
 /*
  * xsm-kvm-run: boot one guest kernel as a KVM VM whose hypercalls are
  * served by a hypervisor model of its own (docs/kvm.md).  The guest is a
- * domain created by dom0 with the given label, or (--dom0) dom0 itself, the
- * control domain a PVH dom0 kernel would be; its console output (the
- * model's console log, then each guest's PV console ring as "(dN:pv)"
- * lines) is printed when it stops, then one status line.
+ * domain created by dom0 with the given label, or (--dom0, the first
+ * kernel) dom0 itself, the control domain a PVH dom0 kernel would be; the
+ * console output (the model's console log, then each guest's PV console
+ * ring as "(dN:pv)" lines) is printed when it stops, then one status line.
  *
  * Exit: 0 after the guest's sched_op shutdown(poweroff), 1 after any other
  * end (another shutdown reason, halt, crash, timeout), 2 for usage, 3 when
@@ -42,8 +42,9 @@ static void usage(FILE *f)
           "  --policy FILE      binary FLASK policy (default: the built-in one)\n"
           "  --label CONTEXT    the guests' security label (FLASK); repeated, the\n"
           "                     n-th applies to the n-th KERNEL, the last to the rest\n"
-          "  --dom0             the guest is the control domain, domain 0 (no --label:\n"
-          "                     dom0 is labelled by the policy)\n"
+          "  --dom0             the first KERNEL is the control domain, domain 0,\n"
+          "                     labelled by the policy; the others are domains it\n"
+          "                     creates, and --label counts from the second KERNEL\n"
           "  --memory MB        memory of each guest, 2 to 3072 MiB (default 16)\n"
           "  --bits 32|64       the domain's word size (default: the ELF machine)\n"
           "  --cmdline STRING   the kernel command line (hvm_start_info); repeated,\n"
@@ -253,8 +254,12 @@ static int parse(int argc, char **argv, struct opts *o)
         usage(stderr);
         return 2;
     }
-    if (o->dom0 && (o->nr_labels || !o->console || argc - optind != 1)) {
-        fprintf(stderr, "xsm-kvm-run: --dom0 takes one KERNEL, no --label, no --no-console-io\n");
+    if (o->dom0 && o->nr_labels >= (unsigned)(argc - optind)) {
+        fprintf(stderr, "xsm-kvm-run: --dom0: a --label for each other KERNEL at most\n");
+        return 2;
+    }
+    if (o->dom0 && !o->console) {
+        fprintf(stderr, "xsm-kvm-run: --dom0 takes no --no-console-io\n");
         return 2;
     }
     o->kernels = (const char *const *)argv + optind;
@@ -296,17 +301,21 @@ static const char *per_kernel(const char *const *v, unsigned n, unsigned i)
     return n == 0 ? NULL : v[i < n ? i : n - 1];
 }
 
-/* The VM's domain (dom0 exists already), its vCPU state, its thread. */
+/*
+ * The VM's domain (dom0 exists already), its vCPU state, its thread.
+ * With --dom0 the first VM is dom0 and the others' labels count from 0.
+ */
 static int launch(const struct opts *o, struct hv *h, unsigned i, struct kvmh_vm *vm, bool *created)
 {
-    const char *label = per_kernel(o->label, o->nr_labels, i);
+    bool is_dom0 = o->dom0 && i == 0;
+    const char *label = per_kernel(o->label, o->nr_labels, o->dom0 && i ? i - 1 : i);
     struct hv_domain_config dc;
     xsm_domid_t id = 0;
     long rc;
 
     if (!vm)
         return -EINVAL;
-    if (!o->dom0) {
+    if (!is_dom0) {
         memset(&dc, 0, sizeof(dc));
         if (label && (rc = label_sid(h, label, &dc.ssidref)) < 0) {
             fprintf(stderr, "xsm-kvm-run: label refused: %s\n", strerror((int)-rc));
@@ -325,7 +334,7 @@ static int launch(const struct opts *o, struct hv *h, unsigned i, struct kvmh_vm
         *created = true;
     }
     vm->domid = id;
-    if (!o->dom0) {
+    if (!is_dom0) {
         char name[KVMH_NAME_MAX] = "";
 
         if (o->name && o->nr_kernels > 1)
@@ -342,7 +351,7 @@ static int launch(const struct opts *o, struct hv *h, unsigned i, struct kvmh_vm
         fprintf(stderr, "xsm-kvm-run: cannot set the vCPU up: %s\n", strerror((int)-rc));
         return (int)rc;
     }
-    if (!o->dom0 && (rc = hv_domain_unpause(h, 0, id)) < 0) {
+    if (!is_dom0 && (rc = hv_domain_unpause(h, 0, id)) < 0) {
         fprintf(stderr, "xsm-kvm-run: unpause refused: %s\n", strerror((int)-rc));
         return (int)rc;
     }
@@ -457,13 +466,18 @@ int main(int argc, char **argv)
         if (report(vms[i]) != 0)
             ret = 1;
 out:
+    /*
+     * Every domain first, then the VMs: destroying a domain takes the other
+     * VMs' grant maps of its pages away through their VMs (dom0's too).
+     */
     for (unsigned i = 0; i < o.nr_kernels; i++) {
         if (created[i]) {
             kvmh_rings_fini(vms[i]);
             hv_domain_destroy(h, 0, vms[i]->domid);
         }
-        kvmh_vm_free(vms[i]);
     }
+    for (unsigned i = 0; i < o.nr_kernels; i++)
+        kvmh_vm_free(vms[i]);
     kvmh_fini(&k);
     hv_destroy(h);
     free(pol);

@@ -9,25 +9,31 @@
  *   target   a domU acting on itself (T is its own id); a second VM, d2,
  *            only exists, as set_target's other domain
  *   plain    two VMs: d1 acts on d2 (T), d2 only prepares what d1 needs
- *   control  the guest is dom0 (--dom0); T is a domain it creates
+ *   control  the guest is dom0 (--dom0); T is a domain it creates, or,
+ *            where T must prepare something itself (t_prepares: grant
+ *            the caller a page, register a ring), a second VM, d1, that
+ *            xsm-kvm-run created for dom0
  *
  * One operation per boot, so that every cell starts from a fresh
  * hypervisor, as the in-process cells do.  The set-up that the in-process
- * cell does as dom0 through the library is done here by the guest that
- * may do it (T itself, or dom0); when that is refused the cell is "N".
- * Output, one line each (the test parses them):
+ * cell does through the library (as dom0, or in T's name) is done here by
+ * the guest that may do it (T itself, or dom0); when that is refused the
+ * cell is "N".  Output, one line each (the test parses them), through
+ * console_io, or with "console=pv" into the PV console ring (for a domain
+ * that is not a console domain):
  *
  *   matrix KEY RC STATUS     RC the hypercall's result, STATUS the grant
  *                            status or 1 for a "<denied>" string, else 0
  *   matrix KEY N RC          the guest's own set-up was refused with RC
- *   matrix KEY unsupported   no guest can do the set-up here (why: below)
- *   matrix-peer KEY RC       d2's set-up for d1 (plain), RC of its step
+ *   matrix KEY unsupported   the key is not known here
+ *   matrix-peer KEY RC       T's set-up in its own VM, RC of its step
  *
  * Also the word "xsmops": xsm_op discovery and FLASK queries, printed as
  * "xsmop NAME VALUE" (the 32-bit guest uses the compat layouts).
  */
 #include "rt.h"
 
+#define HC_memory_op      12
 #define HC_grant_table_op 20
 #define HC_evtchn_op      32
 #define HC_sysctl         35
@@ -42,10 +48,22 @@
 #define EACCES        13
 #define ECONNREFUSED  111
 
+#define GNTST_general_error (-1) /* also: T's entry is not there yet */
+#define GNTST_denied        (-8)
+#define GTF_permit_access   1
+#define GTF_accept_transfer 2
+#define GNTMAP_host_map     2
+#define GNTCOPY_dest_gref   2
+#define MAP_GPA             0x20000000ul /* 512 MiB: above RAM (guest/grant.c) */
+
 /* Operation buffers: identity-mapped (64-bit) or paging off (32-bit). */
 static u8 op[256] __attribute__((aligned(8)));
 static u8 buf[1024] __attribute__((aligned(8)));
 static u8 ring[4096] __attribute__((aligned(4096)));
+/* T's grant table frame 0 (placed here), the page it grants, the caller's own page. */
+static u8 gtab[4096] __attribute__((aligned(4096)));
+static u8 gpage[4096] __attribute__((aligned(4096)));
+static u8 mine[4096] __attribute__((aligned(4096)));
 
 static void put16(u8 *p, u32 v)
 {
@@ -148,6 +166,11 @@ static char *num(char *s, long v)
     return s;
 }
 
+int rings_puts(const char *s); /* guest/ring.c */
+
+/* "console=pv": lines go into the PV console ring (no console_io: --no-console-io). */
+static int pv_console;
+
 /* "WHAT KEY" then up to two numbers (or a word) and a newline. */
 static void line(const char *what, const char *key, const char *word, long a, long b, int nnum)
 {
@@ -173,7 +196,8 @@ static void line(const char *what, const char *key, const char *word, long a, lo
     }
     *s++ = '\n';
     *s = 0;
-    puts_(l);
+    if (!pv_console || rings_puts(l) != 0)
+        puts_(l);
 }
 
 static long evtchn(u32 cmd)
@@ -254,7 +278,8 @@ static long create_domain(u32 sid)
 
 struct ctx {
     const char *key;
-    int role; /* 0 control, 1 plain, 2 target */
+    int role;  /* 0 control, 1 plain, 2 target */
+    int other; /* T is another VM, preparing its part itself */
     u32 self, t, x;
 };
 
@@ -295,19 +320,75 @@ static long retry(const struct ctx *c, long (*fn)(const struct ctx *), long noty
 {
     long rc = fn(c);
 
-    for (unsigned i = 0; i < 5000 && c->role == 1 && rc == notyet; i++) {
+    for (unsigned i = 0; i < 5000 && c->other && rc == notyet; i++) {
         hypercall(HC_sched_op, 0 /* yield */, 0, 0);
         rc = fn(c);
     }
     return rc;
 }
 
-/* d2 in the plain role: prepares T's side, reports it, powers off. */
-static void peer(const char *key)
+/*
+ * The grant entry a cell uses and its type, as the in-process cell writes
+ * it for the caller (ref 1 map and unmap, 2 copy, 3 transfer); 0 for a
+ * cell without one.
+ */
+static u32 grant_ref(const char *key, u32 *type)
 {
+    *type = GTF_permit_access;
+    if (streq(key, "gnttab_map_T_s_grant") || streq(key, "gnttab_unmap"))
+        return 1;
+    if (streq(key, "gnttab_copy_into_T"))
+        return 2;
+    *type = GTF_accept_transfer;
+    return streq(key, "gnttab_transfer_to_T") ? 3 : 0;
+}
+
+/*
+ * T grants: its table's frame 0 placed at gtab (add_to_physmap { domid,
+ * size, space, idx, gpfn }, idx and gpfn a long each), then the v1 entry
+ * { flags, domid, frame } for 'grantee', of gpage, valid last.
+ */
+static long grant_to(const char *key, u32 grantee)
+{
+    u32 type, ref = grant_ref(key, &type);
+    u8 *e = gtab + ref * 8;
+    long rc;
+
+    memset(op, 0, 24);
+    put16(op, DOMID_SELF);
+    put32(op + 4, 1); /* XENMAPSPACE_grant_table */
+    if (sizeof(long) == 8) {
+        put64(op + 16, (ulong)gtab >> 12);
+    } else {
+        put32(op + 12, (u32)((ulong)gtab >> 12));
+    }
+    rc = hc5(HC_memory_op, 7 /* XENMEM_add_to_physmap */, (ulong)op, 0, 0, 0);
+    if (rc < 0)
+        return rc;
+    put16(e + 2, grantee);
+    put32(e + 4, (u32)((ulong)gpage >> 12));
+    __asm__ volatile("" ::: "memory"); /* the entry is whole before it is valid */
+    *(volatile unsigned short *)e = (unsigned short)type;
+    return 0;
+}
+
+/* Does T prepare this cell itself (a grant to the caller, its argo ring)? */
+static int t_prepares(const char *key)
+{
+    u32 type;
+
+    return grant_ref(key, &type) != 0 || streq(key, "argo_sendv_to_T");
+}
+
+/* T in its own VM (plain: d2, control: d1): prepares its side, reports it, powers off. */
+static void peer(const char *key, u32 caller)
+{
+    u32 type;
     long rc = 0;
 
-    if (streq(key, "evtchn_bind_interdomain_to_T")) {
+    if (grant_ref(key, &type)) {
+        rc = grant_to(key, caller);
+    } else if (streq(key, "evtchn_bind_interdomain_to_T")) {
         rc = alloc_unbound(DOMID_SELF, 1); /* for d1: the first free port */
     } else if (streq(key, "argo_sendv_to_T")) {
         rc = argo_register(70, DOMID_INVALID);
@@ -401,6 +482,108 @@ static int run_evtchn(const struct ctx *c)
     return 1;
 }
 
+static long gnt_rc; /* the last grant_table_op's own result */
+
+/* The status of the last grant operation (a signed 16-bit field of op), or its result. */
+static long gst(long rc, unsigned off)
+{
+    gnt_rc = rc;
+    return rc ? rc : (short)(op[off] | op[off + 1] << 8);
+}
+
+/* map { host_addr, flags, ref, dom, status, handle }: T's ref 1 at MAP_GPA. */
+static long map_ref1(const struct ctx *c)
+{
+    long rc;
+
+    memset(op, 0, 32);
+    put64(op, MAP_GPA);
+    put32(op + 8, GNTMAP_host_map);
+    put32(op + 12, 1);
+    put16(op + 16, c->t);
+    rc = hc5(HC_grant_table_op, 0, (ulong)op, 1, 0, 0);
+    return gst(rc, 18);
+}
+
+/*
+ * copy { src { gfn, domid, offset }, dst { ref, domid, offset }, len,
+ * flags, status }: 64 bytes of our own page into T's ref 2.  Each side is
+ * 16 bytes (the union a long), or 8 in the compat layout.
+ */
+static long copy_ref2(const struct ctx *c)
+{
+    unsigned w = sizeof(long), half = 2 * w;
+    long rc;
+
+    memset(op, 0, 40);
+    memcpy(mine, "copied by the caller", 20);
+    put32(op, (u32)((ulong)mine >> 12));
+    put16(op + w, DOMID_SELF);
+    put32(op + half, 2);
+    put16(op + half + w, c->t);
+    put16(op + 2 * half, 64);
+    put16(op + 2 * half + 2, GNTCOPY_dest_gref);
+    rc = hc5(HC_grant_table_op, 5, (ulong)op, 1, 0, 0);
+    return gst(rc, 2 * half + 4);
+}
+
+/* transfer { mfn, domid, ref, status }: our own page to T's ref 3 (compat: mfn 32-bit). */
+static long transfer_ref3(const struct ctx *c)
+{
+    unsigned w = sizeof(long);
+    long rc;
+
+    memset(op, 0, 24);
+    put32(op, (u32)((ulong)mine >> 12));
+    put16(op + w, c->t);
+    put32(op + w + 4, 3);
+    rc = hc5(HC_grant_table_op, 4, (ulong)op, 1, 0, 0);
+    return gst(rc, w + 8);
+}
+
+/*
+ * Map, unmap, copy, transfer on T's grant, which T (or we, being T) wrote
+ * first.  An answer of general_error may mean that T has not written it
+ * yet: asked again (bounded).  The result line carries the hypercall's
+ * result and the status, as the in-process cell reads them.
+ */
+static int run_grant(const struct ctx *c)
+{
+    u32 type;
+    long st;
+
+    if (!grant_ref(c->key, &type))
+        return 0;
+    if (!c->other && (st = grant_to(c->key, c->self)) < 0) {
+        setup_refused(c, st);
+        return 1;
+    }
+    if (streq(c->key, "gnttab_copy_into_T")) {
+        st = retry(c, copy_ref2, GNTST_general_error);
+    } else if (streq(c->key, "gnttab_transfer_to_T")) {
+        st = retry(c, transfer_ref3, GNTST_general_error);
+    } else {
+        st = retry(c, map_ref1, GNTST_general_error);
+        if (!gnt_rc && st == GNTST_denied && streq(c->key, "gnttab_unmap")) {
+            setup_refused(c, st); /* nothing mapped to unmap */
+            return 1;
+        }
+        if (!gnt_rc && st == 0 && streq(c->key, "gnttab_unmap")) {
+            /* unmap { host_addr, dev_bus_addr, handle, status } */
+            u32 handle = get32(op + 20);
+            long rc;
+
+            memset(op, 0, 24);
+            put64(op, MAP_GPA);
+            put32(op + 16, handle);
+            rc = hc5(HC_grant_table_op, 1, (ulong)op, 1, 0, 0);
+            st = gst(rc, 20);
+        }
+    }
+    result(c, gnt_rc, gnt_rc ? 0 : st);
+    return 1;
+}
+
 static int run_gnttab(const struct ctx *c)
 {
     long rc;
@@ -421,14 +604,8 @@ static int run_gnttab(const struct ctx *c)
         put16(op, c->t);
         rc = hc5(HC_grant_table_op, 6, (ulong)op, 1, 0, 0);
         result(c, rc, (short)(op[12] | op[13] << 8));
-    } else if (c->key[0] == 'g' && c->key[1] == 'n') {
-        /*
-         * map, unmap, copy, transfer: T's grant entries are written by T into
-         * its grant frames, which this host does not map into a VM yet.
-         */
-        line("matrix", c->key, "unsupported", 0, 0, 0);
     } else {
-        return 0;
+        return run_grant(c);
     }
     return 1;
 }
@@ -459,15 +636,9 @@ static int run_argo(const struct ctx *c)
     } else if (streq(c->key, "argo_register_any-source")) {
         result(c, argo_register(40, DOMID_INVALID), 0);
     } else if (streq(c->key, "argo_sendv_to_T")) {
-        long rc = 0;
+        /* T's ring: registered by T's own VM, or by us, being T. */
+        long rc = c->other ? 0 : argo_register(70, DOMID_INVALID);
 
-        if (c->role == 0) {
-            /* T's ring would be registered by T: dom0 cannot. */
-            line("matrix", c->key, "unsupported", 0, 0, 0);
-            return 1;
-        }
-        if (c->role == 2)
-            rc = argo_register(70, DOMID_INVALID);
         if (rc < 0) {
             setup_refused(c, rc);
             return 1;
@@ -650,8 +821,8 @@ static void xsmops(void)
 void matrix_main(const u32 *si, u32 domid)
 {
     const char *cl = si[6] ? (const char *)(ulong)si[6] : "";
-    char role[16], key[64];
-    struct ctx c = {key, 2, domid, domid, domid};
+    char role[16], key[64], con[8];
+    struct ctx c = {key, 2, 0, domid, domid, domid};
     long rc;
 
     if (!arg(cl, "op", key, sizeof(key))) {
@@ -660,12 +831,14 @@ void matrix_main(const u32 *si, u32 domid)
     }
     if (!arg(cl, "role", role, sizeof(role)))
         role[0] = 0;
+    pv_console = arg(cl, "console", con, sizeof(con)) && streq(con, "pv");
     if (streq(role, "plain")) {
         if (domid != 1) {
-            peer(key);
+            peer(key, 1);
             return;
         }
         c.role = 1;
+        c.other = 1;
         c.t = 2;
         c.x = 1; /* set_target's subject must exist; the hook comes first */
         wait_peer(&c);
@@ -679,6 +852,16 @@ void matrix_main(const u32 *si, u32 domid)
             c.t = domid;
             c.x = 2;
         }
+    } else if (streq(role, "control") && t_prepares(key)) {
+        /* T is d1, a VM of its own (labelled by xsm-kvm-run as the guests) */
+        if (domid != 0) {
+            peer(key, 0);
+            return;
+        }
+        c.role = 0;
+        c.other = 1;
+        c.t = 1;
+        wait_peer(&c);
     } else if (streq(role, "control")) {
         u32 sid = domu_sid();
 
