@@ -44,6 +44,8 @@ def one(args, bits, opts=(), tag=""):
     what = bits + "-bit" + tag
     p, v, show = run(args, need(args, bits), opts)
     expect = [
+        ("vcpu cpuid upcall vector flag", 1,
+         "CPUID 0x40000004 says per-vCPU upcall vectors work (XEN_HVM_CPUID_UPCALL_VECTOR)"),
         ("vcpu add_to_physmap", 0, "shared_info placed"),
         ("vcpu is_up 0", 1, "VCPUOP_is_up of vCPU 0 is 1"),
         ("vcpu is_up 1", -errno.ENOENT, "a vCPU the domain does not have: -ENOENT"),

@@ -243,6 +243,11 @@ void vcpu_main(void)
     const volatile ulong *sel = (const volatile ulong *)(VINFO + sizeof(ulong));
     u32 sent = 0;
 
+    u32 a = 0, b = 0, c = 0, d = 0;
+
+    /* Xen 4.17 tells every HVM guest it has per-vCPU upcall vectors. */
+    cpuid(0x40000004, &a, &b, &c, &d);
+    say("vcpu cpuid upcall vector flag", (a >> 6) & 1); /* XEN_HVM_CPUID_UPCALL_VECTOR */
     say("vcpu add_to_physmap", hypercall(HC_memory_op, 7, (ulong)&xatp, 0));
     say("vcpu is_up 0", vcpu_op(VCPUOP_is_up, 0, 0));
     say("vcpu is_up 1", vcpu_op(VCPUOP_is_up, 1, 0));
