@@ -14,6 +14,8 @@ and the upcall pending (Xen's map_vcpu_info); HVMOP_set_evtchn_upcall_vector
 upcall comes through that vector and not the HVM_PARAM_CALLBACK_IRQ one,
 with the pending state in the registered vcpu_info and none in
 shared_info's slot 0; VCPUOP_down of the only vCPU powers the domain off.
+The same again over the FIFO ABI ("vcpu-fifo": the control block's queues,
+the upcall flag still in the registered vcpu_info), under dummy.
 
 Exit 0, 1 (failures listed), or 77 after "skipped: <why>".
 """
@@ -28,8 +30,8 @@ ROUNDS = 20  # guest/vcpu.c
 DOMU = "system_u:system_r:domU_t"
 
 
-def run(args, path, opts=()):
-    cmd = [args.run, "--timeout", "20", *opts, "--cmdline", "vcpu", path]
+def run(args, path, opts=(), words="vcpu"):
+    cmd = [args.run, "--timeout", "20", *opts, "--cmdline", words, path]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
     v = {}
     for line in p.stdout.splitlines():
@@ -40,9 +42,12 @@ def run(args, path, opts=()):
     return p, v, "rc=%d out=%r err=%r" % (p.returncode, p.stdout[-1500:], p.stderr[-300:])
 
 
-def one(args, bits, opts=(), tag=""):
+def one(args, bits, opts=(), tag="", fifo=False):
     what = bits + "-bit" + tag
-    p, v, show = run(args, need(args, bits), opts)
+    p, v, show = run(args, need(args, bits), opts, "vcpu vcpu-fifo" if fifo else "vcpu")
+    if fifo:
+        check(v.get("vcpu fifo init_control") == 0 and v.get("vcpu fifo expand_array") == 0,
+              what + ": the guest switched to the FIFO ABI", show)
     expect = [
         ("vcpu cpuid upcall vector flag", 1,
          "CPUID 0x40000004 says per-vCPU upcall vectors work (XEN_HVM_CPUID_UPCALL_VECTOR)"),
@@ -94,8 +99,12 @@ def main():
     opts = ("--xsm", "flask", "--label", DOMU) if args.group == "vcpu-flask" else ()
     tag = " (flask)" if opts else ""
     one(args, "64", opts, tag)
+    if not opts:
+        one(args, "64", opts, " FIFO", fifo=True)
     if args.guest32:
         one(args, "32", opts, tag)
+        if not opts:
+            one(args, "32", opts, " FIFO", fifo=True)
     else:
         print("note: no 32-bit guest (%s): the 32-bit run is left out" %
               (args.why32 or "not built"))

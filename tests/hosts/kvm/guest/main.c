@@ -123,7 +123,7 @@ static int has_word(const u32 *si, const char *word)
 }
 
 void matrix_main(const u32 *si, u32 domid); /* matrix.c */
-void vcpu_main(void);                       /* vcpu.c */
+void vcpu_main(int fifo);                   /* vcpu.c */
 void intr_main(const u32 *si);              /* intr.c */
 
 void guest_main(ulong start_info)
@@ -152,7 +152,7 @@ void guest_main(ulong start_info)
     if (has_word(si, "evtchn") && !has_word(si, "matrix"))
         evtchn_main(si[6] ? (const char *)(ulong)si[6] : "", domid); /* guest/evtchn.c */
     if (has_word(si, "vcpu") && !has_word(si, "matrix")) {
-        vcpu_main(); /* guest/vcpu.c: ends with VCPUOP_down */
+        vcpu_main(has_word(si, "vcpu-fifo")); /* guest/vcpu.c: ends with VCPUOP_down */
         finish();
     }
     rings_hello();

@@ -19,6 +19,10 @@
  *     pending and mask words;
  *   - VCPUOP_down of our only vCPU: Xen powers the domain off.
  *
+ * With "vcpu-fifo" the events go through the FIFO ABI (init_control and
+ * expand_array after the registration): the handler drains the control
+ * block's queues, and the upcall flag is still the registered vcpu_info's.
+ *
  * Built -m64 and -m32; each step prints a "name: value" line
  * (test_kvm_vcpu.py judges them).
  */
@@ -38,6 +42,8 @@
 #define EVTCHNOP_bind_interdomain 0
 #define EVTCHNOP_send             4
 #define EVTCHNOP_alloc_unbound    6
+#define EVTCHNOP_init_control     11
+#define EVTCHNOP_expand_array     12
 #define SCHEDOP_yield             0
 #define DOMID_SELF                0x7ff0
 #define VIA_VECTOR                0xf3 /* HVM_PARAM_CALLBACK_IRQ's: must not fire */
@@ -56,6 +62,59 @@ static u8 runstate[64] __attribute__((aligned(8)));
 
 static volatile u32 my_upcalls, via_upcalls, got, spurious;
 static u32 port_a, port_b; /* a: allocated; b: bound to a (sends on b raise a) */
+
+/*
+ * FIFO ABI: the control block (READY word, then the 16 queue heads from
+ * word 2) and one page of event words: PENDING 31, MASKED 30, LINKED 29,
+ * the link in 16:0.
+ */
+static u32 fifo_ctl[1024] __attribute__((aligned(4096)));
+static u32 fifo_words[1024] __attribute__((aligned(4096)));
+static u32 fifo_head[16];
+static int fifo;
+#define F_PENDING (1u << 31)
+#define F_MASKED  (1u << 30)
+#define F_LINKED  (1u << 29)
+#define F_LINK    ((1u << 17) - 1)
+
+static void event(u32 port)
+{
+    if (port == port_a)
+        got++;
+    else
+        spurious++;
+}
+
+/* Takes each ready queue from its head, unlinking as it goes (Xen's protocol). */
+static void fifo_drain(void)
+{
+    u32 ready = __atomic_exchange_n(&fifo_ctl[0], 0, __ATOMIC_SEQ_CST);
+
+    while (ready) {
+        unsigned q = (unsigned)__builtin_ctz(ready);
+        u32 port =
+            fifo_head[q] ? fifo_head[q] : __atomic_load_n(&fifo_ctl[2 + q], __ATOMIC_SEQ_CST);
+        u32 old, next;
+
+        if (!port || port >= 1024) {
+            ready &= ~(1u << q);
+            fifo_head[q] = 0;
+            continue;
+        }
+        old = __atomic_load_n(&fifo_words[port], __ATOMIC_SEQ_CST);
+        while (!__atomic_compare_exchange_n(&fifo_words[port], &old, old & ~(F_LINKED | F_LINK), 0,
+                                            __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            ;
+        next = old & F_LINK;
+        if (!next)
+            ready &= ~(1u << q); /* the queue is empty */
+        if (!(old & F_MASKED) &&
+            (__atomic_fetch_and(&fifo_words[port], ~F_PENDING, __ATOMIC_SEQ_CST) & F_PENDING))
+            event(port);
+        fifo_head[q] = next;
+        ready |= __atomic_exchange_n(&fifo_ctl[0], 0, __ATOMIC_SEQ_CST);
+    }
+}
 
 static long vcpu_op(unsigned cmd, unsigned vcpu, void *arg)
 {
@@ -96,6 +155,10 @@ void vcpu_upcall(void)
 
     my_upcalls++;
     __atomic_store_n(VINFO, 0, __ATOMIC_SEQ_CST); /* evtchn_upcall_pending */
+    if (fifo) {
+        fifo_drain();
+        return;
+    }
     sel = __atomic_exchange_n(sel_word, 0, __ATOMIC_SEQ_CST);
     while (sel) {
         unsigned i = (unsigned)__builtin_ctzl(sel);
@@ -107,12 +170,8 @@ void vcpu_upcall(void)
             ulong m = (ulong)1 << b;
 
             w &= w - 1;
-            if (__atomic_fetch_and(&PENDING[i], ~m, __ATOMIC_SEQ_CST) & m) {
-                if (i * BITS + b == port_a)
-                    got++;
-                else
-                    spurious++;
-            }
+            if (__atomic_fetch_and(&PENDING[i], ~m, __ATOMIC_SEQ_CST) & m)
+                event((u32)(i * BITS + b));
         }
     }
 }
@@ -220,7 +279,7 @@ static void runstate_steps(void)
     say("vcpu runstate area written", *(u32 *)runstate == 0);
 }
 
-void vcpu_main(void)
+void vcpu_main(int use_fifo)
 {
     struct {
         unsigned short domid, size;
@@ -266,6 +325,18 @@ void vcpu_main(void)
     say("vcpu_info selector all ones", *sel == ~(ulong)0);
     say("vcpu_info register again", reg_vinfo((ulong)vinfo_page >> 12, 0));
 
+    if (use_fifo) {
+        struct {
+            u64 control_gfn;
+            u32 offset, vcpu;
+            u8 link_bits, pad[7];
+        } ic = {(ulong)fifo_ctl >> 12, 0, 0, 0, {0}};
+        u64 array_gfn = (ulong)fifo_words >> 12;
+
+        say("vcpu fifo init_control", evtchn_op(EVTCHNOP_init_control, &ic));
+        say("vcpu fifo expand_array", evtchn_op(EVTCHNOP_expand_array, &array_gfn));
+        fifo = 1;
+    }
     idt_setup();
     say("vcpu callback via", hypercall(HC_hvm_op, HVMOP_set_param, (ulong)&param, 0));
     say("upcall vector too low", upcall_vector(0, 0x0f));
