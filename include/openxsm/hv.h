@@ -44,6 +44,7 @@ struct hv;
 #define HV_HYPERCALL_xen_version      17
 #define HV_HYPERCALL_console_io       18
 #define HV_HYPERCALL_grant_table_op   20
+#define HV_HYPERCALL_vcpu_op          24
 #define HV_HYPERCALL_xsm_op           27
 #define HV_HYPERCALL_event_channel_op 32
 #define HV_HYPERCALL_hvm_op           34
@@ -176,6 +177,8 @@ struct hv;
 #define HV_HVM_PARAM_STORE_EVTCHN   2
 #define HV_HVM_PARAM_CONSOLE_PFN    17
 #define HV_HVM_PARAM_CONSOLE_EVTCHN 18
+/* The vCPU's own event upcall vector (vcpu.c's state, hvm.c's decoder). */
+#define HV_HVMOP_set_evtchn_upcall_vector 23
 
 /* XENMEM_* and XENMAPSPACE_* (memory.h); the sub-op is cmd & 0x3f. */
 #define HV_XENMEM_maximum_ram_page    2
@@ -552,6 +555,32 @@ int hv_hvm_get_param(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, uint32
  * page with XENMEM_add_to_physmap.  0, -ESRCH, or -ENOENT if not placed.
  */
 int hv_memory_shared_info_gpfn(struct hv *h, xsm_domid_t domid, uint64_t *gpfn);
+
+/* --- vCPUs (vcpu_op) ------------------------------------------------------------- */
+
+/*
+ * One vCPU per domain (vCPU 0).  Host side, no hook, safe inside the event
+ * notification: where the vCPU's vcpu_info is, once the guest moved it out
+ * of shared_info with VCPUOP_register_vcpu_info: 0 and *gpa (its frame
+ * * 4096 + offset; 64 bytes there).  -ENOENT while it is still in
+ * shared_info (slot 0), -EINVAL for another vCPU or a NULL gpa, -ESRCH.
+ * A host that keeps the guest-visible event state (docs/kvm.md) moves the
+ * 64 bytes there itself, then sets every evtchn_pending_sel bit and
+ * evtchn_upcall_pending, as Xen's map_vcpu_info does.
+ */
+int hv_vcpu_info_gpa(const struct hv *h, xsm_domid_t domid, unsigned vcpu, uint64_t *gpa);
+/*
+ * The vCPU's own upcall vector (HVMOP_set_evtchn_upcall_vector), used for
+ * event upcalls in preference to HVM_PARAM_CALLBACK_IRQ; 0: none set.
+ * 0, -EINVAL (another vCPU, NULL vector), -ESRCH.
+ */
+int hv_vcpu_upcall_vector(const struct hv *h, xsm_domid_t domid, unsigned vcpu, uint8_t *vector);
+/*
+ * VCPUOP_down of the last vCPU shuts the domain down (Xen's
+ * domain_shutdown(SHUTDOWN_poweroff)); stopping it is the host's job.
+ * 0 and *reason once asked, -ENOENT if not, -EINVAL (NULL reason), -ESRCH.
+ */
+int hv_vcpu_shutdown(const struct hv *h, xsm_domid_t domid, unsigned *reason);
 
 /* --- The hypercall entry ------------------------------------------------------ */
 

@@ -20,8 +20,8 @@
 #include <openxsm/hooks.h>
 
 /* The model returns Xen's errno values; the host's must coincide. */
-_Static_assert(EPERM == 1 && ENOENT == 2 && ESRCH == 3 && ENOMEM == 12 && EACCES == 13 &&
-                   EFAULT == 14 && EEXIST == 17 && EINVAL == 22 && ENOSYS == 38,
+_Static_assert(EPERM == 1 && ENOENT == 2 && ESRCH == 3 && ENXIO == 6 && ENOMEM == 12 &&
+                   EACCES == 13 && EFAULT == 14 && EEXIST == 17 && EINVAL == 22 && ENOSYS == 38,
                "host errno values differ from Xen's");
 _Static_assert(EAGAIN == 11 && EBUSY == 16 && ENOSPC == 28 && ENODATA == 61 && EOPNOTSUPP == 95 &&
                    ECONNREFUSED == 111 && EMSGSIZE == 90 && EOVERFLOW == 75,
@@ -160,6 +160,19 @@ struct hv_dom {
     /* HVM parameters (meaningful for HVM domains only). */
     uint64_t hvm_param[HV_HVM_NR_PARAMS];
 
+    /*
+     * vcpu.c: vCPU 0 (the only one).  Where its vcpu_info is once the
+     * guest registered one (else slot 0 of shared_info), where it asked
+     * for its runstate, its own upcall vector (hvm_op 23; 0: none), and
+     * whether VCPUOP_down asked for the domain to power off.
+     */
+    bool vinfo_placed;
+    uint64_t vinfo_gfn;
+    uint32_t vinfo_off;
+    uint64_t runstate_addr;
+    uint8_t upcall_vector;
+    bool vcpu_shutdown;
+
     /* Argo rings this domain registered. */
     struct hv_argo_ring *rings;
     unsigned nr_rings;
@@ -261,6 +274,11 @@ long hv_do_argo_op(struct hv *h, struct hv_dom *cur, const uint64_t *args);
 /* hvm.c */
 void hv_hvm_init(struct hv_dom *d); /* Xen's defaults for a new domain */
 long hv_do_hvm_op(struct hv *h, struct hv_dom *cur, uint64_t op, uint64_t arg);
+
+/* vcpu.c */
+#define HV_NR_VCPUS 1U
+/* vcpu_op (24): the decoder. */
+long hv_do_vcpu_op(struct hv *h, struct hv_dom *cur, uint64_t cmd, uint64_t vcpuid, uint64_t arg);
 
 /* memory.c */
 int hv_memory_init(struct hv_dom *d); /* the first mem_size bytes populated */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * hvm_op (hypercall 34): HVM parameters, as Xen 4.17's
- * xen/arch/x86/hvm/hvm.c sets and reads them.  This file owns the decoder
+ * xen/arch/x86/hvm/hvm.c sets and reads them, and the per-vCPU upcall
+ * vector (below, before the decoder).  This file owns the decoder
  * (hv_do_hvm_op) and the operations; guest memory is reached only through
  * hv_gcopy_from / hv_gcopy_to.
  *
@@ -275,6 +276,34 @@ int hv_hvm_get_param(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, uint32
 }
 
 /*
+ * HVMOP_set_evtchn_upcall_vector: the caller's own vCPU, no hook (Xen has
+ * none).  Xen's order: an HVM caller (-EINVAL, before the argument is
+ * read), the whole 8-byte struct xen_hvm_evtchn_upcall_vector (vcpu at 0,
+ * vector at 4; -EFAULT), a vector below 0x10 (-EINVAL), the vCPU
+ * (-ENOENT).  The vector is kept in vcpu.c's state for the host
+ * (hv_vcpu_upcall_vector).  Xen also raises the vector once right away
+ * (hvm_assert_evtchn_irq); the KVM host does not (docs/kvm.md).
+ */
+#define UPCALL_VECTOR_SIZE 8
+#define UPCALL_VECTOR_MIN  0x10U
+
+static long set_upcall_vector(struct hv_dom *cur, uint64_t arg)
+{
+    uint8_t b[UPCALL_VECTOR_SIZE];
+
+    if (!(cur->cdf & HV_CDF_hvm))
+        return -EINVAL;
+    if (hv_gcopy_from(cur, b, arg, sizeof(b)))
+        return -EFAULT;
+    if (b[4] < UPCALL_VECTOR_MIN)
+        return -EINVAL;
+    if (hv_ld32(b) >= HV_NR_VCPUS)
+        return -ENOENT;
+    cur->upcall_vector = b[4];
+    return 0;
+}
+
+/*
  * The decoder.  struct xen_hvm_param is the same in both ABIs: domid at 0,
  * index at 4, value at 8, 16 bytes (the 64-bit value is 8-aligned by
  * position even where the 32-bit ABI aligns it to 4).
@@ -302,6 +331,8 @@ long hv_do_hvm_op(struct hv *h, struct hv_dom *cur, uint64_t op, uint64_t arg)
             return rc;
         hv_st64(b + 8, value);
         return hv_gcopy_to(cur, arg, b, sizeof(b)) ? -EFAULT : 0;
+    case HV_HVMOP_set_evtchn_upcall_vector:
+        return set_upcall_vector(cur, arg);
     default:
         return -ENOSYS;
     }

@@ -10,7 +10,7 @@
  * and sysctl, which use 64-bit handles and aligned 64-bit fields by
  * design).  Subsystems with a file of their own decode their hypercall
  * there: event_channel_op in evtchn.c, grant_table_op in gnttab.c, argo_op
- * in argo.c, memory_op in memory.c, hvm_op in hvm.c.
+ * in argo.c, memory_op in memory.c, hvm_op in hvm.c, vcpu_op in vcpu.c.
  *
  * Pattern of every handler: copy the whole request in (-EFAULT, nothing
  * changed), probe the output areas, run the operation (checks, hook,
@@ -294,6 +294,8 @@ long hv_hypercall(struct hv *h, xsm_domid_t caller, unsigned nr, const uint64_t 
         return do_console(h, cur, args[0], args[1], args[2]);
     case HV_HYPERCALL_grant_table_op:
         return hv_do_grant_table_op(h, cur, args[0], args[1], args[2]);
+    case HV_HYPERCALL_vcpu_op:
+        return hv_do_vcpu_op(h, cur, args[0], args[1], args[2]);
     case HV_HYPERCALL_xsm_op:
         return xsm_do_op(h->xsm, &cur->x, &cur->guest, args[0]);
     case HV_HYPERCALL_event_channel_op:

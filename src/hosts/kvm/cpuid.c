@@ -19,6 +19,7 @@
 #define XEN_VERSION_4_17          ((4U << 16) | 17U)
 #define HVM_CPUID_VCPU_ID_PRESENT (1U << 3)
 #define HVM_CPUID_DOMID_PRESENT   (1U << 4)
+#define HVM_CPUID_UPCALL_VECTOR   (1U << 6) /* HVMOP_set_evtchn_upcall_vector works */
 #define CPUID_1_ECX_HYPERVISOR    (1U << 31)
 
 static void add(struct kvm_cpuid2 *c, uint32_t fn, uint32_t a, uint32_t b, uint32_t cx, uint32_t d)
@@ -55,7 +56,9 @@ int kvmh_cpuid_setup(struct kvmh_vm *vm)
     add(c, XEN_LEAF(1), XEN_VERSION_4_17, 0, 0, 0);
     add(c, XEN_LEAF(2), 1, KVMH_HCALL_MSR, 0, 0); /* one page, its MSR, no features */
     add(c, XEN_LEAF(3), 0, 0, 0, 0);              /* time: nothing offered */
-    add(c, XEN_LEAF(4), HVM_CPUID_VCPU_ID_PRESENT | HVM_CPUID_DOMID_PRESENT, 0, vm->domid, 0);
+    add(c, XEN_LEAF(4),
+        HVM_CPUID_VCPU_ID_PRESENT | HVM_CPUID_DOMID_PRESENT | HVM_CPUID_UPCALL_VECTOR, 0, vm->domid,
+        0);
     if (ioctl(vm->vcpu_fd, KVM_SET_CPUID2, c) < 0)
         rc = -errno;
     free(c);

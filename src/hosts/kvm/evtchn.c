@@ -135,12 +135,14 @@ static uint8_t *shinfo(struct kvmh_vm *vm)
             memcpy(now, was, HV_PAGE_SIZE);
         __atomic_store_n(&vm->ev.si, now, __ATOMIC_RELEASE);
     }
+    (void)kvmh_vinfo(vm, now, si32(vm)); /* vCPU 0's vcpu_info may be elsewhere (vcpuinfo.c) */
     return now;
 }
 
 /*
- * Right after every memory_op of the guest (model lock held): the page
- * must be in place before the guest's next instruction writes to it.
+ * Right after every memory_op and vcpu_op of the guest (model lock held):
+ * the page (and a registered vcpu_info) must be in place before the
+ * guest's next instruction writes to it.
  */
 void kvmh_evtchn_moved(struct kvmh_vm *vm)
 {
@@ -204,14 +206,14 @@ static bool port_pending(uint8_t *si, bool w32, uint32_t port)
     return bit_test(p.w, w32, p.bit);
 }
 
-/* The selector and upcall steps; true if evtchn_upcall_pending went 0 -> 1. */
-static bool mark_selector(uint8_t *si, bool w32, uint32_t port)
+/* The selector and upcall steps in vcpu_info vi; true if evtchn_upcall_pending went 0 -> 1. */
+static bool mark_selector(uint8_t *vi, bool w32, uint32_t port)
 {
     unsigned bits = w32 ? 32U : 64U;
 
-    if (bit_set(si + (w32 ? 4U : 8U), w32, port / bits))
+    if (bit_set(vi + (w32 ? 4U : 8U), w32, port / bits))
         return false;
-    return __atomic_exchange_n(si + VCPU_UPCALL, (uint8_t)1, __ATOMIC_SEQ_CST) == 0;
+    return __atomic_exchange_n(vi + VCPU_UPCALL, (uint8_t)1, __ATOMIC_SEQ_CST) == 0;
 }
 
 /* Interrupts a running KVM_RUN of another thread (ev.lock held). */
@@ -235,7 +237,7 @@ static void on_event(void *opaque, xsm_domid_t domid, uint32_t port, unsigned vc
 {
     struct kvmh_vm *vm = opaque;
     bool w32 = si32(vm), raised = false, upcall = false;
-    uint8_t *si = shinfo(vm), *ctl = NULL;
+    uint8_t *si = shinfo(vm), *vi = kvmh_vinfo_now(vm), *ctl = NULL;
     struct bitref p, m;
 
     (void)domid;
@@ -247,17 +249,17 @@ static void on_event(void *opaque, xsm_domid_t domid, uint32_t port, unsigned vc
             upcall = kvmh_fifo_unmask(vm, ctl, port) == 1;
         /* Xen's vcpu_mark_events_pending. */
         if (upcall)
-            upcall = __atomic_exchange_n(si + VCPU_UPCALL, (uint8_t)1, __ATOMIC_SEQ_CST) == 0;
+            upcall = __atomic_exchange_n(vi + VCPU_UPCALL, (uint8_t)1, __ATOMIC_SEQ_CST) == 0;
     } else if (port < (w32 ? 32U * 32U : 64U * 64U)) { /* beyond: not in the bitmap */
         p = bit_of(si, w32, SHINFO_PENDING, port);
         m = bit_of(si, w32, w32 ? SHINFO_MASK32 : SHINFO_MASK64, port);
         if (what == HV_EVTCHN_NOTIFY_RAISE) {
             raised = !bit_set(p.w, w32, p.bit);
             if (raised && !bit_test(m.w, w32, m.bit))
-                upcall = mark_selector(si, w32, port);
+                upcall = mark_selector(vi, w32, port);
         } else if (what == HV_EVTCHN_NOTIFY_UNMASK) {
             if (bit_clear(m.w, w32, m.bit) && bit_test(p.w, w32, p.bit))
-                upcall = mark_selector(si, w32, port);
+                upcall = mark_selector(vi, w32, port);
         }
     }
     if (!raised && !upcall)
@@ -278,11 +280,17 @@ int kvmh_evtchn_setup(struct kvmh_vm *vm)
     return hv_evtchn_set_notify(vm->host->h, vm->domid, on_event, vm);
 }
 
-/* The callback vector, or -1 if the guest asked for none (model lock held). */
+/*
+ * The vCPU's own upcall vector if it set one, else the callback vector, or
+ * -1 if the guest asked for none (model lock held).
+ */
 static int upcall_vector(struct kvmh_vm *vm)
 {
     uint64_t via = 0;
+    int own = kvmh_vinfo_vector(vm);
 
+    if (own >= 0 && !vm->stop)
+        return own;
     if (vm->stop || hv_evtchn_upcall_via(vm->host->h, vm->domid, &via) != 0 ||
         (via >> 56) != VIA_TYPE_VECTOR)
         return -1;
@@ -291,9 +299,9 @@ static int upcall_vector(struct kvmh_vm *vm)
 
 static bool upcall_pending(struct kvmh_vm *vm)
 {
-    const uint8_t *si = __atomic_load_n(&vm->ev.si, __ATOMIC_ACQUIRE);
+    const uint8_t *vi = kvmh_vinfo_now(vm);
 
-    return si && __atomic_load_n(si + VCPU_UPCALL, __ATOMIC_ACQUIRE) != 0;
+    return vi && __atomic_load_n(vi + VCPU_UPCALL, __ATOMIC_ACQUIRE) != 0;
 }
 
 static void set_in_run(struct kvmh_vm *vm, bool in, bool queued)
@@ -528,10 +536,10 @@ long kvmh_evtchn_sched(struct kvmh_vm *vm, uint64_t cmd, uint64_t arg, bool lm)
     } else {
         vec = upcall_vector(vm);
         if ((uint32_t)cmd == SCHEDOP_block) {
-            uint8_t *si = shinfo(vm);
+            uint8_t *vi = kvmh_vinfo(vm, shinfo(vm), si32(vm));
 
             /* Xen enables event delivery first (evtchn_upcall_mask = 0). */
-            __atomic_store_n(si + VCPU_UPCALL_MASK, (uint8_t)0, __ATOMIC_SEQ_CST);
+            __atomic_store_n(vi + VCPU_UPCALL_MASK, (uint8_t)0, __ATOMIC_SEQ_CST);
             rc = need_delivery(vm, vec) ? 1 : 0;
         } else {
             rc = poll_check(vm, arg, lm, &ps, &timeout, vec);

@@ -175,8 +175,10 @@ int kvmh_hcall_io(struct kvmh_vm *vm)
         rc = vm->stop ? -ESRCH : kvmh_hc_perform(k->h, vm->domid, &vm->guest, &hc);
         if (nr == HV_HYPERCALL_event_channel_op && !vm->stop)
             kvmh_rings_kick(vm); /* a send to the console or xenstore (rings.c) */
-        if (nr == HV_HYPERCALL_memory_op && !vm->stop)
-            kvmh_evtchn_moved(vm); /* shared_info may be in the guest now */
+        if ((nr == HV_HYPERCALL_memory_op || nr == HV_HYPERCALL_vcpu_op) && !vm->stop)
+            kvmh_evtchn_moved(vm); /* shared_info, vcpu_info may be in the guest now */
+        if (nr == HV_HYPERCALL_vcpu_op && !vm->stop)
+            stop = kvmh_vinfo_after(vm); /* VCPUOP_down of the only vCPU (vcpuinfo.c) */
         vm->in_call = false;
         pthread_rwlock_unlock(k->hv_lock);
     }

@@ -19,7 +19,8 @@
  * (guest-physical copies and grant mappings between VMs), emulate.c (int
  * n, int3 and iret that this KVM's emulator fails), evtchn.c (event
  * delivery into shared_info, the upcall vector, sched_op block and poll),
- * fifo.c (the FIFO ABI's event words and queues).
+ * fifo.c (the FIFO ABI's event words and queues), vcpuinfo.c (the
+ * registered vcpu_info, the per-vCPU upcall vector, VCPUOP_down).
  */
 #ifndef OPENXSM_KVMHOST_H
 #define OPENXSM_KVMHOST_H
@@ -123,6 +124,13 @@ struct kvmh_fifo {
     uint8_t lastq[KVMH_FIFO_PORTS];
 };
 
+/* vcpuinfo.c's state of a VM: vCPU 0's vcpu_info. */
+struct kvmh_vinfo {
+    uint8_t *at;  /* where the guest registered it; NULL: slot 0 of shared_info */
+    uint8_t *cur; /* the one in use (atomic): at, or shared_info's slot 0 */
+    bool noted;   /* a registration the host cannot keep was logged */
+};
+
 /* Why a VM stopped. */
 enum kvmh_end {
     KVMH_RUNNING = 0,
@@ -162,6 +170,7 @@ struct kvmh_vm {
     struct kvmh_rings rings; /* *host->hv_lock held for writing */
     struct kvmh_ev ev;
     struct kvmh_fifo fifo;
+    struct kvmh_vinfo vinfo;
 };
 
 /* vm.c */
@@ -317,5 +326,18 @@ bool kvmh_fifo_on(struct kvmh_vm *vm, uint8_t **ctl);
 uint32_t *kvmh_fifo_word(struct kvmh_vm *vm, uint32_t port);
 int kvmh_fifo_raise(struct kvmh_vm *vm, uint8_t *ctl, uint32_t port, bool *raised);
 int kvmh_fifo_unmask(struct kvmh_vm *vm, uint8_t *ctl, uint32_t port);
+
+/*
+ * vcpuinfo.c (model lock held, except kvmh_vinfo_now).  kvmh_vinfo: the
+ * vcpu_info in use given shared_info's page si (w32: 32-bit layout); moves
+ * it to where the guest registered one, the first time (Xen's
+ * map_vcpu_info).  kvmh_vinfo_vector: the vCPU's own upcall vector, or -1.
+ * kvmh_vinfo_after: after the guest's vcpu_op, 1 if it took its only vCPU
+ * down (the VM then ends as shut down, poweroff).
+ */
+uint8_t *kvmh_vinfo(struct kvmh_vm *vm, uint8_t *si, bool w32);
+uint8_t *kvmh_vinfo_now(const struct kvmh_vm *vm);
+int kvmh_vinfo_vector(struct kvmh_vm *vm);
+int kvmh_vinfo_after(struct kvmh_vm *vm);
 
 #endif

@@ -6,12 +6,13 @@
                 d2 ("evtchn-client peer=1") binds to it, and they ping-pong
                 100 events: 64-bit with upcalls (the HVM_PARAM_CALLBACK_IRQ
                 vector into an IDT handler; the server sleeps in
-                SCHEDOP_block, the client in sti;hlt), and with SCHEDOP_poll
-                (64-bit, 32-bit, and a 64-bit server with a 32-bit client);
+                SCHEDOP_block, the client in sti;hlt), 64-bit, 32-bit and a
+                64-bit server with a 32-bit client, and the same with
+                SCHEDOP_poll;
                 the server's port is masked until the first event (no upcall
                 for it; poll still sees it) and then EVTCHNOP_unmask'ed;
                 the same over the FIFO ABI (init_control, expand_array: the
-                control block's queues), 64-bit by upcall, 32-bit by poll,
+                control block's queues), by upcall and by poll,
                 and a FIFO server with a 2-level client;
                 SCHEDOP_poll's errors (Xen's: more than 128 ports or a bad
                 port -EINVAL, bad pointers -EFAULT), a poll whose timeout
@@ -153,9 +154,12 @@ def t_evtchn(args):
     pingpong(args, g["64"], g["64"], "evtchn-fifo", "FIFO server, 2-level client", True, cwords="")
     if "32" in g:
         pingpong(args, g["32"], g["32"], "evtchn-poll evtchn-fifo", "32-bit FIFO poll", False)
-        # 32-bit protected mode cannot return from an interrupt here (kvm-pvm
-        # sends iret to an emulator that cannot do it): poll only.
         pingpong(args, g["32"], g["32"], "evtchn-poll", "32-bit poll", False)
+        # Upcalls into 32-bit protected mode: the vector through the guest's
+        # own GDT and IDT, its iret completed by the host (emulate.c).
+        pingpong(args, g["32"], g["32"], "", "32-bit upcalls", True)
+        pingpong(args, g["32"], g["32"], "evtchn-fifo", "32-bit FIFO upcalls", True)
+        pingpong(args, g["64"], g["32"], "", "64-bit server, 32-bit client, upcalls", True)
         pingpong(args, g["64"], g["32"], "evtchn-poll", "64-bit server, 32-bit client", False)
     else:
         print("note: no 32-bit guest (%s): 32-bit runs left out" % (args.why32 or "not built"))

@@ -18,12 +18,16 @@
  *
  * Left out, because Xen would do what they ask: sched_op block (waits for
  * an event that never comes) and sched_op with a readable argument
- * (shutdown, poll).  sched_op gets unmapped arguments only.
+ * (shutdown, poll).  sched_op gets unmapped arguments only.  vcpu_op's
+ * VCPUOP_down of vCPU 0, the only one, powers the domain off (Xen's rule
+ * for the last vCPU): it is asked for a vCPU that does not exist only.
  */
 #include "rt.h"
 
 #define HC_memory_op      12
 #define HC_grant_table_op 20
+#define HC_vcpu_op        24
+#define VCPUOP_down       2
 #define HC_event_channel  32
 #define HC_hvm_op         34
 #define HC_sysctl         35
@@ -169,6 +173,10 @@ static void sweep(int console)
                 hc5(nr, 0, 64, (ulong)junk + sizeof(junk) - 8, 0, 0); /* past junk's end */
                 hc5(nr, 0, ~0UL, (ulong)junk, 0, 0);
                 hc5(nr, 0, 0x10001, (ulong)junk, 0, 0);
+                continue;
+            }
+            if (nr == HC_vcpu_op && sub == VCPUOP_down) {
+                hc5(nr, sub, 1, UNMAPPED, 0, 0); /* vCPU 1: -ENOENT */
                 continue;
             }
             refill(nr == HC_xsm_op ? cmd : rnd());

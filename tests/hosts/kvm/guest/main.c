@@ -123,6 +123,7 @@ static int has_word(const u32 *si, const char *word)
 }
 
 void matrix_main(const u32 *si, u32 domid); /* matrix.c */
+void vcpu_main(int fifo);                   /* vcpu.c */
 void intr_main(const u32 *si);              /* intr.c */
 
 void guest_main(ulong start_info)
@@ -150,6 +151,10 @@ void guest_main(ulong start_info)
     /* Before the PV console greeting, whose answer would be a stray event. */
     if (has_word(si, "evtchn") && !has_word(si, "matrix"))
         evtchn_main(si[6] ? (const char *)(ulong)si[6] : "", domid); /* guest/evtchn.c */
+    if (has_word(si, "vcpu") && !has_word(si, "matrix")) {
+        vcpu_main(has_word(si, "vcpu-fifo")); /* guest/vcpu.c: ends with VCPUOP_down */
+        finish();
+    }
     rings_hello();
     /* First: the matrix's operation names contain other programs' words. */
     if (has_word(si, "matrix") || has_word(si, "xsmops")) {
