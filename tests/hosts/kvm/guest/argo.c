@@ -22,28 +22,6 @@ void argo_main(u32 domid);
 /* struct xen_argo_ring: rx_ptr, tx_ptr, reserved, then the ring. */
 static u8 ring[4096] __attribute__((aligned(4096)));
 
-/* Five arguments through the hypercall page (rt's wrapper takes three). */
-static long hc5(ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
-{
-    void *fn = hypercall_page + HC_argo_op * 32;
-    long ret;
-#ifdef __x86_64__
-    register ulong r10 __asm__("r10") = a4;
-    register ulong r8 __asm__("r8") = a5;
-
-    __asm__ volatile("call *%[fn]"
-                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
-                     : [fn] "m"(fn)
-                     : "memory", "cc");
-#else
-    __asm__ volatile("call *%[fn]"
-                     : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
-                     : [fn] "m"(fn)
-                     : "memory", "cc");
-#endif
-    return ret;
-}
-
 static void yield(void)
 {
     hypercall(HC_sched_op, 0 /* SCHEDOP_yield */, 0, 0);
@@ -72,7 +50,7 @@ void argo_main(u32 domid)
     reg.partner = (unsigned short)partner;
     reg.len = RING_LEN;
     gfn = (ulong)ring >> 12;
-    say("argo register", hc5(A_register, (ulong)&reg, (ulong)&gfn, 1, 0));
+    say("argo register", hypercall5(HC_argo_op, A_register, (ulong)&reg, (ulong)&gfn, 1, 0));
 
     msg[sizeof(msg) - 2] = (char)('0' + domid);
     addr.src_port = PORT;
@@ -93,7 +71,7 @@ void argo_main(u32 domid)
             v[2] = 0;
         }
         for (i = 0; i < TRIES; i++) {
-            rc = hc5(A_sendv, (ulong)&addr, (ulong)v, 1, MSG_TYPE);
+            rc = hypercall5(HC_argo_op, A_sendv, (ulong)&addr, (ulong)v, 1, MSG_TYPE);
             if (rc != -ECONNREFUSED)
                 break;
             yield();

@@ -103,15 +103,6 @@ static u64 median(u64 *v, int n)
     return v[n / 2];
 }
 
-/* ":bare" after the number: bare exits instead of xen_version. */
-static int has_bare(const char *cl)
-{
-    for (; *cl; cl++)
-        if (cl[0] == ':' && cl[1] == 'b' && cl[2] == 'a' && cl[3] == 'r' && cl[4] == 'e')
-            return 1;
-    return 0;
-}
-
 /* The number after "bench=" in the command line, or -1 for plain "bench". */
 static long bench_arg(const char *cl)
 {
@@ -145,7 +136,7 @@ void bench_run(const u32 *start_info)
         return;
     }
     if (n >= 0) {
-        int bare = has_bare((const char *)(ulong)start_info[6]);
+        int bare = cmdline_has((const char *)(ulong)start_info[6], ":bare");
 
         for (long i = 0; i < n; i++)
             if (bare)

@@ -29,7 +29,6 @@
 #include "rt.h"
 
 #define HC_memory_op              12
-#define HC_event_channel_op       32
 #define HC_hvm_op                 34
 #define EVTCHNOP_bind_interdomain 0
 #define EVTCHNOP_send             4
@@ -296,40 +295,6 @@ static void errors(void)
     puts_("block returned\n");
 }
 
-/* The word after "key" in the command line, as a number (0 if absent). */
-static ulong arg_num(const char *cl, const char *key)
-{
-    ulong n = strlen(key), v = 0;
-
-    for (; cl && *cl; cl++) {
-        ulong i = 0;
-
-        while (i < n && cl[i] == key[i])
-            i++;
-        if (i < n)
-            continue;
-        for (cl += n; *cl >= '0' && *cl <= '9'; cl++)
-            v = v * 10 + (ulong)(*cl - '0');
-        return v;
-    }
-    return 0;
-}
-
-static int has(const char *cl, const char *word)
-{
-    ulong n = strlen(word);
-
-    for (; cl && *cl; cl++) {
-        ulong i = 0;
-
-        while (i < n && cl[i] == word[i])
-            i++;
-        if (i == n)
-            return 1;
-    }
-    return 0;
-}
-
 /* Waits until the port has fired once more than 'seen' times. */
 static void wait_event(int use_poll, int use_block, u32 seen)
 {
@@ -378,17 +343,17 @@ void evtchn_main(const char *cl, u32 domid)
         u32 index;
         u64 value;
     } param = {DOMID_SELF, 0 /* HVM_PARAM_CALLBACK_IRQ */, (2ULL << 56) | VECTOR};
-    u32 peer = (u32)arg_num(cl, "peer="), sent = 0;
-    int server = has(cl, "evtchn-server"), use_poll = has(cl, "evtchn-poll");
+    u32 peer = (u32)cmdline_num(cl, "peer="), sent = 0;
+    int server = cmdline_has(cl, "evtchn-server"), use_poll = cmdline_has(cl, "evtchn-poll");
     long rc;
 
     (void)domid;
-    if (has(cl, "evtchn-errors")) {
+    if (cmdline_has(cl, "evtchn-errors")) {
         errors();
         goto out;
     }
     say("evtchn add_to_physmap", hypercall(HC_memory_op, 7, (ulong)&xatp, 0));
-    if (has(cl, "evtchn-fifo")) {
+    if (cmdline_has(cl, "evtchn-fifo")) {
         struct {
             u64 control_gfn;
             u32 offset, vcpu;
@@ -455,24 +420,16 @@ void evtchn_main(const char *cl, u32 domid)
             wait_event(use_poll, 1, answered);
         }
     } else {
-        struct {
-            unsigned short remote_dom, pad;
-            u32 remote_port, local_port;
-        } bi = {(unsigned short)peer, 0, 1, 0};
+        u32 local = 0;
 
         /*
          * The server's port for us is its first free one, after those the
-         * host took for its console and xenstore rings; a port that is not
-         * unbound for us is -EINVAL before any XSM check, and so is every
-         * port until the server has allocated it; -ESRCH until the server's
-         * domain exists (a toolstack may create the client first).
+         * host took for its console and xenstore rings; every port is
+         * -EINVAL until the server has allocated it, and -ESRCH until the
+         * server's domain exists (a toolstack may create the client first).
          */
         for (int tries = 0; tries < 100000; tries++) {
-            rc = -22;
-            for (u32 p = 1; p < 16 && rc == -22; p++) {
-                bi.remote_port = p;
-                rc = evtchn_op(EVTCHNOP_bind_interdomain, &bi);
-            }
+            rc = evtchn_bind_first(peer, &local);
             if (rc != -22 && rc != -3)
                 break;
             hypercall(HC_sched_op, SCHEDOP_yield, 0, 0);
@@ -480,7 +437,7 @@ void evtchn_main(const char *cl, u32 domid)
         say("evtchn bind", rc);
         if (rc != 0)
             goto out;
-        my_port = bi.local_port;
+        my_port = local;
         /* The bind left our new port pending (Xen's "missed event"): drop it. */
         if (fifo)
             fifo_upcall();

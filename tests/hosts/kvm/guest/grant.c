@@ -191,29 +191,9 @@ static void mapper(void)
     say("unmap status", u.status);
 }
 
-/* The number after "peer=" in the command line, or 0. */
-static u32 peer_of(const char *cl)
-{
-    static const char key[] = "peer=";
-    u32 v = 0;
-
-    for (; *cl; cl++) {
-        unsigned i = 0;
-
-        while (key[i] && cl[i] == key[i])
-            i++;
-        if (key[i])
-            continue;
-        for (cl += i; *cl >= '0' && *cl <= '9'; cl++)
-            v = v * 10 + (u32)(*cl - '0');
-        return v;
-    }
-    return 0;
-}
-
 void grant_main(const char *cmdline, u32 domid, int v2)
 {
-    u32 peer = peer_of(cmdline);
+    u32 peer = (u32)cmdline_num(cmdline, "peer=");
 
     if (peer ? domid < peer : domid == 1) {
         partner = peer ? peer : 2;

@@ -106,20 +106,7 @@ void argo_main(u32 domid);
 /* Is 'word' in the command line (hvm_start_info.cmdline_paddr)? */
 static int has_word(const u32 *si, const char *word)
 {
-    const char *cl = (const char *)(ulong)si[6];
-    ulong n = strlen(word);
-
-    if (!si[6])
-        return 0;
-    for (; *cl; cl++) {
-        ulong i = 0;
-
-        while (i < n && cl[i] == word[i])
-            i++;
-        if (i == n)
-            return 1;
-    }
-    return 0;
+    return cmdline_has((const char *)(ulong)si[6], word);
 }
 
 void matrix_main(const u32 *si, u32 domid); /* matrix.c */

@@ -88,28 +88,6 @@ static u32 get32(const u8 *p)
     return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
 }
 
-/* A hypercall with five arguments, in Xen's convention for this mode. */
-static long hc5(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
-{
-    ulong fn = (ulong)hypercall_page + nr * 32;
-    long ret;
-#ifdef __x86_64__
-    register ulong r10 __asm__("r10") = a4;
-    register ulong r8 __asm__("r8") = a5;
-
-    __asm__ volatile("call *%[fn]"
-                     : "=a"(ret), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
-                     : [fn] "r"(fn)
-                     : "memory", "rcx", "r9", "r11", "cc");
-#else
-    __asm__ volatile("call *%[fn]"
-                     : "=a"(ret), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
-                     : [fn] "m"(fn)
-                     : "memory", "cc");
-#endif
-    return ret;
-}
-
 static int memeq(const void *a, const void *b, ulong n)
 {
     const u8 *p = a, *q = b;
@@ -202,7 +180,7 @@ static void line(const char *what, const char *key, const char *word, long a, lo
 
 static long evtchn(u32 cmd)
 {
-    return hc5(HC_evtchn_op, cmd, (ulong)op, 0, 0, 0);
+    return hypercall5(HC_evtchn_op, cmd, (ulong)op, 0, 0, 0);
 }
 
 /* EVTCHNOP_alloc_unbound { dom, remote_dom, port }: the port, or rc < 0. */
@@ -234,7 +212,7 @@ static long argo_register(u32 aport, u32 partner)
     put16(op + 4, partner);
     put32(op + 8, 4096 - 64);
     put64(buf, (u64)(ulong)ring >> 12);
-    return hc5(HC_argo_op, 1, (ulong)op, (ulong)buf, 1, 0);
+    return hypercall5(HC_argo_op, 1, (ulong)op, (ulong)buf, 1, 0);
 }
 
 /* domctl/sysctl: cmd, interface_version 0x15, domain; u at 16. */
@@ -244,7 +222,7 @@ static long ctl(unsigned nr, u32 cmd, u32 dom)
     put32(op, cmd);
     put32(op + 4, 0x15);
     put16(op + 8, dom);
-    return hc5(nr, (ulong)op, 0, 0, 0, 0);
+    return hypercall5(nr, (ulong)op, 0, 0, 0, 0);
 }
 
 /* FLASK CONTEXT_TO_SID of the guests' label, as dom0 (0 where no FLASK). */
@@ -259,7 +237,7 @@ static u32 domu_sid(void)
     put32(op + 16, (u32)(ulong)label);
     if (sizeof(long) == 8)
         put32(op + 20, (u32)((u64)(ulong)label >> 32));
-    return hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0) == 0 ? get32(op + 8) : 0;
+    return hypercall5(HC_xsm_op, (ulong)op, 0, 0, 0, 0) == 0 ? get32(op + 8) : 0;
 }
 
 /* dom0 creates a domain labelled as the guests (flags: HVM). */
@@ -272,7 +250,7 @@ static long create_domain(u32 sid)
     put32(op + 4, 0x15);
     put32(op + 16, sid);
     put32(op + 36, 1); /* XEN_DOMCTL_CDF_hvm */
-    rc = hc5(HC_domctl, (ulong)op, 0, 0, 0, 0);
+    rc = hypercall5(HC_domctl, (ulong)op, 0, 0, 0, 0);
     return rc < 0 ? rc : (long)(op[8] | op[9] << 8);
 }
 
@@ -362,7 +340,7 @@ static long grant_to(const char *key, u32 grantee)
     } else {
         put32(op + 12, (u32)((ulong)gtab >> 12));
     }
-    rc = hc5(HC_memory_op, 7 /* XENMEM_add_to_physmap */, (ulong)op, 0, 0, 0);
+    rc = hypercall5(HC_memory_op, 7 /* XENMEM_add_to_physmap */, (ulong)op, 0, 0, 0);
     if (rc < 0)
         return rc;
     put16(e + 2, grantee);
@@ -416,15 +394,7 @@ static long status_port1(const struct ctx *c)
  */
 static long bind_port1(const struct ctx *c)
 {
-    long rc = -EINVAL;
-
-    for (u32 port = 1; port < 16 && rc == -EINVAL; port++) {
-        memset(op, 0, 12);
-        put16(op, c->t);
-        put32(op + 4, port);
-        rc = evtchn(0);
-    }
-    return rc;
+    return evtchn_bind_first(c->t, 0);
 }
 
 static int run_evtchn(const struct ctx *c)
@@ -501,7 +471,7 @@ static long map_ref1(const struct ctx *c)
     put32(op + 8, GNTMAP_host_map);
     put32(op + 12, 1);
     put16(op + 16, c->t);
-    rc = hc5(HC_grant_table_op, 0, (ulong)op, 1, 0, 0);
+    rc = hypercall5(HC_grant_table_op, 0, (ulong)op, 1, 0, 0);
     return gst(rc, 18);
 }
 
@@ -523,7 +493,7 @@ static long copy_ref2(const struct ctx *c)
     put16(op + half + w, c->t);
     put16(op + 2 * half, 64);
     put16(op + 2 * half + 2, GNTCOPY_dest_gref);
-    rc = hc5(HC_grant_table_op, 5, (ulong)op, 1, 0, 0);
+    rc = hypercall5(HC_grant_table_op, 5, (ulong)op, 1, 0, 0);
     return gst(rc, 2 * half + 4);
 }
 
@@ -537,7 +507,7 @@ static long transfer_ref3(const struct ctx *c)
     put32(op, (u32)((ulong)mine >> 12));
     put16(op + w, c->t);
     put32(op + w + 4, 3);
-    rc = hc5(HC_grant_table_op, 4, (ulong)op, 1, 0, 0);
+    rc = hypercall5(HC_grant_table_op, 4, (ulong)op, 1, 0, 0);
     return gst(rc, w + 8);
 }
 
@@ -576,7 +546,7 @@ static int run_grant(const struct ctx *c)
             memset(op, 0, 24);
             put64(op, MAP_GPA);
             put32(op + 16, handle);
-            rc = hc5(HC_grant_table_op, 1, (ulong)op, 1, 0, 0);
+            rc = hypercall5(HC_grant_table_op, 1, (ulong)op, 1, 0, 0);
             st = gst(rc, 20);
         }
     }
@@ -597,12 +567,12 @@ static int run_gnttab(const struct ctx *c)
             put64(op + 16, (ulong)buf);
         else
             put32(op + 12, (u32)(ulong)buf);
-        rc = hc5(HC_grant_table_op, 2, (ulong)op, 1, 0, 0);
+        rc = hypercall5(HC_grant_table_op, 2, (ulong)op, 1, 0, 0);
         result(c, rc, (short)(op[8] | op[9] << 8));
     } else if (streq(c->key, "gnttab_query_size_T")) {
         memset(op, 0, 16);
         put16(op, c->t);
-        rc = hc5(HC_grant_table_op, 6, (ulong)op, 1, 0, 0);
+        rc = hypercall5(HC_grant_table_op, 6, (ulong)op, 1, 0, 0);
         result(c, rc, (short)(op[12] | op[13] << 8));
     } else {
         return run_grant(c);
@@ -626,7 +596,7 @@ static long sendv(const struct ctx *c)
         put32(op + 16, (u32)(ulong)buf); /* compat iov: handle, len, pad */
         put32(op + 20, 4);
     }
-    return hc5(HC_argo_op, 3, (ulong)op, (ulong)op + 16, 1, 0);
+    return hypercall5(HC_argo_op, 3, (ulong)op, (ulong)op + 16, 1, 0);
 }
 
 static int run_argo(const struct ctx *c)
@@ -661,21 +631,21 @@ static int run_info(const struct ctx *c)
     long rc;
 
     if (streq(c->key, "xen_version_version")) {
-        result(c, hc5(HC_xen_version, 0, (ulong)buf, 0, 0, 0), 0);
+        result(c, hypercall5(HC_xen_version, 0, (ulong)buf, 0, 0, 0), 0);
     } else if (streq(c->key, "xen_version_extraversion") ||
                streq(c->key, "xen_version_commandline")) {
         memset(buf, 0, sizeof(buf));
-        rc = hc5(HC_xen_version, streq(c->key, "xen_version_commandline") ? 9 : 1, (ulong)buf, 0, 0,
-                 0);
+        rc = hypercall5(HC_xen_version, streq(c->key, "xen_version_commandline") ? 9 : 1,
+                        (ulong)buf, 0, 0, 0);
         result(c, rc, rc >= 0 && denied_string());
     } else if (streq(c->key, "xen_version_build_id")) {
         memset(buf, 0, sizeof(buf));
         put32(buf, 64);
-        result(c, hc5(HC_xen_version, 10, (ulong)buf, 0, 0, 0), 0);
+        result(c, hypercall5(HC_xen_version, 10, (ulong)buf, 0, 0, 0), 0);
     } else if (streq(c->key, "console_io_write")) {
-        result(c, hc5(HC_console_io, 0, 6, (ulong) "hello\n", 0, 0), 0);
+        result(c, hypercall5(HC_console_io, 0, 6, (ulong) "hello\n", 0, 0), 0);
     } else if (streq(c->key, "console_io_read")) {
-        result(c, hc5(HC_console_io, 1, 16, (ulong)buf, 0, 0), 0);
+        result(c, hypercall5(HC_console_io, 1, 16, (ulong)buf, 0, 0), 0);
     } else if (streq(c->key, "xsm_op_LIST_MODULES") || streq(c->key, "xsm_op_MODULE_INFO_silo")) {
         int info = streq(c->key, "xsm_op_MODULE_INFO_silo");
 
@@ -684,7 +654,7 @@ static int run_info(const struct ctx *c)
         put32(op + 4, 1);
         if (info)
             put16(op + 8, 3); /* XSM_MODULE_SILO */
-        result(c, hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0), 0);
+        result(c, hypercall5(HC_xsm_op, (ulong)op, 0, 0, 0, 0), 0);
     } else {
         return 0;
     }
@@ -711,7 +681,7 @@ static int run_ctl(const struct ctx *c)
         put16(op + 8, dom[i].cmd == 1 ? 0 : dom[i].cmd == 46 ? c->x : c->t);
         if (dom[i].cmd == 46)
             put16(op + 16, c->t);
-        result(c, hc5(HC_domctl, (ulong)op, 0, 0, 0, 0), 0);
+        result(c, hypercall5(HC_domctl, (ulong)op, 0, 0, 0, 0), 0);
         return 1;
     }
     if (streq(c->key, "sysctl_readconsole")) {
@@ -720,7 +690,7 @@ static int run_ctl(const struct ctx *c)
         put32(op + 4, 0x15);
         put64(op + 16, (ulong)buf);
         put32(op + 24, 64);
-        result(c, hc5(HC_sysctl, (ulong)op, 0, 0, 0, 0), 0);
+        result(c, hypercall5(HC_sysctl, (ulong)op, 0, 0, 0, 0), 0);
     } else if (streq(c->key, "sysctl_physinfo")) {
         result(c, ctl(HC_sysctl, 3, 0), 0);
     } else if (streq(c->key, "sysctl_xsm_info")) {
@@ -742,7 +712,7 @@ static void xsmops(void)
     memset(op, 0, 40);
     put32(op, 1u << 16 | 1); /* LIST_MODULES */
     put32(op + 4, 1);
-    rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+    rc = hypercall5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
     line("xsmop", "list_modules", 0, rc, 0, 1);
     line("xsmop", "count", 0, (long)get32(op + 12), 0, 1);
     for (unsigned i = 0; i < get32(op + 12) && i < 4; i++)
@@ -754,16 +724,16 @@ static void xsmops(void)
         put32(op, 1u << 16 | 2); /* MODULE_INFO: flags at payload 4 */
         put32(op + 4, 1);
         put16(op + 8, id);
-        rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+        rc = hypercall5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
         /* flags at payload 2, slot at 3 */
         line("xsmop", names[id], 0, rc, rc == 0 ? (long)(op[10] | op[11] << 8) : 0, 2);
     }
     memset(op, 0, 40);
     put32(op, 2); /* FLASK_GETENFORCE */
     put32(op + 4, 1);
-    line("xsmop", "getenforce", 0, hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0), 0, 1);
+    line("xsmop", "getenforce", 0, hypercall5(HC_xsm_op, (ulong)op, 0, 0, 0, 0), 0, 1);
     put32(op, 10); /* FLASK_POLICYVERS */
-    line("xsmop", "policyvers", 0, hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0), 0, 1);
+    line("xsmop", "policyvers", 0, hypercall5(HC_xsm_op, (ulong)op, 0, 0, 0, 0), 0, 1);
     /* sid_context { sid, size, context } */
     memset(op, 0, 40);
     put32(op, 4);
@@ -771,7 +741,7 @@ static void xsmops(void)
     put32(op + 12, sizeof(ctx) - 1);
     put32(op + 16, (u32)(ulong)ctx);
     put32(op + 20, sizeof(long) == 8 ? (u32)((u64)(ulong)ctx >> 32) : 0xdeadbeef);
-    rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+    rc = hypercall5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
     sid = rc == 0 ? get32(op + 8) : 0;
     line("xsmop", "context_to_sid", 0, rc, 0, 1);
     /*
@@ -786,7 +756,7 @@ static void xsmops(void)
     put32(op + 12, 128);
     put32(op + 16, (u32)(ulong)buf);
     put32(op + 20, sizeof(long) == 8 ? (u32)((u64)(ulong)buf >> 32) : 0xdeadbeef);
-    rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+    rc = hypercall5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
     line("xsmop", "sid_to_context", 0, rc,
          rc == 0 && get32(op + 12) == sizeof(ctx) && memeq(buf, ctx, sizeof(ctx) - 1), 2);
     /*
@@ -800,7 +770,7 @@ static void xsmops(void)
     put32(op + 12, sid);
     put16(op + 16, 2);
     put32(op + 20, 0xffffffffu);
-    rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+    rc = hypercall5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
     line("xsmop", "access", 0, rc, rc == 0 ? (long)get32(op + 24) : 0, 2);
     /* boolean { bool_id -1, enforcing, pending, size, name }: name at 20 or 24 */
     memset(op, 0, 40);
@@ -814,7 +784,7 @@ static void xsmops(void)
         put32(op + 20, (u32)(ulong)boolname);
         put32(op + 24, 0xdeadbeef);
     }
-    rc = hc5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
+    rc = hypercall5(HC_xsm_op, (ulong)op, 0, 0, 0, 0);
     line("xsmop", "getbool", 0, rc, rc == 0 ? op[12] : -1, 2);
 }
 

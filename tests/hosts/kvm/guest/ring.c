@@ -20,16 +20,15 @@
  */
 #include "rt.h"
 
-#define HC_event_channel_op 32
-#define HC_hvm_op           34
-#define HVMOP_get_param     1
-#define DOMID_SELF          0x7ff0
-#define P_STORE_PFN         1
-#define P_STORE_EVTCHN      2
-#define P_CONSOLE_PFN       17
-#define P_CONSOLE_EVTCHN    18
-#define EVTCHNOP_send       4
-#define EVTCHNOP_status     5
+#define HC_hvm_op        34
+#define HVMOP_get_param  1
+#define DOMID_SELF       0x7ff0
+#define P_STORE_PFN      1
+#define P_STORE_EVTCHN   2
+#define P_CONSOLE_PFN    17
+#define P_CONSOLE_EVTCHN 18
+#define EVTCHNOP_send    4
+#define EVTCHNOP_status  5
 
 /* io/console.h */
 struct cons {

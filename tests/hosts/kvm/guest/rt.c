@@ -34,6 +34,77 @@ ulong strlen(const char *s)
     return n;
 }
 
+int cmdline_has(const char *cl, const char *word)
+{
+    ulong n = strlen(word);
+
+    for (; cl && *cl; cl++) {
+        ulong i = 0;
+
+        while (i < n && cl[i] == word[i])
+            i++;
+        if (i == n)
+            return 1;
+    }
+    return 0;
+}
+
+ulong cmdline_num(const char *cl, const char *key)
+{
+    ulong n = strlen(key), v = 0;
+
+    for (; cl && *cl; cl++) {
+        ulong i = 0;
+
+        while (i < n && cl[i] == key[i])
+            i++;
+        if (i < n)
+            continue;
+        for (cl += n; *cl >= '0' && *cl <= '9'; cl++)
+            v = v * 10 + (ulong)(*cl - '0');
+        return v;
+    }
+    return 0;
+}
+
+long hypercall5(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5)
+{
+    ulong fn = (ulong)hypercall_page + (ulong)nr * 32;
+#ifdef __x86_64__
+    register ulong r10 __asm__("r10") = a4;
+    register ulong r8 __asm__("r8") = a5;
+
+    __asm__ volatile("call *%%rax"
+                     : "+a"(fn), "+D"(a1), "+S"(a2), "+d"(a3), "+r"(r10), "+r"(r8)
+                     :
+                     : "memory", "cc", "rcx", "r9", "r11");
+#else
+    /* Every register but esp and ebp carries something: the stub's address goes in eax. */
+    __asm__ volatile("call *%%eax"
+                     : "+a"(fn), "+b"(a1), "+c"(a2), "+d"(a3), "+S"(a4), "+D"(a5)
+                     :
+                     : "memory", "cc");
+#endif
+    return (long)fn;
+}
+
+long evtchn_bind_first(u32 remote_dom, u32 *local)
+{
+    struct {
+        unsigned short remote_dom, pad;
+        u32 remote_port, local_port;
+    } bi = {(unsigned short)remote_dom, 0, 0, 0};
+    long rc = -22;
+
+    for (u32 port = 1; port < 16 && rc == -22; port++) {
+        bi.remote_port = port;
+        rc = hypercall(HC_event_channel_op, 0 /* EVTCHNOP_bind_interdomain */, (ulong)&bi, 0);
+    }
+    if (rc == 0 && local)
+        *local = bi.local_port;
+    return rc;
+}
+
 void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
 {
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));

@@ -8,10 +8,11 @@ typedef unsigned int u32;
 typedef unsigned long long u64;
 typedef unsigned long ulong;
 
-#define HC_xen_version 17
-#define HC_console_io  18
-#define HC_xsm_op      27
-#define HC_sched_op    29
+#define HC_xen_version      17
+#define HC_console_io       18
+#define HC_xsm_op           27
+#define HC_sched_op         29
+#define HC_event_channel_op 32
 
 /* start64.S maps the first GiB at 0 and again at 512 GiB. */
 #define ALIAS (sizeof(long) == 8 ? (ulong)1 << 39 : 0)
@@ -23,6 +24,21 @@ extern u8 hypercall_page[4096];
 void *memset(void *d, int c, ulong n);
 void *memcpy(void *d, const void *s, ulong n);
 ulong strlen(const char *s);
+
+/* The command line (hvm_start_info's, 0 for none): is 'word' anywhere in it? */
+int cmdline_has(const char *cl, const char *word);
+/* The decimal number right after the first 'key' ("peer=") in it, 0 if none. */
+ulong cmdline_num(const char *cl, const char *key);
+
+/* A hypercall with five arguments, in Xen's registers for this mode. */
+long hypercall5(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5);
+/*
+ * EVTCHNOP_bind_interdomain to the first of remote_dom's ports 1-15 that
+ * answers anything but -EINVAL (a port that is not unbound for us is
+ * -EINVAL before any XSM check, as in Xen): that answer, and on success the
+ * new local port in *local (unless local is 0).
+ */
+long evtchn_bind_first(u32 remote_dom, u32 *local);
 
 void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d);
 /* Checks the Xen signature and installs the hypercall page: 0 or -1. */

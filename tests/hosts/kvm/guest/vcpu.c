@@ -30,7 +30,6 @@
 
 #define HC_memory_op              12
 #define HC_vcpu_op                24
-#define HC_event_channel_op       32
 #define HC_hvm_op                 34
 #define VCPUOP_down               2
 #define VCPUOP_is_up              3
