@@ -190,6 +190,12 @@ def t_faults(args):
         r = Run(args, g, "--cmdline", "mmio", timeout=5)
         check(r.rc == 0 and r.get("mmio read all ones") == 1,
               bits + "-bit: MMIO outside RAM reads all ones, writes vanish", r.show())
+    # The hypercall-page MSR: a value with low bits set, a page past RAM,
+    # and a read are each #GP (the guest has no IDT then: a triple fault).
+    for how in ("low", "far", "read"):
+        r = Run(args, need(args, "64"), "--cmdline", "badmsr badmsr-" + how, "--verbose", timeout=5)
+        check(r.rc != 0 and "triple fault" in r.out + r.err and r.get("badmsr taken") is None,
+              "hypercall-page MSR (%s): #GP" % how, r.show())
     # 32-bit paging: kvm-pvm cannot enable it, and the host must say so; a
     # KVM that can runs the rest of the guest through the 2-level walk.
     r = Run(args, need(args, "32"), "--cmdline", "paging", timeout=5)

@@ -113,6 +113,12 @@ void matrix_main(const u32 *si, u32 domid); /* matrix.c */
 void vcpu_main(int fifo);                   /* vcpu.c */
 void intr_main(const u32 *si);              /* intr.c */
 
+/* An empty IDT: an exception then ends the guest (a triple fault). */
+static const struct {
+    unsigned short limit;
+    ulong base;
+} __attribute__((packed)) no_idt = {0, 0};
+
 void guest_main(ulong start_info)
 {
     static const char via_alias[] = "printed through the alias mapping\n";
@@ -146,6 +152,28 @@ void guest_main(ulong start_info)
     /* First: the matrix's operation names contain other programs' words. */
     if (has_word(si, "matrix") || has_word(si, "xsmops")) {
         matrix_main(si, domid);
+        finish();
+    }
+    if (has_word(si, "badmsr")) {
+        /*
+         * The hypercall-page MSR with a bad value: low bits set
+         * ("badmsr-low"), a page past RAM ("badmsr-far") or read
+         * ("badmsr-read").  Each must be #GP: with no IDT that ends the
+         * guest, so the line below is printed only if the host took it.
+         */
+        u32 lo = (u32)(ulong)hypercall_page, hi = 0, msr = 0x40000000U;
+
+        __asm__ volatile("lidt (%0)" : : "r"(&no_idt) : "memory");
+        if (has_word(si, "badmsr-read")) {
+            __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+        } else {
+            if (has_word(si, "badmsr-low"))
+                lo |= 1;
+            else
+                lo = 0xfff00000U; /* 4 GiB - 1 MiB: past any test guest's RAM */
+            __asm__ volatile("wrmsr" : : "c"(msr), "a"(lo), "d"(hi));
+        }
+        say("badmsr taken", 1);
         finish();
     }
     if (has_word(si, "mmio")) {
