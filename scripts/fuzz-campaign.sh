@@ -173,8 +173,25 @@ fuzz_one() {
     init=$(features "$work/fuzz.log" INITED)
     last=$(features "$work/fuzz.log" DONE)
     [ -n "$last" ] || last=$(features "$work/fuzz.log" "")
-    findings=$(ls "$work/artifacts")
-    [ -n "$findings" ] || [ "$rc" -eq 0 ] || findings="exit-status-$rc"
+    # slow-unit-* files are inputs that took over 10 s (-report_slow_units):
+    # named, not failed on, since a loaded machine makes them; 72 is
+    # libFuzzer's exit after SIGINT (-interrupt_exitcode), how a run is cut short.
+    findings=""
+    slow=0
+    for f in "$work/artifacts"/*; do
+        [ -e "$f" ] || continue
+        case ${f##*/} in
+        slow-unit-*) slow=$((slow + 1)) ;;
+        *) findings="$findings ${f##*/}" ;;
+        esac
+    done
+    findings=${findings# }
+    if [ "$rc" -eq 72 ]; then
+        interrupted=" interrupted"
+    else
+        interrupted=""
+        [ -n "$findings" ] || [ "$rc" -eq 0 ] || findings="exit-status-$rc"
+    fi
     [ -z "$findings" ] || status=1
 
     # Minimize: seeds/ and regress/ are the baseline; whatever else adds
@@ -199,7 +216,7 @@ fuzz_one() {
 
     line="$name execs=${done_execs:-?} total=$total secs=$secs exec/s=${rate:-?}"
     line="$line cov=${init% *}->${last% *} ft=${init#* }->${last#* } new_units=${added:-?}"
-    line="$line corpus=${nfiles}files/${kb}KB(${mode}) findings=${findings:-none}"
+    line="$line corpus=${nfiles}files/${kb}KB(${mode}) findings=${findings:-none} slow_units=$slow$interrupted"
     echo "$(date -u +%Y-%m-%dT%H:%MZ) $line" >>"$camp/results.txt"
     echo "   $line"
 }
