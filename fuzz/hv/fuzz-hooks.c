@@ -7,9 +7,10 @@
  * (domU_t) and its device model (dm_dom_t), then a sequence of operations
  * from any of its domains (domain create/destroy/pause/getinfo/set_target,
  * event channels, grant tables, Argo, xen_version, console, sysctl, raw
- * hypercalls among them hvm_op and memory_op), interleaved with policy reloads, setenforce, boolean
- * set and commit, relabelling and AVC threshold changes (all as xsm_op hypercalls from the caller's
- * own memory), and with sweeps that put thousands of distinct subject SIDs through a hook.
+ * hypercalls among them hvm_op, memory_op and vcpu_op), interleaved with policy reloads,
+ * setenforce, boolean set and commit, relabelling and AVC threshold changes (all as xsm_op
+ * hypercalls from the caller's own memory), and with sweeps that put thousands of distinct subject
+ * SIDs through a hook.
  *
  * Input (fuzz-input.h reads zeros past the end):
  *   byte 0  bit 0 permissive (else enforcing, switched on after the boot
@@ -748,8 +749,21 @@ static long run_record(struct world *w, unsigned kind, xsm_domid_t c, const uint
             break;
         case 8:
             nr = HV_HYPERCALL_hvm_op;
-            args[0] = p[1] & 3; /* set_param, get_param, two unmodelled */
+            /* set_param, get_param, two unmodelled; or set_evtchn_upcall_vector */
+            args[0] = (p[1] & 4) ? 23 : p[1] & 3;
             args[1] = OP_GADDR;
+            break;
+        case 7:
+            if (p[1] & 0x80) {
+                /* The sub-op (timers and all), vCPU 0 mostly, another now and then. */
+                nr = HV_HYPERCALL_vcpu_op;
+                args[0] = p[1] & 15;
+                args[1] = (p[2] & 7) == 7 ? p[3] : 0;
+                args[2] = OP_GADDR;
+                break;
+            }
+            nr = HV_HYPERCALL_xsm_op;
+            args[0] = OP_GADDR;
             break;
         case 9:
             /* The sub-op, and a start extent above it now and then. */
