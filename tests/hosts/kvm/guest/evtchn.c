@@ -175,36 +175,6 @@ static u32 idt[256 * 2] __attribute__((aligned(16)));
 #endif
 void upcall_entry(void);
 
-#ifndef __x86_64__
-/*
- * PVH enters with a GDTR that means nothing: an interrupt gate's selector
- * needs a GDT behind it (a real CPU, and KVM, read the descriptor).
- */
-static const u64 gdt32[] __attribute__((aligned(8))) = {
-    0, 0x00cf9a000000ffffULL, /* 0x08: code, 32-bit, flat */
-    0x00cf92000000ffffULL,    /* 0x10: data, flat */
-};
-
-static void gdt_setup(void)
-{
-    struct __attribute__((packed)) {
-        unsigned short limit;
-        u32 base;
-    } d = {sizeof(gdt32) - 1, (u32)(ulong)gdt32};
-
-    __asm__ volatile("lgdt %0\n\t"
-                     "ljmp $0x08, $1f\n"
-                     "1:\n\t"
-                     "mov $0x10, %%eax\n\t"
-                     "mov %%eax, %%ds\n\t"
-                     "mov %%eax, %%es\n\t"
-                     "mov %%eax, %%ss"
-                     :
-                     : "m"(d)
-                     : "eax", "memory");
-}
-#endif
-
 static void idt_setup(void)
 {
     struct {
@@ -215,7 +185,7 @@ static void idt_setup(void)
     unsigned short cs;
 
 #ifndef __x86_64__
-    gdt_setup();
+    gdt32_load();
 #endif
     __asm__ volatile("mov %%cs, %0" : "=r"(cs));
 #ifdef __x86_64__

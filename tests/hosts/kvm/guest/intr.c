@@ -146,36 +146,6 @@ __asm__(".text\n"
 
 static u8 idt[256 * GATE_SIZE] __attribute__((aligned(16)));
 
-#ifndef __x86_64__
-/* The 32-bit guest has run on PVH's hidden segment state: load a GDT. */
-static const unsigned long long gdt32[] __attribute__((aligned(8))) = {
-    0,
-    0x00cf9a000000ffffULL, /* 0x08: code, 32-bit, flat */
-    0x00cf92000000ffffULL, /* 0x10: data, flat */
-    0x00cffa000000ffffULL, /* 0x18: user code (selector 0x1b) */
-    0x00cff2000000ffffULL, /* 0x20: user data (selector 0x23) */
-};
-
-static void load_gdt(void)
-{
-    struct __attribute__((packed)) {
-        unsigned short limit;
-        u32 base;
-    } d = {sizeof(gdt32) - 1, (u32)(ulong)gdt32};
-
-    __asm__ volatile("lgdt %0\n\t"
-                     "ljmp $0x08, $1f\n"
-                     "1:\n\t"
-                     "mov $0x10, %%eax\n\t"
-                     "mov %%eax, %%ds\n\t"
-                     "mov %%eax, %%es\n\t"
-                     "mov %%eax, %%ss"
-                     :
-                     : "m"(d)
-                     : "eax", "memory");
-}
-#endif
-
 /* An interrupt gate (type 0xe, DPL 0, present) to fn through selector 0x08. */
 static void set_gate(unsigned vec, void (*fn)(void))
 {
@@ -264,7 +234,7 @@ void intr_main(const u32 *si)
     u32 sp = 1; /* the stack pointer's change across int and iret */
 
 #ifndef __x86_64__
-    load_gdt();
+    gdt32_load(); /* it has run on PVH's hidden segment state */
 #endif
     set_gate(0x80, intr_h80);
     set_gate(3, intr_h3);

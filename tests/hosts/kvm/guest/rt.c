@@ -105,6 +105,36 @@ long evtchn_bind_first(u32 remote_dom, u32 *local)
     return rc;
 }
 
+#ifndef __x86_64__
+/* Flat segments, and user ones at selectors 0x1b and 0x23 (intr.c goes to CPL 3). */
+static const u64 gdt32[] __attribute__((aligned(8))) = {
+    0,
+    0x00cf9a000000ffffULL, /* 0x08: code, 32-bit, flat */
+    0x00cf92000000ffffULL, /* 0x10: data, flat */
+    0x00cffa000000ffffULL, /* 0x18: user code */
+    0x00cff2000000ffffULL, /* 0x20: user data */
+};
+
+void gdt32_load(void)
+{
+    struct __attribute__((packed)) {
+        unsigned short limit;
+        u32 base;
+    } d = {sizeof(gdt32) - 1, (u32)(ulong)gdt32};
+
+    __asm__ volatile("lgdt %0\n\t"
+                     "ljmp $0x08, $1f\n"
+                     "1:\n\t"
+                     "mov $0x10, %%eax\n\t"
+                     "mov %%eax, %%ds\n\t"
+                     "mov %%eax, %%es\n\t"
+                     "mov %%eax, %%ss"
+                     :
+                     : "m"(d)
+                     : "eax", "memory");
+}
+#endif
+
 void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d)
 {
     __asm__ volatile("cpuid" : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d) : "a"(leaf), "c"(0));

@@ -40,6 +40,14 @@ long hypercall5(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5);
  */
 long evtchn_bind_first(u32 remote_dom, u32 *local);
 
+#ifndef __x86_64__
+/*
+ * PVH enters a 32-bit kernel with a GDTR that means nothing; an interrupt
+ * gate's selector needs a GDT behind it.  Loads a flat one (code 0x08,
+ * data 0x10) and reloads the segments.
+ */
+void gdt32_load(void);
+#endif
 void cpuid(u32 leaf, u32 *a, u32 *b, u32 *c, u32 *d);
 /* Checks the Xen signature and installs the hypercall page: 0 or -1. */
 int xen_setup(u32 *domid);

@@ -202,14 +202,6 @@ void vcpu_via_entry(void);
 
 static u32 idt[256 * GATE_WORDS] __attribute__((aligned(16)));
 
-#ifndef __x86_64__
-/* PVH's GDTR means nothing: a gate's selector needs a GDT behind it. */
-static const u64 gdt32[] __attribute__((aligned(8))) = {
-    0, 0x00cf9a000000ffffULL, /* 0x08: code, 32-bit, flat */
-    0x00cf92000000ffffULL,    /* 0x10: data, flat */
-};
-#endif
-
 static void set_gate(unsigned vec, void (*fn)(void), unsigned short cs)
 {
     ulong h = (ulong)fn;
@@ -230,21 +222,7 @@ static void idt_setup(void)
     unsigned short cs;
 
 #ifndef __x86_64__
-    struct __attribute__((packed)) {
-        unsigned short limit;
-        u32 base;
-    } g = {sizeof(gdt32) - 1, (u32)(ulong)gdt32};
-
-    __asm__ volatile("lgdt %0\n\t"
-                     "ljmp $0x08, $1f\n"
-                     "1:\n\t"
-                     "mov $0x10, %%eax\n\t"
-                     "mov %%eax, %%ds\n\t"
-                     "mov %%eax, %%es\n\t"
-                     "mov %%eax, %%ss"
-                     :
-                     : "m"(g)
-                     : "eax", "memory");
+    gdt32_load();
 #endif
     __asm__ volatile("mov %%cs, %0" : "=r"(cs));
     set_gate(MY_VECTOR, vcpu_entry, cs);
