@@ -58,140 +58,6 @@ static void te_av(const struct ss_policy *p, uint32_t stype, uint32_t ttype, uin
     avd->auditdeny &= auditdeny;
 }
 
-static bool level_eq(const struct ss_level *a, const struct ss_level *b)
-{
-    return a->sens == b->sens && ss_ebm_eq(&a->cat, &b->cat);
-}
-
-static bool cexpr_eval(const struct ss_policy *p, const struct ss_context *s,
-                       const struct ss_context *t, const struct ss_context *x,
-                       const struct ss_constraint *c)
-{
-    int st[SS_CEXPR_MAXDEPTH];
-    int sp = -1;
-    for (uint32_t i = 0; i < c->nexpr; i++) {
-        const struct ss_cexpr *e = &c->expr[i];
-        /*
-         * The reader admits only well-formed expressions (rd_constraints);
-         * the stack is checked again here, as eval_expr does for
-         * conditionals, so that st[] stays in bounds on its own terms.
-         */
-        int operands = e->type == SS_CEXPR_NOT                             ? 1
-                       : e->type == SS_CEXPR_AND || e->type == SS_CEXPR_OR ? 2
-                                                                           : 0;
-        if (sp + 1 < operands || (operands == 0 && sp + 1 == SS_CEXPR_MAXDEPTH))
-            return false;
-        switch (e->type) {
-        case SS_CEXPR_NOT:
-            st[sp] = !st[sp];
-            continue;
-        case SS_CEXPR_AND:
-            sp--;
-            st[sp] = st[sp] && st[sp + 1];
-            continue;
-        case SS_CEXPR_OR:
-            sp--;
-            st[sp] = st[sp] || st[sp + 1];
-            continue;
-        case SS_CEXPR_NAMES: {
-            const struct ss_context *cc = s;
-            if (e->attr & SS_CEXPR_TARGET)
-                cc = t;
-            else if (e->attr & SS_CEXPR_XTARGET)
-                cc = x;
-            if (!cc)
-                return false;
-            uint32_t v = (e->attr & SS_CEXPR_USER)   ? cc->user
-                         : (e->attr & SS_CEXPR_ROLE) ? cc->role
-                                                     : cc->type;
-            bool in = ss_ebm_get(&e->names, v - 1);
-            st[++sp] = e->op == SS_CEXPR_EQ ? in : !in;
-            continue;
-        }
-        default:
-            break;
-        }
-        /* ATTR */
-        const struct ss_level *l1 = NULL, *l2 = NULL;
-        uint32_t v1 = 0, v2 = 0;
-        switch (e->attr) {
-        case SS_CEXPR_USER:
-            v1 = s->user;
-            v2 = t->user;
-            break;
-        case SS_CEXPR_TYPE:
-            v1 = s->type;
-            v2 = t->type;
-            break;
-        case SS_CEXPR_ROLE: {
-            v1 = s->role;
-            v2 = t->role;
-            const struct ss_role *r1 = &p->roles[v1 - 1], *r2 = &p->roles[v2 - 1];
-            if (e->op == SS_CEXPR_DOM) {
-                st[++sp] = ss_ebm_get(&r1->dominates, v2 - 1);
-                continue;
-            } else if (e->op == SS_CEXPR_DOMBY) {
-                st[++sp] = ss_ebm_get(&r2->dominates, v1 - 1);
-                continue;
-            } else if (e->op == SS_CEXPR_INCOMP) {
-                st[++sp] =
-                    !ss_ebm_get(&r1->dominates, v2 - 1) && !ss_ebm_get(&r2->dominates, v1 - 1);
-                continue;
-            }
-            break;
-        }
-        case SS_CEXPR_L1L2:
-            l1 = &s->range.l[0];
-            l2 = &t->range.l[0];
-            break;
-        case SS_CEXPR_L1H2:
-            l1 = &s->range.l[0];
-            l2 = &t->range.l[1];
-            break;
-        case SS_CEXPR_H1L2:
-            l1 = &s->range.l[1];
-            l2 = &t->range.l[0];
-            break;
-        case SS_CEXPR_H1H2:
-            l1 = &s->range.l[1];
-            l2 = &t->range.l[1];
-            break;
-        case SS_CEXPR_L1H1:
-            l1 = &s->range.l[0];
-            l2 = &s->range.l[1];
-            break;
-        case SS_CEXPR_L2H2:
-            l1 = &t->range.l[0];
-            l2 = &t->range.l[1];
-            break;
-        }
-        if (l1) {
-            bool r;
-            switch (e->op) {
-            case SS_CEXPR_EQ:
-                r = level_eq(l1, l2);
-                break;
-            case SS_CEXPR_NEQ:
-                r = !level_eq(l1, l2);
-                break;
-            case SS_CEXPR_DOM:
-                r = ss_level_dom(l1, l2);
-                break;
-            case SS_CEXPR_DOMBY:
-                r = ss_level_dom(l2, l1);
-                break;
-            default: /* INCOMP */
-                r = !ss_level_dom(l1, l2) && !ss_level_dom(l2, l1);
-                break;
-            }
-            st[++sp] = r;
-            continue;
-        }
-        st[++sp] = e->op == SS_CEXPR_EQ ? v1 == v2 : v1 != v2;
-    }
-    return sp == 0 && st[0];
-}
-
 /*
  * context_av and the bounds maskers recurse along the bounding types.  The
  * depth is bounded by the policy: validate.c refuses a type whose bounds
@@ -261,7 +127,7 @@ static void context_av(const struct ss_state *st, const struct ss_context *s,
     te_av(p, s->type, t->type, cls, avd);
     const struct ss_class *c = &p->classes[cls - 1];
     for (uint32_t i = 0; i < c->ncons; i++)
-        if ((c->cons[i].perms & avd->allowed) && !cexpr_eval(p, s, t, NULL, &c->cons[i]))
+        if ((c->cons[i].perms & avd->allowed) && !ss_cexpr_eval(p, s, t, NULL, &c->cons[i]))
             avd->allowed &= ~c->cons[i].perms;
     bool xen = st->sem == SS_SEM_XEN;
     uint16_t pc = xen ? p->domain_class : p->process_class;
@@ -598,7 +464,7 @@ static int validate_transition(const struct ss_state *st, ss_sid oldsid, ss_sid 
         return -EINVAL;
     const struct ss_class *c = &p->classes[tclass - 1];
     for (uint32_t i = 0; i < c->nvt; i++)
-        if (!cexpr_eval(p, o, n, t, &c->vt[i]))
+        if (!ss_cexpr_eval(p, o, n, t, &c->vt[i]))
             return -EPERM;
     return 0;
 }

@@ -283,92 +283,6 @@ static uint32_t te_allowed(const struct ss_policy *p, uint32_t stype, uint32_t t
     return allowed;
 }
 
-/* One comparison of a constraint, as compute.c's cexpr_eval makes it. */
-static bool leaf_eval(const struct ss_policy *p, const struct ss_context *s,
-                      const struct ss_context *t, const struct ss_cexpr *e, bool *abort)
-{
-    if (e->type == SS_CEXPR_NAMES) {
-        const struct ss_context *c = s;
-        if (e->attr & SS_CEXPR_TARGET)
-            c = t;
-        else if (e->attr & SS_CEXPR_XTARGET) {
-            *abort = true; /* no third context in an access decision: the whole thing fails */
-            return false;
-        }
-        uint32_t v = (e->attr & SS_CEXPR_USER)   ? c->user
-                     : (e->attr & SS_CEXPR_ROLE) ? c->role
-                                                 : c->type;
-        bool in = ss_ebm_get(&e->names, v - 1);
-        return e->op == SS_CEXPR_EQ ? in : !in;
-    }
-    const struct ss_level *l1 = NULL, *l2 = NULL;
-    uint32_t v1 = 0, v2 = 0;
-    switch (e->attr) {
-    case SS_CEXPR_USER:
-        v1 = s->user;
-        v2 = t->user;
-        break;
-    case SS_CEXPR_TYPE:
-        v1 = s->type;
-        v2 = t->type;
-        break;
-    case SS_CEXPR_ROLE: {
-        v1 = s->role;
-        v2 = t->role;
-        const struct ss_role *r1 = &p->roles[v1 - 1], *r2 = &p->roles[v2 - 1];
-        if (e->op == SS_CEXPR_DOM)
-            return ss_ebm_get(&r1->dominates, v2 - 1);
-        if (e->op == SS_CEXPR_DOMBY)
-            return ss_ebm_get(&r2->dominates, v1 - 1);
-        if (e->op == SS_CEXPR_INCOMP)
-            return !ss_ebm_get(&r1->dominates, v2 - 1) && !ss_ebm_get(&r2->dominates, v1 - 1);
-        break;
-    }
-    case SS_CEXPR_L1L2:
-        l1 = &s->range.l[0];
-        l2 = &t->range.l[0];
-        break;
-    case SS_CEXPR_L1H2:
-        l1 = &s->range.l[0];
-        l2 = &t->range.l[1];
-        break;
-    case SS_CEXPR_H1L2:
-        l1 = &s->range.l[1];
-        l2 = &t->range.l[0];
-        break;
-    case SS_CEXPR_H1H2:
-        l1 = &s->range.l[1];
-        l2 = &t->range.l[1];
-        break;
-    case SS_CEXPR_L1H1:
-        l1 = &s->range.l[0];
-        l2 = &s->range.l[1];
-        break;
-    case SS_CEXPR_L2H2:
-        l1 = &t->range.l[0];
-        l2 = &t->range.l[1];
-        break;
-    default:
-        break;
-    }
-    if (l1) {
-        bool eq = l1->sens == l2->sens && ss_ebm_eq(&l1->cat, &l2->cat);
-        switch (e->op) {
-        case SS_CEXPR_EQ:
-            return eq;
-        case SS_CEXPR_NEQ:
-            return !eq;
-        case SS_CEXPR_DOM:
-            return ss_level_dom(l1, l2);
-        case SS_CEXPR_DOMBY:
-            return ss_level_dom(l2, l1);
-        default:
-            return !ss_level_dom(l1, l2) && !ss_level_dom(l2, l1);
-        }
-    }
-    return e->op == SS_CEXPR_EQ ? v1 == v2 : v1 != v2;
-}
-
 /*
  * A constraint as a tree, each node with its value.  Validation guarantees
  * a well-formed postfix expression no deeper than SS_CEXPR_MAXDEPTH.  That
@@ -438,7 +352,10 @@ static int ctree_build(const struct ss_policy *p, const struct ss_context *s,
             stack[--sp] = i;
             break;
         default:
-            nd->val = leaf_eval(p, s, t, nd->e, &abort);
+            /* No third context in an access decision: a leaf that names one fails the whole. */
+            int v = ss_cexpr_leaf(p, s, t, NULL, nd->e);
+            abort = abort || v < 0;
+            nd->val = v > 0;
             stack[++sp] = i;
             break;
         }

@@ -422,4 +422,14 @@ uint32_t ss_perm_bit(const struct ss_policy *p, uint32_t cls, const char *name);
 bool ss_context_valid(const struct ss_policy *p, const struct ss_context *c);
 bool ss_level_dom(const struct ss_level *a, const struct ss_level *b);
 
+/*
+ * Constraint expressions (cexpr.c).  A leaf is 1 or 0, or -1 when it names
+ * the third context x and there is none: the whole constraint is then false.
+ */
+int ss_cexpr_leaf(const struct ss_policy *p, const struct ss_context *s, const struct ss_context *t,
+                  const struct ss_context *x, const struct ss_cexpr *e);
+bool ss_cexpr_eval(const struct ss_policy *p, const struct ss_context *s,
+                   const struct ss_context *t, const struct ss_context *x,
+                   const struct ss_constraint *c);
+
 #endif
