@@ -484,13 +484,13 @@ static void tx_cond(struct text *t, const struct ss_policy *p, const struct ss_c
     memset(stack, 0, sizeof(stack));
     for (uint32_t i = 0; i < c->nexpr; i++) {
         const struct ss_condexpr *e = &c->expr[i];
-        if (e->type == 1) {
+        if (e->type == SS_COND_BOOL) {
             if (sp == 9)
                 break;
             struct text *x = &stack[++sp];
             tx_clear(x);
             tx_name(x, p->bools[e->boolv - 1].name);
-        } else if (e->type == 2 && sp >= 0) {
+        } else if (e->type == SS_COND_NOT && sp >= 0) {
             struct text n = {0};
             tx_printf(&n, "!%s", tx_str(&stack[sp]));
             free(stack[sp].s);
@@ -498,7 +498,8 @@ static void tx_cond(struct text *t, const struct ss_policy *p, const struct ss_c
         } else if (sp >= 1) {
             static const char *const op[] = {"||", "&&", "^", "==", "!="};
             struct text n = {0};
-            const char *o = e->type >= 3 && e->type <= 7 ? op[e->type - 3] : "?";
+            const char *o =
+                e->type >= SS_COND_OR && e->type <= SS_COND_NEQ ? op[e->type - SS_COND_OR] : "?";
             tx_printf(&n, "(%s %s %s)", tx_str(&stack[sp - 1]), o, tx_str(&stack[sp]));
             free(stack[sp].s);
             free(stack[sp - 1].s);
@@ -520,47 +521,6 @@ static void tx_cond(struct text *t, const struct ss_policy *p, const struct ss_c
             t->oom = true;
         free(stack[i].s);
     }
-}
-
-/* The value of a conditional expression with boolean 'flip' (0: none) inverted. */
-static int cond_eval(const struct ss_policy *p, const struct ss_condnode *c, uint32_t flip)
-{
-    int st[10], sp = -1;
-    for (uint32_t i = 0; i < c->nexpr; i++) {
-        const struct ss_condexpr *e = &c->expr[i];
-        if (e->type == 1) {
-            if (sp == 9)
-                return -1;
-            bool v = p->bools[e->boolv - 1].state != 0;
-            st[++sp] = e->boolv == flip ? !v : v;
-        } else if (e->type == 2) {
-            if (sp < 0)
-                return -1;
-            st[sp] = !st[sp];
-        } else {
-            if (sp < 1)
-                return -1;
-            sp--;
-            switch (e->type) {
-            case 3:
-                st[sp] = st[sp] || st[sp + 1];
-                break;
-            case 4:
-                st[sp] = st[sp] && st[sp + 1];
-                break;
-            case 5:
-                st[sp] = st[sp] ^ st[sp + 1];
-                break;
-            case 6:
-                st[sp] = st[sp] == st[sp + 1];
-                break;
-            default:
-                st[sp] = st[sp] != st[sp + 1];
-                break;
-            }
-        }
-    }
-    return sp == 0 ? st[0] : -1;
 }
 
 /* The conditional node holding condav entry k, and in which branch (true: 1). */
@@ -641,7 +601,7 @@ static uint32_t why_booleans(struct ex *x, uint32_t bit, uint32_t flags)
                               branch ? "true" : "false", c->cur_state > 0 ? "true" : "false");
                     tx_name(&x->c, p->bools[b - 1].name);
                     uint32_t f = flags;
-                    if (cond_eval(p, c, b) == (branch ? 1 : 0))
+                    if (ss_cond_eval(p, c, b) == (branch ? 1 : 0))
                         f |= SS_WHY_F_ALONE;
                     add(&x->out, SS_WHY_BOOLEAN, bit, f, b - 1, p->bools[b - 1].state != 0,
                         tx_str(&x->c), tx_str(&x->a), tx_str(&x->b));

@@ -1217,21 +1217,21 @@ static int rd_cond(struct rd *r)
             c->expr[j].type = x[0];
             c->expr[j].boolv = x[1];
             switch (x[0]) {
-            case 1:
+            case SS_COND_BOOL:
                 if (x[1] < 1 || x[1] > p->nprim[SS_SYM_BOOLS])
                     return bad(r, "conditional expression names boolean %u", x[1]);
                 if (++depth > 10)
                     return bad(r, "conditional expression deeper than 10");
                 break;
-            case 2:
+            case SS_COND_NOT:
                 if (depth < 1)
                     return bad(r, "conditional 'not' on an empty stack");
                 break;
-            case 3:
-            case 4:
-            case 5:
-            case 6:
-            case 7:
+            case SS_COND_OR:
+            case SS_COND_AND:
+            case SS_COND_XOR:
+            case SS_COND_EQ:
+            case SS_COND_NEQ:
                 if (depth < 2)
                     return bad(r, "conditional operator needs two operands");
                 depth--;

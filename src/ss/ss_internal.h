@@ -252,6 +252,16 @@ struct ss_xperm {
     uint32_t perms[8];
 };
 
+/* A conditional expression's operators, as the binary policy numbers them. */
+enum {
+    SS_COND_BOOL = 1,
+    SS_COND_NOT,
+    SS_COND_OR,
+    SS_COND_AND,
+    SS_COND_XOR,
+    SS_COND_EQ,
+    SS_COND_NEQ,
+};
 struct ss_condexpr {
     uint32_t type, boolv;
 };
@@ -414,6 +424,8 @@ int ss_policy_read(struct ss_policy **out, const void *image, size_t len, char *
 void ss_policy_free(struct ss_policy *p);
 /* Re-evaluate every conditional node from the current boolean states. */
 void ss_policy_eval_conds(struct ss_policy *p);
+/* One node's value, boolean 'flip' (0: none) inverted; -1 if malformed. */
+int ss_cond_eval(const struct ss_policy *p, const struct ss_condnode *c, uint32_t flip);
 
 /* the bit of permission name in class cls, 0 if either is unknown */
 uint32_t ss_perm_bit(const struct ss_policy *p, uint32_t cls, const char *name);

@@ -401,20 +401,27 @@ int ss_policy_finish(struct ss_policy *p, char *err, size_t errlen)
     return 0;
 }
 
-/* Conditional evaluation: -1 on a malformed expression (cannot happen after validation). */
-static int eval_expr(const struct ss_policy *p, const struct ss_condnode *c)
+/*
+ * A conditional expression's value (postfix, as the policy stores it), with
+ * boolean 'flip' (0: none) read inverted, which is how the explainer asks
+ * whether one boolean decides a rule.  -1 on a malformed expression, which
+ * the reader does not admit.
+ */
+int ss_cond_eval(const struct ss_policy *p, const struct ss_condnode *c, uint32_t flip)
 {
     int st[10];
     int sp = -1;
     for (uint32_t i = 0; i < c->nexpr; i++) {
         const struct ss_condexpr *e = &c->expr[i];
         switch (e->type) {
-        case 1:
+        case SS_COND_BOOL: {
             if (sp == 9)
                 return -1;
-            st[++sp] = p->bools[e->boolv - 1].state != 0;
+            bool v = p->bools[e->boolv - 1].state != 0;
+            st[++sp] = e->boolv == flip ? !v : v;
             break;
-        case 2:
+        }
+        case SS_COND_NOT:
             if (sp < 0)
                 return -1;
             st[sp] = !st[sp];
@@ -424,19 +431,19 @@ static int eval_expr(const struct ss_policy *p, const struct ss_condnode *c)
                 return -1;
             sp--;
             switch (e->type) {
-            case 3:
+            case SS_COND_OR:
                 st[sp] = st[sp] || st[sp + 1];
                 break;
-            case 4:
+            case SS_COND_AND:
                 st[sp] = st[sp] && st[sp + 1];
                 break;
-            case 5:
+            case SS_COND_XOR:
                 st[sp] = st[sp] ^ st[sp + 1];
                 break;
-            case 6:
+            case SS_COND_EQ:
                 st[sp] = st[sp] == st[sp + 1];
                 break;
-            case 7:
+            case SS_COND_NEQ:
                 st[sp] = st[sp] != st[sp + 1];
                 break;
             default:
@@ -460,7 +467,7 @@ void ss_policy_eval_conds(struct ss_policy *p)
 {
     for (uint32_t i = 0; i < p->ncond; i++) {
         struct ss_condnode *c = &p->condnodes[i];
-        int st = eval_expr(p, c);
+        int st = ss_cond_eval(p, c, 0);
         c->cur_state = st;
         set_enabled(p, c->truel, c->ntrue, st > 0);
         set_enabled(p, c->falsel, c->nfalse, st == 0);
