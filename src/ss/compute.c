@@ -11,8 +11,8 @@
 
 /* ---- access decisions ---- */
 
-static void te_av(const struct ss_policy *p, uint32_t stype, uint32_t ttype, uint16_t cls,
-                  struct ss_av_decision *avd)
+void ss_te_av(const struct ss_policy *p, uint32_t stype, uint32_t ttype, uint16_t cls,
+              struct ss_av_decision *avd)
 {
     const struct ss_type *s = &p->types[stype - 1], *t = &p->types[ttype - 1];
     const struct ss_avtab *tab = &p->te;
@@ -124,7 +124,7 @@ static void context_av(const struct ss_state *st, const struct ss_context *s,
     avd->auditdeny = 0xffffffffU;
     avd->seqno = st->seqno;
     avd->flags = 0;
-    te_av(p, s->type, t->type, cls, avd);
+    ss_te_av(p, s->type, t->type, cls, avd);
     const struct ss_class *c = &p->classes[cls - 1];
     for (uint32_t i = 0; i < c->ncons; i++)
         if ((c->cons[i].perms & avd->allowed) && !ss_cexpr_eval(p, s, t, NULL, &c->cons[i]))

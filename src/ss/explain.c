@@ -247,40 +247,17 @@ struct parts {
     uint32_t bound_s, bound_t; /* the types of the bounds check that masked, if any */
 };
 
-/* The type-enforcement vectors, as compute.c's te_av. */
+/* The type-enforcement vectors, from the same code as the decision's. */
 static uint32_t te_allowed(const struct ss_policy *p, uint32_t stype, uint32_t ttype, uint16_t cls,
                            uint32_t *auditallow, uint32_t *auditdeny)
 {
-    const struct ss_type *s = &p->types[stype - 1], *t = &p->types[ttype - 1];
-    uint32_t allowed = 0, aa = 0, ad = 0xffffffffU;
-    for (uint32_t i = 0; i < s->nsrc; i++)
-        for (uint32_t j = 0; j < t->ntgt; j++) {
-            const struct ss_aventry *e = ss_avtab_get(&p->te, s->src[i], t->tgt[j], cls, 0, 0);
-            if (!e)
-                continue;
-            allowed |= e->data;
-            if (!e->aux)
-                continue;
-            const struct ss_avaux *x = &p->avaux[e->aux - 1];
-            aa |= x->auditallow;
-            ad &= x->auditdeny;
-            for (uint32_t k = x->cond; k; k = p->condav[k - 1].next) {
-                const struct ss_condent *c = &p->condav[k - 1];
-                if (!c->enabled)
-                    continue;
-                if (c->spec == SS_AVTAB_ALLOWED)
-                    allowed |= c->data;
-                else if (c->spec == SS_AVTAB_AUDITALLOW)
-                    aa |= c->data;
-                else
-                    ad &= c->data;
-            }
-        }
+    struct ss_av_decision avd = {.auditdeny = 0xffffffffU};
+    ss_te_av(p, stype, ttype, cls, &avd);
     if (auditallow)
-        *auditallow = aa;
+        *auditallow = avd.auditallow;
     if (auditdeny)
-        *auditdeny = ad;
-    return allowed;
+        *auditdeny = avd.auditdeny;
+    return avd.allowed;
 }
 
 /*

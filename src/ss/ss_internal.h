@@ -435,6 +435,13 @@ bool ss_context_valid(const struct ss_policy *p, const struct ss_context *c);
 bool ss_level_dom(const struct ss_level *a, const struct ss_level *b);
 
 /*
+ * Type enforcement (compute.c): ORs the allowed and auditallow vectors of
+ * every rule for the types' attributes into avd, ANDs auditdeny.
+ */
+void ss_te_av(const struct ss_policy *p, uint32_t stype, uint32_t ttype, uint16_t cls,
+              struct ss_av_decision *avd);
+
+/*
  * Constraint expressions (cexpr.c).  A leaf is 1 or 0, or -1 when it names
  * the third context x and there is none: the whole constraint is then false.
  */
