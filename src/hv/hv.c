@@ -500,17 +500,28 @@ int hv_dom_create(struct hv *h, struct xsm_domain *cur, const struct hv_domain_c
     return dom_create(h, cur, cfg, false, out);
 }
 
+/*
+ * The common start of a domctl on an existing domain: both domains looked
+ * up (-ESRCH, as Xen's rcu_lock_domain_by_id) and the domctl hook asked,
+ * before the command looks at anything else.
+ */
+static int domctl_on(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, int cmd,
+                     struct hv_dom **cur, struct hv_dom **d)
+{
+    *cur = hv_dom_get(h, caller);
+    if (!*cur)
+        return -ESRCH;
+    *d = hv_dom_get(h, domid);
+    if (!*d)
+        return -ESRCH;
+    return xsm_domctl(h->xsm, &(*cur)->x, &(*d)->x, cmd);
+}
+
 int hv_domain_destroy(struct hv *h, xsm_domid_t caller, xsm_domid_t domid)
 {
-    struct hv_dom *cur = hv_dom_get(h, caller), *d;
-    int rc;
+    struct hv_dom *cur, *d;
+    int rc = domctl_on(h, caller, domid, HV_DOMCTL_destroydomain, &cur, &d);
 
-    if (!cur)
-        return -ESRCH;
-    d = hv_dom_get(h, domid);
-    if (!d)
-        return -ESRCH;
-    rc = xsm_domctl(h->xsm, &cur->x, &d->x, HV_DOMCTL_destroydomain);
     if (rc)
         return rc;
     if (d == cur)
@@ -522,15 +533,9 @@ int hv_domain_destroy(struct hv *h, xsm_domid_t caller, xsm_domid_t domid)
 
 int hv_domain_pause(struct hv *h, xsm_domid_t caller, xsm_domid_t domid)
 {
-    struct hv_dom *cur = hv_dom_get(h, caller), *d;
-    int rc;
+    struct hv_dom *cur, *d;
+    int rc = domctl_on(h, caller, domid, HV_DOMCTL_pausedomain, &cur, &d);
 
-    if (!cur)
-        return -ESRCH;
-    d = hv_dom_get(h, domid);
-    if (!d)
-        return -ESRCH;
-    rc = xsm_domctl(h->xsm, &cur->x, &d->x, HV_DOMCTL_pausedomain);
     if (rc)
         return rc;
     if (d == cur)
@@ -543,15 +548,9 @@ int hv_domain_pause(struct hv *h, xsm_domid_t caller, xsm_domid_t domid)
 
 int hv_domain_unpause(struct hv *h, xsm_domid_t caller, xsm_domid_t domid)
 {
-    struct hv_dom *cur = hv_dom_get(h, caller), *d;
-    int rc;
+    struct hv_dom *cur, *d;
+    int rc = domctl_on(h, caller, domid, HV_DOMCTL_unpausedomain, &cur, &d);
 
-    if (!cur)
-        return -ESRCH;
-    d = hv_dom_get(h, domid);
-    if (!d)
-        return -ESRCH;
-    rc = xsm_domctl(h->xsm, &cur->x, &d->x, HV_DOMCTL_unpausedomain);
     if (rc)
         return rc;
     if (d->pause_count - 1 < 0)
@@ -604,15 +603,9 @@ int hv_domain_getinfo(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, struc
 
 int hv_domain_set_target(struct hv *h, xsm_domid_t caller, xsm_domid_t domid, xsm_domid_t target)
 {
-    struct hv_dom *cur = hv_dom_get(h, caller), *d, *e;
-    int rc;
+    struct hv_dom *cur, *d, *e;
+    int rc = domctl_on(h, caller, domid, HV_DOMCTL_set_target, &cur, &d);
 
-    if (!cur)
-        return -ESRCH;
-    d = hv_dom_get(h, domid);
-    if (!d)
-        return -ESRCH;
-    rc = xsm_domctl(h->xsm, &cur->x, &d->x, HV_DOMCTL_set_target);
     if (rc)
         return rc;
     e = hv_dom_get(h, target);
