@@ -248,72 +248,80 @@ static mode_t mode_arg(int flags, va_list ap)
     return 0;
 }
 
-int open(const char *path, int flags, ...)
+/*
+ * Every open entry point below does the same: a path of ours opens the
+ * node, any other goes to the next definition of the same symbol, looked up
+ * once ('real'), called with the arguments that symbol takes ('kind').
+ */
+enum open_kind { OPEN_PATH, OPEN_AT, OPEN_PATH_2, OPEN_AT_2 };
+
+static int open_any(void **real, const char *sym, enum open_kind kind, int dirfd, const char *path,
+                    int flags, mode_t mode)
 {
-    static open_fn real;
-    enum node n = node_of(AT_FDCWD, path);
-    va_list ap;
-    mode_t mode;
+    enum node n = node_of(kind == OPEN_AT || kind == OPEN_AT_2 ? dirfd : AT_FDCWD, path);
 
     if (n != NODE_OTHER)
         return open_node(n, flags);
+    if (!*real)
+        *real = next_sym(sym);
+    switch (kind) {
+    case OPEN_PATH:
+        return ((open_fn)*real)(path, flags, mode);
+    case OPEN_AT:
+        return ((openat_fn)*real)(dirfd, path, flags, mode);
+    case OPEN_PATH_2:
+        return ((open2_fn)*real)(path, flags);
+    default:
+        return ((openat2_fn)*real)(dirfd, path, flags);
+    }
+}
+
+int open(const char *path, int flags, ...)
+{
+    static void *real;
+    va_list ap;
+    mode_t mode;
+
     va_start(ap, flags);
     mode = mode_arg(flags, ap);
     va_end(ap);
-    if (!real)
-        real = (open_fn)next_sym("open");
-    return real(path, flags, mode);
+    return open_any(&real, "open", OPEN_PATH, AT_FDCWD, path, flags, mode);
 }
 
 int open64(const char *path, int flags, ...)
 {
-    static open_fn real;
-    enum node n = node_of(AT_FDCWD, path);
+    static void *real;
     va_list ap;
     mode_t mode;
 
-    if (n != NODE_OTHER)
-        return open_node(n, flags);
     va_start(ap, flags);
     mode = mode_arg(flags, ap);
     va_end(ap);
-    if (!real)
-        real = (open_fn)next_sym("open64");
-    return real(path, flags, mode);
+    return open_any(&real, "open64", OPEN_PATH, AT_FDCWD, path, flags, mode);
 }
 
 int openat(int dirfd, const char *path, int flags, ...)
 {
-    static openat_fn real;
-    enum node n = node_of(dirfd, path);
+    static void *real;
     va_list ap;
     mode_t mode;
 
-    if (n != NODE_OTHER)
-        return open_node(n, flags);
     va_start(ap, flags);
     mode = mode_arg(flags, ap);
     va_end(ap);
-    if (!real)
-        real = (openat_fn)next_sym("openat");
-    return real(dirfd, path, flags, mode);
+    return open_any(&real, "openat", OPEN_AT, dirfd, path, flags, mode);
 }
 
 int openat64(int dirfd, const char *path, int flags, ...)
 {
-    static openat_fn real;
-    enum node n = node_of(dirfd, path);
+    static void *real;
     va_list ap;
     mode_t mode;
 
-    if (n != NODE_OTHER)
-        return open_node(n, flags);
     va_start(ap, flags);
     mode = mode_arg(flags, ap);
     va_end(ap);
-    if (!real)
-        real = (openat_fn)next_sym("openat64");
-    return real(dirfd, path, flags, mode);
+    return open_any(&real, "openat64", OPEN_AT, dirfd, path, flags, mode);
 }
 
 /*
@@ -329,50 +337,26 @@ int __openat64_2(int dirfd, const char *path, int flags);
 
 int __open_2(const char *path, int flags)
 {
-    static open2_fn real;
-    enum node n = node_of(AT_FDCWD, path);
-
-    if (n != NODE_OTHER)
-        return open_node(n, flags);
-    if (!real)
-        real = (open2_fn)next_sym("__open_2");
-    return real(path, flags);
+    static void *real;
+    return open_any(&real, "__open_2", OPEN_PATH_2, AT_FDCWD, path, flags, 0);
 }
 
 int __open64_2(const char *path, int flags)
 {
-    static open2_fn real;
-    enum node n = node_of(AT_FDCWD, path);
-
-    if (n != NODE_OTHER)
-        return open_node(n, flags);
-    if (!real)
-        real = (open2_fn)next_sym("__open64_2");
-    return real(path, flags);
+    static void *real;
+    return open_any(&real, "__open64_2", OPEN_PATH_2, AT_FDCWD, path, flags, 0);
 }
 
 int __openat_2(int dirfd, const char *path, int flags)
 {
-    static openat2_fn real;
-    enum node n = node_of(dirfd, path);
-
-    if (n != NODE_OTHER)
-        return open_node(n, flags);
-    if (!real)
-        real = (openat2_fn)next_sym("__openat_2");
-    return real(dirfd, path, flags);
+    static void *real;
+    return open_any(&real, "__openat_2", OPEN_AT_2, dirfd, path, flags, 0);
 }
 
 int __openat64_2(int dirfd, const char *path, int flags)
 {
-    static openat2_fn real;
-    enum node n = node_of(dirfd, path);
-
-    if (n != NODE_OTHER)
-        return open_node(n, flags);
-    if (!real)
-        real = (openat2_fn)next_sym("__openat64_2");
-    return real(dirfd, path, flags);
+    static void *real;
+    return open_any(&real, "__openat64_2", OPEN_AT_2, dirfd, path, flags, 0);
 }
 
 /* What the kernel's ioctl returns for a hypercall result. */
