@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 
+#include <openxsm/hv.h>
+
 static int check_failures;
 static int check_count;
 
@@ -27,6 +29,26 @@ static int check_count;
             check_failures++;                                                                      \
         }                                                                                          \
     } while (0)
+
+/* A model from c (modules, flags), its creation checked; NULL if it failed. */
+static inline struct hv *hvt_model(struct hv_config c)
+{
+    struct hv *h = NULL;
+
+    CHECK_EQ(hv_create(&h, &c), 0);
+    return h;
+}
+
+/* A domain dom0 makes from c, its creation (and unpause, if asked) checked. */
+static inline xsm_domid_t hvt_domain(struct hv *h, struct hv_domain_config c, bool unpause)
+{
+    xsm_domid_t id = 0;
+
+    CHECK_EQ(hv_domain_create(h, 0, &c, &id), 0);
+    if (unpause)
+        CHECK_EQ(hv_domain_unpause(h, 0, id), 0);
+    return id;
+}
 
 static inline int check_report(const char *name)
 {

@@ -51,23 +51,13 @@ enum {
 
 static struct hv *mk(void)
 {
-    struct hv_config c = {0};
-    struct hv *h = NULL;
-
-    CHECK_EQ(hv_create(&h, &c), 0);
-    return h;
+    return hvt_model((struct hv_config){0});
 }
 
 static xsm_domid_t mkdom(struct hv *h, bool compat)
 {
-    struct hv_domain_config c = {0};
-    xsm_domid_t id = 0;
-
-    c.flags = 1; /* HVM */
-    c.is_compat = compat;
-    CHECK_EQ(hv_domain_create(h, 0, &c, &id), 0);
-    CHECK_EQ(hv_domain_unpause(h, 0, id), 0);
-    return id;
+    return hvt_domain(h, (struct hv_domain_config){.flags = 1 /* HVM */, .is_compat = compat},
+                      true);
 }
 
 /* event_channel_op(cmd, ARG) with 'len' bytes of b at ARG; b gets them back. */

@@ -56,26 +56,17 @@ enum {
 
 static struct hv *mk(void)
 {
-    struct hv_config c = {0};
-    struct hv *h = NULL;
-
-    c.modules = "dummy";
-    CHECK_EQ(hv_create(&h, &c), 0);
-    return h;
+    return hvt_model((struct hv_config){.modules = "dummy"});
 }
 
 static xsm_domid_t mkdom(struct hv *h, bool compat)
 {
-    struct hv_domain_config c = {0};
-    xsm_domid_t id = 0;
-
-    c.flags = HV_CDF_hvm | HV_CDF_hap;
-    c.is_compat = compat;
-    c.mem_size = MEM;
-    c.max_grant_frames = 4;
-    CHECK_EQ(hv_domain_create(h, 0, &c, &id), 0);
-    CHECK_EQ(hv_domain_unpause(h, 0, id), 0);
-    return id;
+    return hvt_domain(h,
+                      (struct hv_domain_config){.flags = HV_CDF_hvm | HV_CDF_hap,
+                                                .is_compat = compat,
+                                                .mem_size = MEM,
+                                                .max_grant_frames = 4},
+                      true);
 }
 
 static long call(struct hv *h, xsm_domid_t d, unsigned nr, uint64_t a0, uint64_t a1, uint64_t a2)

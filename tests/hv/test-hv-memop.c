@@ -53,25 +53,16 @@ enum {
 
 static struct hv *mk(const char *xsm)
 {
-    struct hv_config c = {0};
-    struct hv *h = NULL;
-
-    c.modules = xsm;
-    CHECK_EQ(hv_create(&h, &c), 0);
-    return h;
+    return hvt_model((struct hv_config){.modules = xsm});
 }
 
 static xsm_domid_t mkdom(struct hv *h, uint32_t flags, bool compat)
 {
-    struct hv_domain_config c = {0};
-    xsm_domid_t id = 0;
-
-    c.flags = flags;
-    c.ssidref = SSID_DOMU;
-    c.is_compat = compat;
-    c.max_grant_frames = 4;
-    CHECK_EQ(hv_domain_create(h, 0, &c, &id), 0);
-    return id;
+    return hvt_domain(
+        h,
+        (struct hv_domain_config){
+            .flags = flags, .ssidref = SSID_DOMU, .is_compat = compat, .max_grant_frames = 4},
+        false);
 }
 
 static long mop(struct hv *h, xsm_domid_t caller, uint64_t cmd, uint64_t arg)

@@ -31,23 +31,12 @@ enum {
 
 static struct hv *mk(const char *xsm)
 {
-    struct hv_config c = {0};
-    struct hv *h = NULL;
-
-    c.modules = xsm;
-    c.argo_mac_permissive = true;
-    CHECK_EQ(hv_create(&h, &c), 0);
-    return h;
+    return hvt_model((struct hv_config){.modules = xsm, .argo_mac_permissive = true});
 }
 
 static xsm_domid_t mkdom(struct hv *h, uint32_t flags)
 {
-    struct hv_domain_config c = {0};
-    xsm_domid_t id = 0;
-
-    c.flags = flags;
-    CHECK_EQ(hv_domain_create(h, 0, &c, &id), 0);
-    return id;
+    return hvt_domain(h, (struct hv_domain_config){.flags = flags}, false);
 }
 
 static long hc(struct hv *h, xsm_domid_t caller, unsigned nr, uint64_t a0, uint64_t a1, uint64_t a2,
