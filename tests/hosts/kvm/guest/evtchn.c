@@ -54,29 +54,11 @@ static u8 shinfo[4096] __attribute__((aligned(4096)));
 
 static volatile u32 my_port, got, upcalls, stray;
 
-/*
- * FIFO ABI: the control block (ready, _rsvd, head[16]) and one page of
- * event words (ports 0-1023): PENDING 31, MASKED 30, LINKED 29, link 16:0.
- */
+/* The FIFO control block and event words (rt.h). */
 static u32 fifo_ctl[1024] __attribute__((aligned(4096)));
 static u32 fifo_words[1024] __attribute__((aligned(4096)));
 static int fifo;
-static u32 fifo_head[16]; /* where each queue goes on, as far as we know */
-#define F_PENDING (1u << 31)
-#define F_MASKED  (1u << 30)
-#define F_LINKED  (1u << 29)
-#define F_LINK    ((1u << 17) - 1)
-
-/* Unlinks a word: clears LINKED and the link, returns the link. */
-static u32 fifo_unlink(volatile u32 *w)
-{
-    u32 old = *w;
-
-    while (!__atomic_compare_exchange_n(w, &old, old & ~(F_LINKED | F_LINK), 0, __ATOMIC_SEQ_CST,
-                                        __ATOMIC_SEQ_CST))
-        ;
-    return old & F_LINK;
-}
+static struct fifo_queues fifo_q = {fifo_ctl, fifo_words, {0}};
 
 static void fifo_event(u32 port)
 {
@@ -84,36 +66,6 @@ static void fifo_event(u32 port)
         got++;
     else
         stray++;
-}
-
-/* What a Xen HVM kernel's FIFO handler does: drain the ready queues from their heads. */
-static void fifo_upcall(void)
-{
-    u32 ready = __atomic_exchange_n(&fifo_ctl[0], 0, __ATOMIC_SEQ_CST);
-
-    while (ready) {
-        unsigned q = (unsigned)__builtin_ctz(ready);
-        u32 port = fifo_head[q], w;
-
-        if (!port)
-            port = __atomic_load_n(&fifo_ctl[2 + q], __ATOMIC_SEQ_CST);
-        if (!port || port >= 1024) {
-            ready &= ~(1u << q);
-            fifo_head[q] = 0;
-        } else {
-            u32 next = fifo_unlink(&fifo_words[port]);
-
-            if (!next)
-                ready &= ~(1u << q); /* the queue is empty */
-            /* A masked event stays pending (for a poll, or the unmask). */
-            w = __atomic_load_n(&fifo_words[port], __ATOMIC_SEQ_CST);
-            if ((w & F_PENDING) && !(w & F_MASKED) &&
-                (__atomic_fetch_and(&fifo_words[port], ~F_PENDING, __ATOMIC_SEQ_CST) & F_PENDING))
-                fifo_event(port);
-            fifo_head[q] = next;
-        }
-        ready |= __atomic_exchange_n(&fifo_ctl[0], 0, __ATOMIC_SEQ_CST);
-    }
 }
 
 /* Atomically clears bit 'b' of *w and says whether it was set. */
@@ -133,7 +85,7 @@ void evtchn_upcall(void)
     upcalls++;
     __atomic_store_n(&UPCALL_PENDING, 0, __ATOMIC_SEQ_CST);
     if (fifo) {
-        fifo_upcall();
+        fifo_drain(&fifo_q, fifo_event);
         return;
     }
     sel = __atomic_exchange_n(PENDING_SEL, 0, __ATOMIC_SEQ_CST);
@@ -410,7 +362,7 @@ void evtchn_main(const char *cl, u32 domid)
         my_port = local;
         /* The bind left our new port pending (Xen's "missed event"): drop it. */
         if (fifo)
-            fifo_upcall();
+            fifo_drain(&fifo_q, fifo_event);
         else
             test_and_clear(&PENDING[my_port / BITS], my_port % BITS);
         if (!use_poll)

@@ -194,3 +194,40 @@ void poweroff(void)
 
     hypercall(HC_sched_op, 2 /* SCHEDOP_shutdown */, (ulong)&reason, 0);
 }
+
+/* Unlinks a word: clears LINKED and the link, returns the word as it was. */
+static u32 fifo_unlink(u32 *w)
+{
+    u32 old = __atomic_load_n(w, __ATOMIC_SEQ_CST);
+
+    while (!__atomic_compare_exchange_n(w, &old, old & ~(F_LINKED | F_LINK), 0, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST))
+        ;
+    return old;
+}
+
+void fifo_drain(struct fifo_queues *f, void (*event)(u32 port))
+{
+    u32 ready = __atomic_exchange_n(&f->ctl[0], 0, __ATOMIC_SEQ_CST);
+
+    while (ready) {
+        unsigned q = (unsigned)__builtin_ctz(ready);
+        u32 port = f->head[q] ? f->head[q] : __atomic_load_n(&f->ctl[2 + q], __ATOMIC_SEQ_CST);
+        u32 next, w;
+
+        if (!port || port >= 1024) {
+            ready &= ~(1u << q);
+            f->head[q] = 0;
+        } else {
+            next = fifo_unlink(&f->words[port]) & F_LINK;
+            if (!next)
+                ready &= ~(1u << q); /* the queue is empty */
+            w = __atomic_load_n(&f->words[port], __ATOMIC_SEQ_CST);
+            if ((w & F_PENDING) && !(w & F_MASKED) &&
+                (__atomic_fetch_and(&f->words[port], ~F_PENDING, __ATOMIC_SEQ_CST) & F_PENDING))
+                event(port);
+            f->head[q] = next;
+        }
+        ready |= __atomic_exchange_n(&f->ctl[0], 0, __ATOMIC_SEQ_CST);
+    }
+}

@@ -40,6 +40,28 @@ long hypercall5(unsigned nr, ulong a1, ulong a2, ulong a3, ulong a4, ulong a5);
  */
 long evtchn_bind_first(u32 remote_dom, u32 *local);
 
+/*
+ * FIFO event channels: a control block (READY word, then the 16 queue
+ * heads from word 2) and one page of event words: PENDING 31, MASKED 30,
+ * LINKED 29, the link in 16:0.
+ */
+#define F_PENDING (1u << 31)
+#define F_MASKED  (1u << 30)
+#define F_LINKED  (1u << 29)
+#define F_LINK    ((1u << 17) - 1)
+struct fifo_queues {
+    u32 *ctl;     /* the control block */
+    u32 *words;   /* the page of event words (ports 0-1023) */
+    u32 head[16]; /* where each queue goes on, as far as the guest knows */
+};
+/*
+ * What a Xen HVM kernel's FIFO handler does: take each ready queue from its
+ * head, unlinking as it goes, and call event() for each port that was
+ * pending and not masked (a masked one stays pending, for a poll or the
+ * unmask), until no queue is ready.
+ */
+void fifo_drain(struct fifo_queues *f, void (*event)(u32 port));
+
 #ifndef __x86_64__
 /*
  * PVH enters a 32-bit kernel with a GDTR that means nothing; an interrupt

@@ -62,19 +62,11 @@ static u8 runstate[64] __attribute__((aligned(8)));
 static volatile u32 my_upcalls, via_upcalls, got, spurious;
 static u32 port_a, port_b; /* a: allocated; b: bound to a (sends on b raise a) */
 
-/*
- * FIFO ABI: the control block (READY word, then the 16 queue heads from
- * word 2) and one page of event words: PENDING 31, MASKED 30, LINKED 29,
- * the link in 16:0.
- */
+/* The FIFO control block and event words (rt.h). */
 static u32 fifo_ctl[1024] __attribute__((aligned(4096)));
 static u32 fifo_words[1024] __attribute__((aligned(4096)));
-static u32 fifo_head[16];
 static int fifo;
-#define F_PENDING (1u << 31)
-#define F_MASKED  (1u << 30)
-#define F_LINKED  (1u << 29)
-#define F_LINK    ((1u << 17) - 1)
+static struct fifo_queues fifo_q = {fifo_ctl, fifo_words, {0}};
 
 static void event(u32 port)
 {
@@ -82,37 +74,6 @@ static void event(u32 port)
         got++;
     else
         spurious++;
-}
-
-/* Takes each ready queue from its head, unlinking as it goes (Xen's protocol). */
-static void fifo_drain(void)
-{
-    u32 ready = __atomic_exchange_n(&fifo_ctl[0], 0, __ATOMIC_SEQ_CST);
-
-    while (ready) {
-        unsigned q = (unsigned)__builtin_ctz(ready);
-        u32 port =
-            fifo_head[q] ? fifo_head[q] : __atomic_load_n(&fifo_ctl[2 + q], __ATOMIC_SEQ_CST);
-        u32 old, next;
-
-        if (!port || port >= 1024) {
-            ready &= ~(1u << q);
-            fifo_head[q] = 0;
-            continue;
-        }
-        old = __atomic_load_n(&fifo_words[port], __ATOMIC_SEQ_CST);
-        while (!__atomic_compare_exchange_n(&fifo_words[port], &old, old & ~(F_LINKED | F_LINK), 0,
-                                            __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-            ;
-        next = old & F_LINK;
-        if (!next)
-            ready &= ~(1u << q); /* the queue is empty */
-        if (!(old & F_MASKED) &&
-            (__atomic_fetch_and(&fifo_words[port], ~F_PENDING, __ATOMIC_SEQ_CST) & F_PENDING))
-            event(port);
-        fifo_head[q] = next;
-        ready |= __atomic_exchange_n(&fifo_ctl[0], 0, __ATOMIC_SEQ_CST);
-    }
 }
 
 static long vcpu_op(unsigned cmd, unsigned vcpu, void *arg)
@@ -155,7 +116,7 @@ void vcpu_upcall(void)
     my_upcalls++;
     __atomic_store_n(VINFO, 0, __ATOMIC_SEQ_CST); /* evtchn_upcall_pending */
     if (fifo) {
-        fifo_drain();
+        fifo_drain(&fifo_q, event);
         return;
     }
     sel = __atomic_exchange_n(sel_word, 0, __ATOMIC_SEQ_CST);
