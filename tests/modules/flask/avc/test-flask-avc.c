@@ -42,9 +42,23 @@ static void quiet(void *host, const char *line)
 /* The CPU the host says the calling thread runs as. */
 static unsigned this_cpu;
 
+/*
+ * Armed by test_store_after_flush: the next time the AVC asks which CPU
+ * this is (a check asks once, after it has picked the cache generation it
+ * looks in), the cache is flushed first, as another CPU's policy load or
+ * mode switch could flush it at that moment.
+ */
+static struct xsm_instance *flush_on_cpu_query;
+
 static unsigned current_cpu(void *host)
 {
+    struct xsm_instance *mi = flush_on_cpu_query;
+
     (void)host;
+    if (mi != NULL) {
+        flush_on_cpu_query = NULL;
+        CHECK_EQ(flask_avc_reset(flask_avc(mi), ss_seqno(flask_ss(mi))), 0);
+    }
     return this_cpu;
 }
 
@@ -402,6 +416,40 @@ static void test_restart(void)
     xsm_destroy(used);
 }
 
+/*
+ * A generation that was flushed while a check was computing its miss: the
+ * decision must not be cached in the retired generation, where the live
+ * cache's counters would never see it freed (allocations - frees would no
+ * longer be the entries) and nothing would ever hit it.
+ */
+static void test_store_after_flush(void)
+{
+    xsm_ctx *x = make_cpus("enforcing", 2); /* the AVC asks the host only with more than one */
+    struct xsm_instance *mi = xsm_find_active(x, XSM_MODULE_FLASK);
+    xen_flask_cache_stats_t s;
+    xen_flask_hash_stats_t h;
+
+    this_cpu = 0;
+    flush_on_cpu_query = mi;
+    CHECK_EQ(flask_avc_has_perm(mi, SECINITSID_DOM0, SECINITSID_DOMU, SECCLASS_DOMAIN,
+                                DOMAIN__PAUSE, NULL),
+             0);
+    CHECK(flush_on_cpu_query == NULL); /* the flush did happen mid-check */
+    CHECK_EQ(cache_stats(x, 0, &s), 0);
+    h = hash_stats(x);
+    CHECK_EQ(h.entries, 0);
+    CHECK_EQ(s.allocations - s.frees, h.entries);
+    /* The next check misses and caches in the live generation. */
+    CHECK_EQ(flask_avc_has_perm(mi, SECINITSID_DOM0, SECINITSID_DOMU, SECCLASS_DOMAIN,
+                                DOMAIN__PAUSE, NULL),
+             0);
+    CHECK_EQ(cache_stats(x, 0, &s), 0);
+    CHECK_EQ(s.misses, 2);
+    CHECK_EQ(hash_stats(x).entries, 1);
+    CHECK_EQ(s.allocations - s.frees, 1);
+    xsm_destroy(x);
+}
+
 int main(int argc, char **argv)
 {
     xsm_ctx *x;
@@ -446,6 +494,7 @@ int main(int argc, char **argv)
     test_mode_switches();
     test_widen_after_grow();
     test_restart();
+    test_store_after_flush();
 
     free(policy);
     return check_report("flask-avc");
