@@ -328,13 +328,14 @@ static int ctree_build(const struct ss_policy *p, const struct ss_context *s,
                           : out->n[nd->kid[0]].val || out->n[nd->kid[1]].val;
             stack[--sp] = i;
             break;
-        default:
+        default: {
             /* No third context in an access decision: a leaf that names one fails the whole. */
             int v = ss_cexpr_leaf(p, s, t, NULL, nd->e);
             abort = abort || v < 0;
             nd->val = v > 0;
             stack[++sp] = i;
             break;
+        }
         }
     }
     if (sp != 0) {
