@@ -7,13 +7,22 @@
 
 static unsigned check_failures;
 static unsigned check_count;
+/* What the test is doing now (a mode, a case), printed with a failure; NULL: nothing. */
+static const char *check_what;
+
+/* The " [what]" of a failure line, or nothing. */
+#define CHECK_WHAT_FMT "%s%s%s"
+#define CHECK_WHAT_ARGS                                                                            \
+    check_what != NULL ? " [" : "", check_what != NULL ? check_what : "",                          \
+        check_what != NULL ? "]" : ""
 
 #define CHECK(cond)                                                                                \
     do {                                                                                           \
         check_count++;                                                                             \
         if (!(cond)) {                                                                             \
             check_failures++;                                                                      \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);               \
+            fprintf(stderr, "%s:%d" CHECK_WHAT_FMT ": CHECK failed: %s\n", __FILE__, __LINE__,     \
+                    CHECK_WHAT_ARGS, #cond);                                                       \
         }                                                                                          \
     } while (0)
 
@@ -23,8 +32,8 @@ static unsigned check_count;
         check_count++;                                                                             \
         if (g_ != w_) {                                                                            \
             check_failures++;                                                                      \
-            fprintf(stderr, "%s:%d: %s = %lld, expected %lld\n", __FILE__, __LINE__, #got, g_,     \
-                    w_);                                                                           \
+            fprintf(stderr, "%s:%d" CHECK_WHAT_FMT ": %s = %lld, expected %lld\n", __FILE__,       \
+                    __LINE__, CHECK_WHAT_ARGS, #got, g_, w_);                                      \
         }                                                                                          \
     } while (0)
 

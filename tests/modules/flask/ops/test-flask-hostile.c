@@ -55,28 +55,7 @@
 
 #include "../../../lib/allocfail.h"
 #include "../../../lib/slurp.h"
-
-static unsigned fails, checks;
-static const char *mode_name = "";
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        checks++;                                                                                  \
-        if (!(c)) {                                                                                \
-            fails++;                                                                               \
-            fprintf(stderr, "%s:%d [%s]: CHECK failed: %s\n", __FILE__, __LINE__, mode_name, #c);  \
-        }                                                                                          \
-    } while (0)
-#define CHECK_EQ(got, want)                                                                        \
-    do {                                                                                           \
-        long long g_ = (long long)(got), w_ = (long long)(want);                                   \
-        checks++;                                                                                  \
-        if (g_ != w_) {                                                                            \
-            fails++;                                                                               \
-            fprintf(stderr, "%s:%d [%s]: %s = %lld, expected %lld\n", __FILE__, __LINE__,          \
-                    mode_name, #got, g_, w_);                                                      \
-        }                                                                                          \
-    } while (0)
+#include "../../check.h"
 
 /* No allocation an operation refused for its size may come near it. */
 #define SMALL_ALLOC ((size_t)64 * 1024)
@@ -602,7 +581,7 @@ static void test_read_once(void)
             fprintf(stderr,
                     "[%s] command 0x%08x: rc %ld/%ld (want %ld), op read %u/%u times\n"
                     "  well-behaved: %s\n  hostile:      %s\n",
-                    mode_name, cmd, good->rc, evil->rc, want, good->reads[R_OP], evil->reads[R_OP],
+                    check_what, cmd, good->rc, evil->rc, want, good->reads[R_OP], evil->reads[R_OP],
                     good->fp, evil->fp);
         CHECK_EQ(good->rc, want);
         CHECK_EQ(evil->rc, good->rc);
@@ -1224,7 +1203,7 @@ static void no_lock_across_denial(uint32_t cmd, const char *perm)
         bool b_done = wait_for(&b, &cb.done, 2000);
 
         if (!b_done)
-            fprintf(stderr, "%s: the control domain waited on a denied %s\n", mode_name, perm);
+            fprintf(stderr, "%s: the control domain waited on a denied %s\n", check_what, perm);
         CHECK(b_done);
         slow_release(&a);
         pthread_join(tb, NULL);
@@ -1260,7 +1239,7 @@ int main(int argc, char **argv)
     }
     for (int compat = 0; compat <= 1; compat++) {
         guest.compat = compat;
-        mode_name = compat ? "compat" : "native";
+        check_what = compat ? "compat" : "native";
         test_read_once();
         test_huge_sizes();
         test_bool_ids();
@@ -1272,9 +1251,8 @@ int main(int argc, char **argv)
     }
     if (!allocfail_active()) {
         fprintf(stderr, "the allocation shims are not linked in\n");
-        fails++;
+        check_failures++;
     }
     free(policy);
-    printf("flask-hostile: %u checks, %u failed\n", checks, fails);
-    return fails == 0 && checks > 0 ? 0 : 1;
+    return check_report("flask-hostile");
 }

@@ -23,29 +23,7 @@
 #include "modules/flask/flask.h"
 
 #include "../../../lib/slurp.h"
-
-static unsigned fails, checks;
-
-#define CHECK(c)                                                                                   \
-    do {                                                                                           \
-        checks++;                                                                                  \
-        if (!(c)) {                                                                                \
-            fails++;                                                                               \
-            fprintf(stderr, "%s:%d [%s]: CHECK failed: %s\n", __FILE__, __LINE__, mode_name, #c);  \
-        }                                                                                          \
-    } while (0)
-#define CHECK_EQ(got, want)                                                                        \
-    do {                                                                                           \
-        long long g_ = (long long)(got), w_ = (long long)(want);                                   \
-        checks++;                                                                                  \
-        if (g_ != w_) {                                                                            \
-            fails++;                                                                               \
-            fprintf(stderr, "%s:%d [%s]: %s = %lld, expected %lld\n", __FILE__, __LINE__,          \
-                    mode_name, #got, g_, w_);                                                      \
-        }                                                                                          \
-    } while (0)
-
-static const char *mode_name = "";
+#include "../../check.h"
 
 /* ---- guest memory: one flat window, out of range is a fault ---- */
 #define GBASE   0x100000ULL
@@ -1207,7 +1185,7 @@ int main(int argc, char **argv)
     }
     for (int compat = 0; compat <= 1; compat++) {
         guest.compat = compat;
-        mode_name = compat ? "compat" : "native";
+        check_what = compat ? "compat" : "native";
         test_prepolicy();
         test_load();
         test_contexts();
@@ -1227,6 +1205,5 @@ int main(int argc, char **argv)
     free(reload_pol);
     free(sel24);
     free(sel25);
-    printf("flask-ops: %u checks, %u failed\n", checks, fails);
-    return fails == 0 && checks > 0 ? 0 : 1;
+    return check_report("flask-ops");
 }
