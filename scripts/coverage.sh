@@ -38,7 +38,7 @@ meson test -C build-cov --num-processes "$jobs" --no-suite install --print-error
 }
 
 mkdir -p "$out"
-gcovr -r . --object-directory build-cov --filter "$filter" -j "$jobs" \
+gcovr -r . --object-directory build-cov --filter "$filter" -j "$jobs" build-cov \
     --exclude-unreachable-branches --json "$out/coverage.json" || exit 1
 echo "== coverage: lines"
 gcovr -r . -a "$out/coverage.json" --txt

@@ -785,7 +785,13 @@ def unprivileged(a, tmp):
         xsm_run = shutil.copy2(a.xsm_run, bindir)
         shutil.copy2(a.libprivcmd, os.path.join(bindir, "libxsm-privcmd.so"))
         shutil.copy2(a.libopenxsm, os.path.join(bindir, "libopenxsm.so.0"))
-        env = dict(os.environ, LD_LIBRARY_PATH=bindir)
+        # In a coverage build (make coverage) the programs write their
+        # counts into the build tree, where nobody may not: into a place of
+        # nobody's instead (those counts are not kept), not onto stderr.
+        gcov = os.path.join(base, "gcov")
+        os.mkdir(gcov, 0o700)
+        os.chown(gcov, 65534, 65534)
+        env = dict(os.environ, LD_LIBRARY_PATH=bindir, GCOV_PREFIX=gcov)
         env.pop("XSM_PRIVCMD_LIB", None)
         sd = os.path.join(base, "s")
         os.mkdir(sd, 0o700)
