@@ -278,7 +278,7 @@ for r in $replays; do
     }
 done
 mkdir -p "$cdir/coverage"
-gcovr -r . --object-directory "$cdir" --filter 'src/' -j "$jobs" \
+gcovr -r . --object-directory "$cdir" --filter 'src/' -j "$jobs" "$cdir" \
     --json "$cdir/coverage/campaign.json" || exit 1
 echo "== coverage of src/ by the committed corpora (lines; gcovr, $cdir/coverage)"
 python3 - "$cdir/coverage/campaign.json" <<'EOF' || status=1
