@@ -98,7 +98,7 @@ bool ss_cexpr_eval(const struct ss_policy *p, const struct ss_context *s,
         const struct ss_cexpr *e = &c->expr[i];
         /*
          * The reader admits only well-formed expressions (rd_constraints);
-         * the stack is checked again here, as eval_expr does for
+         * the stack is checked again here, as ss_cond_eval does for
          * conditionals, so that st[] stays in bounds on its own terms.
          */
         int operands = e->type == SS_CEXPR_NOT                             ? 1
